@@ -1,0 +1,150 @@
+import { z } from 'zod';
+import { FAILURE_REASONS, LIMITS, MONEY_PATTERN } from './http';
+
+/**
+ * Redis stream messages (DESIGN section 4). Entries are flat string maps in snake_case;
+ * nested lists travel as JSON strings. Each schema below is the runtime validator and,
+ * through z.infer, the TypeScript type: one definition, checked when published and when consumed.
+ */
+
+export const ORDERS_STREAM = 'orders_stream';
+export const INVENTORY_STREAM = 'inventory_stream';
+export const PRODUCTS_GROUP = 'products';
+export const ORDERS_GROUP = 'orders';
+export const MESSAGE_VERSION = '1';
+
+const uuid = z.uuid();
+const money = z.string().regex(MONEY_PATTERN, 'money must be a decimal string with two places');
+const isoTime = z.iso.datetime({ offset: true });
+const quantity = z.number().int().min(LIMITS.quantityMin).max(LIMITS.quantityMax);
+
+/** A JSON-encoded field that must parse and then match `schema`. */
+function jsonField<T extends z.ZodType>(schema: T) {
+  return z.string().transform((text, ctx) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'not valid JSON' });
+      return z.NEVER;
+    }
+  }).pipe(schema);
+}
+
+const envelope = {
+  version: z.literal(MESSAGE_VERSION),
+  event_id: uuid,
+  order_id: uuid,
+  correlation_id: z.string().min(1).max(200),
+  occurred_at: isoTime,
+};
+
+export const OrderLine = z.object({
+  product_id: uuid,
+  quantity,
+  price: money,
+});
+export type OrderLine = z.infer<typeof OrderLine>;
+
+const orderLines = z.array(OrderLine).min(1).max(LIMITS.orderLinesMax);
+
+export const OrderPlaced = z.object({
+  ...envelope,
+  type: z.literal('order.placed'),
+  user_id: uuid,
+  products: orderLines,
+});
+export type OrderPlaced = z.infer<typeof OrderPlaced>;
+
+export const OrderCancelled = z.object({
+  ...envelope,
+  type: z.literal('order.cancelled'),
+  user_id: uuid,
+  products: orderLines,
+});
+export type OrderCancelled = z.infer<typeof OrderCancelled>;
+
+export const OrdersStreamMessage = z.discriminatedUnion('type', [OrderPlaced, OrderCancelled]);
+export type OrdersStreamMessage = z.infer<typeof OrdersStreamMessage>;
+
+export const ReservedItem = z.object({
+  product_id: uuid,
+  quantity,
+  unit_price: money,
+  product_name: z.string().max(LIMITS.productNameMax),
+  seller_id: uuid,
+});
+export type ReservedItem = z.infer<typeof ReservedItem>;
+
+export const InventoryResult = z.object({
+  ...envelope,
+  type: z.literal('inventory.result'),
+  status: z.enum(['COMPLETED', 'FAILED']),
+  /** Empty when COMPLETED. */
+  reason: z.union([z.enum(FAILURE_REASONS), z.literal('')]),
+  /** Priced lines when COMPLETED; empty when FAILED. */
+  items: z.array(ReservedItem).max(LIMITS.orderLinesMax),
+});
+export type InventoryResult = z.infer<typeof InventoryResult>;
+
+/** Wire form (flat string fields) of the orders_stream messages. */
+const OrdersStreamWire = z.discriminatedUnion('type', [
+  OrderPlaced.extend({ products: jsonField(orderLines) }),
+  OrderCancelled.extend({ products: jsonField(orderLines) }),
+]);
+const InventoryWire = InventoryResult.extend({ items: jsonField(z.array(ReservedItem).max(LIMITS.orderLinesMax)) });
+
+export type StreamFields = Record<string, string>;
+
+export class InvalidMessageError extends Error {
+  constructor(
+    message: string,
+    readonly issues: string[],
+  ) {
+    super(message);
+    this.name = 'InvalidMessageError';
+  }
+}
+
+function describe(error: z.ZodError): string[] {
+  return error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+}
+
+function toFields(message: Record<string, unknown>): StreamFields {
+  const fields: StreamFields = {};
+  for (const [key, value] of Object.entries(message)) {
+    fields[key] = typeof value === 'string' ? value : JSON.stringify(value);
+  }
+  return fields;
+}
+
+/** Validates and flattens an orders_stream message; throws on an invalid one (a publisher bug). */
+export function encodeOrdersMessage(message: OrdersStreamMessage): StreamFields {
+  const checked = OrdersStreamMessage.safeParse(message);
+  if (!checked.success) throw new InvalidMessageError('invalid orders_stream message', describe(checked.error));
+  return toFields(checked.data);
+}
+
+export function decodeOrdersMessage(fields: StreamFields): OrdersStreamMessage {
+  const parsed = OrdersStreamWire.safeParse(fields);
+  if (!parsed.success) throw new InvalidMessageError('invalid orders_stream entry', describe(parsed.error));
+  return parsed.data;
+}
+
+export function encodeInventoryResult(message: InventoryResult): StreamFields {
+  const checked = InventoryResult.safeParse(message);
+  if (!checked.success) throw new InvalidMessageError('invalid inventory_stream message', describe(checked.error));
+  return toFields(checked.data);
+}
+
+export function decodeInventoryResult(fields: StreamFields): InventoryResult {
+  const parsed = InventoryWire.safeParse(fields);
+  if (!parsed.success) throw new InvalidMessageError('invalid inventory_stream entry', describe(parsed.error));
+  return parsed.data;
+}
+
+/** Redis returns entry fields as a flat [k1, v1, k2, v2, …] list. */
+export function fieldsFromList(list: string[]): StreamFields {
+  const fields: StreamFields = {};
+  for (let i = 0; i + 1 < list.length; i += 2) fields[list[i] as string] = list[i + 1] as string;
+  return fields;
+}
