@@ -1,0 +1,84 @@
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
+import jwt from 'jsonwebtoken';
+import { Client } from 'pg';
+import type { Role } from '@market/contracts';
+import { createLogger, type Logger } from './logger';
+
+/** Helpers for integration tests against real PostgreSQL and Redis. Never used by services. */
+
+export const testPgAdminUrl = () => process.env.TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const testRedisUrl = () => process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+export const uniqueSuffix = () => randomBytes(5).toString('hex');
+
+export interface TestDatabase {
+  name: string;
+  url: string;
+  drop(): Promise<void>;
+}
+
+/** Creates a fresh database whose name ends in `_test`; refuses any other name. */
+export async function createTestDatabase(prefix: string): Promise<TestDatabase> {
+  const name = `${prefix}_${uniqueSuffix()}_test`;
+  if (!/^[a-z][a-z0-9_]*_test$/.test(name)) throw new Error(`refusing a test database named ${name}`);
+  const admin = new Client({ connectionString: testPgAdminUrl() });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(testPgAdminUrl());
+  url.pathname = `/${name}`;
+  return {
+    name,
+    url: url.toString(),
+    async drop() {
+      const client = new Client({ connectionString: testPgAdminUrl() });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}
+
+/** A logger whose lines are kept in memory, so tests can assert what was (not) logged. */
+export function captureLogs(service = 'test'): { logger: Logger; lines: string[] } {
+  const lines: string[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      lines.push(...chunk.toString().split('\n').filter(Boolean));
+      done();
+    },
+  });
+  return { logger: createLogger({ service, level: 'debug', destination }), lines };
+}
+
+export interface TestKeys {
+  privateKey: string;
+  publicKey: string;
+  kid: string;
+}
+
+export function generateTestKeys(): TestKeys {
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  return {
+    privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    publicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    kid: uniqueSuffix(),
+  };
+}
+
+/** Mints an access token the way auth-service does, for services that only verify. */
+export function signTestToken(
+  keys: TestKeys,
+  user: { id: string; username: string; role: Role },
+  options: { issuer?: string; audience?: string; expiresIn?: number } = {},
+): string {
+  return jwt.sign({ username: user.username, role: user.role }, keys.privateKey, {
+    algorithm: 'ES256',
+    keyid: keys.kid,
+    subject: user.id,
+    issuer: options.issuer ?? 'marketplace-auth',
+    audience: options.audience ?? 'marketplace',
+    expiresIn: options.expiresIn ?? 900,
+  });
+}
