@@ -167,3 +167,12 @@ export interface Page<T> {
   data: T[];
   pagination: Pagination;
 }
+
+/** Fixed ids of the demo accounts, so every service's demo seed agrees without reading another's database. */
+export const DEMO_USERS = {
+  buyer: { id: '00000000-0000-4000-8000-000000000001', username: 'demo-buyer', email: 'buyer@demo.local' },
+  seller: { id: '00000000-0000-4000-8000-000000000002', username: 'demo-seller', email: 'seller@demo.local' },
+  admin: { id: '00000000-0000-4000-8000-000000000003', username: 'admin' },
+  /** Owns part of the demo catalog; has no login. */
+  otherSeller: { id: '00000000-0000-4000-8000-000000000004', username: 'acme-outlet' },
+} as const;

@@ -9,3 +9,4 @@ export * from './logger';
 export * from './observability';
 export * from './shutdown';
 export * from './validation';
+export * from './streams';

@@ -1,0 +1,3 @@
+export * from './outbox-relay';
+export * from './stream-consumer';
+export * from './tables';

@@ -1,0 +1,239 @@
+import { Redis } from 'ioredis';
+import { Counter, type Registry } from 'prom-client';
+import { InvalidMessageError, fieldsFromList, type StreamFields } from '@market/contracts';
+import type { Logger } from '../logger';
+
+export interface StreamEntry {
+  id: string;
+  fields: StreamFields;
+}
+
+export interface StreamConsumerOptions {
+  redisUrl: string;
+  stream: string;
+  group: string;
+  consumer: string;
+  logger: Logger;
+  /**
+   * Applies one entry. Resolving means applied (or a duplicate safely skipped): the entry
+   * is acknowledged. Throwing InvalidMessageError dead-letters it at once; any other error
+   * leaves it pending for a retry, and after `maxDeliveries` it is dead-lettered.
+   */
+  handle: (entry: StreamEntry) => Promise<void>;
+  blockMs: number;
+  /** Entries idle longer than this in any consumer's pending list are taken over (XAUTOCLAIM). */
+  claimIdleMs: number;
+  maxDeliveries: number;
+  count?: number;
+  claimIntervalMs?: number;
+  deadLetterMaxLen?: number;
+  registry?: Registry;
+}
+
+export interface StreamConsumer {
+  stop(): Promise<void>;
+}
+
+export const deadLetterStream = (stream: string) => `${stream}:dead`;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+type ReadReply = [string, [string, string[] | null][]][] | null;
+
+/**
+ * Reads a stream through a consumer group on its own blocking connection (finite BLOCK,
+ * COUNT > 1). On start and after every reconnect it first re-reads its own pending entries
+ * (id 0): ioredis would otherwise re-send an interrupted blocking read and strand the
+ * entry the lost reply carried. A periodic XAUTOCLAIM takes over entries that a dead
+ * consumer left idle. Nothing is acknowledged unless applied or dead-lettered.
+ */
+export function startStreamConsumer(options: StreamConsumerOptions): StreamConsumer {
+  const { stream, group, consumer } = options;
+  const count = options.count ?? 16;
+  const claimIntervalMs = options.claimIntervalMs ?? Math.max(1000, Math.floor(options.claimIdleMs / 2));
+  const log = options.logger.child({ component: 'stream-consumer', stream, group, consumer });
+  const outcomes = options.registry
+    ? new Counter({
+        name: 'stream_messages_total',
+        help: 'Stream entries handled by outcome (applied, retry, dead)',
+        labelNames: ['stream', 'outcome'] as const,
+        registers: [options.registry],
+      })
+    : undefined;
+
+  const redis = new Redis(options.redisUrl, {
+    autoResendUnfulfilledCommands: false,
+    maxRetriesPerRequest: 2,
+    retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
+  });
+  redis.on('error', () => undefined); // surfaced through the failing command in the loop
+  let needGroup = true;
+  let needPending = true;
+  let pendingCursor = '0';
+  let lastClaim = 0;
+  let failures = 0;
+  redis.on('ready', () => {
+    needPending = true;
+    pendingCursor = '0';
+  });
+
+  let running = true;
+  let current: Promise<void> = Promise.resolve();
+
+  async function ensureGroup(): Promise<void> {
+    try {
+      await redis.xgroup('CREATE', stream, group, '0', 'MKSTREAM');
+      log.info('consumer group created');
+    } catch (error) {
+      if (!String((error as Error).message).includes('BUSYGROUP')) throw error;
+    }
+  }
+
+  async function deliveries(id: string): Promise<number> {
+    const rows = (await redis.xpending(stream, group, id, id, 1)) as [string, string, number, number][];
+    return rows[0]?.[3] ?? 0;
+  }
+
+  async function deadLetter(entry: StreamEntry, reason: string, deliveredTimes: number): Promise<void> {
+    await redis
+      .multi()
+      .xadd(deadLetterStream(stream), 'MAXLEN', '~', options.deadLetterMaxLen ?? 100_000, '*',
+        ...Object.entries(entry.fields).flat(),
+        'dead_original_id', entry.id, 'dead_group', group, 'dead_reason', reason.slice(0, 2000),
+        'dead_deliveries', String(deliveredTimes), 'dead_at', new Date().toISOString())
+      .xack(stream, group, entry.id)
+      .exec();
+    outcomes?.inc({ stream, outcome: 'dead' });
+    log.error({ entryId: entry.id, reason, deliveries: deliveredTimes }, 'entry dead-lettered');
+  }
+
+  /** Handles one entry; `recovered` entries (pending or claimed) have their delivery count checked first. */
+  async function processEntry(id: string, list: string[] | null, recovered: boolean): Promise<void> {
+    if (!list) {
+      // Trimmed away while pending: nothing left to apply.
+      await redis.xack(stream, group, id);
+      return;
+    }
+    const entry = { id, fields: fieldsFromList(list) };
+    if (recovered) {
+      const delivered = await deliveries(id);
+      if (delivered > options.maxDeliveries) {
+        await deadLetter(entry, `gave up after ${delivered - 1} deliveries`, delivered);
+        return;
+      }
+    }
+    try {
+      await options.handle(entry);
+    } catch (error) {
+      if (error instanceof InvalidMessageError) {
+        await deadLetter(entry, `${error.message}: ${error.issues.join('; ')}`, await deliveries(id));
+        return;
+      }
+      const delivered = await deliveries(id);
+      if (delivered >= options.maxDeliveries) {
+        await deadLetter(entry, `failed ${delivered} times: ${(error as Error).message}`, delivered);
+        return;
+      }
+      outcomes?.inc({ stream, outcome: 'retry' });
+      log.warn({ err: error, entryId: id, deliveries: delivered }, 'entry failed; left pending for retry');
+      throw new RetryLater();
+    }
+    await redis.xack(stream, group, id);
+    outcomes?.inc({ stream, outcome: 'applied' });
+  }
+
+  async function processBatch(entries: [string, string[] | null][], recovered: boolean): Promise<boolean> {
+    let allDone = true;
+    for (const [id, list] of entries) {
+      if (!running) return false;
+      try {
+        current = processEntry(id, list, recovered);
+        await current;
+      } catch (error) {
+        if (!(error instanceof RetryLater)) throw error;
+        allDone = false;
+      }
+    }
+    return allDone;
+  }
+
+  async function claimIdle(): Promise<void> {
+    lastClaim = Date.now();
+    let cursor = '0-0';
+    for (let round = 0; round < 10 && running; round++) {
+      const [next, entries] = (await redis.xautoclaim(stream, group, consumer, options.claimIdleMs, cursor, 'COUNT', count)) as [
+        string,
+        [string, string[] | null][],
+      ];
+      if (entries.length > 0) log.info({ claimed: entries.length }, 'took over idle entries');
+      await processBatch(entries, true);
+      if (next === '0-0') return;
+      cursor = next;
+    }
+  }
+
+  async function readOnce(): Promise<void> {
+    if (needGroup) {
+      await ensureGroup();
+      needGroup = false;
+    }
+    if (Date.now() - lastClaim >= claimIntervalMs) await claimIdle();
+    if (needPending) {
+      const reply = (await redis.xreadgroup('GROUP', group, consumer, 'COUNT', count, 'STREAMS', stream, pendingCursor)) as ReadReply;
+      const entries = reply?.[0]?.[1] ?? [];
+      if (entries.length === 0) {
+        needPending = false;
+        pendingCursor = '0';
+        return;
+      }
+      pendingCursor = entries[entries.length - 1]![0];
+      if (!(await processBatch(entries, true))) scheduleRetry();
+      return;
+    }
+    const reply = (await redis.xreadgroup(
+      'GROUP', group, consumer, 'COUNT', count, 'BLOCK', options.blockMs, 'STREAMS', stream, '>',
+    )) as ReadReply;
+    const done = await processBatch(reply?.[0]?.[1] ?? [], false);
+    if (!done) scheduleRetry();
+  }
+
+  let retryTimer: NodeJS.Timeout | undefined;
+  function scheduleRetry(): void {
+    if (retryTimer) return;
+    retryTimer = setTimeout(() => {
+      retryTimer = undefined;
+      needPending = true;
+      pendingCursor = '0';
+    }, 1000);
+  }
+
+  const loop = (async () => {
+    while (running) {
+      try {
+        await readOnce();
+        failures = 0;
+      } catch (error) {
+        if (!running) break;
+        failures += 1;
+        const message = String((error as Error).message);
+        if (message.includes('NOGROUP')) needGroup = true;
+        needPending = true;
+        pendingCursor = '0';
+        if (failures === 1 || failures % 20 === 0) log.warn({ err: error, failures }, 'stream read failed; retrying');
+        await sleep(Math.min(100 * 2 ** Math.min(failures, 5), 3000));
+      }
+    }
+  })();
+
+  return {
+    async stop() {
+      running = false;
+      clearTimeout(retryTimer);
+      await current.catch(() => undefined);
+      redis.disconnect();
+      await loop;
+    },
+  };
+}
+
+class RetryLater extends Error {}
