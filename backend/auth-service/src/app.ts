@@ -1,0 +1,99 @@
+import cookieParser from 'cookie-parser';
+import express, { type Express, type RequestHandler } from 'express';
+import helmet from 'helmet';
+import type Redis from 'ioredis';
+import type { Pool } from 'pg';
+import {
+  AppError,
+  createObservability,
+  csrfProtection,
+  expressErrorHandler,
+  expressNotFound,
+  jsonBody,
+  observabilityRoutes,
+  requestLogging,
+  type Logger,
+} from '@market/kit';
+import type { AuthConfig } from './config';
+import type { Db } from './data/db';
+import { createAccessTokens } from './domain/access-tokens';
+import { createAccounts } from './domain/accounts';
+import { createAdminUsers } from './domain/admin-users';
+import { createLoginLimiter } from './domain/login-limiter';
+import { createPasswordHasher } from './domain/passwords';
+import { createSessions } from './domain/sessions';
+import { adminRoutes } from './http/admin-routes';
+import { authRoutes } from './http/auth-routes';
+import { discoveryRoutes } from './http/discovery-routes';
+
+export interface AppDeps {
+  config: AuthConfig;
+  logger: Logger;
+  pool: Pool;
+  db: Db;
+  redis: Redis;
+}
+
+const noStore: RequestHandler = (_req, res, next) => {
+  res.set('Cache-Control', 'no-store');
+  next();
+};
+
+/** A body that is not JSON is refused rather than silently read as empty. */
+const requireJsonBody: RequestHandler = (req, _res, next) => {
+  if (req.is(['application/json', 'application/*+json']) === false) {
+    throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'send the body as application/json');
+  }
+  next();
+};
+
+export function buildApp(deps: AppDeps): Express {
+  const { config, logger, pool, db, redis } = deps;
+  const passwords = createPasswordHasher(config.BCRYPT_COST);
+  const accessTokens = createAccessTokens({
+    privateKeyPem: config.JWT_PRIVATE_KEY,
+    keyId: config.JWT_KEY_ID,
+    issuer: config.JWT_ISSUER,
+    audience: config.JWT_AUDIENCE,
+    ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+  });
+  const sessions = createSessions({ db, accessTokens, refreshTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS, logger });
+  const limiter = createLoginLimiter({
+    redis,
+    prefix: config.RATE_LIMIT_PREFIX,
+    perIp: config.LOGIN_RATE_LIMIT_PER_IP,
+    perAccount: config.LOGIN_RATE_LIMIT_PER_ACCOUNT,
+    windowSeconds: config.LOGIN_RATE_LIMIT_WINDOW_SECONDS,
+  });
+  const accounts = createAccounts({ db, passwords, sessions, limiter, logger });
+  const adminUsers = createAdminUsers({ db, sessions, logger });
+  const observability = createObservability('auth-service', {
+    postgres: () => pool.query('select 1'),
+    redis: () => redis.ping(),
+  });
+  const { router: observabilityRouter, measure } = observabilityRoutes(observability);
+  const cookies = { secure: config.COOKIE_SECURE, accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS, refreshTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS };
+
+  const app = express();
+  // The client address comes from X-Forwarded-For only when nginx sits on this host or on the
+  // private container network; the per-IP login limit depends on it.
+  app.set('trust proxy', 'loopback, uniquelocal');
+  app.use(requestLogging(logger));
+  app.use(helmet());
+  app.use(measure);
+  app.use(observabilityRouter);
+  app.use(
+    '/api/auth',
+    noStore,
+    cookieParser(),
+    csrfProtection,
+    requireJsonBody,
+    jsonBody('100kb'),
+    discoveryRoutes({ accessTokens }),
+    authRoutes({ accounts, sessions, accessTokens, cookies, demoMode: config.DEMO_MODE }),
+    adminRoutes({ adminUsers, accessTokens }),
+  );
+  app.use(expressNotFound);
+  app.use(expressErrorHandler(logger));
+  return app;
+}

@@ -1,0 +1,78 @@
+import { createHash, createPrivateKey, createPublicKey } from 'node:crypto';
+import { z } from 'zod';
+import { LIMITS } from '@market/contracts';
+import { baseConfigShape, ConfigError, env, parseConfig } from '@market/kit';
+
+function isP256PrivateKey(pem: string): boolean {
+  try {
+    const key = createPrivateKey(pem);
+    return key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1';
+  } catch {
+    return false;
+  }
+}
+
+const password = z
+  .string()
+  .refine(
+    (value) => Buffer.byteLength(value) >= LIMITS.passwordMinBytes && Buffer.byteLength(value) <= LIMITS.passwordMaxBytes,
+    `must be ${LIMITS.passwordMinBytes} to ${LIMITS.passwordMaxBytes} bytes`,
+  );
+
+const optionalBoolean = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .optional()
+  .transform((v) => (v === undefined ? undefined : v === 'true' || v === '1' || v === 'yes'));
+
+/** Keys every entry point (server and CLI) needs to reach the database and hash passwords. */
+export const databaseShape = {
+  NODE_ENV: baseConfigShape.NODE_ENV,
+  LOG_LEVEL: baseConfigShape.LOG_LEVEL,
+  DATABASE_URL: baseConfigShape.DATABASE_URL,
+  BCRYPT_COST: env.int(12, 4, 16),
+};
+
+export const authConfigShape = {
+  ...baseConfigShape,
+  ...databaseShape,
+  PORT: env.port(3001),
+  JWT_PRIVATE_KEY: env.pem('PRIVATE').refine(isP256PrivateKey, 'must be an EC P-256 private key (ES256)'),
+  /** Defaults to the key's RFC 7638 thumbprint, so it changes exactly when the key does. */
+  JWT_KEY_ID: z.string().min(1).max(128).optional(),
+  ACCESS_TOKEN_TTL_SECONDS: env.int(900, 30, 86_400),
+  REFRESH_TOKEN_TTL_SECONDS: env.int(1_209_600, 300, 31_536_000),
+  COOKIE_SECURE: optionalBoolean,
+  DEMO_MODE: env.boolean(false),
+  DEMO_BUYER_PASSWORD: password.default('demo-buyer-password'),
+  DEMO_SELLER_PASSWORD: password.default('demo-seller-password'),
+  ADMIN_EMAIL: z.email().max(LIMITS.emailMax).default('admin@demo.local').transform((v) => v.toLowerCase()),
+  ADMIN_PASSWORD: password.optional(),
+  LOGIN_RATE_LIMIT_PER_IP: env.int(20, 1, 100_000),
+  LOGIN_RATE_LIMIT_PER_ACCOUNT: env.int(5, 1, 10_000),
+  LOGIN_RATE_LIMIT_WINDOW_SECONDS: env.int(900, 1, 86_400),
+  RATE_LIMIT_PREFIX: z.string().min(1).max(100).default('rl:'),
+};
+
+export function keyThumbprint(privateKeyPem: string): string {
+  const jwk = createPublicKey(createPrivateKey(privateKeyPem)).export({ format: 'jwk' });
+  const canonical = JSON.stringify({ crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y });
+  return createHash('sha256').update(canonical).digest('base64url');
+}
+
+export function checkBcryptCost(nodeEnv: string, cost: number): string[] {
+  return nodeEnv === 'production' && cost < 12 ? [`BCRYPT_COST: must be at least 12 in production (got ${cost})`] : [];
+}
+
+/** Parses the environment once; throws a ConfigError naming every bad key. */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
+  const parsed = parseConfig(authConfigShape, source);
+  const problems = checkBcryptCost(parsed.NODE_ENV, parsed.BCRYPT_COST);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Object.freeze({
+    ...parsed,
+    JWT_KEY_ID: parsed.JWT_KEY_ID ?? keyThumbprint(parsed.JWT_PRIVATE_KEY),
+    COOKIE_SECURE: parsed.COOKIE_SECURE ?? parsed.NODE_ENV === 'production',
+  });
+}
+
+export type AuthConfig = ReturnType<typeof loadConfig>;

@@ -1,0 +1,59 @@
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import type { Tx } from './db';
+import { refreshTokens, tokenFamilies, users, type UserRow } from './schema';
+
+export interface PresentedToken {
+  tokenId: string;
+  familyId: string;
+  expiresAt: Date;
+  usedAt: Date | null;
+  familyRevokedAt: Date | null;
+  user: UserRow;
+}
+
+export async function insertFamily(userId: string, tx: Tx): Promise<string> {
+  const [row] = await tx.insert(tokenFamilies).values({ userId }).returning({ id: tokenFamilies.id });
+  return (row as { id: string }).id;
+}
+
+export async function insertRefreshToken(token: { familyId: string; tokenHash: string; expiresAt: Date }, tx: Tx): Promise<string> {
+  const [row] = await tx.insert(refreshTokens).values(token).returning({ id: refreshTokens.id });
+  return (row as { id: string }).id;
+}
+
+/** Finds a presented token with its family and user, locking the token and family rows until the transaction ends. */
+export async function findTokenForUpdate(tokenHash: string, tx: Tx): Promise<PresentedToken | undefined> {
+  const [row] = await tx
+    .select({
+      tokenId: refreshTokens.id,
+      familyId: refreshTokens.familyId,
+      expiresAt: refreshTokens.expiresAt,
+      usedAt: refreshTokens.usedAt,
+      familyRevokedAt: tokenFamilies.revokedAt,
+      user: users,
+    })
+    .from(refreshTokens)
+    .innerJoin(tokenFamilies, eq(tokenFamilies.id, refreshTokens.familyId))
+    .innerJoin(users, eq(users.id, tokenFamilies.userId))
+    .where(eq(refreshTokens.tokenHash, tokenHash))
+    .for('update', { of: [refreshTokens, tokenFamilies] });
+  return row;
+}
+
+export async function markTokenUsed(tokenId: string, replacedBy: string, tx: Tx): Promise<void> {
+  await tx.update(refreshTokens).set({ usedAt: sql`now()`, replacedBy }).where(eq(refreshTokens.id, tokenId));
+}
+
+export async function revokeFamily(familyId: string, reason: string, tx: Tx): Promise<void> {
+  await tx
+    .update(tokenFamilies)
+    .set({ revokedAt: sql`now()`, revokedReason: reason })
+    .where(and(eq(tokenFamilies.id, familyId), isNull(tokenFamilies.revokedAt)));
+}
+
+export async function revokeUserFamilies(userId: string, reason: string, tx: Tx): Promise<void> {
+  await tx
+    .update(tokenFamilies)
+    .set({ revokedAt: sql`now()`, revokedReason: reason })
+    .where(and(eq(tokenFamilies.userId, userId), isNull(tokenFamilies.revokedAt)));
+}

@@ -1,0 +1,51 @@
+import { count, desc, eq, ilike, or, sql } from 'drizzle-orm';
+import type { Tx } from './db';
+import { users, type NewUserRow, type UserRow } from './schema';
+
+export type { UserRow } from './schema';
+
+export async function insertUser(user: NewUserRow, tx: Tx): Promise<UserRow> {
+  const [row] = await tx.insert(users).values(user).returning();
+  return row as UserRow;
+}
+
+export async function findUserById(id: string, tx: Tx): Promise<UserRow | undefined> {
+  const [row] = await tx.select().from(users).where(eq(users.id, id));
+  return row;
+}
+
+/** `email` must already be lower-case (the column stores it so). */
+export async function findUserByEmail(email: string, tx: Tx): Promise<UserRow | undefined> {
+  const [row] = await tx.select().from(users).where(eq(users.email, email));
+  return row;
+}
+
+export async function updateUser(
+  id: string,
+  patch: Partial<Pick<UserRow, 'username' | 'email' | 'passwordHash' | 'role' | 'disabled'>>,
+  tx: Tx,
+): Promise<UserRow | undefined> {
+  const [row] = await tx
+    .update(users)
+    .set({ ...patch, updatedAt: sql`now()` })
+    .where(eq(users.id, id))
+    .returning();
+  return row;
+}
+
+export async function listUsers(
+  options: { offset: number; limit: number; search?: string },
+  tx: Tx,
+): Promise<{ rows: UserRow[]; total: number }> {
+  const pattern = options.search ? `%${options.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : undefined;
+  const where = pattern ? or(ilike(users.email, pattern), ilike(users.username, pattern)) : undefined;
+  const rows = await tx
+    .select()
+    .from(users)
+    .where(where)
+    .orderBy(desc(users.createdAt), users.id)
+    .offset(options.offset)
+    .limit(options.limit);
+  const [totals] = await tx.select({ total: count() }).from(users).where(where);
+  return { rows, total: totals?.total ?? 0 };
+}

@@ -1,0 +1,71 @@
+import type { SignupRole, User } from '@market/contracts';
+import { AppError, type Logger } from '@market/kit';
+import { uniqueViolation, type Db } from '../data/db';
+import { findUserByEmail, findUserById, insertUser } from '../data/user-repository';
+import type { LoginLimiter } from './login-limiter';
+import { passwordProblem, type PasswordHasher } from './passwords';
+import type { IssuedSession, Sessions } from './sessions';
+import { toUser } from './user-shapes';
+
+const invalidCredentials = () => new AppError('INVALID_CREDENTIALS', 'email or password is incorrect');
+const disabledAccount = () => new AppError('FORBIDDEN', 'this account is disabled; contact an administrator');
+
+export function createAccounts(deps: { db: Db; passwords: PasswordHasher; sessions: Sessions; limiter: LoginLimiter; logger: Logger }) {
+  const { db, passwords, sessions, limiter, logger } = deps;
+
+  /** `email` arrives lower-cased from validation. */
+  async function signup(input: { username: string; email: string; password: string; role: SignupRole }): Promise<IssuedSession> {
+    const problem = passwordProblem(input.password);
+    if (problem) throw new AppError('VALIDATION_FAILED', problem, 400, [{ field: 'password', message: problem }]);
+    const passwordHash = await passwords.hash(input.password);
+    return db.transaction(async (tx) => {
+      let user: User;
+      try {
+        user = toUser(await insertUser({ username: input.username, email: input.email, passwordHash, role: input.role }, tx));
+      } catch (error) {
+        const constraint = uniqueViolation(error);
+        if (constraint === 'users_email_unique') throw new AppError('CONFLICT', 'an account with this email already exists', 409, [{ field: 'email', message: 'is already registered' }]);
+        if (constraint === 'users_username_unique') throw new AppError('CONFLICT', 'this username is taken', 409, [{ field: 'username', message: 'is taken' }]);
+        throw error;
+      }
+      logger.info({ userId: user.id, role: user.role }, 'account created');
+      return sessions.start(user, tx);
+    });
+  }
+
+  /** Same answer and the same bcrypt work for an unknown email and a wrong password. */
+  async function login(input: { email: string; password: string; ip: string }): Promise<IssuedSession> {
+    await limiter.assertAllowed(input.ip, input.email);
+    const row = await findUserByEmail(input.email, db);
+    const matches = await passwords.verify(input.password, row?.passwordHash);
+    if (!row || !matches) {
+      await limiter.recordFailure(input.ip, input.email);
+      logger.warn({ ip: input.ip, reason: row ? 'wrong password' : 'unknown email' }, 'sign-in failed');
+      throw invalidCredentials();
+    }
+    if (row.disabled) throw disabledAccount();
+    await limiter.recordSuccess(input.email);
+    logger.info({ userId: row.id }, 'signed in');
+    return sessions.start(toUser(row));
+  }
+
+  /** Signs in as a seeded demo account; the caller checks that demo mode is on. */
+  async function loginAs(userId: string): Promise<IssuedSession> {
+    const row = await findUserById(userId, db);
+    if (!row) throw new AppError('NOT_FOUND', 'the demo account does not exist yet');
+    if (row.disabled) throw disabledAccount();
+    logger.info({ userId: row.id }, 'signed in as demo account');
+    return sessions.start(toUser(row));
+  }
+
+  /** The current state of the caller's account; a deleted or disabled account ends the session. */
+  async function me(userId: string): Promise<User> {
+    const row = await findUserById(userId, db);
+    if (!row || row.disabled) throw new AppError('UNAUTHENTICATED', 'your session is not valid; sign in again');
+    return toUser(row);
+  }
+
+  return { signup, login, loginAs, me };
+}
+
+export type Accounts = ReturnType<typeof createAccounts>;

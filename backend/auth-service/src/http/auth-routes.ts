@@ -1,0 +1,72 @@
+import express, { type Request, type Router } from 'express';
+import { REFRESH_COOKIE, DEMO_USERS } from '@market/contracts';
+import { AppError, authenticate, validate } from '@market/kit';
+import type { AccessTokens } from '../domain/access-tokens';
+import type { Accounts } from '../domain/accounts';
+import type { Sessions } from '../domain/sessions';
+import { clearSessionCookies, setSessionCookies, type CookiePolicy } from './cookies';
+import { demoLoginBody, loginBody, signupBody } from './schemas';
+
+export interface AuthRouteDeps {
+  accounts: Accounts;
+  sessions: Sessions;
+  accessTokens: AccessTokens;
+  cookies: CookiePolicy;
+  demoMode: boolean;
+}
+
+const refreshTokenOf = (req: Request): string | undefined => (req.cookies as Record<string, string> | undefined)?.[REFRESH_COOKIE];
+
+/** Sign-up, sign-in, rotation and sign-out. Tokens only ever leave in cookies. */
+export function authRoutes(deps: AuthRouteDeps): Router {
+  const router = express.Router();
+  const { accounts, sessions, cookies } = deps;
+
+  router.post('/signup', validate({ body: signupBody }), async (req, res) => {
+    const session = await accounts.signup(req.body);
+    setSessionCookies(res, session, cookies);
+    res.status(201).json(session.user);
+  });
+
+  router.post('/login', validate({ body: loginBody }), async (req, res) => {
+    const session = await accounts.login({ email: req.body.email, password: req.body.password, ip: req.ip ?? 'unknown' });
+    setSessionCookies(res, session, cookies);
+    res.json(session.user);
+  });
+
+  router.post('/demo-login', (req, _res, next) => {
+    if (!deps.demoMode) throw new AppError('NOT_FOUND', `no route ${req.method} ${req.path}`);
+    next();
+  });
+  router.post('/demo-login', validate({ body: demoLoginBody }), async (req, res) => {
+    const session = await accounts.loginAs(DEMO_USERS[req.body.who as 'buyer' | 'seller'].id);
+    setSessionCookies(res, session, cookies);
+    res.json(session.user);
+  });
+
+  router.post('/refresh', async (req, res) => {
+    const token = refreshTokenOf(req);
+    if (!token) throw new AppError('UNAUTHENTICATED', 'sign in first');
+    try {
+      const session = await sessions.rotate(token);
+      setSessionCookies(res, session, cookies);
+      res.json(session.user);
+    } catch (error) {
+      // A dead refresh token must not be sent again on every page load.
+      clearSessionCookies(res, cookies);
+      throw error;
+    }
+  });
+
+  router.post('/logout', async (req, res) => {
+    await sessions.end(refreshTokenOf(req));
+    clearSessionCookies(res, cookies);
+    res.status(204).end();
+  });
+
+  router.get('/me', authenticate(deps.accessTokens.verify), async (req, res) => {
+    res.json(await accounts.me((req.user as { id: string }).id));
+  });
+
+  return router;
+}

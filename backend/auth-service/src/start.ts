@@ -1,0 +1,45 @@
+import Redis from 'ioredis';
+import { closeGracefully, ConfigError, createLogger, createPool, runMigrations, type Logger } from '@market/kit';
+import { buildApp } from './app';
+import { loadConfig, type AuthConfig } from './config';
+import { createDb, MIGRATIONS_FOLDER } from './data/db';
+import { demoAccounts, seedDemoAccounts } from './domain/demo-accounts';
+import { createPasswordHasher } from './domain/passwords';
+
+async function start(config: AuthConfig, logger: Logger): Promise<void> {
+  const pool = createPool(config.DATABASE_URL);
+  await runMigrations(pool, MIGRATIONS_FOLDER);
+  const db = createDb(pool);
+  if (config.DEMO_MODE) {
+    await seedDemoAccounts({ db, passwords: createPasswordHasher(config.BCRYPT_COST), logger }, demoAccounts(config));
+  }
+
+  // No offline queue: while Redis is away, rate-limit calls fail fast to the in-process fallback.
+  const redis = new Redis(config.REDIS_URL, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+  redis.on('error', (err) => logger.warn({ err }, 'redis connection problem'));
+  await redis.connect();
+
+  const app = buildApp({ config, logger, pool, db, redis });
+  const server = app.listen(config.PORT, config.HOST, () => {
+    logger.info({ host: config.HOST, port: config.PORT, demoMode: config.DEMO_MODE }, 'auth-service listening');
+  });
+  closeGracefully(logger, [
+    { name: 'http', close: () => new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve()))) },
+    { name: 'redis', close: () => redis.quit() },
+    { name: 'postgres', close: () => pool.end() },
+  ]);
+}
+
+let config: AuthConfig;
+try {
+  config = loadConfig();
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  process.stderr.write(`auth-service refuses to start: ${error.message}\n`);
+  process.exit(1);
+}
+const logger = createLogger({ service: 'auth-service', level: config.LOG_LEVEL });
+start(config, logger).catch((err: unknown) => {
+  logger.fatal({ err }, 'auth-service failed to start');
+  process.exit(1);
+});

@@ -1,0 +1,133 @@
+import type { Express } from 'express';
+import Redis from 'ioredis';
+import request from 'supertest';
+import { createPool, runMigrations } from '@market/kit';
+import { captureLogs, createTestDatabase, generateTestKeys, testRedisUrl, uniqueSuffix, type TestKeys } from '@market/kit/testing';
+import { buildApp } from '../../src/app';
+import { loadConfig, type AuthConfig } from '../../src/config';
+import { createDb, MIGRATIONS_FOLDER, type Db } from '../../src/data/db';
+import { upsertAdmin } from '../../src/domain/demo-accounts';
+import { createPasswordHasher } from '../../src/domain/passwords';
+
+export const CSRF = { 'X-Requested-With': 'marketplace' } as const;
+export const PASSWORD = 'correct horse battery';
+
+export interface TestApp {
+  app: Express;
+  config: AuthConfig;
+  keys: TestKeys;
+  db: Db;
+  logs: string[];
+  close(): Promise<void>;
+}
+
+/** A migrated throwaway database, real Redis under a random key prefix, and the app built on them. */
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const database = await createTestDatabase('auth');
+  const keys = generateTestKeys();
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'debug',
+    DATABASE_URL: database.url,
+    REDIS_URL: testRedisUrl(),
+    JWT_PRIVATE_KEY: keys.privateKey,
+    JWT_KEY_ID: keys.kid,
+    BCRYPT_COST: '4',
+    RATE_LIMIT_PREFIX: `rl:test:${uniqueSuffix()}:`,
+    ...env,
+  });
+  const pool = createPool(config.DATABASE_URL, 5);
+  await runMigrations(pool, MIGRATIONS_FOLDER);
+  const db = createDb(pool);
+  const redis = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  await redis.connect();
+  const { logger, lines } = captureLogs('auth-service');
+  const app = buildApp({ config, logger, pool, db, redis });
+  return {
+    app,
+    config,
+    keys,
+    db,
+    logs: lines,
+    async close() {
+      const keysLeft = await redis.keys(`${config.RATE_LIMIT_PREFIX}*`);
+      if (keysLeft.length > 0) await redis.del(...keysLeft);
+      await redis.quit();
+      await pool.end();
+      await database.drop();
+    },
+  };
+}
+
+export interface Credentials {
+  username: string;
+  email: string;
+  password: string;
+  role: 'buyer' | 'seller';
+}
+
+export function newCredentials(overrides: Partial<Credentials> = {}): Credentials {
+  const suffix = uniqueSuffix();
+  return { username: `user-${suffix}`, email: `user-${suffix}@example.test`, password: PASSWORD, role: 'buyer', ...overrides };
+}
+
+export interface SetCookie {
+  value: string;
+  attributes: string[];
+}
+
+/** Set-Cookie headers by cookie name, attributes lower-cased. */
+export function setCookies(res: request.Response): Record<string, SetCookie> {
+  const header = res.headers['set-cookie'] as unknown as string[] | undefined;
+  const cookies: Record<string, SetCookie> = {};
+  for (const line of header ?? []) {
+    const [pair = '', ...attributes] = line.split(';').map((part) => part.trim());
+    const eq = pair.indexOf('=');
+    cookies[pair.slice(0, eq)] = { value: decodeURIComponent(pair.slice(eq + 1)), attributes: attributes.map((a) => a.toLowerCase()) };
+  }
+  return cookies;
+}
+
+export interface Session {
+  user: { id: string; username: string; email: string; role: string };
+  access: string;
+  refresh: string;
+}
+
+function sessionFrom(res: request.Response): Session {
+  const cookies = setCookies(res);
+  const access = cookies.access_token?.value;
+  const refresh = cookies.refresh_token?.value;
+  if (!access || !refresh) throw new Error(`expected session cookies, got status ${res.status}: ${JSON.stringify(res.body)}`);
+  return { user: res.body, access, refresh };
+}
+
+export async function signup(app: Express, credentials: Credentials = newCredentials()): Promise<Session & { credentials: Credentials }> {
+  const res = await request(app).post('/api/auth/signup').set(CSRF).send(credentials);
+  if (res.status !== 201) throw new Error(`signup failed with ${res.status}: ${JSON.stringify(res.body)}`);
+  return { ...sessionFrom(res), credentials };
+}
+
+export const login = (app: Express, email: string, password: string, ip = randomIp()) =>
+  request(app).post('/api/auth/login').set(CSRF).set('X-Forwarded-For', ip).send({ email, password });
+
+export async function loginSession(app: Express, email: string, password: string): Promise<Session> {
+  return sessionFrom(await login(app, email, password));
+}
+
+export const refresh = (app: Express, refreshToken: string) =>
+  request(app).post('/api/auth/refresh').set(CSRF).set('Cookie', `refresh_token=${refreshToken}`);
+
+export const me = (app: Express, accessToken: string) => request(app).get('/api/auth/me').set('Cookie', `access_token=${accessToken}`);
+
+/** An admin created the way an operator does it, then signed in through the API. */
+export async function adminSession(ctx: TestApp): Promise<Session> {
+  const credentials = newCredentials();
+  await upsertAdmin({ db: ctx.db, passwords: createPasswordHasher(4) }, credentials);
+  return loginSession(ctx.app, credentials.email, credentials.password);
+}
+
+/** A documentation address (2001:db8::/32), different per call so tests do not share a per-IP budget. */
+export function randomIp(): string {
+  return `2001:db8::${uniqueSuffix().slice(0, 4)}:${uniqueSuffix().slice(0, 4)}`;
+}
