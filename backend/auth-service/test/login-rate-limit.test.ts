@@ -1,0 +1,57 @@
+import { login, newCredentials, randomIp, signup, startTestApp, type TestApp } from './support/test-app';
+
+describe('POST /api/auth/login rate limits', () => {
+  let ctx: TestApp;
+  beforeAll(async () => {
+    ctx = await startTestApp({ LOGIN_RATE_LIMIT_PER_ACCOUNT: '5', LOGIN_RATE_LIMIT_PER_IP: '8', LOGIN_RATE_LIMIT_WINDOW_SECONDS: '600' });
+  });
+  afterAll(() => ctx.close());
+
+  it('when one account fails 5 times, then the next attempt, even with the right password, answers 429 with Retry-After', async () => {
+    const { credentials } = await signup(ctx.app);
+    for (let i = 0; i < 5; i += 1) expect((await login(ctx.app, credentials.email, 'wrong password')).status).toBe(401);
+
+    const res = await login(ctx.app, credentials.email, credentials.password, randomIp());
+
+    expect(res.status).toBe(429);
+    expect(res.body.error.code).toBe('RATE_LIMITED');
+    const retryAfter = Number(res.headers['retry-after']);
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(600);
+    expect(res.headers['set-cookie']).toBeUndefined();
+  });
+
+  it('when an unknown email fails 5 times, then it is limited the same way as a real account', async () => {
+    const email = newCredentials().email;
+    for (let i = 0; i < 5; i += 1) await login(ctx.app, email, 'wrong password');
+
+    const res = await login(ctx.app, email, 'wrong password');
+
+    expect(res.status).toBe(429);
+  });
+
+  it('when one IP fails 8 times across different accounts, then its next attempt answers 429 while other IPs still sign in', async () => {
+    const { credentials } = await signup(ctx.app);
+    const ip = randomIp();
+    for (let i = 0; i < 8; i += 1) expect((await login(ctx.app, newCredentials().email, 'wrong password', ip)).status).toBe(401);
+
+    const blocked = await login(ctx.app, credentials.email, credentials.password, ip);
+    const elsewhere = await login(ctx.app, credentials.email, credentials.password, randomIp());
+
+    expect(blocked.status).toBe(429);
+    expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
+    expect(elsewhere.status).toBe(200);
+  });
+
+  it('when a login succeeds, then the account counter starts again', async () => {
+    const { credentials } = await signup(ctx.app);
+    for (let i = 0; i < 4; i += 1) await login(ctx.app, credentials.email, 'wrong password');
+    expect((await login(ctx.app, credentials.email, credentials.password)).status).toBe(200);
+
+    const afterReset = [];
+    for (let i = 0; i < 4; i += 1) afterReset.push((await login(ctx.app, credentials.email, 'wrong password')).status);
+
+    expect(afterReset).toEqual([401, 401, 401, 401]);
+    expect((await login(ctx.app, credentials.email, credentials.password)).status).toBe(200);
+  });
+});
