@@ -41,7 +41,8 @@ const noStore: RequestHandler = (_req, res, next) => {
 
 /** A body that is not JSON is refused rather than silently read as empty. */
 const requireJsonBody: RequestHandler = (req, _res, next) => {
-  if (req.is(['application/json', 'application/*+json']) === false) {
+  const empty = req.headers['content-length'] === '0';
+  if (!empty && req.is(['application/json', 'application/*+json']) === false) {
     throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'send the body as application/json');
   }
   next();

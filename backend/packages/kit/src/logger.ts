@@ -20,12 +20,40 @@ export const REDACTED_PATHS = [
   '*.refresh_token',
 ];
 
+const isQueryError = (e: unknown): e is Error & { query: string } =>
+  e instanceof Error && typeof (e as { query?: unknown }).query === 'string' && 'params' in e;
+
+function causeChainHasQueryError(error: Error): boolean {
+  for (let e: unknown = error; e instanceof Error; e = e.cause) if (isQueryError(e)) return true;
+  return false;
+}
+
+/**
+ * pino's error serializer, minus query parameters: a failed SQL statement (drizzle's
+ * DrizzleQueryError) carries its bound values, which can be password hashes or token hashes,
+ * in both its message and its `params` field.
+ */
+export function serializeError(error: unknown): unknown {
+  if (!(error instanceof Error)) return error;
+  if (!causeChainHasQueryError(error)) return pino.stdSerializers.err(error);
+  const type = error.constructor.name;
+  const message = isQueryError(error) ? `Failed query: ${error.query}` : error.message;
+  const frames = (error.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line));
+  return {
+    type,
+    message,
+    stack: [`${type}: ${message}`, ...frames].join('\n'),
+    ...(error.cause === undefined ? {} : { cause: serializeError(error.cause) }),
+  };
+}
+
 export function createLogger(options: { service: string; level: string; destination?: pino.DestinationStream }): Logger {
   return pino(
     {
       level: options.level,
       base: { service: options.service },
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      serializers: { err: serializeError },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
     options.destination,
