@@ -1,0 +1,80 @@
+// One entry point for everything the stack and the tests need from the machine.
+// Each ensure* runs once per process; private instances it starts are stopped by their stop()
+// or, at the latest, when this process exits.
+import { existsSync } from 'node:fs';
+import { canUseApt, ensureApt } from './apt.mjs';
+import { ensurePostgresOnce } from './postgres.mjs';
+import { SetupError, killGroup, step, which } from './proc.mjs';
+import { ensureRedisOnce } from './redis.mjs';
+
+export { ensureApt } from './apt.mjs';
+export { psql, findPsql, redactUrl } from './postgres.mjs';
+export { deleteRedisKeys } from './redis.mjs';
+
+const memo = new Map();
+const servers = new Map();
+const privateChildren = new Map(); // child → the signal that shuts it down cleanly
+
+process.once('exit', () => {
+  // Last resort for a parent that exits without awaiting stop(): never leave a private server behind.
+  for (const [child, signal] of privateChildren) if (child.exitCode === null) killGroup(child.pid, signal);
+});
+
+function once(key, label, start) {
+  if (!servers.has(key)) {
+    const promise = step(label, start).then((handle) => {
+      if (handle.child) privateChildren.set(handle.child, handle.exitSignal ?? 'SIGTERM');
+      let stopping;
+      const stop = () => {
+        stopping ??= handle.stop().then(() => privateChildren.delete(handle.child));
+        return stopping;
+      };
+      return { url: handle.url, private: handle.private, stop };
+    });
+    servers.set(key, promise);
+    promise.catch(() => servers.delete(key));
+  }
+  return servers.get(key);
+}
+
+/** → { url, private, stop() }: an admin URL for PostgreSQL (see postgres.mjs for the order tried). */
+export const ensurePostgres = () => once('postgres', 'PostgreSQL', ensurePostgresOnce);
+
+/** → { url, private, stop() }: a Redis URL (see redis.mjs for the order tried). */
+export const ensureRedis = () => once('redis', 'Redis', ensureRedisOnce);
+
+/** Stops every private PostgreSQL/Redis this process started. */
+export async function stopInfra() {
+  const handles = await Promise.allSettled([...servers.values()]);
+  await Promise.all(handles.filter((h) => h.status === 'fulfilled').map((h) => h.value.stop()));
+}
+
+async function locateOrInstall(name, aptPackage, candidates = []) {
+  const found = candidates.find((c) => existsSync(c)) ?? which(name);
+  if (found) return found;
+  if (!canUseApt()) throw new SetupError(`${name} was not found. Install it with:\n  sudo apt-get install -y ${aptPackage}`);
+  await ensureApt([aptPackage], { why: `${name} is needed` });
+  const installed = candidates.find((c) => existsSync(c)) ?? which(name);
+  if (!installed) throw new SetupError(`${aptPackage} was installed but ${name} is still missing`);
+  return installed;
+}
+
+function ensureBinary(name, label, aptPackage, candidates) {
+  if (!memo.has(name)) {
+    const promise = step(label, async () => {
+      const bin = await locateOrInstall(name, aptPackage, candidates);
+      return { bin, detail: bin };
+    }).then(({ bin }) => bin);
+    memo.set(name, promise);
+    promise.catch(() => memo.delete(name));
+  }
+  return memo.get(name);
+}
+
+/** → absolute path of the nginx binary, installing the `nginx` package when root and missing. */
+export const ensureNginx = () => ensureBinary('nginx', 'nginx', 'nginx', ['/usr/sbin/nginx']);
+
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+
+/** → `/usr/bin/chromium`, installing the `chromium` package when root and missing. */
+export const ensureChromium = () => ensureBinary('chromium', 'Chromium', 'chromium', [CHROMIUM_PATH]);

@@ -1,0 +1,45 @@
+// Reads the machine-readable reports of jest, vitest and playwright into { passed, failed, skipped }.
+import { existsSync, readFileSync } from 'node:fs';
+
+/** jest --json and vitest's json reporter share this shape. A suite that fails to load counts as one failure. */
+export function countJestLike(report) {
+  const brokenSuites = (report.testResults ?? []).filter((r) => r.status === 'failed' && !(r.assertionResults?.length)).length;
+  return {
+    passed: report.numPassedTests ?? 0,
+    failed: (report.numFailedTests ?? 0) + brokenSuites,
+    skipped: (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0),
+  };
+}
+
+/** Playwright's json reporter: flaky tests passed on a retry; global errors (setup, config) count as failures. */
+export function countPlaywright(report) {
+  const stats = report.stats ?? {};
+  return {
+    passed: (stats.expected ?? 0) + (stats.flaky ?? 0),
+    failed: (stats.unexpected ?? 0) + (report.errors?.length ?? 0),
+    skipped: stats.skipped ?? 0,
+  };
+}
+
+/**
+ * Counts from a report file, reconciled with the runner's exit code: a runner that failed without a failing
+ * test (crash, bad config, missing report) still counts as one failure.
+ */
+export function readCounts(file, count, exitCode) {
+  let counts = { passed: 0, failed: 0, skipped: 0 };
+  let note;
+  if (existsSync(file)) {
+    try {
+      counts = count(JSON.parse(readFileSync(file, 'utf8')));
+    } catch (err) {
+      note = `unreadable report: ${err.message}`;
+    }
+  } else {
+    note = 'no report was written';
+  }
+  if (exitCode !== 0 && counts.failed === 0) {
+    counts.failed = 1;
+    note = `${note ? `${note}; ` : ''}runner exited with ${exitCode}`;
+  }
+  return { ...counts, note };
+}

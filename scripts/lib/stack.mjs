@@ -1,0 +1,243 @@
+// Brings up the whole system locally: PostgreSQL, Redis, the built services and nginx in front.
+import { spawn } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { ensureNginx, ensurePostgres, ensureRedis, psql } from './infra.mjs';
+import { ensureKeys } from './keys.mjs';
+import { findFreePort, httpGet, isPortFree, waitUntil } from './net.mjs';
+import { startNginx } from './nginx.mjs';
+import { SetupError, commandLineOf, formatDuration, isAlive, killGroup, rel, repoRoot, run, step, tailOf, waitForExit } from './proc.mjs';
+
+export const SERVICES = [
+  { name: 'auth-service', api: 'auth', offset: 1 },
+  { name: 'products-service', api: 'products', offset: 2 },
+  { name: 'orders-service', api: 'orders', offset: 3 },
+];
+
+/** The demo accounts the services seed when DEMO_MODE=true; passwords may come from the environment. */
+export function demoCredentials(env = process.env) {
+  return {
+    buyer: { email: 'buyer@demo.local', password: env.DEMO_BUYER_PASSWORD || 'demo-buyer-pass' },
+    seller: { email: 'seller@demo.local', password: env.DEMO_SELLER_PASSWORD || 'demo-seller-pass' },
+    admin: { email: 'admin@demo.local', password: env.ADMIN_PASSWORD || 'demo-admin-pass' },
+  };
+}
+
+/** 8080 → 3001..3003, 8090 → 3101..3103: each front port gets its own band so stacks run side by side. */
+export function servicePortsFor(port) {
+  const band = port >= 8080 && port < 8080 + 3000 ? 3000 + (port - 8080) * 10 : 3000;
+  return Object.fromEntries(SERVICES.map((s) => [s.api, band + s.offset]));
+}
+
+export const databaseNames = (suffix = '') => Object.fromEntries(SERVICES.map((s) => [s.api, `${s.api}${suffix}`]));
+
+export function databaseUrl(adminUrl, db) {
+  const url = new URL(adminUrl);
+  url.pathname = `/${db}`;
+  return url.toString();
+}
+
+export async function createDatabases(adminUrl, names) {
+  for (const db of names) {
+    const exists = await psql(adminUrl, `select 1 from pg_database where datname = '${db}'`);
+    if (!exists.ok) throw new SetupError(`cannot query ${db}: ${exists.err}`);
+    if (exists.out === '1') continue;
+    const created = await psql(adminUrl, `create database "${db}"`);
+    if (!created.ok && !/already exists/.test(created.err)) throw new SetupError(`cannot create database ${db}: ${created.err}`);
+  }
+}
+
+export async function dropDatabases(adminUrl, names) {
+  for (const db of names) await psql(adminUrl, `drop database if exists "${db}" with (force)`);
+}
+
+function serviceEnv(service, { port, adminUrl, redisUrl, dbs, keys, demo, streamSuffix, credentials }) {
+  const common = {
+    NODE_ENV: 'development',
+    LOG_LEVEL: process.env.LOG_LEVEL || 'info',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    DATABASE_URL: databaseUrl(adminUrl, dbs[service.api]),
+    REDIS_URL: redisUrl,
+    JWT_ISSUER: 'marketplace-auth',
+    JWT_AUDIENCE: 'marketplace',
+    DEMO_MODE: demo ? 'true' : 'false',
+  };
+  if (service.api === 'auth') {
+    return {
+      ...common,
+      JWT_PRIVATE_KEY: keys.privatePem,
+      JWT_KEY_ID: keys.kid,
+      BCRYPT_COST: '10',
+      COOKIE_SECURE: 'false',
+      DEMO_BUYER_PASSWORD: credentials.buyer.password,
+      DEMO_SELLER_PASSWORD: credentials.seller.password,
+      ADMIN_EMAIL: credentials.admin.email,
+      ADMIN_PASSWORD: credentials.admin.password,
+      RATE_LIMIT_PREFIX: `rl${streamSuffix}:`,
+    };
+  }
+  return {
+    ...common,
+    JWT_PUBLIC_KEY: keys.publicPem,
+    ORDERS_STREAM: `orders_stream${streamSuffix}`,
+    INVENTORY_STREAM: `inventory_stream${streamSuffix}`,
+    CONSUMER_NAME: `${service.name}-${process.pid}`,
+  };
+}
+
+// Only what a Node process needs from the caller's environment; the rest is the service's own config.
+const baseEnv = () =>
+  Object.fromEntries(['PATH', 'HOME', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR'].filter((k) => process.env[k]).map((k) => [k, process.env[k]]));
+
+const runFileFor = (port) => path.join(repoRoot, '.local', 'run', `stack-${port}.json`);
+
+/** Ends services of an earlier run on the same port that was killed before it could clean up. */
+async function stopLeftovers(port) {
+  const file = runFileFor(port);
+  if (!existsSync(file)) return;
+  const { pids = [] } = JSON.parse(readFileSync(file, 'utf8'));
+  const alive = pids.filter((pid) => isAlive(pid) && commandLineOf(pid).includes('dist/start.js'));
+  for (const pid of alive) killGroup(pid, 'SIGTERM');
+  if (alive.length) await waitUntil(async () => alive.every((pid) => !isAlive(pid)), { timeoutMs: 15_000 });
+  rmSync(file, { force: true });
+}
+
+function openLog(logDir, name) {
+  mkdirSync(logDir, { recursive: true });
+  const file = path.join(logDir, `${name}.log`);
+  if (existsSync(file)) renameSync(file, `${file}.1`);
+  return { file, fd: openSync(file, 'a') };
+}
+
+async function startService(service, env, logDir, readyTimeoutMs) {
+  const entry = path.join(repoRoot, 'backend', service.name, 'dist', 'start.js');
+  const log = openLog(logDir, service.name);
+  const child = spawn(process.execPath, [entry], { cwd: repoRoot, env: { ...baseEnv(), ...env }, stdio: ['ignore', log.fd, log.fd], detached: true });
+  closeSync(log.fd);
+  const base = `http://127.0.0.1:${env.PORT}`;
+  return { ...service, port: Number(env.PORT), url: base, logFile: log.file, child, readyTimeoutMs };
+}
+
+async function waitReady(svc) {
+  let last = 'no answer';
+  const ready = await waitUntil(
+    async () => {
+      const res = await httpGet(`${svc.url}/ready`, 2000);
+      last = res.status ? `HTTP ${res.status} ${res.body.slice(0, 200)}` : 'no answer';
+      return res.status === 200;
+    },
+    {
+      timeoutMs: svc.readyTimeoutMs,
+      intervalMs: 300,
+      abort: () => (svc.child.exitCode !== null || svc.child.signalCode ? `exited (${svc.child.exitCode ?? svc.child.signalCode})` : null),
+    },
+  );
+  if (!ready.ok) {
+    const why = ready.reason === 'timeout' ? `was not ready within ${formatDuration(svc.readyTimeoutMs)} (last /ready: ${last})` : ready.reason;
+    throw new SetupError(`${svc.name} ${why}. Last lines of ${rel(svc.logFile)}:\n${tailOf(svc.logFile, 25)}`);
+  }
+  return { detail: `${svc.url}` };
+}
+
+/**
+ * Starts every built service and nginx. Options:
+ *   port (8080), dbSuffix (''), streamSuffix (''), demo (true), logDir (.local/logs), build (true: `npm run build` first),
+ *   servicePorts ({ auth, products, orders }; default servicePortsFor(port)), loginRate ('10r/m'), loginBurst (5),
+ *   readyTimeoutMs (120000), onServiceExit(name, code) for a service that dies after start.
+ * Returns { url, adminUrl, redisUrl, databases, services, nginx, stop() }; stop() ends services and nginx, not PostgreSQL/Redis
+ * (stopInfra() in infra.mjs ends private ones).
+ */
+export async function startStack(options = {}) {
+  const {
+    port = 8080,
+    dbSuffix = '',
+    streamSuffix = '',
+    demo = true,
+    logDir = path.join(repoRoot, '.local', 'logs'),
+    build = true,
+    loginRate = '10r/m',
+    loginBurst = 5,
+    readyTimeoutMs = 120_000,
+    onServiceExit = (name, code) => process.stderr.write(`\n! ${name} exited (${code}); see ${rel(path.join(logDir, `${name}.log`))}\n`),
+  } = options;
+  for (const [key, value] of Object.entries({ dbSuffix, streamSuffix })) {
+    if (!/^[a-z0-9_]*$/.test(value)) throw new SetupError(`${key} may hold only a-z, 0-9 and _: ${value}`);
+  }
+  const pg = await ensurePostgres();
+  const redis = await ensureRedis();
+  const nginxBin = await ensureNginx();
+  const keys = ensureKeys();
+
+  if (build) {
+    process.stdout.write('• building (npm run build) …\n');
+    const { code } = await run('npm', ['run', 'build']);
+    if (code !== 0) throw new SetupError('npm run build failed; see its output above.');
+  }
+
+  const dbs = databaseNames(dbSuffix);
+  await step(`databases ${Object.values(dbs).join(', ')}`, () => createDatabases(pg.url, Object.values(dbs)));
+  await stopLeftovers(port);
+
+  const started = [];
+  let stopping = false;
+  let live = false; // before this, a service that dies is reported by waitReady with its log
+  let nginx;
+  const stop = async () => {
+    stopping = true;
+    await nginx?.stop();
+    await Promise.all(started.map((svc) => waitForExit(svc.child, 15_000, 'SIGTERM')));
+    rmSync(runFileFor(port), { force: true });
+  };
+  const onExit = () => {
+    for (const svc of started) if (svc.child.exitCode === null) killGroup(svc.child.pid, 'SIGTERM');
+    nginx?.kill();
+  };
+  process.once('exit', onExit);
+
+  try {
+    const preferred = options.servicePorts ?? servicePortsFor(port);
+    const credentials = demoCredentials();
+    const ports = {};
+    for (const service of SERVICES) {
+      const wanted = preferred[service.api];
+      ports[service.api] = (await isPortFree(wanted)) ? wanted : await findFreePort(wanted + 1000);
+      const entry = path.join(repoRoot, 'backend', service.name, 'dist', 'start.js');
+      if (!existsSync(entry)) {
+        process.stdout.write(`• ${service.name} … skipped (${rel(entry)} is not built; nginx answers 502 for /api/${service.api}/)\n`);
+        continue;
+      }
+      const env = serviceEnv(service, { port: ports[service.api], adminUrl: pg.url, redisUrl: redis.url, dbs, keys, demo, streamSuffix, credentials });
+      const svc = await startService(service, env, logDir, readyTimeoutMs);
+      svc.child.once('exit', (code, signal) => live && !stopping && onServiceExit(svc.name, code ?? signal));
+      started.push(svc);
+    }
+    mkdirSync(path.dirname(runFileFor(port)), { recursive: true });
+    writeFileSync(runFileFor(port), JSON.stringify({ pids: started.map((s) => s.child.pid) }));
+    for (const svc of started) await step(`starting ${svc.name}`, () => waitReady(svc));
+
+    nginx = await step(`starting nginx on port ${port}`, async () => {
+      const upstreams = Object.fromEntries(Object.entries(ports).map(([api, p]) => [api, `127.0.0.1:${p}`]));
+      const handle = await startNginx({ bin: nginxBin, port, upstreams, loginRate, loginBurst });
+      return Object.assign(handle, { detail: `${handle.url}${handle.spaBuilt ? '' : ', SPA not built: placeholder page'}` });
+    });
+  } catch (err) {
+    await stop();
+    process.removeListener('exit', onExit);
+    throw err;
+  }
+  live = true;
+
+  return {
+    url: nginx.url,
+    adminUrl: pg.url,
+    redisUrl: redis.url,
+    databases: dbs,
+    services: started.map(({ name, api, port: p, url, logFile, child }) => ({ name, api, port: p, url, logFile, pid: child.pid })),
+    nginx: { prefix: nginx.prefix, conf: nginx.conf, spaBuilt: nginx.spaBuilt },
+    stop: async () => {
+      await stop();
+      process.removeListener('exit', onExit);
+    },
+  };
+}

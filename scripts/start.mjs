@@ -1,0 +1,67 @@
+// `npm start`: the whole marketplace on http://localhost:8080 (PORT overrides) until Ctrl-C.
+import { ensureDeps } from './lib/ensure-deps.mjs';
+import { ensureNginx, ensurePostgres, ensureRedis, stopInfra } from './lib/infra.mjs';
+import { SetupError, rel, run } from './lib/proc.mjs';
+import { demoCredentials, startStack } from './lib/stack.mjs';
+
+const port = Number(process.env.PORT || 8080);
+let stack;
+let shuttingDown = false;
+
+async function shutdown(code) {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  process.stdout.write('\n• stopping …');
+  try {
+    await stack?.stop();
+    await stopInfra();
+  } finally {
+    process.stdout.write(' done\n');
+    process.exit(code);
+  }
+}
+
+process.on('SIGINT', () => shutdown(0));
+process.on('SIGTERM', () => shutdown(0));
+process.on('SIGHUP', () => shutdown(0));
+
+try {
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new SetupError(`PORT must be a port number, got ${process.env.PORT}`);
+  await ensureDeps();
+  // Infrastructure first, so a missing package is reported before a long build.
+  await ensurePostgres();
+  await ensureRedis();
+  await ensureNginx();
+  process.stdout.write('• building (npm run build) …\n');
+  const build = await run('npm', ['run', 'build']);
+  if (build.code !== 0) throw new SetupError('npm run build failed; see its output above.');
+
+  stack = await startStack({
+    port,
+    build: false,
+    onServiceExit: (name, code) => {
+      process.stderr.write(`\n✗ ${name} stopped unexpectedly (${code}); see .local/logs/${name}.log\n`);
+      shutdown(1);
+    },
+  });
+  const { buyer, seller, admin } = demoCredentials();
+  const shown = stack.url.replace('127.0.0.1', 'localhost');
+  process.stdout.write(
+    [
+      '',
+      `Marketplace is running at ${shown}`,
+      '',
+      'Demo accounts:',
+      `  buyer   ${buyer.email}   ${buyer.password}`,
+      `  seller  ${seller.email}  ${seller.password}`,
+      `  admin   ${admin.email}   ${admin.password}`,
+      '',
+      `Logs: .local/logs/<service>.log, nginx in ${rel(stack.nginx.prefix)}/logs/`,
+      'Press Ctrl-C to stop.',
+      '',
+    ].join('\n'),
+  );
+} catch (err) {
+  process.stderr.write(`\n✗ ${err instanceof SetupError ? err.message : (err.stack ?? err)}\n`);
+  await shutdown(1);
+}

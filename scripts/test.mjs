@@ -1,0 +1,191 @@
+// `npm test`: dependencies, infrastructure, lint, build, then every test runner in turn.
+// The last line is always "N passed, N failed[, N skipped]"; the exit code is non-zero when anything failed.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { ensureDeps } from './lib/ensure-deps.mjs';
+import { deleteRedisKeys, ensureChromium, ensureNginx, ensurePostgres, ensureRedis, stopInfra } from './lib/infra.mjs';
+import { findFreePort, isPortFree } from './lib/net.mjs';
+import { ensureOpsTools } from './lib/ops-tools.mjs';
+import { SetupError, formatDuration, killGroup, rel, repoRoot, step } from './lib/proc.mjs';
+import { countJestLike, countPlaywright, readCounts } from './lib/reports.mjs';
+import { databaseNames, demoCredentials, dropDatabases, startStack } from './lib/stack.mjs';
+
+const MINUTE = 60_000;
+const reportDir = path.join(repoRoot, '.local', 'test-results');
+const results = [];
+let running; // the runner now in progress, so a signal can end it
+let e2eStack;
+
+const scriptsOf = (dir) => JSON.parse(readFileSync(path.join(repoRoot, dir, 'package.json'), 'utf8')).scripts ?? {};
+const countsText = ({ passed, failed, skipped }) => `${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`;
+
+/** Runs a command in its own process group with the terminal's output; resolves its exit code (124 on timeout). */
+function runStep(cmd, args, { env = process.env, timeoutMs }) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd: repoRoot, env, stdio: ['ignore', 'inherit', 'inherit'], detached: true });
+    running = child;
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      process.stdout.write(`\n! ${cmd} ${args.join(' ')} exceeded ${formatDuration(timeoutMs)}; stopping it\n`);
+      killGroup(child.pid, 'SIGTERM');
+      setTimeout(() => killGroup(child.pid, 'SIGKILL'), 10_000).unref();
+    }, timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      running = undefined;
+      resolve(timedOut ? 124 : (code ?? (signal ? 128 : 1)));
+    });
+  });
+}
+
+/** Prints a header, runs the phase, records { passed, failed, skipped, note } and its duration. */
+async function phase(name, body) {
+  process.stdout.write(`\n=== ${name} ===\n`);
+  const started = Date.now();
+  let outcome;
+  try {
+    outcome = await body();
+  } catch (err) {
+    process.stdout.write(`${err instanceof SetupError ? err.message : (err.stack ?? err)}\n`);
+    outcome = { passed: 0, failed: 1, skipped: 0, note: err instanceof SetupError ? err.message.split('\n')[0] : String(err.message) };
+  }
+  const record = { name, passed: 0, failed: 0, skipped: 0, ...outcome, ms: Date.now() - started };
+  results.push(record);
+  process.stdout.write(`--- ${name}: ${countsText(record)}${record.note ? ` (${record.note})` : ''} in ${formatDuration(record.ms)}\n`);
+  return record;
+}
+
+const checkOutcome = (code, what) => (code === 0 ? {} : { failed: 1, note: `${what} exited with ${code}` });
+
+async function setup() {
+  await ensureDeps();
+  const pg = await ensurePostgres();
+  const redis = await ensureRedis();
+  await ensureNginx();
+  await ensureChromium();
+  const ops = await step('ops test tools', ensureOpsTools);
+  return { pg, redis, opsEnv: ops.env };
+}
+
+function jestProjects() {
+  // The same discovery jest itself runs, so `npm test` and `npx jest` agree.
+  const config = createRequire(import.meta.url)(path.join(repoRoot, 'jest.config.js'));
+  return config.projects ?? [];
+}
+
+async function runJest({ pg, redis, opsEnv }) {
+  const projects = jestProjects();
+  if (projects.length === 0) return { note: 'no jest projects yet; a workspace joins by adding jest.config.js' };
+  process.stdout.write(`projects: ${projects.map((p) => p.replace('<rootDir>/', '')).join(', ')}\n`);
+  const report = path.join(reportDir, 'jest.json');
+  rmSync(report, { force: true });
+  const workers = Math.max(2, os.availableParallelism() - 1);
+  const args = [path.join(repoRoot, 'node_modules', 'jest', 'bin', 'jest.js'), '--config', 'jest.config.js', '--ci', '--json', `--outputFile=${report}`, '--passWithNoTests', '--forceExit', `--maxWorkers=${workers}`];
+  const env = { ...process.env, ...opsEnv, TEST_PG_ADMIN_URL: pg.url, TEST_REDIS_URL: redis.url };
+  const code = await runStep(process.execPath, args, { env, timeoutMs: 45 * MINUTE });
+  return readCounts(report, countJestLike, code);
+}
+
+async function runUnit() {
+  if (!scriptsOf('frontend')['test:unit']) return { note: 'frontend has no test:unit script' };
+  const report = path.join(reportDir, 'vitest.json');
+  rmSync(report, { force: true });
+  const args = ['run', 'test:unit', '-w', 'frontend', '--', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, '--passWithNoTests'];
+  const code = await runStep('npm', args, { timeoutMs: 10 * MINUTE });
+  return readCounts(report, countJestLike, code);
+}
+
+async function runE2e({ buildOk }) {
+  if (!scriptsOf('frontend')['test:e2e']) return { note: 'frontend has no test:e2e script' };
+  if (!buildOk) return { note: 'not run: the build failed' };
+  const chromium = await ensureChromium();
+  const id = randomBytes(4).toString('hex');
+  const names = { dbSuffix: `_e2e_${id}_test`, streamSuffix: `_e2e_${id}` };
+  const port = (await isPortFree(8090)) ? 8090 : await findFreePort(8091);
+  try {
+    // Many logins within minutes from one address: the limit stays on, with room for a test suite.
+    e2eStack = await startStack({
+      port,
+      ...names,
+      logDir: path.join(repoRoot, '.local', 'logs', 'e2e'),
+      build: false,
+      loginRate: '120r/m',
+      loginBurst: 30,
+    });
+    const report = path.join(reportDir, 'playwright.json');
+    rmSync(report, { force: true });
+    const { buyer, seller, admin } = demoCredentials();
+    const env = {
+      ...process.env,
+      E2E_BASE_URL: e2eStack.url,
+      CHROMIUM_PATH: chromium,
+      PLAYWRIGHT_JSON_OUTPUT_NAME: report,
+      DEMO_BUYER_PASSWORD: buyer.password,
+      DEMO_SELLER_PASSWORD: seller.password,
+      ADMIN_EMAIL: admin.email,
+      ADMIN_PASSWORD: admin.password,
+    };
+    const args = ['run', 'test:e2e', '-w', 'frontend', '--', '--reporter=list,json', '--pass-with-no-tests'];
+    const code = await runStep('npm', args, { env, timeoutMs: 25 * MINUTE });
+    const counts = readCounts(report, countPlaywright, code);
+    if (counts.failed) process.stdout.write(`stack logs: ${rel(path.join(repoRoot, '.local', 'logs', 'e2e'))}/\n`);
+    return counts;
+  } finally {
+    await e2eStack?.stop();
+    e2eStack = undefined;
+    await removeE2eData(names);
+  }
+}
+
+/** The e2e stack's databases and Redis keys are throwaway: drop them so runs do not pile up. */
+async function removeE2eData({ dbSuffix, streamSuffix }) {
+  await dropDatabases(infra.pg.url, Object.values(databaseNames(dbSuffix)));
+  const streams = [`orders_stream${streamSuffix}`, `inventory_stream${streamSuffix}`];
+  const keys = [...streams, ...streams.map((s) => `${s}:dead`)];
+  await deleteRedisKeys(infra.redis.url, { keys, patterns: [`rl${streamSuffix}:*`] }).catch(() => {});
+}
+
+function summary() {
+  const total = results.reduce((sum, r) => ({ passed: sum.passed + r.passed, failed: sum.failed + r.failed, skipped: sum.skipped + r.skipped }), { passed: 0, failed: 0, skipped: 0 });
+  process.stdout.write('\n=== summary ===\n');
+  for (const r of results) process.stdout.write(`  ${r.name.padEnd(22)} ${countsText(r).padEnd(34)} ${formatDuration(r.ms)}\n`);
+  return total;
+}
+
+async function finish(code) {
+  await stopInfra().catch(() => {});
+  const total = summary();
+  process.stdout.write(`${countsText(total)}\n`);
+  process.exit(code ?? (total.failed > 0 ? 1 : 0));
+}
+
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, async () => {
+    process.stdout.write(`\n! ${signal}: stopping\n`);
+    if (running) killGroup(running.pid, 'SIGTERM');
+    await e2eStack?.stop().catch(() => {});
+    results.push({ name: `interrupted (${signal})`, passed: 0, failed: 1, skipped: 0, ms: 0 });
+    await finish(130);
+  });
+}
+
+mkdirSync(reportDir, { recursive: true });
+let infra;
+const setupResult = await phase('setup', async () => {
+  infra = await setup();
+  return {};
+});
+if (setupResult.failed) await finish(1);
+
+await phase('lint', async () => (scriptsOf('.').lint ? checkOutcome(await runStep('npm', ['run', 'lint'], { timeoutMs: 15 * MINUTE }), 'npm run lint') : { note: 'no lint script' }));
+const build = await phase('build', async () => checkOutcome(await runStep('npm', ['run', 'build'], { timeoutMs: 20 * MINUTE }), 'npm run build'));
+await phase('backend (jest)', () => runJest(infra));
+await phase('frontend unit', runUnit);
+await phase('frontend e2e', () => runE2e({ buildOk: build.failed === 0 }));
+await finish();
