@@ -1,0 +1,30 @@
+import { api } from './http-client';
+import type { AdminUser, DemoLoginRequest, LoginRequest, Page, SignupRequest, UpdateUserRequest, User } from './contracts';
+
+export async function fetchMe(): Promise<User> {
+  return (await api.get<User>('/auth/me')).data;
+}
+
+export async function login(body: LoginRequest): Promise<User> {
+  return (await api.post<User>('/auth/login', body)).data;
+}
+
+export async function signup(body: SignupRequest): Promise<User> {
+  return (await api.post<User>('/auth/signup', body)).data;
+}
+
+export async function demoLogin(who: DemoLoginRequest['who']): Promise<User> {
+  return (await api.post<User>('/auth/demo-login', { who })).data;
+}
+
+export async function logout(): Promise<void> {
+  await api.post('/auth/logout');
+}
+
+export async function listUsers(page: number, pageSize: number, signal?: AbortSignal): Promise<Page<AdminUser>> {
+  return (await api.get<Page<AdminUser>>('/auth/users', { params: { page, pageSize }, signal })).data;
+}
+
+export async function updateUser(id: string, body: UpdateUserRequest): Promise<AdminUser> {
+  return (await api.patch<AdminUser>(`/auth/users/${encodeURIComponent(id)}`, body)).data;
+}

@@ -1,0 +1,39 @@
+import { api } from './http-client';
+import type { CreateProductRequest, Page, Product, ProductSort, UpdateProductRequest } from './contracts';
+
+export interface ProductQuery {
+  q?: string;
+  category?: string;
+  sort?: ProductSort;
+  page: number;
+  pageSize: number;
+}
+
+export async function listProducts(query: ProductQuery, signal?: AbortSignal): Promise<Page<Product>> {
+  const params = Object.fromEntries(Object.entries(query).filter(([, value]) => value !== undefined && value !== ''));
+  return (await api.get<Page<Product>>('/products', { params, signal })).data;
+}
+
+export async function getProduct(id: string, signal?: AbortSignal): Promise<Product> {
+  return (await api.get<Product>(`/products/${encodeURIComponent(id)}`, { signal })).data;
+}
+
+export async function listCategories(signal?: AbortSignal): Promise<string[]> {
+  return (await api.get<{ data: string[] }>('/products/categories', { signal })).data.data;
+}
+
+export async function listMyProducts(page: number, pageSize: number, signal?: AbortSignal): Promise<Page<Product>> {
+  return (await api.get<Page<Product>>('/products/mine', { params: { page, pageSize }, signal })).data;
+}
+
+export async function createProduct(body: CreateProductRequest): Promise<Product> {
+  return (await api.post<Product>('/products', body)).data;
+}
+
+export async function updateProduct(id: string, body: UpdateProductRequest): Promise<Product> {
+  return (await api.patch<Product>(`/products/${encodeURIComponent(id)}`, body)).data;
+}
+
+export async function archiveProduct(id: string): Promise<Product> {
+  return (await api.delete<Product>(`/products/${encodeURIComponent(id)}`)).data;
+}

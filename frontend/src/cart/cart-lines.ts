@@ -1,0 +1,65 @@
+import { LIMITS, type Money, type Product } from '../api/contracts';
+import { fromCents, toCents } from '../lib/money';
+
+export interface CartLine {
+  productId: string;
+  name: string;
+  /** The price the buyer saw; the order sends it and the server refuses it if it is stale. */
+  unitPrice: Money;
+  quantity: number;
+  /** Stock when last seen, used to cap the quantity. */
+  stock: number;
+  sellerId: string;
+}
+
+export function maxQuantity(stock: number): number {
+  return Math.max(0, Math.min(stock, LIMITS.quantityMax));
+}
+
+export function lineFromProduct(product: Product, quantity: number): CartLine {
+  return {
+    productId: product.id,
+    name: product.name,
+    unitPrice: product.price,
+    quantity,
+    stock: product.stock,
+    sellerId: product.sellerId,
+  };
+}
+
+export interface AddResult {
+  lines: CartLine[];
+  /** How many were really added after capping at stock; 0 means nothing more fits. */
+  added: number;
+}
+
+export function addLine(lines: CartLine[], product: Product, quantity: number): AddResult {
+  const existing = lines.find((line) => line.productId === product.id);
+  if (!existing && lines.length >= LIMITS.orderLinesMax) return { lines, added: 0 };
+  const before = existing?.quantity ?? 0;
+  const after = Math.min(before + quantity, maxQuantity(product.stock));
+  if (after <= 0) return { lines: lines.filter((line) => line.productId !== product.id), added: 0 };
+  const line = lineFromProduct(product, after);
+  const next = existing ? lines.map((l) => (l.productId === product.id ? line : l)) : [...lines, line];
+  return { lines: next, added: Math.max(0, after - before) };
+}
+
+export function setLineQuantity(lines: CartLine[], productId: string, quantity: number): CartLine[] {
+  return lines.map((line) => {
+    if (line.productId !== productId) return line;
+    const capped = Math.max(1, Math.min(Math.trunc(quantity) || 1, maxQuantity(line.stock)));
+    return { ...line, quantity: capped };
+  });
+}
+
+export function removeLine(lines: CartLine[], productId: string): CartLine[] {
+  return lines.filter((line) => line.productId !== productId);
+}
+
+export function cartTotal(lines: CartLine[]): Money {
+  return fromCents(lines.reduce((sum, line) => sum + toCents(line.unitPrice) * line.quantity, 0));
+}
+
+export function cartCount(lines: CartLine[]): number {
+  return lines.reduce((sum, line) => sum + line.quantity, 0);
+}

@@ -1,0 +1,37 @@
+import { Suspense, useRef } from 'react';
+import { Outlet, useLocation } from 'react-router-dom';
+import { SiteHeader } from './site-header';
+import { LoadingState } from './status-views';
+import { useRouteFocus } from './use-route-focus';
+
+function FlashNotice() {
+  const state = useLocation().state as { notice?: unknown } | null;
+  if (typeof state?.notice !== 'string') return null;
+  return (
+    <p className="notice notice-info" role="status">
+      {state.notice}
+    </p>
+  );
+}
+
+export function Layout() {
+  const mainRef = useRef<HTMLElement>(null);
+  useRouteFocus(mainRef);
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <SiteHeader />
+      <main id="main" ref={mainRef} tabIndex={-1}>
+        <FlashNotice />
+        <Suspense fallback={<LoadingState label="Loading page" />}>
+          <Outlet />
+        </Suspense>
+      </main>
+      <footer className="site-footer">
+        <p>Marketplace · prices in US dollars · orders are confirmed by the sellers' stock.</p>
+      </footer>
+    </>
+  );
+}

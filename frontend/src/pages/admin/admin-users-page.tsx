@@ -1,0 +1,86 @@
+import { useState } from 'react';
+import { useSearchParams } from 'react-router-dom';
+import { listUsers, updateUser } from '../../api/auth-api';
+import type { AdminUser, UpdateUserRequest } from '../../api/contracts';
+import { describeError } from '../../api/error-messages';
+import { Pagination, parsePage } from '../../components/pagination';
+import { EmptyState, ErrorState, LoadingState } from '../../components/status-views';
+import { useAsync } from '../../lib/use-async';
+import { usePageTitle } from '../../lib/use-page-title';
+import { useSession } from '../../session/session-context';
+import { UserRow } from './user-row';
+
+const PAGE_SIZE = 20;
+
+function describeChange(user: AdminUser, change: UpdateUserRequest): string {
+  if (change.role) return `${user.username} is now a ${user.role}.`;
+  return user.disabled ? `${user.username} is disabled and can no longer log in.` : `${user.username} is enabled again.`;
+}
+
+export default function AdminUsersPage() {
+  usePageTitle('Users');
+  const { user: me } = useSession();
+  const [params, setParams] = useSearchParams();
+  const page = parsePage(params.get('page'));
+  const result = useAsync((signal) => listUsers(page, PAGE_SIZE, signal), [page]);
+  const [busyId, setBusyId] = useState<string | null>(null);
+  const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
+
+  const onUpdate = async (user: AdminUser, change: UpdateUserRequest) => {
+    setBusyId(user.id);
+    setMessage(null);
+    try {
+      const updated = await updateUser(user.id, change);
+      if (result.data) {
+        result.replace({ ...result.data, data: result.data.data.map((u) => (u.id === user.id ? updated : u)) });
+      }
+      setMessage({ text: describeChange(updated, change), error: false });
+    } catch (caught) {
+      setMessage({ text: describeError(caught).message, error: true });
+    } finally {
+      setBusyId(null);
+    }
+  };
+
+  const users = result.data;
+  return (
+    <section aria-labelledby="page-title">
+      <h1 id="page-title">Users</h1>
+      <div aria-live="polite">
+        {message && <p className={message.error ? 'notice notice-error' : 'notice notice-info'}>{message.text}</p>}
+      </div>
+      {result.status === 'error' && <ErrorState message={describeError(result.error).message} onRetry={result.reload} />}
+      {!users && result.status === 'loading' && <LoadingState label="Loading users" />}
+      {users?.data.length === 0 && <EmptyState>No users yet.</EmptyState>}
+      {users && users.data.length > 0 && (
+        <>
+          <table className="table">
+            <caption className="visually-hidden">All user accounts</caption>
+            <thead>
+              <tr>
+                <th scope="col">Username</th>
+                <th scope="col">Email</th>
+                <th scope="col">Joined</th>
+                <th scope="col">Role</th>
+                <th scope="col">Status</th>
+                <th scope="col"><span className="visually-hidden">Actions</span></th>
+              </tr>
+            </thead>
+            <tbody>
+              {users.data.map((user) => (
+                <UserRow
+                  key={user.id}
+                  user={user}
+                  isSelf={user.id === me?.id}
+                  busy={busyId === user.id}
+                  onUpdate={(change) => void onUpdate(user, change)}
+                />
+              ))}
+            </tbody>
+          </table>
+          <Pagination info={users.pagination} onChange={(next) => setParams({ page: String(next) })} />
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,75 @@
+import { useState, type FormEvent } from 'react';
+import { CATEGORIES, LIMITS, PRODUCT_SORTS, type ProductSort } from '../api/contracts';
+import { listCategories } from '../api/products-api';
+import { useAsync } from '../lib/use-async';
+
+const SORT_LABELS: Record<ProductSort, string> = {
+  newest: 'Newest first',
+  price_asc: 'Price: low to high',
+  price_desc: 'Price: high to low',
+  name: 'Name',
+};
+
+export function parseSort(value: string | null): ProductSort {
+  return PRODUCT_SORTS.find((sort) => sort === value) ?? 'newest';
+}
+
+interface Props {
+  q: string;
+  category: string;
+  sort: ProductSort;
+  onChange(changes: Record<string, string>): void;
+}
+
+export function CatalogFilters({ q, category, sort, onChange }: Props) {
+  const [text, setText] = useState(q);
+  const categories = useAsync((signal) => listCategories(signal), []);
+  const options = categories.data?.length ? categories.data : [...CATEGORIES];
+
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    onChange({ q: text.trim() });
+  };
+
+  return (
+    <div className="filters">
+      <form role="search" className="search-form" onSubmit={onSubmit}>
+        <label htmlFor="search-q">Search products</label>
+        <div className="inline">
+          <input
+            id="search-q"
+            type="search"
+            name="q"
+            value={text}
+            maxLength={LIMITS.searchMax}
+            onChange={(event) => setText(event.target.value)}
+          />
+          <button type="submit" className="button button-primary">
+            Search
+          </button>
+        </div>
+      </form>
+      <div className="field">
+        <label htmlFor="filter-category">Category</label>
+        <select id="filter-category" value={category} onChange={(event) => onChange({ category: event.target.value })}>
+          <option value="">All categories</option>
+          {options.map((name) => (
+            <option key={name} value={name}>
+              {name.charAt(0).toUpperCase() + name.slice(1)}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor="filter-sort">Sort by</label>
+        <select id="filter-sort" value={sort} onChange={(event) => onChange({ sort: event.target.value })}>
+          {PRODUCT_SORTS.map((value) => (
+            <option key={value} value={value}>
+              {SORT_LABELS[value]}
+            </option>
+          ))}
+        </select>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,71 @@
+import { Link, useSearchParams } from 'react-router-dom';
+import { describeError } from '../api/error-messages';
+import { listProducts } from '../api/products-api';
+import { Pagination, parsePage } from '../components/pagination';
+import { ProductCard } from '../components/product-card';
+import { EmptyState, ErrorState, LoadingState } from '../components/status-views';
+import { useAsync } from '../lib/use-async';
+import { usePageTitle } from '../lib/use-page-title';
+import { CatalogFilters, parseSort } from './catalog-filters';
+
+const PAGE_SIZE = 12;
+
+export function CatalogPage() {
+  usePageTitle('Catalog');
+  const [params, setParams] = useSearchParams();
+  const q = params.get('q') ?? '';
+  const category = params.get('category') ?? '';
+  const sort = parseSort(params.get('sort'));
+  const page = parsePage(params.get('page'));
+  const result = useAsync(
+    (signal) => listProducts({ q, category, sort, page, pageSize: PAGE_SIZE }, signal),
+    [q, category, sort, page],
+  );
+
+  // Filters live in the address, so Back, reload and shared links show the same results.
+  const update = (changes: Record<string, string>) => {
+    const next = new URLSearchParams(params);
+    for (const [key, value] of Object.entries(changes)) {
+      if (value) next.set(key, value);
+      else next.delete(key);
+    }
+    if (!('page' in changes)) next.delete('page');
+    setParams(next);
+  };
+
+  const products = result.data;
+  const filtered = Boolean(q || category);
+  let count = 'Loading products…';
+  if (result.status === 'ready' && products) {
+    const total = products.pagination.total;
+    count = `${total} ${total === 1 ? 'product' : 'products'} found.`;
+  } else if (result.status === 'error') count = '';
+
+  return (
+    <section aria-labelledby="page-title">
+      <h1 id="page-title">Catalog</h1>
+      <CatalogFilters key={q} q={q} category={category} sort={sort} onChange={update} />
+      <p className="result-count" role="status">
+        {count}
+      </p>
+      {result.status === 'error' && <ErrorState message={describeError(result.error).message} onRetry={result.reload} />}
+      {result.status === 'loading' && !products && <LoadingState label="Loading products" />}
+      {products && products.data.length === 0 && result.status === 'ready' && (
+        <EmptyState>
+          <p>{filtered ? 'No products match your search.' : 'There are no products for sale yet.'}</p>
+          {filtered && <Link to="/">Show all products</Link>}
+        </EmptyState>
+      )}
+      {products && products.data.length > 0 && (
+        <>
+          <ul className="product-grid" aria-busy={result.status === 'loading'}>
+            {products.data.map((product) => (
+              <ProductCard key={product.id} product={product} />
+            ))}
+          </ul>
+          <Pagination info={products.pagination} onChange={(next) => update({ page: String(next) })} />
+        </>
+      )}
+    </section>
+  );
+}

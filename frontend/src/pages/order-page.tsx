@@ -1,0 +1,78 @@
+import { useState } from 'react';
+import { Link, useParams } from 'react-router-dom';
+import { describeError } from '../api/error-messages';
+import { cancelOrder } from '../api/orders-api';
+import { ConfirmButton } from '../components/confirm-button';
+import { ErrorState, LoadingState } from '../components/status-views';
+import { formatDateTime, shortId } from '../lib/format';
+import { usePageTitle } from '../lib/use-page-title';
+import { OrderItemsTable } from '../orders/order-items-table';
+import { canCancel, describeStatus, STATUS_LABELS, statusClass } from '../orders/order-status-text';
+import { useOrderStatus } from '../orders/use-order-status';
+
+export function OrderPage() {
+  const { id = '' } = useParams();
+  usePageTitle(`Order ${shortId(id)}`);
+  const { order, error, mode, replace } = useOrderStatus(id);
+  const [cancelling, setCancelling] = useState(false);
+  const [cancelError, setCancelError] = useState<string | null>(null);
+
+  const onCancel = async () => {
+    setCancelling(true);
+    setCancelError(null);
+    try {
+      replace(await cancelOrder(id));
+    } catch (caught) {
+      setCancelError(describeError(caught, { CONFLICT: 'This order can no longer be cancelled.' }).message);
+    } finally {
+      setCancelling(false);
+    }
+  };
+
+  return (
+    <section aria-labelledby="page-title">
+      <p>
+        <Link to="/orders">← All my orders</Link>
+      </p>
+      <h1 id="page-title">Order {shortId(id)}</h1>
+      {/* Present from the first render so screen readers announce every later status change. */}
+      <div className="order-status" role="status" aria-atomic="true" data-testid="order-status">
+        {order ? (
+          <>
+            <span className={statusClass(order.status)}>{STATUS_LABELS[order.status]}</span>{' '}
+            <span>{describeStatus(order)}</span>
+          </>
+        ) : (
+          !error && 'Loading the order status…'
+        )}
+      </div>
+      {mode === 'polling' && order?.status === 'PENDING' && (
+        <p className="muted small">Live updates are unavailable; checking again every 2 seconds.</p>
+      )}
+      {error !== null && !order && (
+        <ErrorState message={describeError(error, { NOT_FOUND: 'There is no order with this number.' }).message} />
+      )}
+      {!order && !error && <LoadingState label="Loading order" />}
+      {order && (
+        <>
+          <p className="muted">Placed {formatDateTime(order.createdAt)}</p>
+          <OrderItemsTable order={order} />
+          {cancelError && <ErrorState message={cancelError} />}
+          {canCancel(order) && (
+            <ConfirmButton
+              label="Cancel order"
+              confirmLabel="Yes, cancel this order"
+              disabled={cancelling}
+              onConfirm={() => void onCancel()}
+            />
+          )}
+          {order.status === 'FAILED' && (
+            <p>
+              <Link to="/">Back to the catalog</Link>
+            </p>
+          )}
+        </>
+      )}
+    </section>
+  );
+}

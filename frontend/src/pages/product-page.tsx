@@ -1,0 +1,74 @@
+import { useState } from 'react';
+import { Link, useParams } from 'react-router-dom';
+import { describeError } from '../api/error-messages';
+import { getProduct } from '../api/products-api';
+import { AddToCart } from '../components/add-to-cart';
+import { StockText } from '../components/product-card';
+import { ErrorState, LoadingState } from '../components/status-views';
+import { maxQuantity } from '../cart/cart-lines';
+import { formatMoney } from '../lib/money';
+import { useAsync } from '../lib/use-async';
+import { usePageTitle } from '../lib/use-page-title';
+
+function ProductImage({ src, alt }: { src: string; alt: string }) {
+  const [broken, setBroken] = useState(false);
+  if (broken) return null;
+  return <img className="product-image" src={src} alt={alt} width={480} height={360} onError={() => setBroken(true)} />;
+}
+
+export function ProductPage() {
+  const { id = '' } = useParams();
+  const result = useAsync((signal) => getProduct(id, signal), [id]);
+  const [quantity, setQuantity] = useState(1);
+  const product = result.data;
+  usePageTitle(product?.name ?? 'Product');
+
+  if (result.status === 'error') {
+    const message = describeError(result.error, {
+      NOT_FOUND: 'This product does not exist or is no longer sold.',
+    }).message;
+    return (
+      <section aria-labelledby="page-title">
+        <h1 id="page-title">Product</h1>
+        <ErrorState message={message} onRetry={result.reload} />
+        <p>
+          <Link to="/">Back to the catalog</Link>
+        </p>
+      </section>
+    );
+  }
+  if (!product) return <LoadingState label="Loading product" />;
+
+  const cap = maxQuantity(product.stock);
+  const active = product.status === 'active';
+  return (
+    <article className="product-detail" aria-labelledby="page-title">
+      <p>
+        <Link to="/">← Back to the catalog</Link>
+      </p>
+      <h1 id="page-title">{product.name}</h1>
+      {product.imageUrl && <ProductImage src={product.imageUrl} alt={product.name} />}
+      <p className="muted">
+        {product.category} · sold by {product.sellerName}
+      </p>
+      <p className="price price-large">{formatMoney(product.price)}</p>
+      {active ? <StockText stock={product.stock} /> : <p className="notice notice-warning">This product is no longer sold.</p>}
+      <p className="description">{product.description}</p>
+      {active && cap > 0 && (
+        <div className="field field-narrow">
+          <label htmlFor="quantity">Quantity</label>
+          <input
+            id="quantity"
+            type="number"
+            inputMode="numeric"
+            min={1}
+            max={cap}
+            value={quantity}
+            onChange={(event) => setQuantity(Math.max(1, Math.min(cap, Math.trunc(Number(event.target.value)) || 1)))}
+          />
+        </div>
+      )}
+      {active && <AddToCart product={product} quantity={quantity} />}
+    </article>
+  );
+}

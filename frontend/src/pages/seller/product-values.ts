@@ -1,0 +1,72 @@
+import { CATEGORIES, LIMITS, type Category, type CreateProductRequest, type Product } from '../../api/contracts';
+import { normalizeMoneyInput } from '../../lib/money';
+import type { FieldErrors } from '../../lib/validation';
+
+/** What the form holds: text as typed, so half-typed prices are not lost. */
+export interface ProductValues {
+  name: string;
+  description: string;
+  category: Category | '';
+  price: string;
+  stock: string;
+  imageUrl: string;
+}
+
+export const PRODUCT_FIELDS = ['name', 'description', 'category', 'price', 'stock', 'imageUrl'] as const;
+export type ProductField = (typeof PRODUCT_FIELDS)[number];
+
+export const EMPTY_VALUES: ProductValues = { name: '', description: '', category: '', price: '', stock: '', imageUrl: '' };
+
+export function valuesFromProduct(product: Product): ProductValues {
+  return {
+    name: product.name,
+    description: product.description,
+    category: product.category,
+    price: product.price,
+    stock: String(product.stock),
+    imageUrl: product.imageUrl ?? '',
+  };
+}
+
+function isHttpUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return url.protocol === 'https:' || url.protocol === 'http:';
+  } catch {
+    return false;
+  }
+}
+
+export function checkProduct(values: ProductValues): { errors: FieldErrors; body: CreateProductRequest | null } {
+  const errors: FieldErrors = {};
+  const name = values.name.trim();
+  const description = values.description.trim();
+  const price = normalizeMoneyInput(values.price);
+  const stock = Number(values.stock);
+  const imageUrl = values.imageUrl.trim();
+
+  if (!name) errors.name = 'Enter a name.';
+  else if (name.length > LIMITS.productNameMax) errors.name = `Use at most ${LIMITS.productNameMax} characters.`;
+  if (!description) errors.description = 'Describe the product in a sentence or two.';
+  else if (description.length > LIMITS.productDescriptionMax) {
+    errors.description = `Use at most ${LIMITS.productDescriptionMax} characters.`;
+  }
+  const category = CATEGORIES.find((c) => c === values.category);
+  if (!category) errors.category = 'Choose a category.';
+  if (price === null || price === '0.00') {
+    errors.price = `Enter a price between 0.01 and ${LIMITS.priceMax}, like 19.99.`;
+  }
+  if (!values.stock.trim() || !Number.isInteger(stock) || stock < 0 || stock > LIMITS.stockMax) {
+    errors.stock = `Enter a whole number from 0 to ${LIMITS.stockMax.toLocaleString('en-US')}.`;
+  }
+  if (imageUrl && (imageUrl.length > LIMITS.imageUrlMax || !isHttpUrl(imageUrl))) {
+    errors.imageUrl = 'Enter a full web address starting with https://, or leave it empty.';
+  }
+  if (Object.keys(errors).length > 0 || !category || price === null) return { errors, body: null };
+  return { errors, body: { name, description, category, price, stock, imageUrl: imageUrl || null } };
+}
+
+/** Fields the seller really edited, so a save never rewrites (say) stock that a sale just changed. */
+export function editedFields(values: ProductValues, pristine: ProductValues): ProductField[] {
+  return PRODUCT_FIELDS.filter((field) => values[field].trim() !== pristine[field].trim());
+}

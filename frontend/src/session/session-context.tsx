@@ -1,0 +1,106 @@
+import { createContext, startTransition, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useNavigate } from 'react-router-dom';
+import * as authApi from '../api/auth-api';
+import type { LoginRequest, SignupRequest, User } from '../api/contracts';
+import { setSessionHooks } from '../api/http-client';
+import { readSessionHint, writeSessionHint } from './session-hint';
+
+export const SESSION_ENDED_NOTICE = 'Your session ended. Please log in again.';
+
+export interface SessionValue {
+  user: User | null;
+  ready: boolean;
+  login(body: LoginRequest): Promise<User>;
+  signup(body: SignupRequest): Promise<User>;
+  demoLogin(who: 'buyer' | 'seller'): Promise<User>;
+  /** `then` runs in the same transition that forgets the user, so a guarded page never sees both. */
+  logout(then?: () => void): Promise<void>;
+}
+
+const SessionContext = createContext<SessionValue | null>(null);
+
+export function SessionProvider({ children }: { children: ReactNode }) {
+  const [user, setUserState] = useState<User | null>(null);
+  const [ready, setReady] = useState(false);
+  const userRef = useRef<User | null>(null);
+  const navigate = useNavigate();
+
+  const setUser = useCallback((next: User | null) => {
+    userRef.current = next;
+    writeSessionHint(next?.id ?? null);
+    setUserState(next);
+  }, []);
+
+  useEffect(() => {
+    setSessionHooks({
+      onRefreshed: setUser,
+      onSessionEnded: () => {
+        const hadSession = userRef.current !== null;
+        setUser(null);
+        if (hadSession) {
+          const from = `${window.location.pathname}${window.location.search}`;
+          navigate('/login', { replace: true, state: { notice: SESSION_ENDED_NOTICE, from } });
+        }
+      },
+    });
+  }, [navigate, setUser]);
+
+  useEffect(() => {
+    if (!readSessionHint()) {
+      setReady(true);
+      return;
+    }
+    let active = true;
+    authApi
+      .fetchMe()
+      .then(
+        (me) => active && setUser(me),
+        () => active && setUser(null),
+      )
+      .finally(() => active && setReady(true));
+    return () => {
+      active = false;
+    };
+  }, [setUser]);
+
+  const value = useMemo<SessionValue>(
+    () => ({
+      user,
+      ready,
+      login: async (body) => {
+        const me = await authApi.login(body);
+        setUser(me);
+        return me;
+      },
+      signup: async (body) => {
+        const me = await authApi.signup(body);
+        setUser(me);
+        return me;
+      },
+      demoLogin: async (who) => {
+        const me = await authApi.demoLogin(who);
+        setUser(me);
+        return me;
+      },
+      logout: async (then) => {
+        try {
+          await authApi.logout();
+        } finally {
+          startTransition(() => {
+            then?.();
+            setUser(null);
+          });
+        }
+      },
+    }),
+    [user, ready, setUser],
+  );
+
+  return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
+}
+
+export function useSession(): SessionValue {
+  const value = useContext(SessionContext);
+  if (!value) throw new Error('useSession needs a SessionProvider');
+  return value;
+}
