@@ -1,0 +1,21 @@
+import { ConfigError, baseConfigShape, env, parseConfig, streamConfigShape, verifierConfigShape } from '@market/kit';
+
+export const ordersConfigShape = {
+  ...baseConfigShape,
+  PORT: env.port(3003),
+  ...verifierConfigShape,
+  ...streamConfigShape,
+  /** Orders still PENDING this long after their last publish are published again (consumers dedupe). */
+  PENDING_REPUBLISH_AFTER_SECONDS: env.int(30, 1, 86_400),
+};
+
+/** Parses the environment once; throws a ConfigError naming every bad key. */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
+  const parsed = parseConfig(ordersConfigShape, source);
+  if (!parsed.JWT_PUBLIC_KEY && !parsed.JWKS_URL) {
+    throw new ConfigError(['JWT_PUBLIC_KEY or JWKS_URL: one of them is required to verify access tokens']);
+  }
+  return parsed;
+}
+
+export type OrdersConfig = ReturnType<typeof loadConfig>;

@@ -1,0 +1,38 @@
+import { sql } from 'drizzle-orm';
+import type { OrderStatus } from '@market/contracts';
+import type { Tx } from './db';
+
+export interface SaleRecord {
+  orderId: string;
+  productId: string;
+  productName: string | null;
+  quantity: number;
+  unitPrice: string;
+  status: OrderStatus;
+  createdAt: Date;
+}
+
+/** The seller's lines of priced orders (COMPLETED, or CANCELLED after completing), newest first. */
+export async function listSales(tx: Tx, sellerId: string, page: number, pageSize: number) {
+  const where = sql`i.seller_id = ${sellerId} AND o.status IN ('COMPLETED', 'CANCELLED')`;
+  const [{ rows }, { rows: counted }] = await Promise.all([
+    tx.execute<{ order_id: string; product_id: string; product_name: string | null; quantity: number; unit_price: string; status: OrderStatus; created_at: string | Date }>(sql`
+      SELECT i.order_id, i.product_id, i.product_name, i.quantity, i.unit_price, o.status, o.created_at
+      FROM order_items i JOIN orders o ON o.id = i.order_id
+      WHERE ${where}
+      ORDER BY o.created_at DESC, i.order_id, i.line
+      LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`),
+    tx.execute<{ total: string }>(sql`
+      SELECT count(*) AS total FROM order_items i JOIN orders o ON o.id = i.order_id WHERE ${where}`),
+  ]);
+  const sales: SaleRecord[] = rows.map((r) => ({
+    orderId: r.order_id,
+    productId: r.product_id,
+    productName: r.product_name,
+    quantity: r.quantity,
+    unitPrice: r.unit_price,
+    status: r.status,
+    createdAt: new Date(r.created_at),
+  }));
+  return { rows: sales, total: Number(counted[0]?.total ?? 0) };
+}

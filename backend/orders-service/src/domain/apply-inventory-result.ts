@@ -1,0 +1,55 @@
+import { InvalidMessageError, decodeInventoryResult, encodeOrdersMessage, type InventoryResult, type StreamFields } from '@market/contracts';
+import { findOrder, markCompleted, markFailed } from '../data/order-repository';
+import { enqueue, recordProcessed } from '../data/outbox-repository';
+import type { Tx } from '../data/db';
+import type { OrdersContext } from './context';
+import { cancelledMessage } from './order-messages';
+
+export type ResultOutcome = 'applied' | 'duplicate' | 'stale' | 'give-back' | 'unknown-order';
+
+function checked(fields: StreamFields): InventoryResult {
+  const result = decodeInventoryResult(fields);
+  if (result.status === 'FAILED' && result.reason === '') throw new InvalidMessageError('a FAILED result needs a reason', ['reason: empty']);
+  if (result.status === 'COMPLETED' && result.items.length === 0) throw new InvalidMessageError('a COMPLETED result needs its priced items', ['items: empty']);
+  return result;
+}
+
+async function apply(tx: Tx, ctx: OrdersContext, result: InventoryResult): Promise<ResultOutcome> {
+  if (result.status === 'FAILED') {
+    if (await markFailed(tx, result.order_id, result.reason || 'PRODUCT_UNAVAILABLE')) return 'applied';
+  } else {
+    const priced = result.items.map((item) => ({
+      productId: item.product_id,
+      productName: item.product_name,
+      sellerId: item.seller_id,
+      quantity: item.quantity,
+      unitPrice: item.unit_price,
+    }));
+    if (await markCompleted(tx, result.order_id, priced)) return 'applied';
+  }
+  const order = await findOrder(tx, result.order_id);
+  if (!order) return 'unknown-order';
+  if (result.status === 'COMPLETED' && order.status === 'CANCELLED') {
+    // The buyer cancelled while products was taking the stock: ask for it back.
+    // Products gives stock back at most once per order, so a repeat is harmless.
+    await enqueue(tx, ctx.ordersStream, encodeOrdersMessage(cancelledMessage(order, result.correlation_id)));
+    return 'give-back';
+  }
+  return 'stale';
+}
+
+/**
+ * Applies one inventory.result in one transaction: inbox dedupe by event_id, then the
+ * guarded PENDING → COMPLETED/FAILED transition. Throws InvalidMessageError for a message
+ * that can never apply (the consumer dead-letters it); any other error leaves it for a retry.
+ */
+export async function applyInventoryResult(ctx: OrdersContext, stream: string, fields: StreamFields): Promise<ResultOutcome> {
+  const result = checked(fields);
+  const outcome = await ctx.db.transaction(async (tx) => {
+    if (!(await recordProcessed(tx, result.event_id, stream))) return 'duplicate' as const;
+    return apply(tx, ctx, result);
+  });
+  if (outcome === 'applied') ctx.statusChanged(result.order_id);
+  if (outcome === 'give-back') ctx.outboxWritten();
+  return outcome;
+}

@@ -1,0 +1,29 @@
+import { encodeOrdersMessage, type Order } from '@market/contracts';
+import { AppError, notFound, type AuthUser } from '@market/kit';
+import { findOrder, markCancelled } from '../data/order-repository';
+import { enqueue } from '../data/outbox-repository';
+import type { OrdersContext } from './context';
+import { cancelledMessage } from './order-messages';
+import { toOrder } from './order-shapes';
+import { sourcesOf } from './order-status';
+
+/**
+ * The buyer cancels a PENDING or COMPLETED order: a guarded UPDATE and the order.cancelled
+ * outbox row commit together, so products is told exactly when the status changed.
+ */
+export async function cancelOrder(ctx: OrdersContext, user: AuthUser, orderId: string, correlationId: string): Promise<Order> {
+  const order = await ctx.db.transaction(async (tx) => {
+    const current = await findOrder(tx, orderId);
+    if (!current || current.buyerId !== user.id) throw notFound('order');
+    if (!(await markCancelled(tx, orderId, user.id, sourcesOf('CANCELLED')))) {
+      const latest = (await findOrder(tx, orderId)) ?? current;
+      throw new AppError('CONFLICT', `an order that is ${latest.status} cannot be cancelled`);
+    }
+    const cancelled = (await findOrder(tx, orderId))!;
+    await enqueue(tx, ctx.ordersStream, encodeOrdersMessage(cancelledMessage(cancelled, correlationId)));
+    return cancelled;
+  });
+  ctx.outboxWritten();
+  ctx.statusChanged(orderId);
+  return toOrder(order);
+}

@@ -1,0 +1,92 @@
+import type { Pool } from 'pg';
+import type { Registry } from 'prom-client';
+import { ORDERS_GROUP } from '@market/contracts';
+import { startOutboxRelay, startStreamConsumer, type Logger, type OutboxRelay, type StreamConsumer } from '@market/kit';
+import type { OrdersConfig } from '../config';
+import type { Db } from '../data/db';
+import { applyInventoryResult } from '../domain/apply-inventory-result';
+import type { OrdersContext } from '../domain/context';
+import { startPendingRepublisher, type PendingRepublisher } from './pending-republisher';
+import type { StatusNotifier } from './status-notifier';
+
+export type MessagingConfig = Pick<
+  OrdersConfig,
+  | 'REDIS_URL'
+  | 'ORDERS_STREAM'
+  | 'INVENTORY_STREAM'
+  | 'CONSUMER_NAME'
+  | 'STREAM_MAXLEN'
+  | 'STREAM_BLOCK_MS'
+  | 'STREAM_CLAIM_IDLE_MS'
+  | 'STREAM_MAX_DELIVERIES'
+  | 'PENDING_REPUBLISH_AFTER_SECONDS'
+>;
+
+export interface MessagingDeps {
+  pool: Pool;
+  db: Db;
+  config: MessagingConfig;
+  logger: Logger;
+  notifier: StatusNotifier;
+  registry?: Registry;
+  /** How often the republisher looks for stale PENDING orders; default: every 5 s or half the grace. */
+  republishIntervalMs?: number;
+}
+
+export interface Messaging {
+  /** The context the HTTP use cases share, wired to wake the relay and notify SSE clients. */
+  context: OrdersContext;
+  relay: OutboxRelay;
+  consumer: StreamConsumer;
+  republisher: PendingRepublisher;
+  stop(): Promise<void>;
+}
+
+/**
+ * The orders side of the saga: the outbox relay (order.placed / order.cancelled →
+ * ORDERS_STREAM), the inventory.result consumer (group "orders" on INVENTORY_STREAM) and
+ * the republisher of orders still PENDING after the grace period.
+ */
+export function startMessaging(deps: MessagingDeps): Messaging {
+  const { config, logger } = deps;
+  const relay = startOutboxRelay({ pool: deps.pool, redisUrl: config.REDIS_URL, logger, maxLen: config.STREAM_MAXLEN });
+  const context: OrdersContext = {
+    db: deps.db,
+    ordersStream: config.ORDERS_STREAM,
+    outboxWritten: () => relay.notify(),
+    statusChanged: (orderId) => deps.notifier.changed(orderId),
+  };
+  const consumer = startStreamConsumer({
+    redisUrl: config.REDIS_URL,
+    stream: config.INVENTORY_STREAM,
+    group: ORDERS_GROUP,
+    consumer: config.CONSUMER_NAME,
+    logger,
+    registry: deps.registry,
+    blockMs: config.STREAM_BLOCK_MS,
+    claimIdleMs: config.STREAM_CLAIM_IDLE_MS,
+    maxDeliveries: config.STREAM_MAX_DELIVERIES,
+    handle: async (entry) => {
+      const outcome = await applyInventoryResult(context, config.INVENTORY_STREAM, entry.fields);
+      if (outcome === 'unknown-order') logger.warn({ entryId: entry.id }, 'inventory result for an unknown order; skipped');
+    },
+  });
+  const graceSeconds = config.PENDING_REPUBLISH_AFTER_SECONDS;
+  const republisher = startPendingRepublisher(context, {
+    graceSeconds,
+    intervalMs: deps.republishIntervalMs ?? Math.min(5000, (graceSeconds * 1000) / 2),
+    logger,
+  });
+
+  return {
+    context,
+    relay,
+    consumer,
+    republisher,
+    async stop() {
+      await republisher.stop();
+      await consumer.stop();
+      await relay.stop();
+    },
+  };
+}

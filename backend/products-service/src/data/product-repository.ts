@@ -1,0 +1,114 @@
+import { and, asc, count, desc, eq, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
+import type { ProductSort } from '@market/contracts';
+import type { Tx } from './db';
+import { products } from './schema';
+
+export type ProductRow = typeof products.$inferSelect;
+export type NewProduct = Omit<typeof products.$inferInsert, 'status' | 'version' | 'createdAt' | 'updatedAt'>;
+export type ProductChanges = Partial<Pick<NewProduct, 'name' | 'description' | 'category' | 'price' | 'stock' | 'imageUrl'>>;
+
+export interface ProductQuery {
+  q?: string;
+  category?: string;
+  sort: ProductSort;
+  limit: number;
+  offset: number;
+}
+
+/** `%`, `_` and `\` are LIKE metacharacters; escaped, the search matches them literally. */
+export function likePattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/** Every order ends in the id, so pages are stable while nothing changes. */
+const ORDER_BY: Record<ProductSort, SQL[]> = {
+  newest: [desc(products.createdAt), desc(products.id)],
+  price_asc: [asc(products.price), asc(products.id)],
+  price_desc: [desc(products.price), desc(products.id)],
+  name: [asc(products.name), asc(products.id)],
+};
+
+export async function listActiveProducts(tx: Tx, query: ProductQuery): Promise<{ rows: ProductRow[]; total: number }> {
+  const conditions = [eq(products.status, 'active')];
+  if (query.category) conditions.push(eq(products.category, query.category));
+  if (query.q) {
+    // The OR of two ILIKEs lets the planner combine both trigram indexes (BitmapOr).
+    const pattern = likePattern(query.q);
+    conditions.push(or(ilike(products.name, pattern), ilike(products.description, pattern))!);
+  }
+  const where = and(...conditions);
+  const [rows, [totals]] = await Promise.all([
+    tx.select().from(products).where(where).orderBy(...ORDER_BY[query.sort]).limit(query.limit).offset(query.offset),
+    tx.select({ total: count() }).from(products).where(where),
+  ]);
+  return { rows, total: totals?.total ?? 0 };
+}
+
+export async function listSellerProducts(tx: Tx, sellerId: string, limit: number, offset: number): Promise<{ rows: ProductRow[]; total: number }> {
+  const where = eq(products.sellerId, sellerId);
+  const [rows, [totals]] = await Promise.all([
+    tx.select().from(products).where(where).orderBy(...ORDER_BY.newest).limit(limit).offset(offset),
+    tx.select({ total: count() }).from(products).where(where),
+  ]);
+  return { rows, total: totals?.total ?? 0 };
+}
+
+export async function findProduct(tx: Tx, id: string): Promise<ProductRow | undefined> {
+  const [row] = await tx.select().from(products).where(eq(products.id, id));
+  return row;
+}
+
+export async function insertProduct(tx: Tx, product: NewProduct): Promise<ProductRow> {
+  const [row] = await tx.insert(products).values(product).returning();
+  return row!;
+}
+
+/** Inserts rows whose id already exists nowhere; existing ids are left as they are. */
+export async function insertProductsIfAbsent(tx: Tx, rows: NewProduct[]): Promise<number> {
+  const inserted = await tx.insert(products).values(rows).onConflictDoNothing({ target: products.id }).returning({ id: products.id });
+  return inserted.length;
+}
+
+/**
+ * Applies changes only if the row is still at `version` (optimistic concurrency): a sale or
+ * another edit in between bumps the version, and this then changes nothing and returns undefined.
+ */
+export async function updateProductAtVersion(
+  tx: Tx,
+  id: string,
+  version: number,
+  changes: ProductChanges,
+): Promise<ProductRow | undefined> {
+  const [row] = await tx
+    .update(products)
+    .set({ ...changes, version: sql`${products.version} + 1`, updatedAt: sql`now()` })
+    .where(and(eq(products.id, id), eq(products.version, version)))
+    .returning();
+  return row;
+}
+
+/** Archives an active product, at `version` when one is given; undefined when nothing changed. */
+export async function archiveProduct(tx: Tx, id: string, version: number | undefined): Promise<ProductRow | undefined> {
+  const conditions = [eq(products.id, id), eq(products.status, 'active')];
+  if (version !== undefined) conditions.push(eq(products.version, version));
+  const [row] = await tx
+    .update(products)
+    .set({ status: 'archived', version: sql`${products.version} + 1`, updatedAt: sql`now()` })
+    .where(and(...conditions))
+    .returning();
+  return row;
+}
+
+/** Locks the products in id order, so concurrent orders over the same products cannot deadlock. */
+export async function lockProducts(tx: Tx, ids: string[]): Promise<ProductRow[]> {
+  if (ids.length === 0) return [];
+  return tx.select().from(products).where(inArray(products.id, ids)).orderBy(asc(products.id)).for('update');
+}
+
+/** Adds `delta` (negative to take) to a locked product's stock; the CHECK refuses going below zero. */
+export async function adjustStock(tx: Tx, id: string, delta: number): Promise<void> {
+  await tx
+    .update(products)
+    .set({ stock: sql`${products.stock} + ${delta}`, version: sql`${products.version} + 1`, updatedAt: sql`now()` })
+    .where(eq(products.id, id));
+}

@@ -1,0 +1,73 @@
+import { sql } from 'drizzle-orm';
+import { check, index, integer, numeric, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { outboxTable, processedMessagesTable } from '@market/kit';
+
+export const products = pgTable(
+  'products',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    sellerId: uuid('seller_id').notNull(),
+    /** Snapshot of the seller's username when the product was created. */
+    sellerName: text('seller_name').notNull(),
+    name: text('name').notNull(),
+    description: text('description').notNull().default(''),
+    category: text('category').notNull(),
+    price: numeric('price', { precision: 12, scale: 2, mode: 'string' }).notNull(),
+    stock: integer('stock').notNull(),
+    imageUrl: text('image_url'),
+    status: text('status', { enum: ['active', 'archived'] }).notNull().default('active'),
+    version: integer('version').notNull().default(1),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    check('products_stock_not_negative', sql`${t.stock} >= 0`),
+    check('products_price_positive', sql`${t.price} > 0`),
+    check('products_status_known', sql`${t.status} in ('active', 'archived')`),
+    // The public list reads only active rows: one partial index per sort order, id as the tiebreak.
+    // Ascending indexes serve the descending sorts by a backward scan (DESC NULLS FIRST, the default).
+    index('products_active_created_idx').on(t.createdAt, t.id).where(sql`status = 'active'`),
+    index('products_active_price_idx').on(t.price, t.id).where(sql`status = 'active'`),
+    index('products_active_name_idx').on(t.name, t.id).where(sql`status = 'active'`),
+    index('products_active_category_created_idx').on(t.category, t.createdAt, t.id).where(sql`status = 'active'`),
+    index('products_active_category_price_idx').on(t.category, t.price, t.id).where(sql`status = 'active'`),
+    index('products_active_category_name_idx').on(t.category, t.name, t.id).where(sql`status = 'active'`),
+    index('products_seller_created_idx').on(t.sellerId, t.createdAt, t.id),
+    // Substring search (ILIKE '%q%') on name and description; needs the pg_trgm extension (migration 0000).
+    index('products_name_trgm_idx').using('gin', t.name.op('gin_trgm_ops')),
+    index('products_description_trgm_idx').using('gin', t.description.op('gin_trgm_ops')),
+  ],
+);
+
+/** Stock taken for an order, so a cancel gives back exactly what was taken. */
+export const stockReservations = pgTable(
+  'stock_reservations',
+  {
+    orderId: uuid('order_id').notNull(),
+    productId: uuid('product_id').notNull(),
+    quantity: integer('quantity').notNull(),
+    unitPrice: numeric('unit_price', { precision: 12, scale: 2, mode: 'string' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orderId, t.productId] }), check('stock_reservations_quantity_positive', sql`${t.quantity} > 0`)],
+);
+
+export const OUTCOME_STATUSES = ['RESERVED', 'REJECTED', 'CANCELLED'] as const;
+export type OutcomeStatus = (typeof OUTCOME_STATUSES)[number];
+
+/**
+ * What this service decided for each order; the row is the per-order lock that makes
+ * duplicate, republished and out-of-order messages harmless.
+ */
+export const orderOutcomes = pgTable(
+  'order_outcomes',
+  {
+    orderId: uuid('order_id').primaryKey(),
+    status: text('status', { enum: OUTCOME_STATUSES }).notNull(),
+    reason: text('reason'),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [check('order_outcomes_status_known', sql`${t.status} in ('RESERVED', 'REJECTED', 'CANCELLED')`)],
+);
+
+export const outbox = outboxTable();
+export const processedMessages = processedMessagesTable();

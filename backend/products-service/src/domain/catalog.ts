@@ -1,0 +1,105 @@
+import type { Category, Page, Product, ProductSort } from '@market/contracts';
+import { AppError, forbidden, notFound, type AuthUser } from '@market/kit';
+import type { Db } from '../data/db';
+import {
+  archiveProduct,
+  findProduct,
+  insertProduct,
+  listActiveProducts,
+  listSellerProducts,
+  updateProductAtVersion,
+  type ProductChanges,
+  type ProductRow,
+} from '../data/product-repository';
+import { toProduct } from './product-shapes';
+
+export interface PageRequest {
+  page: number;
+  pageSize: number;
+}
+
+export interface CatalogSearch extends PageRequest {
+  q?: string;
+  category?: Category;
+  sort: ProductSort;
+}
+
+export interface NewProductInput {
+  name: string;
+  description: string;
+  category: Category;
+  price: string;
+  stock: number;
+  imageUrl: string | null;
+}
+
+function toPage(rows: ProductRow[], total: number, { page, pageSize }: PageRequest): Page<Product> {
+  return { data: rows.map(toProduct), pagination: { page, pageSize, total, totalPages: Math.ceil(total / pageSize) } };
+}
+
+const canManage = (user: AuthUser, row: ProductRow) => user.role === 'admin' || row.sellerId === user.id;
+
+export function createCatalog(db: Db) {
+  /** Loads a product the caller may change: 404 if there is none, 403 if it is someone else's. */
+  async function productToChange(user: AuthUser, id: string): Promise<ProductRow> {
+    const row = await findProduct(db, id);
+    if (!row) throw notFound('product');
+    if (!canManage(user, row)) throw forbidden('only the seller who owns this product or an admin may change it');
+    return row;
+  }
+
+  const versionConflict = (row: ProductRow) =>
+    new AppError('VERSION_CONFLICT', `the product changed since the version you edited; it is now at version ${row.version}`);
+
+  return {
+    async search(request: CatalogSearch): Promise<Page<Product>> {
+      const { rows, total } = await listActiveProducts(db, {
+        q: request.q,
+        category: request.category,
+        sort: request.sort,
+        limit: request.pageSize,
+        offset: (request.page - 1) * request.pageSize,
+      });
+      return toPage(rows, total, request);
+    },
+
+    /** Archived products stay visible to their seller and admins; to anyone else they do not exist. */
+    async get(id: string, user: AuthUser | undefined): Promise<Product> {
+      const row = await findProduct(db, id);
+      if (!row || (row.status !== 'active' && !(user && canManage(user, row)))) throw notFound('product');
+      return toProduct(row);
+    },
+
+    async listMine(user: AuthUser, request: PageRequest): Promise<Page<Product>> {
+      const { rows, total } = await listSellerProducts(db, user.id, request.pageSize, (request.page - 1) * request.pageSize);
+      return toPage(rows, total, request);
+    },
+
+    async create(user: AuthUser, input: NewProductInput): Promise<Product> {
+      const row = await insertProduct(db, { ...input, sellerId: user.id, sellerName: user.username });
+      return toProduct(row);
+    },
+
+    async update(user: AuthUser, id: string, version: number, changes: ProductChanges): Promise<Product> {
+      const current = await productToChange(user, id);
+      const updated = await updateProductAtVersion(db, id, version, changes);
+      if (!updated) throw versionConflict((await findProduct(db, id)) ?? current);
+      return toProduct(updated);
+    },
+
+    /**
+     * Archives (orders keep their snapshots). Without a version it archives whatever the
+     * current one is; archiving an archived product changes nothing.
+     */
+    async archive(user: AuthUser, id: string, version: number | undefined): Promise<Product> {
+      const current = await productToChange(user, id);
+      const archived = await archiveProduct(db, id, version);
+      if (archived) return toProduct(archived);
+      const latest = (await findProduct(db, id)) ?? current;
+      if (version !== undefined && latest.version !== version) throw versionConflict(latest);
+      return toProduct(latest);
+    },
+  };
+}
+
+export type Catalog = ReturnType<typeof createCatalog>;
