@@ -1,7 +1,7 @@
 import type { Express } from 'express';
 import Redis from 'ioredis';
 import request from 'supertest';
-import { createPool, runMigrations } from '@market/kit';
+import { createPool, runMigrations, type Logger } from '@market/kit';
 import { captureLogs, createTestDatabase, generateTestKeys, testRedisUrl, uniqueSuffix, type TestKeys } from '@market/kit/testing';
 import { buildApp } from '../../src/app';
 import { loadConfig, type AuthConfig } from '../../src/config';
@@ -17,6 +17,7 @@ export interface TestApp {
   config: AuthConfig;
   keys: TestKeys;
   db: Db;
+  logger: Logger;
   logs: string[];
   close(): Promise<void>;
 }
@@ -48,6 +49,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     config,
     keys,
     db,
+    logger,
     logs: lines,
     async close() {
       const keysLeft = await redis.keys(`${config.RATE_LIMIT_PREFIX}*`);
