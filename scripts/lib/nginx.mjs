@@ -28,9 +28,8 @@ const PLACEHOLDER_PAGE = `<!doctype html>
 </html>
 `;
 
-/** frontend/dist when it holds an index.html, else a one-page placeholder inside `prefix`. */
-function spaRootFor(prefix) {
-  const built = path.join(repoRoot, 'frontend', 'dist');
+/** frontend/dist (or `built`) when it holds an index.html, else a one-page placeholder inside `prefix`. */
+function spaRootFor(prefix, built = path.join(repoRoot, 'frontend', 'dist')) {
   if (existsSync(path.join(built, 'index.html'))) return { root: built, built: true };
   const placeholder = path.join(prefix, 'placeholder');
   mkdirSync(placeholder, { recursive: true });
@@ -57,9 +56,10 @@ async function stopLeftover(prefix) {
 
 /**
  * Renders the config into .local/nginx-<port>/ and starts nginx there.
- * upstreams: { auth, products, orders } as host:port. Returns { url, prefix, conf, spaBuilt, child, stop() }.
+ * upstreams: { auth, products, orders } as host:port; spaRoot defaults to frontend/dist.
+ * Returns { url, prefix, conf, spaBuilt, child, stop() }.
  */
-export async function startNginx({ bin, port, host = '127.0.0.1', upstreams, loginRate = '10r/m', loginBurst = 5 }) {
+export async function startNginx({ bin, port, host = '127.0.0.1', upstreams, loginRate = '10r/m', loginBurst = 5, spaRoot }) {
   const prefix = path.join(repoRoot, '.local', `nginx-${port}`);
   const logDir = path.join(prefix, 'logs');
   for (const dir of ['logs', 'tmp/client_body', 'tmp/proxy', 'tmp/fastcgi', 'tmp/uwsgi', 'tmp/scgi']) {
@@ -70,7 +70,7 @@ export async function startNginx({ bin, port, host = '127.0.0.1', upstreams, log
     throw new SetupError(`port ${port} on ${host} is already in use; stop what holds it or choose another port (PORT=…).`);
   }
 
-  const spa = spaRootFor(prefix);
+  const spa = spaRootFor(prefix, spaRoot);
   const conf = path.join(prefix, 'nginx.conf');
   const template = readFileSync(NGINX_TEMPLATE, 'utf8');
   writeFileSync(

@@ -1,0 +1,20 @@
+// Test helper: runs the real nginx config (scripts/lib/nginx.mjs) as a child of the test, so the
+// test can stay CommonJS. Reads its options as JSON from argv[2]; prints {"url":…} when ready;
+// stops nginx on SIGTERM or when the parent closes stdin.
+import { ensureNginx } from '../../../scripts/lib/infra.mjs';
+import { startNginx } from '../../../scripts/lib/nginx.mjs';
+
+const options = JSON.parse(process.argv[2]);
+const nginx = await startNginx({ bin: await ensureNginx(), ...options });
+process.stdout.write(`${JSON.stringify({ url: nginx.url, prefix: nginx.prefix })}\n`);
+
+let stopping = false;
+async function stop() {
+  if (stopping) return;
+  stopping = true;
+  await nginx.stop();
+  process.exit(0);
+}
+process.on('SIGTERM', stop);
+process.stdin.on('end', stop);
+process.stdin.resume();
