@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { z } from 'zod';
 
 export class ConfigError extends Error {
@@ -40,6 +41,8 @@ export const env = {
       .default(fallback ? 'true' : 'false')
       .transform((v) => v === 'true' || v === '1' || v === 'yes'),
   int: (fallback: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(fallback),
+  /** Any non-empty string (a name, a path); chain `.optional()` or `.default()`. */
+  text: () => z.string().min(1),
   port: (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback),
   url: (protocols: string[]) =>
     z.string().refine((value) => {
@@ -76,7 +79,8 @@ export const verifierConfigShape = {
 export const streamConfigShape = {
   ORDERS_STREAM: z.string().min(1).default('orders_stream'),
   INVENTORY_STREAM: z.string().min(1).default('inventory_stream'),
-  CONSUMER_NAME: z.string().min(1).default(`consumer-${process.pid}`),
+  /** Unique per replica: containers all run as pid 1, so the host name is part of the default. */
+  CONSUMER_NAME: z.string().min(1).max(200).default(`${hostname()}-${process.pid}`),
   STREAM_MAXLEN: env.int(1_000_000, 1000, 100_000_000),
   STREAM_BLOCK_MS: env.int(2000, 10, 60_000),
   STREAM_CLAIM_IDLE_MS: env.int(30_000, 100, 3_600_000),
