@@ -28,7 +28,7 @@ describe('order status', () => {
 
     act(() => source.emit('status', { ...order, status: 'COMPLETED', total: '15.00' }));
     expect(screen.getByTestId('order-status')).toHaveTextContent('Completed');
-    expect(screen.getByText('$15.00')).toBeInTheDocument();
+    expect(screen.getByRole('row', { name: /^Total/ })).toHaveTextContent('$15.00');
     expect(source.closed).toBe(true);
   });
 

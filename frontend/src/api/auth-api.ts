@@ -21,8 +21,9 @@ export async function logout(): Promise<void> {
   await api.post('/auth/logout');
 }
 
-export async function listUsers(page: number, pageSize: number, signal?: AbortSignal): Promise<Page<AdminUser>> {
-  return (await api.get<Page<AdminUser>>('/auth/users', { params: { page, pageSize }, signal })).data;
+export async function listUsers(query: { page: number; pageSize: number; q?: string }, signal?: AbortSignal): Promise<Page<AdminUser>> {
+  const params = query.q ? query : { page: query.page, pageSize: query.pageSize };
+  return (await api.get<Page<AdminUser>>('/auth/users', { params, signal })).data;
 }
 
 export async function updateUser(id: string, body: UpdateUserRequest): Promise<AdminUser> {

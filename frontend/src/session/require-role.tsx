@@ -3,7 +3,7 @@ import { Link, Navigate, useLocation } from 'react-router-dom';
 import type { Role } from '../api/contracts';
 import { LoadingState } from '../components/status-views';
 import { usePageTitle } from '../lib/use-page-title';
-import { useSession } from './session-context';
+import { SESSION_ENDED_NOTICE, useSession } from './session-context';
 
 const ROLE_NAMES: Record<Role, string> = { buyer: 'buyers', seller: 'sellers', admin: 'administrators' };
 
@@ -27,12 +27,13 @@ function NotAllowed({ roles, current }: { roles: readonly Role[]; current: Role 
 
 /** Guards a page: anonymous visitors go to login (and come back), other roles see why they cannot enter. */
 export function RequireRole({ roles, children }: { roles?: readonly Role[]; children: ReactNode }) {
-  const { user, ready } = useSession();
+  const { user, ready, ended } = useSession();
   const location = useLocation();
   if (!ready) return <LoadingState label="Checking your session" />;
   if (!user) {
     const from = `${location.pathname}${location.search}`;
-    return <Navigate to="/login" replace state={{ from, notice: 'Please log in to see that page.' }} />;
+    const notice = ended ? SESSION_ENDED_NOTICE : 'Please log in to see that page.';
+    return <Navigate to="/login" replace state={{ from, notice }} />;
   }
   if (roles && !roles.includes(user.role)) return <NotAllowed roles={roles} current={user.role} />;
   return children;

@@ -10,6 +10,8 @@ export const SESSION_ENDED_NOTICE = 'Your session ended. Please log in again.';
 export interface SessionValue {
   user: User | null;
   ready: boolean;
+  /** True after the server ended a session this tab had (expired refresh, revoked, disabled account). */
+  ended: boolean;
   login(body: LoginRequest): Promise<User>;
   signup(body: SignupRequest): Promise<User>;
   demoLogin(who: 'buyer' | 'seller'): Promise<User>;
@@ -22,6 +24,7 @@ const SessionContext = createContext<SessionValue | null>(null);
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [user, setUserState] = useState<User | null>(null);
   const [ready, setReady] = useState(false);
+  const [ended, setEnded] = useState(false);
   const userRef = useRef<User | null>(null);
   const navigate = useNavigate();
 
@@ -29,18 +32,21 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     userRef.current = next;
     writeSessionHint(next?.id ?? null);
     setUserState(next);
+    if (next) setEnded(false);
   }, []);
 
   useEffect(() => {
     setSessionHooks({
       onRefreshed: setUser,
       onSessionEnded: () => {
-        const hadSession = userRef.current !== null;
-        setUser(null);
-        if (hadSession) {
-          const from = `${window.location.pathname}${window.location.search}`;
+        if (userRef.current === null) return setUser(null);
+        const from = `${window.location.pathname}${window.location.search}`;
+        // One transition, so a guarded page never renders "signed out" before the login page shows.
+        startTransition(() => {
+          setEnded(true);
+          setUser(null);
           navigate('/login', { replace: true, state: { notice: SESSION_ENDED_NOTICE, from } });
-        }
+        });
       },
     });
   }, [navigate, setUser]);
@@ -67,6 +73,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     () => ({
       user,
       ready,
+      ended,
       login: async (body) => {
         const me = await authApi.login(body);
         setUser(me);
@@ -93,7 +100,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         }
       },
     }),
-    [user, ready, setUser],
+    [user, ready, ended, setUser],
   );
 
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;

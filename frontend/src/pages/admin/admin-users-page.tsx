@@ -1,7 +1,7 @@
-import { useState } from 'react';
+import { useState, type FormEvent } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { listUsers, updateUser } from '../../api/auth-api';
-import type { AdminUser, UpdateUserRequest } from '../../api/contracts';
+import { LIMITS, type AdminUser, type UpdateUserRequest } from '../../api/contracts';
 import { describeError } from '../../api/error-messages';
 import { Pagination, parsePage } from '../../components/pagination';
 import { EmptyState, ErrorState, LoadingState } from '../../components/status-views';
@@ -22,7 +22,9 @@ export default function AdminUsersPage() {
   const { user: me } = useSession();
   const [params, setParams] = useSearchParams();
   const page = parsePage(params.get('page'));
-  const result = useAsync((signal) => listUsers(page, PAGE_SIZE, signal), [page]);
+  const q = params.get('q') ?? '';
+  const [text, setText] = useState(q);
+  const result = useAsync((signal) => listUsers({ page, pageSize: PAGE_SIZE, q }, signal), [page, q]);
   const [busyId, setBusyId] = useState<string | null>(null);
   const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
 
@@ -42,16 +44,38 @@ export default function AdminUsersPage() {
     }
   };
 
+  const onSearch = (event: FormEvent) => {
+    event.preventDefault();
+    setParams(text.trim() ? { q: text.trim() } : {});
+  };
+
   const users = result.data;
   return (
     <section aria-labelledby="page-title">
       <h1 id="page-title">Users</h1>
+      <form role="search" className="search-form" onSubmit={onSearch}>
+        <label htmlFor="user-search">Search by username or email</label>
+        <div className="inline">
+          <input
+            id="user-search"
+            type="search"
+            value={text}
+            maxLength={LIMITS.searchMax}
+            onChange={(event) => setText(event.target.value)}
+          />
+          <button type="submit" className="button button-primary">
+            Search
+          </button>
+        </div>
+      </form>
       <div aria-live="polite">
         {message && <p className={message.error ? 'notice notice-error' : 'notice notice-info'}>{message.text}</p>}
       </div>
       {result.status === 'error' && <ErrorState message={describeError(result.error).message} onRetry={result.reload} />}
       {!users && result.status === 'loading' && <LoadingState label="Loading users" />}
-      {users?.data.length === 0 && <EmptyState>No users yet.</EmptyState>}
+      {users?.data.length === 0 && result.status === 'ready' && (
+        <EmptyState>{q ? 'No user matches this search.' : 'No users yet.'}</EmptyState>
+      )}
       {users && users.data.length > 0 && (
         <>
           <table className="table">
@@ -78,7 +102,7 @@ export default function AdminUsersPage() {
               ))}
             </tbody>
           </table>
-          <Pagination info={users.pagination} onChange={(next) => setParams({ page: String(next) })} />
+          <Pagination info={users.pagination} onChange={(next) => setParams(q ? { q, page: String(next) } : { page: String(next) })} />
         </>
       )}
     </section>

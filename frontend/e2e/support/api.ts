@@ -1,0 +1,101 @@
+import { expect, type APIRequestContext, type BrowserContext, type Page } from '@playwright/test';
+import type { CreateProductRequest, Order, Product, SignupRole, User } from '../../src/api/contracts';
+
+// The same-origin proof every state-changing request carries (CSRF_HEADER in the contracts).
+const JSON_HEADERS = { 'x-requested-with': 'marketplace', 'content-type': 'application/json' };
+
+let sequence = 0;
+
+/** Names no other test (or earlier run against the same database) has used. */
+export function unique(prefix: string): string {
+  sequence += 1;
+  return `${prefix}-${Date.now().toString(36)}${sequence}${Math.random().toString(36).slice(2, 6)}`;
+}
+
+export interface Account {
+  user: User;
+  email: string;
+  password: string;
+}
+
+export function newAccountDetails(role: SignupRole) {
+  const username = unique(role === 'seller' ? 'seller' : 'buyer').slice(0, 32);
+  return { username, email: `${username}@e2e.test`, password: 'correct horse battery', role };
+}
+
+async function ok<T>(response: Awaited<ReturnType<APIRequestContext['get']>>, what: string): Promise<T> {
+  if (!response.ok()) throw new Error(`${what} answered ${response.status()}: ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+/** Signs up through the API; the session cookies land in the request context (and its browser context). */
+export async function signupViaApi(request: APIRequestContext, role: SignupRole): Promise<Account> {
+  const details = newAccountDetails(role);
+  const response = await request.post('/api/auth/signup', { data: details, headers: JSON_HEADERS });
+  const user = await ok<User>(response, 'signup');
+  return { user, email: details.email, password: details.password };
+}
+
+export async function loginViaApi(request: APIRequestContext, email: string, password: string): Promise<User> {
+  const response = await request.post('/api/auth/login', { data: { email, password }, headers: JSON_HEADERS });
+  return ok<User>(response, 'login');
+}
+
+/** A signed-in browser context for `role`, with its own cookie jar. */
+export async function signedInContext(context: BrowserContext, role: SignupRole): Promise<Account> {
+  return signupViaApi(context.request, role);
+}
+
+export async function createProductViaApi(
+  request: APIRequestContext,
+  overrides: Partial<CreateProductRequest> = {},
+): Promise<Product> {
+  const body: CreateProductRequest = {
+    name: unique('Product'),
+    description: 'Made for an end-to-end test.',
+    category: 'home',
+    price: '12.50',
+    stock: 5,
+    ...overrides,
+  };
+  return ok<Product>(await request.post('/api/products', { data: body, headers: JSON_HEADERS }), 'create product');
+}
+
+export async function getProductViaApi(request: APIRequestContext, id: string): Promise<Product> {
+  return ok<Product>(await request.get(`/api/products/${id}`), 'get product');
+}
+
+export async function updateProductViaApi(request: APIRequestContext, product: Product, changes: Partial<CreateProductRequest>) {
+  const body = { ...changes, version: product.version };
+  return ok<Product>(await request.patch(`/api/products/${product.id}`, { data: body, headers: JSON_HEADERS }), 'update product');
+}
+
+/** Places an order and waits until the saga settled it. */
+export async function buyViaApi(request: APIRequestContext, product: Product, quantity: number): Promise<Order> {
+  const body = { items: [{ productId: product.id, quantity, unitPrice: product.price }] };
+  const headers = { ...JSON_HEADERS, 'idempotency-key': unique('key') };
+  const placed = await ok<Order>(await request.post('/api/orders', { data: body, headers }), 'place order');
+  let order = placed;
+  await expect
+    .poll(
+      async () => {
+        order = await ok<Order>(await request.get(`/api/orders/${placed.id}`), 'get order');
+        return order.status;
+      },
+      { timeout: 15_000 },
+    )
+    .not.toBe('PENDING');
+  return order;
+}
+
+/** The browser must never be able to read a token: cookies HttpOnly, nothing in storage. */
+export async function expectNoTokenInPage(page: Page): Promise<void> {
+  const exposed = await page.evaluate(() => {
+    const stored = [localStorage, sessionStorage].flatMap((storage) =>
+      Object.keys(storage).map((key) => `${key}=${storage.getItem(key) ?? ''}`),
+    );
+    return { cookie: document.cookie, stored: stored.join('\n') };
+  });
+  expect(exposed.cookie).not.toMatch(/access_token|refresh_token/);
+  expect(exposed.stored).not.toMatch(/token|eyJ[A-Za-z0-9_-]{10,}/i);
+}

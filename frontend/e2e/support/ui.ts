@@ -1,0 +1,34 @@
+import { expect, type Page } from '@playwright/test';
+import type { SignupRole } from '../../src/api/contracts';
+import { newAccountDetails, type Account } from './api';
+
+export async function signupViaUi(page: Page, role: SignupRole): Promise<Omit<Account, 'user'> & { username: string }> {
+  const details = newAccountDetails(role);
+  await page.goto('/signup');
+  await page.getByLabel('Username').fill(details.username);
+  await page.getByLabel('Email').fill(details.email);
+  await page.getByLabel('Password').fill(details.password);
+  await page.getByRole('radio', { name: role === 'seller' ? /sell products/i : /buy products/i }).check();
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.getByText(`Signed in as ${details.username}`)).toBeVisible();
+  return details;
+}
+
+export async function loginViaUi(page: Page, email: string, password: string): Promise<void> {
+  if (!/\/login/.test(page.url())) await page.goto('/login');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Log in', exact: true }).click();
+  await expect(page.getByRole('button', { name: 'Log out' })).toBeVisible();
+}
+
+export async function logoutViaUi(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Log out' }).click();
+  await expect(page.getByText('You have logged out.')).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Log in' })).toBeVisible();
+}
+
+export const adminCredentials = {
+  email: process.env.ADMIN_EMAIL || 'admin@demo.local',
+  password: process.env.ADMIN_PASSWORD || 'demo-admin-pass',
+};
