@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { check, index, integer, numeric, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { check, index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import type { StreamFields } from '@market/contracts';
 import { outboxTable, processedMessagesTable } from '@market/kit';
 
 export const products = pgTable(
@@ -47,6 +48,8 @@ export const stockReservations = pgTable(
     productId: uuid('product_id').notNull(),
     quantity: integer('quantity').notNull(),
     unitPrice: numeric('unit_price', { precision: 12, scale: 2, mode: 'string' }).notNull(),
+    /** Set when a cancel gave the quantity back; a reservation is released at most once. */
+    releasedAt: timestamp('released_at', { withTimezone: true }),
   },
   (t) => [primaryKey({ columns: [t.orderId, t.productId] }), check('stock_reservations_quantity_positive', sql`${t.quantity} > 0`)],
 );
@@ -64,6 +67,11 @@ export const orderOutcomes = pgTable(
     orderId: uuid('order_id').primaryKey(),
     status: text('status', { enum: OUTCOME_STATUSES }).notNull(),
     reason: text('reason'),
+    /**
+     * The inventory.result sent for this order (wire fields, its event_id included), so a
+     * republished order.placed gets the very same answer instead of a second decision.
+     */
+    reply: jsonb('reply').$type<StreamFields>(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [check('order_outcomes_status_known', sql`${t.status} in ('RESERVED', 'REJECTED', 'CANCELLED')`)],

@@ -49,7 +49,9 @@ export function createCatalog(db: Db) {
   }
 
   const versionConflict = (row: ProductRow) =>
-    new AppError('VERSION_CONFLICT', `the product changed since the version you edited; it is now at version ${row.version}`);
+    new AppError('VERSION_CONFLICT', `the product changed since the version you edited; it is now at version ${row.version}`, 409, [
+      { field: 'version', message: `the current version is ${row.version}; reload the product and apply your edit again` },
+    ]);
 
   return {
     async search(request: CatalogSearch): Promise<Page<Product>> {

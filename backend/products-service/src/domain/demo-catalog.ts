@@ -1,0 +1,47 @@
+import { DEMO_USERS, type Category } from '@market/contracts';
+import type { Logger } from '@market/kit';
+import type { Db } from '../data/db';
+import { insertProductsIfAbsent, type NewProduct } from '../data/product-repository';
+
+type DemoSeller = keyof Pick<typeof DEMO_USERS, 'seller' | 'otherSeller'>;
+type DemoProduct = [DemoSeller, string, Category, string, number, string];
+
+/** Fixed ids, so seeding again (every start in demo mode) inserts nothing twice and keeps edits. */
+const demoId = (n: number) => `00000000-0000-4000-9000-${String(n).padStart(12, '0')}`;
+
+const PRODUCTS: DemoProduct[] = [
+  ['seller', 'Trail running shoes', 'sports', '89.90', 120, 'Light, grippy shoes for muddy paths.'],
+  ['seller', 'Yoga mat', 'sports', '24.50', 300, 'Non-slip mat, 6 mm thick.'],
+  ['seller', 'Mechanical keyboard', 'electronics', '129.00', 80, 'Tenkeyless, hot-swappable switches.'],
+  ['seller', 'Noise-cancelling headphones', 'electronics', '199.99', 60, 'Over-ear, 30 hours of battery.'],
+  ['seller', 'Cast iron skillet', 'home', '39.95', 150, 'Pre-seasoned 26 cm pan.'],
+  ['seller', 'The Pragmatic Programmer', 'books', '42.00', 200, 'Twentieth-anniversary edition.'],
+  ['otherSeller', 'Raised garden bed', 'garden', '74.99', 90, 'Cedar wood, 120 x 60 cm.'],
+  ['otherSeller', 'Pruning shears', 'garden', '18.75', 250, 'Bypass blades for branches up to 2 cm.'],
+  ['otherSeller', 'Wooden train set', 'toys', '54.00', 110, '48 pieces, no batteries needed.'],
+  ['otherSeller', 'Rain jacket', 'clothing', '64.90', 140, 'Waterproof and breathable, packs into its pocket.'],
+  ['otherSeller', 'Merino wool socks (3 pairs)', 'clothing', '21.00', 400, 'Warm, soft and odour-resistant.'],
+  ['otherSeller', 'Desk lamp', 'home', '33.33', 180, 'Dimmable LED with a warm white setting.'],
+  ['otherSeller', 'Gift card holder', 'other', '5.00', 1000, 'A small card sleeve for presents.'],
+];
+
+export function demoProducts(): NewProduct[] {
+  return PRODUCTS.map(([seller, name, category, price, stock, description], i) => ({
+    id: demoId(i + 1),
+    sellerId: DEMO_USERS[seller].id,
+    sellerName: DEMO_USERS[seller].username,
+    name,
+    description,
+    category,
+    price,
+    stock,
+    imageUrl: null,
+  }));
+}
+
+/** Inserts the demo catalog rows that are missing; existing rows (perhaps edited or sold) stay as they are. */
+export async function seedDemoCatalog(db: Db, logger: Logger): Promise<number> {
+  const inserted = await insertProductsIfAbsent(db, demoProducts());
+  logger.info({ inserted }, 'demo catalog seeded');
+  return inserted;
+}

@@ -1,0 +1,75 @@
+import express, { type RequestHandler, type Router } from 'express';
+import { CATEGORIES } from '@market/contracts';
+import { authenticate, requireRole, validate, type AuthUser, type TokenVerifier } from '@market/kit';
+import type { Catalog, CatalogSearch } from '../domain/catalog';
+import { openApiDocument } from './openapi';
+import { archiveQuery, createProductBody, listProductsQuery, pageQuery, productIdParams, updateProductBody } from './schemas';
+
+export interface ProductRouteDeps {
+  catalog: Catalog;
+  verify: TokenVerifier;
+}
+
+/**
+ * Public reads must not fail because a visitor carries an expired cookie: a bad token only
+ * means "not signed in" here, so archived products stay hidden and nothing else changes.
+ */
+function identifyIfSignedIn(verify: TokenVerifier): RequestHandler {
+  const strict = authenticate(verify, { optional: true });
+  return async (req, res, next) => {
+    try {
+      await strict(req, res, () => undefined);
+    } catch {
+      req.user = undefined;
+    }
+    next();
+  };
+}
+
+const userOf = (req: { user?: AuthUser }): AuthUser => req.user as AuthUser;
+
+/** The catalog: public reads, and seller management guarded by role and ownership. */
+export function productRoutes(deps: ProductRouteDeps): Router {
+  const router = express.Router();
+  const { catalog } = deps;
+  const seller = [authenticate(deps.verify), requireRole('seller', 'admin')];
+
+  router.get('/openapi.json', (_req, res) => {
+    res.set('Cache-Control', 'public, max-age=300').json(openApiDocument);
+  });
+
+  router.get('/categories', (_req, res) => {
+    res.set('Cache-Control', 'public, max-age=300').json({ data: CATEGORIES });
+  });
+
+  router.get('/', validate({ query: listProductsQuery }), async (req, res) => {
+    const { q, ...rest } = req.query as unknown as Omit<CatalogSearch, 'q'> & { q?: string };
+    res.json(await catalog.search({ ...rest, q: q || undefined }));
+  });
+
+  router.get('/mine', ...seller, validate({ query: pageQuery }), async (req, res) => {
+    const { page, pageSize } = req.query as unknown as { page: number; pageSize: number };
+    res.json(await catalog.listMine(userOf(req), { page, pageSize }));
+  });
+
+  router.get('/:id', validate({ params: productIdParams }), identifyIfSignedIn(deps.verify), async (req, res) => {
+    res.json(await catalog.get(String(req.params.id), req.user));
+  });
+
+  router.post('/', ...seller, validate({ body: createProductBody }), async (req, res) => {
+    const product = await catalog.create(userOf(req), req.body);
+    res.status(201).location(`/api/products/${product.id}`).json(product);
+  });
+
+  router.patch('/:id', ...seller, validate({ params: productIdParams, body: updateProductBody }), async (req, res) => {
+    const { version, ...changes } = req.body as { version: number } & Record<string, unknown>;
+    res.json(await catalog.update(userOf(req), String(req.params.id), version, changes));
+  });
+
+  router.delete('/:id', ...seller, validate({ params: productIdParams, query: archiveQuery }), async (req, res) => {
+    const { version } = req.query as { version?: number };
+    res.json(await catalog.archive(userOf(req), String(req.params.id), version));
+  });
+
+  return router;
+}

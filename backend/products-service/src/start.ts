@@ -1,0 +1,55 @@
+import Redis from 'ioredis';
+import { closeGracefully, ConfigError, createLogger, createPool, createTokenVerifier, runMigrations, type Closer, type Logger } from '@market/kit';
+import { buildApp, createProductsObservability } from './app';
+import { loadConfig, type ProductsConfig } from './config';
+import { createDb, MIGRATIONS_FOLDER } from './data/db';
+import { seedDemoCatalog } from './domain/demo-catalog';
+import { startInventoryWorker } from './messaging/inventory-worker';
+
+async function start(config: ProductsConfig, logger: Logger): Promise<void> {
+  const pool = createPool(config.DATABASE_URL);
+  await runMigrations(pool, MIGRATIONS_FOLDER);
+  const db = createDb(pool);
+  if (config.DEMO_MODE) await seedDemoCatalog(db, logger);
+
+  // Readiness only: the worker and the relay open their own connections.
+  const redis = new Redis(config.REDIS_URL, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+  redis.on('error', (err) => logger.warn({ err }, 'redis connection problem'));
+  await redis.connect();
+
+  const verify = createTokenVerifier({
+    issuer: config.JWT_ISSUER,
+    audience: config.JWT_AUDIENCE,
+    publicKey: config.JWT_PUBLIC_KEY,
+    jwksUrl: config.JWKS_URL,
+  });
+  const observability = createProductsObservability(pool, redis);
+  const worker = config.RUN_INVENTORY_WORKER
+    ? startInventoryWorker({ pool, db, config, logger, registry: observability.registry })
+    : undefined;
+
+  const app = buildApp({ logger, pool, db, redis, verify, observability });
+  const server = app.listen(config.PORT, config.HOST, () => {
+    logger.info({ host: config.HOST, port: config.PORT, demoMode: config.DEMO_MODE, worker: Boolean(worker) }, 'products-service listening');
+  });
+  const closers: Closer[] = [
+    { name: 'http', close: () => new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve()))) },
+  ];
+  if (worker) closers.push({ name: 'inventory-worker', close: () => worker.stop() });
+  closers.push({ name: 'redis', close: () => redis.quit() }, { name: 'postgres', close: () => pool.end() });
+  closeGracefully(logger, closers);
+}
+
+let config: ProductsConfig;
+try {
+  config = loadConfig();
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  process.stderr.write(`products-service refuses to start: ${error.message}\n`);
+  process.exit(1);
+}
+const logger = createLogger({ service: 'products-service', level: config.LOG_LEVEL });
+start(config, logger).catch((err: unknown) => {
+  logger.fatal({ err }, 'products-service failed to start');
+  process.exit(1);
+});
