@@ -1,0 +1,86 @@
+import { randomUUID } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import { orderOutcomes } from '../src/data/schema';
+import { line, startWorkerHarness, waitFor, type WorkerHarness } from './support/worker-harness';
+
+describe('inventory worker: order.cancelled, ordering and poison messages', () => {
+  let h: WorkerHarness;
+  beforeAll(async () => {
+    h = await startWorkerHarness();
+    h.startWorker();
+  });
+  afterAll(() => h.close());
+
+  const outcomeOf = async (orderId: string) => (await h.db.select().from(orderOutcomes).where(eq(orderOutcomes.orderId, orderId)))[0];
+
+  it('when a completed order is cancelled, and the cancel is delivered twice and cancelled again, then the stock comes back exactly once', async () => {
+    const product = await h.addProduct({ stock: 10 });
+    const other = await h.addProduct({ stock: 4 });
+    const order = h.placed({ lines: [line(product, 3), line(other, 4)] });
+    await h.publish(order);
+    await h.waitForReplies(order.order_id);
+    const cancel = h.cancelled(order);
+
+    await h.publish(cancel);
+    await h.publish(cancel);
+    await h.publish(h.cancelled(order));
+    await h.drained();
+
+    expect(await h.product(product.id)).toMatchObject({ stock: 10, version: product.version + 2 });
+    expect((await h.product(other.id)).stock).toBe(4);
+    expect((await outcomeOf(order.order_id))?.status).toBe('CANCELLED');
+    expect(await h.replies(order.order_id)).toHaveLength(1);
+  });
+
+  it('when the cancel arrives before its order.placed, then the placed order takes nothing', async () => {
+    const product = await h.addProduct({ stock: 10 });
+    const order = h.placed({ lines: [line(product, 2)] });
+
+    await h.publish(h.cancelled(order));
+    await h.publish(order);
+    await h.drained();
+
+    expect((await h.product(product.id)).stock).toBe(10);
+    expect((await outcomeOf(order.order_id))?.status).toBe('CANCELLED');
+    expect(await h.replies(order.order_id)).toEqual([]);
+  });
+
+  it('when a failed order is cancelled, then nothing is given back', async () => {
+    const product = await h.addProduct({ stock: 1 });
+    const order = h.placed({ lines: [line(product, 2)] });
+    await h.publish(order);
+    await h.waitForReplies(order.order_id);
+
+    await h.publish(h.cancelled(order));
+    await h.drained();
+
+    expect((await h.product(product.id)).stock).toBe(1);
+    expect((await outcomeOf(order.order_id))?.status).toBe('REJECTED');
+  });
+
+  it.each([
+    ['fields that are not an order message', { hello: 'world' }],
+    ['products that are not JSON', { products: '[{"product_id":' }],
+    ['a quantity of zero', { products: JSON.stringify([{ product_id: randomUUID(), quantity: 0, price: '1.00' }]) }],
+    ['a float price', { products: JSON.stringify([{ product_id: randomUUID(), quantity: 1, price: 1.5 }]) }],
+    ['an unknown type', { type: 'order.shipped' }],
+  ])('when a message has %s, then it goes to the dead-letter stream and the next message is still applied', async (_case, poison) => {
+    const product = await h.addProduct({ stock: 5 });
+    const base = h.placed({ lines: [line(product, 1)] });
+    const poisonFields = 'hello' in poison ? poison : { ...base, ...poison, event_id: randomUUID() };
+    const before = (await h.deadLetters()).length;
+
+    const poisonId = await h.publish(poisonFields as Record<string, string>);
+    const next = h.placed({ lines: [line(product, 1)] });
+    await h.publish(next);
+
+    expect((await h.waitForReplies(next.order_id))[0]?.status).toBe('COMPLETED');
+    const dead = await waitFor('a dead letter', async () => {
+      const all = await h.deadLetters();
+      return all.length > before ? all : undefined;
+    });
+    expect(dead.at(-1)).toMatchObject({ dead_original_id: poisonId, dead_group: 'products', dead_reason: expect.stringContaining('invalid') });
+    await h.drained();
+    expect((await h.product(product.id)).stock).toBe(4);
+  });
+});

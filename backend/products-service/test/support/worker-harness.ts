@@ -1,0 +1,147 @@
+import { randomUUID } from 'node:crypto';
+import Redis from 'ioredis';
+import type { Pool } from 'pg';
+import {
+  MESSAGE_VERSION,
+  PRODUCTS_GROUP,
+  decodeInventoryResult,
+  encodeOrdersMessage,
+  fieldsFromList,
+  type InventoryResult,
+  type OrderLine,
+  type StreamFields,
+} from '@market/contracts';
+import { createPool, deadLetterStream, runMigrations } from '@market/kit';
+import { captureLogs, createTestDatabase, testRedisUrl, uniqueSuffix, type TestDatabase } from '@market/kit/testing';
+import { createDb, MIGRATIONS_FOLDER, type Db } from '../../src/data/db';
+import { findProduct, insertProduct, type NewProduct, type ProductRow } from '../../src/data/product-repository';
+import { startInventoryWorker, type InventoryWorker, type InventoryWorkerConfig } from '../../src/messaging/inventory-worker';
+
+export interface WorkerHarness {
+  db: Db;
+  pool: Pool;
+  redis: Redis;
+  database: TestDatabase;
+  config: InventoryWorkerConfig;
+  logs: string[];
+  startWorker(consumer?: string): InventoryWorker;
+  addProduct(overrides?: Partial<NewProduct>): Promise<ProductRow>;
+  product(id: string): Promise<ProductRow>;
+  /** XADDs raw fields to the orders stream, as orders-service's relay would. */
+  publish(fields: StreamFields): Promise<string>;
+  placed(order: { orderId?: string; buyerId?: string; lines: OrderLine[]; eventId?: string }): StreamFields & { order_id: string };
+  cancelled(placed: StreamFields, eventId?: string): StreamFields;
+  replies(orderId?: string): Promise<InventoryResult[]>;
+  waitForReplies(orderId: string, count?: number): Promise<InventoryResult[]>;
+  /** Resolves once the group has read every entry and none is pending. */
+  drained(): Promise<void>;
+  deadLetters(): Promise<StreamFields[]>;
+  close(): Promise<void>;
+}
+
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/** A migrated database, streams of its own (random names) and workers started on demand. */
+export async function startWorkerHarness(overrides: Partial<InventoryWorkerConfig> = {}): Promise<WorkerHarness> {
+  const database = await createTestDatabase('products_worker');
+  const pool = createPool(database.url, 8);
+  await runMigrations(pool, MIGRATIONS_FOLDER);
+  const db = createDb(pool);
+  const redis = new Redis(testRedisUrl());
+  const suffix = uniqueSuffix();
+  const config: InventoryWorkerConfig = {
+    REDIS_URL: testRedisUrl(),
+    ORDERS_STREAM: `test:orders:${suffix}`,
+    INVENTORY_STREAM: `test:inventory:${suffix}`,
+    CONSUMER_NAME: `worker-${suffix}`,
+    STREAM_MAXLEN: 10_000,
+    STREAM_BLOCK_MS: 100,
+    STREAM_CLAIM_IDLE_MS: 1000,
+    STREAM_MAX_DELIVERIES: 3,
+    CRASH_AFTER_COMMIT_ONCE: undefined,
+    ...overrides,
+  };
+  const { logger, lines } = captureLogs('products-worker');
+  const workers: InventoryWorker[] = [];
+
+  const replies = async (orderId?: string) => {
+    const entries = (await redis.xrange(config.INVENTORY_STREAM, '-', '+')) as [string, string[]][];
+    return entries.map(([, list]) => decodeInventoryResult(fieldsFromList(list))).filter((r) => !orderId || r.order_id === orderId);
+  };
+
+  const harness: WorkerHarness = {
+    db,
+    pool,
+    redis,
+    database,
+    config,
+    logs: lines,
+    startWorker(consumer = config.CONSUMER_NAME) {
+      const worker = startInventoryWorker({ pool, db, config: { ...config, CONSUMER_NAME: consumer }, logger, relayIdleDelayMs: 20 });
+      workers.push(worker);
+      return worker;
+    },
+    addProduct: (product = {}) =>
+      insertProduct(db, {
+        sellerId: randomUUID(),
+        sellerName: 'a-seller',
+        name: `Item ${uniqueSuffix()}`,
+        description: '',
+        category: 'home',
+        price: '19.99',
+        stock: 10,
+        imageUrl: null,
+        ...product,
+      }),
+    product: async (id) => (await findProduct(db, id)) as ProductRow,
+    publish: (fields) => redis.xadd(config.ORDERS_STREAM, '*', ...Object.entries(fields).flat()) as Promise<string>,
+    placed: ({ orderId = randomUUID(), buyerId = randomUUID(), lines, eventId = randomUUID() }) =>
+      encodeOrdersMessage({
+        type: 'order.placed',
+        version: MESSAGE_VERSION,
+        event_id: eventId,
+        order_id: orderId,
+        user_id: buyerId,
+        correlation_id: `corr-${orderId}`,
+        occurred_at: new Date().toISOString(),
+        products: lines,
+      }) as StreamFields & { order_id: string },
+    cancelled: (placed, eventId = randomUUID()) => ({ ...placed, type: 'order.cancelled', event_id: eventId, occurred_at: new Date().toISOString() }),
+    replies,
+    waitForReplies: (orderId, count = 1) =>
+      waitFor(`${count} inventory.result for ${orderId}`, async () => {
+        const found = await replies(orderId);
+        return found.length >= count ? found : undefined;
+      }),
+    async drained() {
+      await waitFor('the products group to drain its stream', async () => {
+        const [last] = (await redis.xrevrange(config.ORDERS_STREAM, '+', '-', 'COUNT', 1)) as [string, string[]][];
+        const groups = (await redis.xinfo('GROUPS', config.ORDERS_STREAM)) as (string | number)[][];
+        const group = groups.map((g) => fieldsFromList(g.map(String))).find((g) => g.name === PRODUCTS_GROUP);
+        return group && last && group['last-delivered-id'] === last[0] && group.pending === '0' ? true : undefined;
+      });
+    },
+    async deadLetters() {
+      const entries = (await redis.xrange(deadLetterStream(config.ORDERS_STREAM), '-', '+')) as [string, string[]][];
+      return entries.map(([, list]) => fieldsFromList(list));
+    },
+    async close() {
+      await Promise.all(workers.map((w) => w.stop()));
+      await redis.del(config.ORDERS_STREAM, config.INVENTORY_STREAM, deadLetterStream(config.ORDERS_STREAM));
+      redis.disconnect();
+      await pool.end();
+      await database.drop();
+    },
+  };
+  return harness;
+}
+
+export const line = (product: ProductRow, quantity: number, price = product.price): OrderLine => ({ product_id: product.id, quantity, price });
