@@ -1,0 +1,89 @@
+// What the order benchmark reads back from the databases and Redis: completions per step, the
+// drain, and the end-of-run correctness check. Queries are limited to the run's own buyers and products.
+import { psql } from '../lib/infra.mjs';
+import { sleep } from '../lib/proc.mjs';
+import { redisCommands } from '../lib/redis.mjs';
+
+const uuidArray = (ids) => `'{${ids.join(',')}}'::uuid[]`;
+
+async function query(url, sql) {
+  const res = await psql(url, sql);
+  if (!res.ok) throw new Error(`query failed: ${res.err}\n${sql}`);
+  return res.out;
+}
+
+/** Orders of these buyers that reached COMPLETED between two instants (database clock, same machine). */
+export async function completedBetween(ordersUrl, buyerIds, from, to) {
+  const out = await query(
+    ordersUrl,
+    `select count(*) from orders where buyer_id = any(${uuidArray(buyerIds)}) and status = 'COMPLETED'
+       and updated_at >= '${from.toISOString()}' and updated_at < '${to.toISOString()}'`,
+  );
+  return Number(out);
+}
+
+export async function statusCounts(ordersUrl, buyerIds) {
+  const out = await query(ordersUrl, `select status, count(*) from orders where buyer_id = any(${uuidArray(buyerIds)}) group by status`);
+  return Object.fromEntries(
+    out
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => {
+        const [status, n] = line.split('|');
+        return [status, Number(n)];
+      }),
+  );
+}
+
+/** Waits until no order of these buyers is PENDING, or the deadline; → { pending, waitedMs }. */
+export async function drain(ordersUrl, buyerIds, timeoutMs, onProgress = () => {}) {
+  const started = Date.now();
+  let lastReport = started;
+  for (;;) {
+    const pending = (await statusCounts(ordersUrl, buyerIds)).PENDING ?? 0;
+    if (pending === 0 || Date.now() - started >= timeoutMs) return { pending, waitedMs: Date.now() - started };
+    if (Date.now() - lastReport >= 5000) {
+      lastReport = Date.now();
+      onProgress(pending);
+    }
+    await sleep(250);
+  }
+}
+
+/**
+ * The end-of-run invariants: stock sold equals the quantities of COMPLETED orders, every
+ * accepted order exists once, none is PENDING or FAILED, and both dead-letter streams are empty.
+ */
+export async function verifyPipeline({ ordersUrl, productsUrl, redisUrl, streams, market, accepted }) {
+  const buyerIds = market.buyers.map((b) => b.id);
+  const productIds = market.products.map((p) => p.id);
+  const initial = market.products.reduce((sum, p) => sum + p.stock, 0);
+  const stockNow = Number(await query(productsUrl, `select coalesce(sum(stock), 0) from products where id = any(${uuidArray(productIds)})`));
+  const sold = initial - stockNow;
+  const completedQuantity = Number(
+    await query(
+      ordersUrl,
+      `select coalesce(sum(i.quantity), 0) from order_items i join orders o on o.id = i.order_id
+         where o.buyer_id = any(${uuidArray(buyerIds)}) and o.status = 'COMPLETED'`,
+    ),
+  );
+  const counts = await statusCounts(ordersUrl, buyerIds);
+  const total = Object.values(counts).reduce((a, b) => a + b, 0);
+  const failedReasons = counts.FAILED
+    ? await query(ordersUrl, `select coalesce(reason, '?') || ' ' || count(*) from orders where buyer_id = any(${uuidArray(buyerIds)}) and status = 'FAILED' group by reason`)
+    : '';
+  const deadLetters = {};
+  for (const stream of streams) {
+    const [len] = await redisCommands(redisUrl, [['XLEN', `${stream}:dead`]]);
+    deadLetters[`${stream}:dead`] = len;
+  }
+  const deadTotal = Object.values(deadLetters).reduce((a, b) => a + b, 0);
+  const checks = [
+    { name: 'stock sold = quantities of COMPLETED orders', ok: sold === completedQuantity, detail: `sold ${sold}, completed quantities ${completedQuantity}` },
+    { name: 'every accepted order stored once', ok: total === accepted, detail: `${accepted} accepted (202), ${total} in the orders database` },
+    { name: 'no order left PENDING', ok: !counts.PENDING, detail: `${counts.PENDING ?? 0} PENDING` },
+    { name: 'no order FAILED (ample stock, current prices)', ok: !counts.FAILED, detail: counts.FAILED ? failedReasons.replace(/\n/g, ', ') : '0 FAILED' },
+    { name: 'dead-letter streams empty', ok: deadTotal === 0, detail: Object.entries(deadLetters).map(([k, v]) => `${k} ${v}`).join(', ') },
+  ];
+  return { ok: checks.every((c) => c.ok), checks, counts, sold, completedQuantity };
+}
