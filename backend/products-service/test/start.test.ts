@@ -1,0 +1,76 @@
+import { spawn } from 'node:child_process';
+import Redis from 'ioredis';
+import path from 'node:path';
+import { DEMO_USERS } from '@market/contracts';
+import { createTestDatabase, generateTestKeys, testRedisUrl, uniqueSuffix, type TestDatabase } from '@market/kit/testing';
+import { waitFor } from './support/worker-harness';
+
+const SERVICE_ROOT = path.resolve(__dirname, '..');
+
+/** src/start.ts as its own process, the way the local stack runs dist/start.js. */
+function startService(env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/start.ts'], {
+    cwd: SERVICE_ROOT,
+    env: { PATH: process.env.PATH, NODE_ENV: 'test', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, exited, stderr: () => stderr };
+}
+
+describe('start.ts: migrate, seed, listen, stop', () => {
+  let database: TestDatabase;
+  const suffix = uniqueSuffix();
+  beforeAll(async () => {
+    database = await createTestDatabase('products_start');
+  });
+  afterAll(async () => {
+    const redis = new Redis(testRedisUrl());
+    await redis.del(`test:orders:${suffix}`, `test:inventory:${suffix}`);
+    redis.disconnect();
+    await database.drop();
+  });
+
+  it('when started twice in demo mode, then it becomes ready and the demo catalog is seeded once, for two sellers', async () => {
+    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    const env = {
+      PORT: String(port),
+      DATABASE_URL: database.url,
+      REDIS_URL: testRedisUrl(),
+      JWT_PUBLIC_KEY: generateTestKeys().publicKey,
+      DEMO_MODE: 'true',
+      ORDERS_STREAM: `test:orders:${suffix}`,
+      INVENTORY_STREAM: `test:inventory:${suffix}`,
+    };
+    const base = `http://127.0.0.1:${port}`;
+    const totals: number[] = [];
+    let sellers = new Set<string>();
+    for (let run = 0; run < 2; run++) {
+      const service = startService(env);
+      await waitFor('GET /ready', async () => (await fetch(`${base}/ready`).catch(() => undefined))?.status === 200 || undefined, 20_000);
+      const res = await fetch(`${base}/api/products?pageSize=100`);
+      const page = (await res.json()) as { data: { sellerId: string; stock: number; category: string }[]; pagination: { total: number } };
+      totals.push(page.pagination.total);
+      sellers = new Set(page.data.map((p) => p.sellerId));
+      expect(new Set(page.data.map((p) => p.category)).size).toBeGreaterThanOrEqual(4);
+      expect(page.data.every((p) => p.stock >= 50)).toBe(true);
+      service.child.kill('SIGTERM');
+      expect(await service.exited).toBe(0);
+    }
+
+    expect(totals[0]).toBeGreaterThanOrEqual(10);
+    expect(totals[1]).toBe(totals[0]);
+    expect(sellers).toEqual(new Set([DEMO_USERS.seller.id, DEMO_USERS.otherSeller.id]));
+  });
+
+  it('when the configuration is bad, then it refuses to start naming every bad key', async () => {
+    const service = startService({ DATABASE_URL: 'mysql://nope', PORT: 'eighty' });
+
+    expect(await service.exited).toBe(1);
+    expect(service.stderr()).toEqual(expect.stringContaining('DATABASE_URL'));
+    expect(service.stderr()).toEqual(expect.stringContaining('PORT'));
+    expect(service.stderr()).toEqual(expect.stringContaining('REDIS_URL'));
+  });
+});
