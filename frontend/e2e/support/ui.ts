@@ -25,7 +25,7 @@ export async function loginViaUi(page: Page, email: string, password: string): P
 export async function logoutViaUi(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Log out' }).click();
   await expect(page.getByText('You have logged out.')).toBeVisible();
-  await expect(page.getByRole('link', { name: 'Log in' })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Log in', exact: true })).toBeVisible();
 }
 
 export const adminCredentials = {

@@ -1,0 +1,106 @@
+import { expect, test } from '@playwright/test';
+import { buyViaApi, createProductViaApi, signupViaApi, unique } from './support/api';
+import { expectNoAxeViolations } from './support/axe';
+import { adminCredentials, loginViaUi, signupViaUi } from './support/ui';
+
+test('when anonymous, then the public pages have no axe violations', async ({ page, browser }) => {
+  const sellerContext = await browser.newContext();
+  await signupViaApi(sellerContext.request, 'seller');
+  const product = await createProductViaApi(sellerContext.request, { name: unique('Axe mug') });
+  await sellerContext.close();
+
+  await page.goto('/');
+  await expect(page.getByTestId('product-card').first()).toBeVisible();
+  await expectNoAxeViolations(page, 'catalog');
+
+  await page.goto(`/?q=${encodeURIComponent('no such product anywhere')}`);
+  await expect(page.getByText('No products match your search.')).toBeVisible();
+  await expectNoAxeViolations(page, 'empty catalog search');
+
+  await page.goto(`/products/${product.id}`);
+  await expect(page.getByRole('heading', { level: 1, name: product.name })).toBeVisible();
+  await expectNoAxeViolations(page, 'product page');
+
+  await page.goto('/login');
+  await page.getByRole('button', { name: 'Log in', exact: true }).click();
+  await expect(page.getByText('Enter your email address.')).toBeVisible();
+  await expectNoAxeViolations(page, 'login with errors');
+
+  await page.goto('/signup');
+  await expect(page.getByRole('heading', { name: 'Create an account' })).toBeVisible();
+  await expectNoAxeViolations(page, 'signup');
+
+  await page.goto('/no/such/page');
+  await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
+  await expectNoAxeViolations(page, 'not found');
+});
+
+test('when signed in as a buyer, then cart, order and orders pages have no axe violations', async ({ page, browser }) => {
+  const sellerContext = await browser.newContext();
+  await signupViaApi(sellerContext.request, 'seller');
+  const product = await createProductViaApi(sellerContext.request, { name: unique('Axe bowl'), stock: 3 });
+  await sellerContext.close();
+  await signupViaUi(page, 'buyer');
+
+  await page.goto('/cart');
+  await expect(page.getByText('Your cart is empty.')).toBeVisible();
+  await expectNoAxeViolations(page, 'empty cart');
+
+  await page.goto(`/products/${product.id}`);
+  await page.getByRole('button', { name: /^Add to cart/ }).click();
+  await expect(page.getByText(/^Added\./)).toBeVisible();
+  await expectNoAxeViolations(page, 'product page, signed in');
+
+  await page.getByRole('link', { name: 'Cart (1)' }).click();
+  await expect(page.getByRole('button', { name: 'Place order' })).toBeEnabled();
+  await expectNoAxeViolations(page, 'cart');
+
+  await page.getByRole('button', { name: 'Place order' }).click();
+  await expect(page.getByTestId('order-status')).toContainText('Completed');
+  await expectNoAxeViolations(page, 'order page');
+
+  await page.getByRole('link', { name: 'My orders', exact: true }).click();
+  await expect(page.getByTestId('order-row')).toHaveCount(1);
+  await expectNoAxeViolations(page, 'my orders');
+
+  await page.goto('/seller');
+  await expect(page.getByRole('heading', { name: 'Not allowed' })).toBeVisible();
+  await expectNoAxeViolations(page, 'not allowed');
+});
+
+test('when signed in as a seller, then the dashboard, product form and sales have no axe violations', async ({ page, browser }) => {
+  await signupViaUi(page, 'seller');
+  const product = await createProductViaApi(page.context().request, { name: unique('Axe lamp'), stock: 4 });
+  const buyerContext = await browser.newContext();
+  await signupViaApi(buyerContext.request, 'buyer');
+  await buyViaApi(buyerContext.request, product, 1);
+  await buyerContext.close();
+
+  await page.goto('/seller');
+  await expect(page.getByTestId('my-product-row')).toHaveCount(1);
+  await expectNoAxeViolations(page, 'seller dashboard');
+
+  await page.goto('/seller/products/new');
+  await page.getByRole('button', { name: 'Create product' }).click();
+  await expect(page.getByText('Enter a name.')).toBeVisible();
+  await expectNoAxeViolations(page, 'product form with errors');
+
+  await page.goto(`/seller/products/${product.id}/edit`);
+  await expect(page.getByLabel('Name')).toHaveValue(product.name);
+  await expectNoAxeViolations(page, 'edit product');
+
+  await page.goto('/seller/sales');
+  await expect(page.getByTestId('sale-row')).toHaveCount(1);
+  await expectNoAxeViolations(page, 'my sales');
+});
+
+test('when signed in as an admin, then users and all orders have no axe violations', async ({ page }) => {
+  await loginViaUi(page, adminCredentials.email, adminCredentials.password);
+  await page.goto('/admin/users');
+  await expect(page.getByTestId('user-row').first()).toBeVisible();
+  await expectNoAxeViolations(page, 'admin users');
+
+  await page.getByRole('link', { name: 'All orders' }).click();
+  await expect(page.getByRole('heading', { name: 'All orders' })).toBeVisible();
+  await expectNoAxeViolations(page, 'admin orders');
+});

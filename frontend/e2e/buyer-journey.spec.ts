@@ -1,0 +1,78 @@
+import { expect, test, type Page } from '@playwright/test';
+import { createProductViaApi, signupViaApi, unique } from './support/api';
+import { loginViaUi, logoutViaUi, signupViaUi } from './support/ui';
+
+async function searchCatalog(page: Page, name: string) {
+  await page.getByRole('link', { name: 'Catalog', exact: true }).click();
+  await page.getByLabel('Search products').fill(name);
+  await page.getByRole('button', { name: 'Search', exact: true }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'product found' })).toHaveText('1 product found.');
+  return page.getByTestId('product-card').filter({ hasText: name });
+}
+
+test('when a buyer signs up, logs in, buys and cancels, then the order completes live and the stock comes back', async ({ page, browser }) => {
+  const sellerContext = await browser.newContext();
+  await signupViaApi(sellerContext.request, 'seller');
+  const product = await createProductViaApi(sellerContext.request, { name: unique('Teapot'), price: '12.50', stock: 5 });
+  await sellerContext.close();
+
+  const account = await signupViaUi(page, 'buyer');
+  await logoutViaUi(page);
+  await loginViaUi(page, account.email, account.password);
+
+  const card = await searchCatalog(page, product.name);
+  await expect(card.getByText('5 in stock')).toBeVisible();
+  await card.getByRole('link', { name: product.name }).click();
+  await expect(page.getByRole('heading', { level: 1, name: product.name })).toBeVisible();
+  await page.getByLabel('Quantity', { exact: true }).fill('2');
+  await page.getByRole('button', { name: /^Add to cart/ }).click();
+  await expect(page.getByText('Added. Your cart holds 2 of this product.')).toBeVisible();
+
+  await page.getByRole('link', { name: 'Cart (2)' }).click();
+  await expect(page.getByRole('row', { name: new RegExp(product.name) })).toContainText('$25.00');
+  await page.getByRole('button', { name: 'Place order' }).click();
+
+  // The status must arrive without a reload: a marker set on this document has to survive.
+  await expect(page).toHaveURL(/\/orders\/[0-9a-f-]{36}$/);
+  await page.evaluate(() => Object.assign(window, { samePage: true }));
+  const status = page.getByTestId('order-status');
+  await expect(status).toContainText('Completed');
+  await expect(status).toContainText('Your order is confirmed');
+  expect(await page.evaluate(() => (window as unknown as { samePage?: boolean }).samePage)).toBe(true);
+  await expect(page.getByRole('row', { name: /^Total/ })).toContainText('$25.00');
+  const orderId = page.url().split('/').at(-1) ?? '';
+  await expect((await searchCatalog(page, product.name)).getByText('3 in stock')).toBeVisible();
+
+  await page.getByRole('link', { name: 'My orders', exact: true }).click();
+  const row = page.getByTestId('order-row').filter({ hasText: orderId.slice(0, 8) });
+  await expect(row).toContainText('Completed');
+  await expect(row).toContainText(`2 × ${product.name}`);
+  await row.getByRole('button', { name: `Cancel order ${orderId.slice(0, 8)}` }).click();
+  await row.getByRole('button', { name: 'Yes, cancel it' }).click();
+  await expect(page.getByText(`Order ${orderId.slice(0, 8)} was cancelled.`)).toBeVisible();
+  await expect(row).toContainText('Cancelled');
+
+  // The give-back runs through the saga; the catalog shows it once products-service applied it.
+  await expect(async () => {
+    const again = await searchCatalog(page, product.name);
+    await expect(again.getByText('5 in stock')).toBeVisible({ timeout: 1000 });
+  }).toPass({ timeout: 15_000 });
+});
+
+test('when the cart is empty or the visitor is anonymous, then the pages say what to do', async ({ page, browser }) => {
+  const sellerContext = await browser.newContext();
+  await signupViaApi(sellerContext.request, 'seller');
+  const product = await createProductViaApi(sellerContext.request, { name: unique('Candle') });
+  await sellerContext.close();
+
+  await page.goto('/');
+  const card = await searchCatalog(page, product.name);
+  await card.getByRole('link', { name: `Log in to buy ${product.name}` }).click();
+  await expect(page).toHaveURL(/\/login$/);
+
+  await signupViaUi(page, 'buyer');
+  await page.getByRole('link', { name: 'Cart (0)' }).click();
+  await expect(page.getByText('Your cart is empty.')).toBeVisible();
+  await page.getByRole('link', { name: 'My orders' }).click();
+  await expect(page.getByText('You have not ordered anything yet.')).toBeVisible();
+});

@@ -1,0 +1,97 @@
+import { expect, test, type Page } from '@playwright/test';
+import { buyViaApi, getProductViaApi, signupViaApi, unique } from './support/api';
+import { signupViaUi } from './support/ui';
+
+async function fillProductForm(page: Page, values: { name: string; description: string; category: string; price: string; stock: string }) {
+  await page.getByLabel('Name').fill(values.name);
+  await page.getByLabel('Description').fill(values.description);
+  await page.getByLabel('Category').selectOption(values.category);
+  await page.getByLabel('Price in US dollars').fill(values.price);
+  await page.getByLabel('Stock', { exact: true }).fill(values.stock);
+}
+
+test('when a seller creates and edits a product, then a stale edit shows the conflict and a sale appears in my sales', async ({ page, browser }) => {
+  await signupViaUi(page, 'seller');
+  await expect(page.getByRole('heading', { name: 'My products' })).toBeVisible();
+  await expect(page.getByText('You have no products yet.')).toBeVisible();
+
+  // Validation first: an empty form explains every field.
+  await page.getByRole('navigation', { name: 'Seller dashboard' }).getByRole('link', { name: 'Add a product' }).click();
+  await page.getByRole('button', { name: 'Create product' }).click();
+  await expect(page.getByText('Enter a name.')).toBeVisible();
+  await expect(page.getByText('Choose a category.')).toBeVisible();
+  await expect(page.getByText(/Enter a price between 0\.01/)).toBeVisible();
+  await expect(page.getByLabel('Name')).toBeFocused();
+
+  const name = unique('Walnut board');
+  await fillProductForm(page, { name, description: 'Oiled walnut, 40 cm.', category: 'home', price: '24.5', stock: '3' });
+  await page.getByRole('button', { name: 'Create product' }).click();
+  await expect(page.getByText(`Created “${name}”.`)).toBeVisible();
+  const row = page.getByTestId('my-product-row').filter({ hasText: name });
+  await expect(row).toContainText('$24.50');
+  await expect(row).toContainText('Listed');
+
+  await row.getByRole('link', { name: `Edit ${name}` }).click();
+  await expect(page.getByLabel('Name')).toHaveValue(name);
+  const editUrl = page.url();
+  const productId = editUrl.split('/').at(-2) ?? '';
+  await page.getByLabel('Price in US dollars').fill('26.00');
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await expect(page.getByText(`Saved “${name}”.`)).toBeVisible();
+  await expect(row).toContainText('$26.00');
+
+  // Two tabs edit the same version; the second save must not overwrite the first.
+  await page.goto(editUrl);
+  const other = await page.context().newPage();
+  await other.goto(editUrl);
+  await expect(page.getByLabel('Stock', { exact: true })).toHaveValue('3');
+  await expect(other.getByLabel('Stock', { exact: true })).toHaveValue('3');
+  await other.getByLabel('Stock', { exact: true }).fill('7');
+  await other.getByRole('button', { name: 'Save changes' }).click();
+  await expect(other.getByText(`Saved “${name}”.`)).toBeVisible();
+  await other.close();
+
+  await page.getByLabel('Price in US dollars').fill('27.00');
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  const notice = page.getByTestId('conflict-notice');
+  await expect(notice).toContainText('This product changed while you were editing it');
+  await expect(notice.getByRole('definition').filter({ hasText: /^7$/ })).toBeVisible();
+  await expect(page.getByLabel('Stock', { exact: true })).toHaveValue('7');
+  await expect(page.getByLabel('Price in US dollars')).toHaveValue('27.00');
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await expect(page.getByText(`Saved “${name}”.`)).toBeVisible();
+  await expect(row).toContainText('$27.00');
+  await expect(row.getByRole('cell').nth(1)).toHaveText('7');
+
+  // A buyer's purchase shows up in the seller's sales.
+  const buyerContext = await browser.newContext();
+  await signupViaApi(buyerContext.request, 'buyer');
+  const order = await buyViaApi(buyerContext.request, await getProductViaApi(buyerContext.request, productId), 2);
+  expect(order.status).toBe('COMPLETED');
+  await buyerContext.close();
+
+  await page.getByRole('link', { name: 'My sales' }).click();
+  const sale = page.getByTestId('sale-row').filter({ hasText: name });
+  await expect(sale).toContainText('$54.00');
+  await expect(sale).toContainText('Completed');
+  await expect(sale.getByRole('cell').nth(1)).toHaveText('2');
+});
+
+test('when a seller archives a product, then it leaves the catalog but stays in the dashboard', async ({ page }) => {
+  await signupViaUi(page, 'seller');
+  const name = unique('Old chair');
+  await page.getByRole('navigation', { name: 'Seller dashboard' }).getByRole('link', { name: 'Add a product' }).click();
+  await fillProductForm(page, { name, description: 'Worn but sturdy.', category: 'home', price: '5', stock: '1' });
+  await page.getByRole('button', { name: 'Create product' }).click();
+  const row = page.getByTestId('my-product-row').filter({ hasText: name });
+
+  await row.getByRole('button', { name: `Archive ${name}` }).click();
+  await row.getByRole('button', { name: `Yes, archive ${name}` }).click();
+  await expect(page.getByText(`“${name}” is archived and no longer listed.`)).toBeVisible();
+  await expect(row).toContainText('Archived');
+
+  await page.getByRole('link', { name: 'Catalog', exact: true }).click();
+  await page.getByLabel('Search products').fill(name);
+  await page.getByRole('button', { name: 'Search', exact: true }).click();
+  await expect(page.getByText('No products match your search.')).toBeVisible();
+});
