@@ -113,12 +113,14 @@ describe('public catalog: GET /api/products, /:id, /categories', () => {
       list({ seller: 'x' }),
       list({ q: 'q'.repeat(101) }),
     ]);
+    const nul = await list({ q: 'a\u0000b' });
 
     expect(sort.body.error.details).toEqual([{ field: 'query.sort', message: expect.any(String) }]);
     expect(pageSize.body.error.details).toEqual([{ field: 'query.pageSize', message: expect.any(String) }]);
     expect(category.body.error.details).toEqual([{ field: 'query.category', message: expect.any(String) }]);
     expect(unknown.body.error.details).toEqual([{ field: 'query.seller', message: expect.any(String) }]);
     expect(longQ.status).toBe(400);
+    expect(nul.body.error.details).toEqual([{ field: 'query.q', message: expect.stringContaining('NUL') }]);
   });
 
   it('when a product is read by id, then it answers 200; an unknown id answers 404 in the envelope', async () => {

@@ -90,6 +90,7 @@ describe('seller management: POST, PATCH, DELETE /api/products and GET /api/prod
       ['a negative stock', { stock: -1 }, 'stock'],
       ['a stock above 1,000,000', { stock: 1_000_001 }, 'stock'],
       ['a 10,000-character name', { name: 'n'.repeat(10_000) }, 'name'],
+      ['a NUL character in the name', { name: 'bad\u0000name' }, 'name'],
       ['a description over the limit', { description: 'd'.repeat(5001) }, 'description'],
       ['an unknown category', { category: 'weapons' }, 'category'],
       ['a javascript: image URL', { imageUrl: 'javascript:alert(1)' }, 'imageUrl'],

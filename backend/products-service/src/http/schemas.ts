@@ -4,13 +4,19 @@ import { parsePrice } from '../domain/money';
 
 const jsonBody = (keys: Joi.PartialSchemaMap) => Joi.object(keys).required().messages({ 'any.required': 'send a JSON object body' });
 
+/** PostgreSQL text cannot hold NUL; refusing it here keeps it from becoming a 500. */
+const text = () =>
+  Joi.string()
+    .pattern(/\u0000/, { invert: true })
+    .messages({ 'string.pattern.invert.base': '{{#label}} must not contain NUL characters' });
+
 const page = Joi.number().integer().min(1).max(100_000).default(1);
 const pageSize = Joi.number().integer().min(1).max(LIMITS.pageSizeMax).default(20);
 
 export const productIdParams = Joi.object({ id: Joi.string().uuid().required().messages({ 'string.guid': 'id must be a product id (UUID)' }) });
 
 export const listProductsQuery = Joi.object({
-  q: Joi.string().trim().max(LIMITS.searchMax).allow(''),
+  q: text().trim().max(LIMITS.searchMax).allow(''),
   category: Joi.string().valid(...CATEGORIES),
   sort: Joi.string()
     .valid(...PRODUCT_SORTS)
@@ -23,8 +29,8 @@ export const pageQuery = Joi.object({ page, pageSize });
 
 export const archiveQuery = Joi.object({ version: Joi.number().integer().min(1) });
 
-const name = Joi.string().trim().min(1).max(LIMITS.productNameMax);
-const description = Joi.string().trim().max(LIMITS.productDescriptionMax).allow('');
+const name = text().trim().min(1).max(LIMITS.productNameMax);
+const description = text().trim().max(LIMITS.productDescriptionMax).allow('');
 const category = Joi.string().valid(...CATEGORIES);
 /** A decimal string ("19.99") or a JSON number, read exactly into the canonical two-place string. */
 const price = Joi.any().custom((value: unknown, helpers) => {
