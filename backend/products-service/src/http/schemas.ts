@@ -6,9 +6,9 @@ const jsonBody = (keys: Joi.PartialSchemaMap) => Joi.object(keys).required().mes
 
 /** PostgreSQL text cannot hold NUL; refusing it here keeps it from becoming a 500. */
 const text = () =>
-  Joi.string()
-    .pattern(/\u0000/, { invert: true })
-    .messages({ 'string.pattern.invert.base': '{{#label}} must not contain NUL characters' });
+  Joi.string().custom((value: string, helpers) =>
+    value.includes(String.fromCharCode(0)) ? helpers.message({ custom: `${helpers.state.path?.join('.') ?? 'text'} must not contain NUL characters` }) : value,
+  );
 
 const page = Joi.number().integer().min(1).max(100_000).default(1);
 const pageSize = Joi.number().integer().min(1).max(LIMITS.pageSizeMax).default(20);
