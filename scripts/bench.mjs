@@ -29,7 +29,12 @@ function readSettings() {
     streamSuffix: envText('BENCH_STREAM_SUFFIX', suffix, /^[a-z0-9_]*$/),
     build: envFlag('BENCH_BUILD', true),
     keep: envFlag('BENCH_KEEP', false),
-    skip: new Set(envText('BENCH_SKIP', '').split(',').map((s) => s.trim()).filter(Boolean)),
+    skip: new Set(
+      envText('BENCH_SKIP', '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
     deadlineSeconds: envNumber('BENCH_DEADLINE_SECONDS', 570, { min: 30 }),
     buyers: envNumber('BENCH_BUYERS', 50, { min: 1, max: 10_000 }),
     products: envNumber('BENCH_PRODUCTS', 100, { min: 1, max: 10_000 }),
@@ -68,7 +73,8 @@ async function measureCatalog(s, target) {
   const client = createClient(target.url, { maxSockets: s.catalogConnections });
   const catalogPath = '/api/products?page=1&pageSize=20';
   const first = await client.request('GET', catalogPath);
-  if (first.status !== 200) throw new SetupError(`GET ${catalogPath} answered ${first.status}: ${first.body?.slice(0, 200)}`);
+  if (first.status !== 200)
+    throw new SetupError(`GET ${catalogPath} answered ${first.status}: ${first.body?.slice(0, 200)}`);
   const bare = await startBareServer(first.body);
   try {
     await routeBareThroughNginx(target.nginx, target.url, bare.port);
@@ -83,19 +89,31 @@ async function measureCatalog(s, target) {
     });
     delete catalog.detail;
     delete floor.detail;
-    return { path: catalogPath, bytes: first.body.length, connections: s.catalogConnections, seconds: s.catalogSeconds, catalog, bare: floor, ratio: ratio(catalog.perSecond, floor.perSecond) };
+    return {
+      path: catalogPath,
+      bytes: first.body.length,
+      connections: s.catalogConnections,
+      seconds: s.catalogSeconds,
+      catalog,
+      bare: floor,
+      ratio: ratio(catalog.perSecond, floor.perSecond),
+    };
   } finally {
     await bare.close();
     client.close();
   }
 }
 
-function stepSummary(r, completed) {
+function stepSummary(r, completedPerSecond) {
+  const placedPerSecond = r.accepted / r.seconds;
   const sustained =
-    r.accepted >= 0.95 * r.target * r.seconds &&
-    completed >= 0.9 * r.accepted &&
+    placedPerSecond >= 0.95 * r.target &&
+    completedPerSecond >= 0.9 * placedPerSecond &&
     r.drained &&
-    Object.keys(r.errors).filter((k) => k !== 'sample').reduce((n, k) => n + r.errors[k], 0) <= 0.01 * r.attempted;
+    Object.keys(r.errors)
+      .filter((k) => k !== 'sample')
+      .reduce((n, k) => n + r.errors[k], 0) <=
+      0.01 * r.attempted;
   return {
     target: r.target,
     seconds: Math.round(r.seconds * 10) / 10,
@@ -103,8 +121,8 @@ function stepSummary(r, completed) {
     accepted: r.accepted,
     skipped: r.skipped,
     errors: r.errors,
-    placedPerSecond: r.accepted / r.seconds,
-    completedPerSecond: completed / r.seconds,
+    placedPerSecond,
+    completedPerSecond,
     post: r.post.summary(),
     toCompleted: r.toFinal.summary(),
     final: r.final,
@@ -116,7 +134,11 @@ function stepSummary(r, completed) {
 
 async function runOrderSteps(s, target, market) {
   const client = createClient(target.url, { maxSockets: s.maxInFlight + 16 });
-  const tracker = createTracker(client, { maxStreams: s.followMax, pollMs: s.pollMs, timeoutMs: (s.stepSeconds + s.stepDrainSeconds) * 1000 });
+  const tracker = createTracker(client, {
+    maxStreams: s.followMax,
+    pollMs: s.pollMs,
+    timeoutMs: (s.stepSeconds + s.stepDrainSeconds) * 1000,
+  });
   const buyerIds = market.buyers.map((b) => b.id);
   const counter = { next: 0 };
   const steps = [];
@@ -125,27 +147,47 @@ async function runOrderSteps(s, target, market) {
   const budgetLeft = () => s.deadlineSeconds - elapsedSeconds() - s.drainSeconds - 15;
 
   const oneStep = async (rateTarget, seconds, label) => {
-    const r = await runStep({ client, tracker, market, rate: rateTarget, seconds, maxInFlight: s.maxInFlight, label, counter });
+    const r = await runStep({
+      client,
+      tracker,
+      market,
+      rate: rateTarget,
+      seconds,
+      maxInFlight: s.maxInFlight,
+      label,
+      counter,
+    });
     accepted += r.accepted;
     const drained = await drain(target.ordersUrl, buyerIds, s.stepDrainSeconds * 1000, (pending) =>
       process.stdout.write(`  ${label} draining: ${pending} PENDING\n`),
     );
     const settled = await r.settled();
-    Object.assign(r, { drained: drained.pending === 0, drainedInSeconds: drained.waitedMs / 1000, untracked: settled.untracked });
-    const completed = await completedBetween(target.ordersUrl, buyerIds, r.wallStart, r.wallEnd);
-    return stepSummary(r, completed);
+    Object.assign(r, {
+      drained: drained.pending === 0,
+      drainedInSeconds: drained.waitedMs / 1000,
+      untracked: settled.untracked,
+    });
+    // The pipeline starts each step empty: completions are counted once it has filled (after a quarter of the step, at most 5s).
+    const fillSeconds = Math.min(r.seconds / 4, 5);
+    const from = new Date(r.wallStart.getTime() + fillSeconds * 1000);
+    const completed = await completedBetween(target.ordersUrl, buyerIds, from, r.wallEnd);
+    return stepSummary(r, completed / (r.seconds - fillSeconds));
   };
 
   try {
     if (s.warmupSeconds > 0) {
       await step(`warm-up at ${s.rates[0]} orders/s for ${s.warmupSeconds}s`, async () => {
         const w = await oneStep(s.rates[0], s.warmupSeconds, '[warm-up]');
-        return { detail: `${w.accepted} placed, POST p50 ${ms(w.post.p50)}, to COMPLETED p50 ${ms(w.toCompleted.p50)}` };
+        return {
+          detail: `${w.accepted} placed, POST p50 ${ms(w.post.p50)}, to COMPLETED p50 ${ms(w.toCompleted.p50)}`,
+        };
       });
     }
     for (const rateTarget of s.rates) {
       if (budgetLeft() < s.stepSeconds + s.stepDrainSeconds) {
-        process.stdout.write(`• stopping the ramp before ${rateTarget}/s: the run must end within ${formatDuration(s.deadlineSeconds * 1000)}\n`);
+        process.stdout.write(
+          `• stopping the ramp before ${rateTarget}/s: the run must end within ${formatDuration(s.deadlineSeconds * 1000)}\n`,
+        );
         break;
       }
       process.stdout.write(`• step ${rateTarget} orders/s for ${s.stepSeconds}s\n`);
@@ -168,19 +210,27 @@ function printOrderTable(steps) {
     String(st.target),
     rate(st.placedPerSecond),
     rate(st.completedPerSecond),
-    String(Object.keys(st.errors).filter((k) => k !== 'sample').reduce((n, k) => n + st.errors[k], 0) + st.skipped),
+    String(
+      Object.keys(st.errors)
+        .filter((k) => k !== 'sample')
+        .reduce((n, k) => n + st.errors[k], 0) + st.skipped,
+    ),
     ms(st.post.p50),
     ms(st.post.p99),
     ms(st.toCompleted.p50),
     ms(st.toCompleted.p99),
     st.sustained ? 'yes' : 'no',
   ]);
-  process.stdout.write(`${table(['target/s', 'placed/s', 'completed/s', 'errors', 'POST p50', 'POST p99', '→COMPLETED p50', '→COMPLETED p99', 'sustained'], rows)}\n`);
+  process.stdout.write(
+    `${table(['target/s', 'placed/s', 'completed/s', 'errors', 'POST p50', 'POST p99', '→COMPLETED p50', '→COMPLETED p99', 'sustained'], rows)}\n`,
+  );
 }
 
 async function main() {
   const s = readSettings();
-  process.stdout.write(`Benchmark: order pipeline, ceilings and catalog (bounded to ${formatDuration(s.deadlineSeconds * 1000)})\n`);
+  process.stdout.write(
+    `Benchmark: order pipeline, ceilings and catalog (bounded to ${formatDuration(s.deadlineSeconds * 1000)})\n`,
+  );
   await ensureDeps();
   const pg = await ensurePostgres();
   const redis = await ensureRedis();
@@ -220,7 +270,8 @@ async function main() {
         build: s.build,
         loginRate: '6000r/m',
         loginBurst: 1000,
-        onServiceExit: (name, code) => process.stderr.write(`\n✗ ${name} stopped during the benchmark (${code}); the figures below are not valid\n`),
+        onServiceExit: (name, code) =>
+          process.stderr.write(`\n✗ ${name} stopped during the benchmark (${code}); the figures below are not valid\n`),
       });
       target = { url: stack.url, nginx: stack.nginx };
     }
@@ -238,21 +289,40 @@ async function main() {
     if (!s.skip.has('ceilings')) {
       heading('Ceilings');
       results.ceilings = {};
-      results.ceilings.pgbench = await step(`pgbench: one order = 3 commits, ${s.pgbenchClients} clients, ${s.pgbenchSeconds}s`, async () => {
-        const r = await measurePgbench({ adminUrl: pg.url, suffix: s.dbSuffix || '_bench', products: s.products, clients: s.pgbenchClients, threads: s.pgbenchThreads, seconds: s.pgbenchSeconds });
-        return Object.assign(r, { detail: `${rate(r.ordersPerSecond)} orders/s, ${r.latencyMs} ms per order` });
-      });
-      results.ceilings.redis = await step(`redis-benchmark XADD, ${s.redisClients} clients, ${s.redisRequests} requests`, async () => {
-        const r = await measureRedisXadd({ redisUrl: redis.url, suffix: s.dbSuffix || '_bench', clients: s.redisClients, requests: s.redisRequests });
-        return Object.assign(r, { detail: `${rate(r.xaddPerSecond)} XADD/s, p99 ${r.p99Ms} ms` });
-      });
+      results.ceilings.pgbench = await step(
+        `pgbench: one order = 3 commits, ${s.pgbenchClients} clients, ${s.pgbenchSeconds}s`,
+        async () => {
+          const r = await measurePgbench({
+            adminUrl: pg.url,
+            suffix: s.dbSuffix || '_bench',
+            products: s.products,
+            clients: s.pgbenchClients,
+            threads: s.pgbenchThreads,
+            seconds: s.pgbenchSeconds,
+          });
+          return Object.assign(r, { detail: `${rate(r.ordersPerSecond)} orders/s, ${r.latencyMs} ms per order` });
+        },
+      );
+      results.ceilings.redis = await step(
+        `redis-benchmark XADD, ${s.redisClients} clients, ${s.redisRequests} requests`,
+        async () => {
+          const r = await measureRedisXadd({
+            redisUrl: redis.url,
+            suffix: s.dbSuffix || '_bench',
+            clients: s.redisClients,
+            requests: s.redisRequests,
+          });
+          return Object.assign(r, { detail: `${rate(r.xaddPerSecond)} XADD/s, p99 ${r.p99Ms} ms` });
+        },
+      );
       delete results.ceilings.pgbench.detail;
       delete results.ceilings.redis.detail;
     }
 
     if (!s.skip.has('catalog')) {
       heading('Catalog through nginx');
-      if (!target.nginx) process.stdout.write('• skipped: the bare-server comparison needs the bench stack (unset BENCH_URL)\n');
+      if (!target.nginx)
+        process.stdout.write('• skipped: the bare-server comparison needs the bench stack (unset BENCH_URL)\n');
       else results.catalog = await measureCatalog(s, target);
     }
 
@@ -263,17 +333,33 @@ async function main() {
       const sustained = run.steps.filter((st) => st.sustained);
       const best = sustained.length ? sustained : run.steps;
       const peak = best.reduce((a, b) => (b.completedPerSecond > (a?.completedPerSecond ?? -1) ? b : a), null);
-      results.orders.peak = peak ? { completedPerSecond: peak.completedPerSecond, atTarget: peak.target, sustained: peak.sustained } : null;
+      results.orders.peak = peak
+        ? { completedPerSecond: peak.completedPerSecond, atTarget: peak.target, sustained: peak.sustained }
+        : null;
 
       const final = await step(`drain: waiting up to ${s.drainSeconds}s for PENDING orders`, async () => {
-        const d = await drain(target.ordersUrl, market.buyers.map((b) => b.id), s.drainSeconds * 1000, (n) => process.stdout.write(`\n  ${n} PENDING …`));
+        const d = await drain(
+          target.ordersUrl,
+          market.buyers.map((b) => b.id),
+          s.drainSeconds * 1000,
+          (n) => process.stdout.write(`\n  ${n} PENDING …`),
+        );
         return Object.assign(d, { detail: `${d.pending} PENDING after ${formatDuration(d.waitedMs)}` });
       });
       results.orders.drain = { pending: final.pending, waitedMs: final.waitedMs };
-      results.correctness = await verifyPipeline({ ordersUrl: target.ordersUrl, productsUrl: target.productsUrl, redisUrl: redis.url, streams, market, accepted: run.accepted });
+      results.correctness = await verifyPipeline({
+        ordersUrl: target.ordersUrl,
+        productsUrl: target.productsUrl,
+        redisUrl: redis.url,
+        streams,
+        market,
+        accepted: run.accepted,
+      });
 
       heading('Results');
-      process.stdout.write('Order pipeline (open loop through nginx; latency counted from when each request was due)\n');
+      process.stdout.write(
+        'Order pipeline (open loop through nginx; latency counted from when each request was due)\n',
+      );
       printOrderTable(run.steps);
       const peakRate = results.orders.peak?.completedPerSecond ?? null;
       process.stdout.write(
@@ -287,7 +373,11 @@ async function main() {
             ['ceiling', 'orders/s', 'peak ÷ ceiling'],
             [
               ['pgbench, 3 commits per order', rate(pgCeil), percent(ratio(peakRate, pgCeil))],
-              ['redis-benchmark XADD ÷ 2 (two entries per order)', rate(redisCeil), percent(ratio(peakRate, redisCeil))],
+              [
+                'redis-benchmark XADD ÷ 2 (two entries per order)',
+                rate(redisCeil),
+                percent(ratio(peakRate, redisCeil)),
+              ],
             ],
           )}\n`,
         );
@@ -300,19 +390,38 @@ async function main() {
         `\nCatalog (${c.connections} connections, ${c.seconds}s each, ${c.bytes}-byte body)\n${table(
           ['through nginx', 'req/s', 'p50', 'p99', 'errors'],
           [
-            [`GET ${c.path}`, rate(c.catalog.perSecond), ms(c.catalog.p50), ms(c.catalog.p99), String(c.catalog.errors)],
-            [`bare Node server (${BARE_PATH})`, rate(c.bare.perSecond), ms(c.bare.p50), ms(c.bare.p99), String(c.bare.errors)],
+            [
+              `GET ${c.path}`,
+              rate(c.catalog.perSecond),
+              ms(c.catalog.p50),
+              ms(c.catalog.p99),
+              String(c.catalog.errors),
+            ],
+            [
+              `bare Node server (${BARE_PATH})`,
+              rate(c.bare.perSecond),
+              ms(c.bare.p50),
+              ms(c.bare.p99),
+              String(c.bare.errors),
+            ],
           ],
         )}\ncatalog ÷ bare: ${percent(c.ratio)} of the floor's throughput\n`,
       );
     }
     if (results.correctness) {
-      process.stdout.write(`\nCorrectness\n${results.correctness.checks.map((c) => `  ${c.ok ? '✓' : '✗'} ${c.name}: ${c.detail}`).join('\n')}\n`);
+      process.stdout.write(
+        `\nCorrectness\n${results.correctness.checks.map((c) => `  ${c.ok ? '✓' : '✗'} ${c.name}: ${c.detail}`).join('\n')}\n`,
+      );
       if (!results.correctness.ok) exitCode = 1;
     }
     results.durationSeconds = Math.round(elapsedSeconds());
-    process.stdout.write(`\nResults written to ${writeResults('bench', results)} (run took ${formatDuration(Math.round(elapsedSeconds() * 1000))})\n`);
-    if (exitCode) process.stderr.write('\n✗ CORRECTNESS CHECK FAILED — the figures above describe a pipeline that lost or broke orders.\n');
+    process.stdout.write(
+      `\nResults written to ${writeResults('bench', results)} (run took ${formatDuration(Math.round(elapsedSeconds() * 1000))})\n`,
+    );
+    if (exitCode)
+      process.stderr.write(
+        '\n✗ CORRECTNESS CHECK FAILED — the figures above describe a pipeline that lost or broke orders.\n',
+      );
   } catch (err) {
     process.stderr.write(`\n✗ ${err instanceof SetupError ? err.message : (err.stack ?? err)}\n`);
     exitCode = 1;

@@ -35,9 +35,16 @@ export function startBareServer(body) {
 export async function routeBareThroughNginx(nginx, url, port) {
   const conf = readFileSync(nginx.conf, 'utf8');
   if (conf.includes('upstream bench_bare')) throw new SetupError(`${nginx.conf} already routes the bare server`);
-  const withUpstream = conf.replace(/(\n\s*server \{)/, `\n    upstream bench_bare {\n        server 127.0.0.1:${port};\n        keepalive 16;\n    }\n$1`);
-  const withLocation = withUpstream.replace(/(\n\s*location \/api\/ \{)/, `\n        location = ${BARE_PATH} {\n            proxy_pass http://bench_bare;\n        }\n$1`);
-  if (withLocation === withUpstream || withUpstream === conf) throw new SetupError(`cannot find where to add the bare route in ${nginx.conf}`);
+  const withUpstream = conf.replace(
+    /(\n\s*server \{)/,
+    `\n    upstream bench_bare {\n        server 127.0.0.1:${port};\n        keepalive 16;\n    }\n$1`,
+  );
+  const withLocation = withUpstream.replace(
+    /(\n\s*location \/api\/ \{)/,
+    `\n        location = ${BARE_PATH} {\n            proxy_pass http://bench_bare;\n        }\n$1`,
+  );
+  if (withLocation === withUpstream || withUpstream === conf)
+    throw new SetupError(`cannot find where to add the bare route in ${nginx.conf}`);
   writeFileSync(nginx.conf, withLocation);
   const pidFile = path.join(nginx.prefix, 'nginx.pid');
   const pid = existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8').trim()) : 0;
@@ -52,7 +59,8 @@ export async function routeBareThroughNginx(nginx, url, port) {
     },
     { timeoutMs: 10_000, intervalMs: 200 },
   );
-  if (!ready.ok) throw new SetupError(`nginx did not route ${BARE_PATH} after the reload (see ${nginx.prefix}/logs/error.log)`);
+  if (!ready.ok)
+    throw new SetupError(`nginx did not route ${BARE_PATH} after the reload (see ${nginx.prefix}/logs/error.log)`);
 }
 
 /**
@@ -79,5 +87,12 @@ export async function closedLoop(client, requestPath, { connections, seconds }) 
     }),
   );
   const took = (performance.now() - started) / 1000;
-  return { requests: latency.count, perSecond: latency.count / took, p50: latency.percentile(50), p99: latency.percentile(99), errors, bytes };
+  return {
+    requests: latency.count,
+    perSecond: latency.count / took,
+    p50: latency.percentile(50),
+    p99: latency.percentile(99),
+    errors,
+    bytes,
+  };
 }

@@ -16,7 +16,8 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 async function locateTool(name, aptPackage, candidates = []) {
   const found = () => candidates.find((c) => existsSync(c)) ?? which(name);
   if (found()) return found();
-  if (!canUseApt()) throw new SetupError(`${name} was not found. Install it with:\n  sudo apt-get install -y ${aptPackage}`);
+  if (!canUseApt())
+    throw new SetupError(`${name} was not found. Install it with:\n  sudo apt-get install -y ${aptPackage}`);
   await ensureApt([aptPackage], { why: `${name} is needed for the ceiling measurement` });
   if (!found()) throw new SetupError(`${aptPackage} was installed but ${name} is still missing`);
   return found();
@@ -44,7 +45,10 @@ function migrationSql(service) {
   const journal = path.join(folder, 'meta', '_journal.json');
   const tags = existsSync(journal)
     ? JSON.parse(readFileSync(journal, 'utf8')).entries.map((e) => e.tag)
-    : readdirSync(folder).filter((f) => f.endsWith('.sql')).map((f) => f.replace(/\.sql$/, '')).sort();
+    : readdirSync(folder)
+        .filter((f) => f.endsWith('.sql'))
+        .map((f) => f.replace(/\.sql$/, ''))
+        .sort();
   return tags
     .map((tag) => readFileSync(path.join(folder, `${tag}.sql`), 'utf8'))
     .join(';\n')
@@ -89,16 +93,51 @@ export async function measurePgbench({ adminUrl, suffix, products, clients, thre
   const url = await prepareScratchDatabase(adminUrl, db, products);
   const script = path.join(here, 'order-transactions.sql');
   const conn = pgConnection(url);
-  const args = [...conn.args, '-n', '-f', script, '-D', `products=${products}`, '-c', String(clients), '-j', String(threads), '-T', String(seconds), '-P', String(Math.max(1, Math.floor(seconds / 5))), conn.db];
+  const args = [
+    ...conn.args,
+    '-n',
+    '-f',
+    script,
+    '-D',
+    `products=${products}`,
+    '-c',
+    String(clients),
+    '-j',
+    String(threads),
+    '-T',
+    String(seconds),
+    '-P',
+    String(Math.max(1, Math.floor(seconds / 5))),
+    conn.db,
+  ];
   try {
-    const res = await run(pgbench, args, { capture: true, env: { ...process.env, ...conn.env }, timeoutMs: (seconds + 60) * 1000 });
-    if (res.code !== 0) throw new SetupError(`pgbench failed (exit ${res.code}):\n${res.stderr.trim().split('\n').slice(-10).join('\n')}`);
+    const res = await run(pgbench, args, {
+      capture: true,
+      env: { ...process.env, ...conn.env },
+      timeoutMs: (seconds + 60) * 1000,
+    });
+    if (res.code !== 0)
+      throw new SetupError(
+        `pgbench failed (exit ${res.code}):\n${res.stderr.trim().split('\n').slice(-10).join('\n')}`,
+      );
     for (const line of res.stderr.split('\n').filter((l) => l.startsWith('progress:'))) onProgress?.(line.trim());
-    const tps = Number(/tps = ([\d.]+) \(without initial connection time\)/.exec(res.stdout)?.[1] ?? /tps = ([\d.]+)/.exec(res.stdout)?.[1]);
+    const tps = Number(
+      /tps = ([\d.]+) \(without initial connection time\)/.exec(res.stdout)?.[1] ??
+        /tps = ([\d.]+)/.exec(res.stdout)?.[1],
+    );
     const latency = Number(/latency average = ([\d.]+) ms/.exec(res.stdout)?.[1]);
     const failed = Number(/number of failed transactions: (\d+)/.exec(res.stdout)?.[1] ?? 0);
     if (!Number.isFinite(tps)) throw new SetupError(`cannot read pgbench's result:\n${res.stdout}`);
-    return { ordersPerSecond: tps, latencyMs: Number.isFinite(latency) ? latency : null, failed, clients, threads, seconds, products, script: path.relative(repoRoot, script) };
+    return {
+      ordersPerSecond: tps,
+      latencyMs: Number.isFinite(latency) ? latency : null,
+      failed,
+      clients,
+      threads,
+      seconds,
+      products,
+      script: path.relative(repoRoot, script),
+    };
   } finally {
     await dropDatabases(adminUrl, [db]);
   }
@@ -109,19 +148,48 @@ export async function measureRedisXadd({ redisUrl, suffix, clients, requests }) 
   const tool = await locateRedisBenchmark();
   const u = new URL(redisUrl);
   const key = `bench${suffix}:xadd-ceiling`;
-  const args = ['-h', u.hostname || '127.0.0.1', '-p', u.port || '6379', '-c', String(clients), '-n', String(requests), '--csv'];
+  const args = [
+    '-h',
+    u.hostname || '127.0.0.1',
+    '-p',
+    u.port || '6379',
+    '-c',
+    String(clients),
+    '-n',
+    String(requests),
+    '--csv',
+  ];
   if (u.password) args.push('-a', decodeURIComponent(u.password));
   if (u.username && u.password) args.push('--user', decodeURIComponent(u.username));
   const db = u.pathname.replace('/', '');
   if (db) args.push('--dbnum', db);
   const payload = JSON.stringify([{ product_id: '00000000-0000-4000-8000-000000000000', quantity: 1, price: '10.00' }]);
-  args.push('XADD', key, 'MAXLEN', '~', '100000', '*', 'type', 'order.placed', 'order_id', '__rand_int__', 'products', payload);
+  args.push(
+    'XADD',
+    key,
+    'MAXLEN',
+    '~',
+    '100000',
+    '*',
+    'type',
+    'order.placed',
+    'order_id',
+    '__rand_int__',
+    'products',
+    payload,
+  );
   try {
     const res = await run(tool, args, { capture: true, timeoutMs: 120_000 });
     const line = res.stdout.split('\n').find((l) => l.startsWith('"XADD'));
-    if (res.code !== 0 || !line) throw new SetupError(`redis-benchmark failed (exit ${res.code}):\n${(res.stderr || res.stdout).trim().slice(-800)}`);
+    if (res.code !== 0 || !line)
+      throw new SetupError(
+        `redis-benchmark failed (exit ${res.code}):\n${(res.stderr || res.stdout).trim().slice(-800)}`,
+      );
     // The command cell holds JSON with escaped quotes; the seven figures after it are plain.
-    const [rps, , , p50, , p99] = line.split(',').slice(-7).map((c) => Number(c.replace(/"/g, '')));
+    const [rps, , , p50, , p99] = line
+      .split(',')
+      .slice(-7)
+      .map((c) => Number(c.replace(/"/g, '')));
     return { xaddPerSecond: rps, p50Ms: p50, p99Ms: p99, clients, requests };
   } finally {
     await redisCommands(redisUrl, [['DEL', key]]).catch(() => undefined);

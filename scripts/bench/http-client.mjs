@@ -25,7 +25,9 @@ export function createClient(baseUrl, { maxSockets = 256, timeoutMs = 30_000 } =
           timeout,
           headers: {
             accept: 'application/json',
-            ...(payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }),
+            ...(payload === undefined
+              ? {}
+              : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }),
             ...headers,
           },
         },
@@ -33,7 +35,12 @@ export function createClient(baseUrl, { maxSockets = 256, timeoutMs = 30_000 } =
           const chunks = [];
           res.on('data', (chunk) => chunks.push(chunk));
           res.on('end', () =>
-            resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString('utf8'), ms: performance.now() - started }),
+            resolve({
+              status: res.statusCode,
+              headers: res.headers,
+              body: Buffer.concat(chunks).toString('utf8'),
+              ms: performance.now() - started,
+            }),
           );
           res.on('error', (error) => resolve({ status: 0, error, ms: performance.now() - started }));
         },
@@ -51,31 +58,41 @@ export function createClient(baseUrl, { maxSockets = 256, timeoutMs = 30_000 } =
   function events(path, { headers = {}, onEvent, timeout = timeoutMs } = {}) {
     let req;
     const done = new Promise((resolve) => {
-      req = http.request({ host: base.hostname.replace(/^\[|\]$/g, ''), port: base.port || 80, method: 'GET', path, agent: false, headers: { accept: 'text/event-stream', ...headers } }, (res) => {
-        if (res.statusCode !== 200) {
-          res.resume();
-          res.on('end', () => resolve({ status: res.statusCode }));
-          return;
-        }
-        res.setEncoding('utf8');
-        let buffer = '';
-        res.on('data', (chunk) => {
-          buffer += chunk;
-          let end;
-          while ((end = buffer.search(/\r?\n\r?\n/)) >= 0) {
-            const block = buffer.slice(0, end);
-            buffer = buffer.slice(end).replace(/^\r?\n\r?\n/, '');
-            const data = block
-              .split(/\r?\n/)
-              .filter((line) => line.startsWith('data:'))
-              .map((line) => line.slice(5).replace(/^ /, ''))
-              .join('\n');
-            if (data) onEvent(data);
+      req = http.request(
+        {
+          host: base.hostname.replace(/^\[|\]$/g, ''),
+          port: base.port || 80,
+          method: 'GET',
+          path,
+          agent: false,
+          headers: { accept: 'text/event-stream', ...headers },
+        },
+        (res) => {
+          if (res.statusCode !== 200) {
+            res.resume();
+            res.on('end', () => resolve({ status: res.statusCode }));
+            return;
           }
-        });
-        res.on('end', () => resolve({ status: 200 }));
-        res.on('error', () => resolve({ status: 200 }));
-      });
+          res.setEncoding('utf8');
+          let buffer = '';
+          res.on('data', (chunk) => {
+            buffer += chunk;
+            let end;
+            while ((end = buffer.search(/\r?\n\r?\n/)) >= 0) {
+              const block = buffer.slice(0, end);
+              buffer = buffer.slice(end).replace(/^\r?\n\r?\n/, '');
+              const data = block
+                .split(/\r?\n/)
+                .filter((line) => line.startsWith('data:'))
+                .map((line) => line.slice(5).replace(/^ /, ''))
+                .join('\n');
+              if (data) onEvent(data);
+            }
+          });
+          res.on('end', () => resolve({ status: 200 }));
+          res.on('error', () => resolve({ status: 200 }));
+        },
+      );
       req.setTimeout(timeout, () => req.destroy(new Error('timeout')));
       req.on('error', (error) => resolve({ status: 0, error }));
       req.end();

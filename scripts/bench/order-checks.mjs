@@ -23,7 +23,10 @@ export async function completedBetween(ordersUrl, buyerIds, from, to) {
 }
 
 export async function statusCounts(ordersUrl, buyerIds) {
-  const out = await query(ordersUrl, `select status, count(*) from orders where buyer_id = any(${uuidArray(buyerIds)}) group by status`);
+  const out = await query(
+    ordersUrl,
+    `select status, count(*) from orders where buyer_id = any(${uuidArray(buyerIds)}) group by status`,
+  );
   return Object.fromEntries(
     out
       .split('\n')
@@ -58,7 +61,9 @@ export async function verifyPipeline({ ordersUrl, productsUrl, redisUrl, streams
   const buyerIds = market.buyers.map((b) => b.id);
   const productIds = market.products.map((p) => p.id);
   const initial = market.products.reduce((sum, p) => sum + p.stock, 0);
-  const stockNow = Number(await query(productsUrl, `select coalesce(sum(stock), 0) from products where id = any(${uuidArray(productIds)})`));
+  const stockNow = Number(
+    await query(productsUrl, `select coalesce(sum(stock), 0) from products where id = any(${uuidArray(productIds)})`),
+  );
   const sold = initial - stockNow;
   const completedQuantity = Number(
     await query(
@@ -70,7 +75,10 @@ export async function verifyPipeline({ ordersUrl, productsUrl, redisUrl, streams
   const counts = await statusCounts(ordersUrl, buyerIds);
   const total = Object.values(counts).reduce((a, b) => a + b, 0);
   const failedReasons = counts.FAILED
-    ? await query(ordersUrl, `select coalesce(reason, '?') || ' ' || count(*) from orders where buyer_id = any(${uuidArray(buyerIds)}) and status = 'FAILED' group by reason`)
+    ? await query(
+        ordersUrl,
+        `select coalesce(reason, '?') || ' ' || count(*) from orders where buyer_id = any(${uuidArray(buyerIds)}) and status = 'FAILED' group by reason`,
+      )
     : '';
   const deadLetters = {};
   for (const stream of streams) {
@@ -79,11 +87,29 @@ export async function verifyPipeline({ ordersUrl, productsUrl, redisUrl, streams
   }
   const deadTotal = Object.values(deadLetters).reduce((a, b) => a + b, 0);
   const checks = [
-    { name: 'stock sold = quantities of COMPLETED orders', ok: sold === completedQuantity, detail: `sold ${sold}, completed quantities ${completedQuantity}` },
-    { name: 'every accepted order stored once', ok: total === accepted, detail: `${accepted} accepted (202), ${total} in the orders database` },
+    {
+      name: 'stock sold = quantities of COMPLETED orders',
+      ok: sold === completedQuantity,
+      detail: `sold ${sold}, completed quantities ${completedQuantity}`,
+    },
+    {
+      name: 'every accepted order stored once',
+      ok: total === accepted,
+      detail: `${accepted} accepted (202), ${total} in the orders database`,
+    },
     { name: 'no order left PENDING', ok: !counts.PENDING, detail: `${counts.PENDING ?? 0} PENDING` },
-    { name: 'no order FAILED (ample stock, current prices)', ok: !counts.FAILED, detail: counts.FAILED ? failedReasons.replace(/\n/g, ', ') : '0 FAILED' },
-    { name: 'dead-letter streams empty', ok: deadTotal === 0, detail: Object.entries(deadLetters).map(([k, v]) => `${k} ${v}`).join(', ') },
+    {
+      name: 'no order FAILED (ample stock, current prices)',
+      ok: !counts.FAILED,
+      detail: counts.FAILED ? failedReasons.replace(/\n/g, ', ') : '0 FAILED',
+    },
+    {
+      name: 'dead-letter streams empty',
+      ok: deadTotal === 0,
+      detail: Object.entries(deadLetters)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', '),
+    },
   ];
   return { ok: checks.every((c) => c.ok), checks, counts, sold, completedQuantity };
 }

@@ -54,7 +54,10 @@ export function createTracker(client, { maxStreams, pollMs, timeoutMs }) {
           if (status && FINAL.has(status)) finish({ status, at: performance.now() });
         },
       });
-      const timer = setTimeout(() => finish({ status: 'TIMEOUT', at: performance.now() }), Math.max(0, deadline - performance.now()));
+      const timer = setTimeout(
+        () => finish({ status: 'TIMEOUT', at: performance.now() }),
+        Math.max(0, deadline - performance.now()),
+      );
       stream.done.then(async (result) => {
         if (settled) return;
         // The events route is missing or refused us: poll this order and every later one.
@@ -107,7 +110,17 @@ function orderBody(market, index) {
  * moment a request was due, so a stalled generator or a slow server cannot hide queueing.
  * Returns the step's figures (completed/s comes from the caller, which asks the database).
  */
-export async function runStep({ client, tracker, market, rate, seconds, maxInFlight, progressEverySeconds = 5, label, counter }) {
+export async function runStep({
+  client,
+  tracker,
+  market,
+  rate,
+  seconds,
+  maxInFlight,
+  progressEverySeconds = 5,
+  label,
+  counter,
+}) {
   const post = new Samples();
   const toFinal = new Samples();
   const errors = {};

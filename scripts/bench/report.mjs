@@ -10,8 +10,11 @@ import { redisCommands } from '../lib/redis.mjs';
 export function table(headers, rows) {
   const all = [headers, ...rows].map((row) => row.map((cell) => String(cell ?? '–')));
   const widths = headers.map((_, i) => Math.max(...all.map((row) => row[i].length)));
-  const numeric = headers.map((_, i) => rows.length > 0 && rows.every((row) => /^[\d.,–×%<>~ ]+(ms|s|×|%)?$/.test(String(row[i] ?? '–'))));
-  const line = (row) => row.map((cell, i) => (numeric[i] ? cell.padStart(widths[i]) : cell.padEnd(widths[i]))).join('  ');
+  const numeric = headers.map(
+    (_, i) => rows.length > 0 && rows.every((row) => /^[\d.,–×%<>~ ]+(ms|s|×|%)?$/.test(String(row[i] ?? '–'))),
+  );
+  const line = (row) =>
+    row.map((cell, i) => (numeric[i] ? cell.padStart(widths[i]) : cell.padEnd(widths[i]))).join('  ');
   return [line(all[0]), widths.map((w) => '─'.repeat(w)).join('  '), ...all.slice(1).map(line)].join('\n');
 }
 
@@ -60,7 +63,10 @@ export function printEnvironment(facts) {
 export function writeResults(name, results) {
   const dir = path.join(repoRoot, 'bench-results');
   mkdirSync(dir, { recursive: true });
-  const stamp = new Date().toISOString().replace(/[:.]/g, '-').replace(/-\d{3}Z$/, 'Z');
+  const stamp = new Date()
+    .toISOString()
+    .replace(/[:.]/g, '-')
+    .replace(/-\d{3}Z$/, 'Z');
   const file = path.join(dir, `${name}-${stamp}.json`);
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
   return rel(file);

@@ -35,7 +35,13 @@ export async function seedMarket(client, { buyers, products, stock, concurrency 
       const price = (5 + ((i * 37) % 200) + (i % 100) / 100).toFixed(2);
       const res = await client.request('POST', '/api/products', {
         headers: { ...CSRF, cookie: seller.cookie },
-        body: { name: `Bench item ${i} ${runId}`, description: 'Created by the benchmark', category: 'other', price, stock },
+        body: {
+          name: `Bench item ${i} ${runId}`,
+          description: 'Created by the benchmark',
+          category: 'other',
+          price,
+          stock,
+        },
       });
       if (res.status !== 201) throw failure(`creating product ${i}`, res);
       const product = JSON.parse(res.body);

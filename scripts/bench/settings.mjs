@@ -6,7 +6,9 @@ export function envNumber(name, fallback, { min = 0, max = Number.MAX_SAFE_INTEG
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
   if (!Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
-    throw new SetupError(`${name} must be ${integer ? 'an integer' : 'a number'} between ${min} and ${max}, got ${raw}`);
+    throw new SetupError(
+      `${name} must be ${integer ? 'an integer' : 'a number'} between ${min} and ${max}, got ${raw}`,
+    );
   }
   return value;
 }

@@ -24,12 +24,26 @@ export class Samples {
 
   summary() {
     const round = (v) => (v === null ? null : Math.round(v * 100) / 100);
-    return { count: this.count, p50: round(this.percentile(50)), p90: round(this.percentile(90)), p99: round(this.percentile(99)), max: round(this.percentile(100)) };
+    return {
+      count: this.count,
+      p50: round(this.percentile(50)),
+      p90: round(this.percentile(90)),
+      p99: round(this.percentile(99)),
+      max: round(this.percentile(100)),
+    };
   }
 }
 
-export const ms = (v) => (v === null || v === undefined ? '–' : v >= 1000 ? `${(v / 1000).toFixed(2)}s` : v >= 100 ? `${Math.round(v)}ms` : `${v.toFixed(1)}ms`);
+export const ms = (v) =>
+  v === null || v === undefined
+    ? '–'
+    : v >= 1000
+      ? `${(v / 1000).toFixed(2)}s`
+      : v >= 100
+        ? `${Math.round(v)}ms`
+        : `${v.toFixed(1)}ms`;
 export const rate = (v) => (v === null || v === undefined ? '–' : v >= 100 ? String(Math.round(v)) : v.toFixed(1));
-export const ratio = (a, b) => (a === null || b === null || a === undefined || b === undefined || b === 0 ? null : a / b);
+export const ratio = (a, b) =>
+  a === null || b === null || a === undefined || b === undefined || b === 0 ? null : a / b;
 export const times = (v) => (v === null || v === undefined ? '–' : `${v >= 10 ? v.toFixed(0) : v.toFixed(2)}×`);
 export const percent = (v) => (v === null || v === undefined ? '–' : `${(v * 100).toFixed(v < 0.1 ? 1 : 0)}%`);

@@ -1,0 +1,172 @@
+// `npm run bench:catalog`: the public catalog at 10,000 and then 1,000,000 products — p50/p99 of the
+// first page, a deep page and a search through nginx, and how each grows as a ratio. Settings: docs/benchmarks.md.
+import { performance } from 'node:perf_hooks';
+import { analyze, insertProducts, productCount } from './bench/catalog-data.mjs';
+import { createClient } from './bench/http-client.mjs';
+import { environmentFacts, heading, printEnvironment, table, writeResults } from './bench/report.mjs';
+import { envFlag, envNumber, envNumbers, envText } from './bench/settings.mjs';
+import { Samples, ms, times } from './bench/stats.mjs';
+import { ensureDeps } from './lib/ensure-deps.mjs';
+import { deleteRedisKeys, ensureNginx, ensurePostgres, ensureRedis, stopInfra } from './lib/infra.mjs';
+import { SetupError, formatDuration, step } from './lib/proc.mjs';
+import { databaseNames, databaseUrl, dropDatabases, startStack } from './lib/stack.mjs';
+
+const started = performance.now();
+
+function readSettings() {
+  const sizes = envNumbers('BENCH_CATALOG_SIZES', [10_000, 1_000_000], { min: 1, max: 10_000_000 });
+  if (sizes.some((size, i) => i > 0 && size <= sizes[i - 1]))
+    throw new SetupError('BENCH_CATALOG_SIZES must increase, e.g. 10000,1000000');
+  const pageSize = envNumber('BENCH_CATALOG_PAGE_SIZE', 20, { min: 1, max: 100 });
+  return {
+    port: envNumber('BENCH_CATALOG_PORT', 8098, { min: 1, max: 65535 }),
+    suffix: '_benchcat',
+    build: envFlag('BENCH_BUILD', true),
+    keep: envFlag('BENCH_KEEP', false),
+    sizes,
+    pageSize,
+    // Deep enough to make OFFSET work, shallow enough to exist in the smallest catalog, so both sizes answer the same page.
+    deepPage: envNumber('BENCH_CATALOG_DEEP_PAGE', Math.max(1, Math.floor((sizes[0] * 0.8) / pageSize)), {
+      min: 1,
+      max: 100_000,
+    }),
+    query: envText('BENCH_CATALOG_QUERY', 'walnut', /^[\w -]{1,100}$/),
+    samples: envNumber('BENCH_CATALOG_SAMPLES', 100, { min: 1, max: 100_000 }),
+    warmup: envNumber('BENCH_CATALOG_WARMUP', 10, { min: 0, max: 10_000 }),
+    batch: envNumber('BENCH_CATALOG_BATCH', 100_000, { min: 1000, max: 10_000_000 }),
+  };
+}
+
+function queriesFor(s) {
+  const base = `/api/products?pageSize=${s.pageSize}`;
+  return [
+    { name: 'first page (newest)', path: `${base}&page=1` },
+    { name: `deep page (page ${s.deepPage})`, path: `${base}&page=${s.deepPage}` },
+    { name: `search q=${s.query}`, path: `${base}&page=1&q=${encodeURIComponent(s.query)}` },
+  ];
+}
+
+/** One request at a time, so each figure is the latency a lone visitor sees, not queueing. */
+async function measure(client, query, s) {
+  for (let i = 0; i < s.warmup; i += 1) await client.request('GET', query.path);
+  const latency = new Samples();
+  let total = null;
+  for (let i = 0; i < s.samples; i += 1) {
+    const res = await client.request('GET', query.path);
+    if (res.status !== 200)
+      throw new SetupError(`GET ${query.path} answered ${res.status}: ${res.body?.slice(0, 200)}`);
+    latency.add(res.ms);
+    total ??= JSON.parse(res.body).pagination?.total ?? null;
+  }
+  return { ...latency.summary(), total };
+}
+
+async function main() {
+  const s = readSettings();
+  process.stdout.write(`Catalog benchmark: ${s.sizes.map((n) => n.toLocaleString('en')).join(' then ')} products\n`);
+  await ensureDeps();
+  const pg = await ensurePostgres();
+  const redis = await ensureRedis();
+  await ensureNginx();
+  const facts = await environmentFacts({ pgUrl: pg.url, redisUrl: redis.url });
+  printEnvironment(facts);
+
+  const dbs = databaseNames(s.suffix);
+  const tidy = async () => {
+    await dropDatabases(pg.url, Object.values(dbs));
+    await deleteRedisKeys(redis.url, {
+      patterns: [`orders_stream${s.suffix}*`, `inventory_stream${s.suffix}*`, `rl${s.suffix}:*`],
+    });
+  };
+  let stack;
+  let exitCode = 0;
+  const cleanUp = async () => {
+    await stack?.stop();
+    if (!s.keep) await tidy().catch((err) => process.stderr.write(`! cleanup: ${err.message}\n`));
+    await stopInfra();
+  };
+  const interrupted = async () => {
+    process.stdout.write('\n• interrupted; cleaning up …\n');
+    await cleanUp();
+    process.exit(130);
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
+
+  try {
+    await tidy();
+    stack = await startStack({ port: s.port, dbSuffix: s.suffix, streamSuffix: s.suffix, demo: false, build: s.build });
+    const productsUrl = databaseUrl(pg.url, dbs.products);
+    const client = createClient(stack.url, { maxSockets: 4, timeoutMs: 120_000 });
+    const queries = queriesFor(s);
+    const rounds = [];
+    for (const size of s.sizes) {
+      heading(`${size.toLocaleString('en')} products`);
+      let loaded = await productCount(productsUrl);
+      const loadStarted = performance.now();
+      while (loaded < size) {
+        const to = Math.min(size, loaded + s.batch);
+        await step(`loading products ${(loaded + 1).toLocaleString('en')}–${to.toLocaleString('en')}`, () =>
+          insertProducts(productsUrl, loaded + 1, to),
+        );
+        loaded = to;
+      }
+      await step('vacuum analyze', () => analyze(productsUrl));
+      const loadSeconds = (performance.now() - loadStarted) / 1000;
+      const results = {};
+      for (const query of queries) {
+        results[query.name] = await step(`${query.name}: ${s.samples} requests`, async () => {
+          const r = await measure(client, query, s);
+          return Object.assign(r, {
+            detail: `p50 ${ms(r.p50)}, p99 ${ms(r.p99)}, ${r.total?.toLocaleString('en')} matches`,
+          });
+        });
+        delete results[query.name].detail;
+      }
+      rounds.push({ size, loadSeconds: Math.round(loadSeconds), results });
+    }
+    client.close();
+
+    heading('Results');
+    const first = rounds[0];
+    const last = rounds[rounds.length - 1];
+    const header = [
+      'query',
+      ...rounds.flatMap((r) => [`${r.size.toLocaleString('en')} p50`, 'p99']),
+      ...(rounds.length > 1 ? ['p50 growth', 'p99 growth'] : []),
+    ];
+    const rows = queries.map((q) => [
+      q.name,
+      ...rounds.flatMap((r) => [ms(r.results[q.name].p50), ms(r.results[q.name].p99)]),
+      ...(rounds.length > 1
+        ? [
+            times(last.results[q.name].p50 / first.results[q.name].p50),
+            times(last.results[q.name].p99 / first.results[q.name].p99),
+          ]
+        : []),
+    ]);
+    process.stdout.write(
+      `Latency through nginx, one request at a time, ${s.samples} samples after ${s.warmup} warm-up requests; page size ${s.pageSize}\n${table(header, rows)}\n` +
+        (rounds.length > 1
+          ? `growth = ${last.size.toLocaleString('en')} ÷ ${first.size.toLocaleString('en')} products (the data grew ${times(last.size / first.size)})\n`
+          : ''),
+    );
+    const file = writeResults('catalog', {
+      kind: 'bench-catalog',
+      environment: facts,
+      settings: s,
+      rounds,
+      durationSeconds: Math.round((performance.now() - started) / 1000),
+    });
+    process.stdout.write(
+      `\nResults written to ${file} (run took ${formatDuration(Math.round(performance.now() - started))})\n`,
+    );
+  } catch (err) {
+    process.stderr.write(`\n✗ ${err instanceof SetupError ? err.message : (err.stack ?? err)}\n`);
+    exitCode = 1;
+  }
+  await cleanUp();
+  process.exit(exitCode);
+}
+
+await main();
