@@ -30,7 +30,7 @@ function spawnWorker(h: WorkerHarness, env: Record<string, string>): { child: Ch
   return { child, exited };
 }
 
-describe('inventory worker entry (dist/worker-start.js) killed between COMMIT and XACK', () => {
+describe('inventory worker entry (src/worker-start.ts, run as its own process) killed between COMMIT and XACK', () => {
   let h: WorkerHarness;
   const marker = path.join(tmpdir(), `products-crash-${uniqueSuffix()}`);
   beforeAll(async () => {
