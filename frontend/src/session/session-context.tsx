@@ -1,5 +1,5 @@
 import { createContext, startTransition, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import { useNavigate } from 'react-router-dom';
+import { useLocation, useNavigate } from 'react-router-dom';
 import * as authApi from '../api/auth-api';
 import type { LoginRequest, SignupRequest, User } from '../api/contracts';
 import { setSessionHooks } from '../api/http-client';
@@ -27,6 +27,12 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const [ended, setEnded] = useState(false);
   const userRef = useRef<User | null>(null);
   const navigate = useNavigate();
+  const location = useLocation();
+  const here = useRef('/');
+
+  useEffect(() => {
+    if (location.pathname !== '/login') here.current = `${location.pathname}${location.search}`;
+  }, [location]);
 
   const setUser = useCallback((next: User | null) => {
     userRef.current = next;
@@ -40,7 +46,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       onRefreshed: setUser,
       onSessionEnded: () => {
         if (userRef.current === null) return setUser(null);
-        const from = `${window.location.pathname}${window.location.search}`;
+        const from = here.current;
         // One transition, so a guarded page never renders "signed out" before the login page shows.
         startTransition(() => {
           setEnded(true);

@@ -1,0 +1,85 @@
+import { screen } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import { readSessionHint } from '../src/session/session-hint';
+import { fakeServer } from './support/fake-server';
+import { errorBody, makeOrder, makeUser, page } from './support/fixtures';
+import { renderApp } from './support/render-app';
+
+describe('session', () => {
+  it('when the access token expired, then one refresh runs and the failed requests are retried', async () => {
+    const buyer = makeUser();
+    let refreshed = false;
+    const server = fakeServer()
+      .on('GET', '/orders', () => (refreshed ? [200, page([makeOrder()])] : [401, errorBody('UNAUTHENTICATED')]))
+      .on('POST', '/auth/refresh', () => {
+        refreshed = true;
+        return [200, buyer];
+      });
+    renderApp(server, '/orders', buyer);
+
+    expect(await screen.findByTestId('order-row')).toBeInTheDocument();
+    expect(server.sent('POST', '/auth/refresh')).toHaveLength(1);
+    expect(server.sent('GET', '/orders')).toHaveLength(2);
+  });
+
+  it('when the refresh fails too, then the visitor lands on login with a notice and the account is forgotten', async () => {
+    const buyer = makeUser({ username: 'gone' });
+    const server = fakeServer()
+      .on('GET', '/orders', [401, errorBody('UNAUTHENTICATED')])
+      .on('POST', '/auth/refresh', [401, errorBody('UNAUTHENTICATED')]);
+    renderApp(server, '/orders', buyer);
+
+    expect(await screen.findByRole('heading', { name: 'Log in' })).toBeInTheDocument();
+    expect(screen.getByText('Your session ended. Please log in again.')).toBeInTheDocument();
+    expect(screen.queryByText(/Signed in as/)).not.toBeInTheDocument();
+    expect(readSessionHint()).toBeNull();
+  });
+
+  it('when logging in after the session ended, then the visitor returns to the page they were on', async () => {
+    const buyer = makeUser();
+    let loggedIn = false;
+    const server = fakeServer()
+      .on('GET', '/orders', () => (loggedIn ? [200, page([])] : [401, errorBody('UNAUTHENTICATED')]))
+      .on('POST', '/auth/refresh', [401, errorBody('UNAUTHENTICATED')])
+      .on('POST', '/auth/login', () => {
+        loggedIn = true;
+        return [200, buyer];
+      });
+    renderApp(server, '/orders', buyer);
+    const user = userEvent.setup();
+
+    await user.type(await screen.findByLabelText('Email'), buyer.email);
+    await user.type(screen.getByLabelText('Password'), 'the password');
+    await user.click(screen.getByRole('button', { name: 'Log in' }));
+
+    expect(await screen.findByText('You have not ordered anything yet.')).toBeInTheDocument();
+  });
+
+  it('when any state-changing request leaves, then it carries the same-origin header and no token', async () => {
+    const server = fakeServer().on('POST', '/auth/demo-login', [200, makeUser({ username: 'demo-buyer' })]);
+    server.on('GET', '/products', [200, page([])]).on('GET', '/products/categories', [200, { data: [] }]);
+    renderApp(server, '/login');
+    const user = userEvent.setup();
+
+    await user.click(await screen.findByRole('button', { name: 'Try as demo buyer' }));
+
+    expect(await screen.findByText(/Signed in as/)).toHaveTextContent('Signed in as demo-buyer');
+    const [request] = server.sent('POST', '/auth/demo-login');
+    expect(request?.body).toEqual({ who: 'buyer' });
+    expect(request?.headers.get('x-requested-with')).toBe('marketplace');
+    expect(request?.headers.get('authorization')).toBeFalsy();
+    expect(JSON.stringify({ ...localStorage })).not.toMatch(/token/i);
+  });
+
+  it('when demo mode is off, then the demo buttons go away with a sentence', async () => {
+    const server = fakeServer().on('POST', '/auth/demo-login', [404, errorBody('NOT_FOUND')]);
+    renderApp(server, '/login');
+    const user = userEvent.setup();
+
+    await user.click(await screen.findByRole('button', { name: 'Try as demo seller' }));
+
+    expect(await screen.findByText('Demo accounts are turned off on this server.')).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: /demo/ })).not.toBeInTheDocument();
+  });
+});
