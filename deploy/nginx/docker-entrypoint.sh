@@ -3,9 +3,10 @@
 # stack renders with scripts/lib/nginx.mjs) from the environment, checks it, runs nginx in the foreground.
 set -eu
 
-template="${NGINX_TEMPLATE:-/etc/marketplace/nginx.conf.template}"
-spa_root="${NGINX_SPA_ROOT:-/usr/share/marketplace}"
-listen_port="${NGINX_LISTEN_PORT:-8080}"
+# Fixed by the image (frontend/Dockerfile); the rest comes from the environment ([nginx] in .env.example).
+template=/etc/marketplace/nginx.conf.template
+spa_root=/usr/share/marketplace
+listen_port=8080
 auth_upstream="${NGINX_AUTH_UPSTREAM:-auth-service:3001}"
 products_upstream="${NGINX_PRODUCTS_UPSTREAM:-products-service:3002}"
 orders_upstream="${NGINX_ORDERS_UPSTREAM:-orders-service:3003}"
@@ -31,13 +32,11 @@ check_value() {
   esac
 }
 
-check_value NGINX_LISTEN_PORT "$listen_port"
 check_value NGINX_AUTH_UPSTREAM "$auth_upstream"
 check_value NGINX_PRODUCTS_UPSTREAM "$products_upstream"
 check_value NGINX_ORDERS_UPSTREAM "$orders_upstream"
 check_value NGINX_LOGIN_RATE "$login_rate"
 check_value NGINX_LOGIN_BURST "$login_burst"
-check_value NGINX_SPA_ROOT "$spa_root"
 for cidr in $real_ip_from; do
   check_value NGINX_REAL_IP_FROM "$cidr"
 done

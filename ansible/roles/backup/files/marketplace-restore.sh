@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Restores one database from a dump made by marketplace-backup:
+#   marketplace-restore <auth-db|products-db|orders-db> <dump file>
+# Stops the service that owns the database, replaces its contents, starts the service again and
+# waits until it is healthy. Settings: /etc/marketplace/backup.env.
+set -euo pipefail
+
+# shellcheck source=/dev/null
+source "${BACKUP_CONFIG:-/etc/marketplace/backup.env}"
+: "${BACKUP_PROJECT_DIR:?}" "${BACKUP_DATABASES:?}"
+
+service="${1:?usage: marketplace-restore <database service> <dump file>}"
+dump="${2:?usage: marketplace-restore <database service> <dump file>}"
+[[ -r "$dump" ]] || { echo "cannot read $dump" >&2; exit 1; }
+
+user=""
+database=""
+for entry in $BACKUP_DATABASES; do
+  IFS=: read -r candidate candidate_user candidate_db <<<"$entry"
+  if [[ "$candidate" == "$service" ]]; then
+    user="$candidate_user"
+    database="$candidate_db"
+  fi
+done
+[[ -n "$database" ]] || { echo "unknown database service: $service" >&2; exit 1; }
+app_service="${service%-db}-service"
+
+cd "$BACKUP_PROJECT_DIR"
+echo "stopping $app_service"
+docker compose stop "$app_service"
+echo "restoring $dump into $service"
+docker compose exec -T "$service" pg_restore --username "$user" --dbname "$database" \
+  --clean --if-exists --no-owner --single-transaction <"$dump"
+echo "starting $app_service"
+docker compose up --detach --wait "$app_service"
+# nginx resolves its upstreams when it starts.
+docker compose restart nginx
+echo "restored $service from $dump"
