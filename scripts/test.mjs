@@ -185,6 +185,8 @@ if (setupResult.failed) await finish(1);
 
 await phase('lint', async () => (scriptsOf('.').lint ? checkOutcome(await runStep('npm', ['run', 'lint'], { timeoutMs: 15 * MINUTE }), 'npm run lint') : { note: 'no lint script' }));
 const build = await phase('build', async () => checkOutcome(await runStep('npm', ['run', 'build'], { timeoutMs: 20 * MINUTE }), 'npm run build'));
+// After the build, so the incremental tsc -b is instant; adds the test files, which ts-jest does not type-check.
+await phase('typecheck', async () => checkOutcome(await runStep('npm', ['run', 'typecheck'], { timeoutMs: 10 * MINUTE }), 'npm run typecheck'));
 await phase('backend (jest)', () => runJest(infra));
 await phase('frontend unit', runUnit);
 await phase('frontend e2e', () => runE2e({ buildOk: build.failed === 0 }));

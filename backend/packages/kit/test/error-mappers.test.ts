@@ -1,5 +1,6 @@
 import express from 'express';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
+import type { Server } from 'node:http';
 import request from 'supertest';
 import { AppError, expressErrorHandler, expressNotFound, fastifyErrors, fastifyServerOptions, jsonBody, requestLogging } from '@market/kit';
 import { captureLogs } from '@market/kit/testing';
@@ -32,9 +33,10 @@ function expressApp() {
   return { server: app, lines };
 }
 
-async function fastifyApp(): Promise<{ server: FastifyInstance['server']; lines: string[]; close: () => Promise<void> }> {
+async function fastifyApp(): Promise<{ server: Server; lines: string[]; close: () => Promise<void> }> {
   const { logger, lines } = captureLogs('kit-test');
-  const app = Fastify({ ...fastifyServerOptions(logger), bodyLimit: 1024 });
+  const { loggerInstance, ...options } = fastifyServerOptions(logger);
+  const app = Fastify({ ...options, loggerInstance: loggerInstance as FastifyBaseLogger, bodyLimit: 1024 });
   await app.register(fastifyErrors);
   app.post('/echo', async (req) => req.body);
   app.get('/conflict', async () => {
