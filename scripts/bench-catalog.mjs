@@ -1,5 +1,6 @@
 // `npm run bench:catalog`: the public catalog at 10,000 and then 1,000,000 products — p50/p99 of the
 // first page, a deep page and a search through nginx, and how each grows as a ratio. Settings: docs/benchmarks.md.
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { analyze, insertProducts, productCount } from './bench/catalog-data.mjs';
 import { createClient } from './bench/http-client.mjs';
@@ -8,7 +9,7 @@ import { envFlag, envNumber, envNumbers, envText } from './bench/settings.mjs';
 import { Samples, ms, times } from './bench/stats.mjs';
 import { ensureDeps } from './lib/ensure-deps.mjs';
 import { deleteRedisKeys, ensureNginx, ensurePostgres, ensureRedis, stopInfra } from './lib/infra.mjs';
-import { SetupError, formatDuration, step } from './lib/proc.mjs';
+import { SetupError, formatDuration, repoRoot, step } from './lib/proc.mjs';
 import { databaseNames, databaseUrl, dropDatabases, startStack } from './lib/stack.mjs';
 
 const started = performance.now();
@@ -95,7 +96,14 @@ async function main() {
 
   try {
     await tidy();
-    stack = await startStack({ port: s.port, dbSuffix: s.suffix, streamSuffix: s.suffix, demo: false, build: s.build });
+    stack = await startStack({
+      port: s.port,
+      dbSuffix: s.suffix,
+      streamSuffix: s.suffix,
+      demo: false,
+      build: s.build,
+      logDir: path.join(repoRoot, '.local', 'logs', 'bench-catalog'),
+    });
     const productsUrl = databaseUrl(pg.url, dbs.products);
     const client = createClient(stack.url, { maxSockets: 4, timeoutMs: 120_000 });
     const queries = queriesFor(s);

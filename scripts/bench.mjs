@@ -1,6 +1,7 @@
 // `npm run bench`: the order pipeline at increasing rates, its PostgreSQL and Redis ceilings, and the
 // catalog beside a bare Node server, all through nginx on 127.0.0.1. Settings: docs/benchmarks.md.
 import os from 'node:os';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { closedLoop, routeBareThroughNginx, startBareServer, BARE_PATH } from './bench/catalog-nginx.mjs';
 import { measurePgbench, measureRedisXadd } from './bench/ceilings.mjs';
@@ -13,7 +14,7 @@ import { envFlag, envNumber, envNumbers, envText } from './bench/settings.mjs';
 import { ms, percent, rate, ratio } from './bench/stats.mjs';
 import { ensureDeps } from './lib/ensure-deps.mjs';
 import { deleteRedisKeys, ensureNginx, ensurePostgres, ensureRedis, stopInfra } from './lib/infra.mjs';
-import { SetupError, formatDuration, step } from './lib/proc.mjs';
+import { SetupError, formatDuration, repoRoot, step } from './lib/proc.mjs';
 import { databaseNames, databaseUrl, dropDatabases, startStack } from './lib/stack.mjs';
 
 const runStarted = performance.now();
@@ -39,7 +40,7 @@ function readSettings() {
     buyers: envNumber('BENCH_BUYERS', 50, { min: 1, max: 10_000 }),
     products: envNumber('BENCH_PRODUCTS', 100, { min: 1, max: 10_000 }),
     stock: envNumber('BENCH_STOCK', 1_000_000, { min: 1000, max: 1_000_000 }),
-    rates: envNumbers('BENCH_RATES', [25, 50, 100, 200, 400, 800], { min: 1, max: 100_000 }),
+    rates: envNumbers('BENCH_RATES', [25, 50, 75, 100, 150, 200, 300, 400, 600, 800], { min: 1, max: 100_000 }),
     stepSeconds: envNumber('BENCH_STEP_SECONDS', 20, { min: 1, max: 600 }),
     warmupSeconds: envNumber('BENCH_WARMUP_SECONDS', 5, { min: 0, max: 120 }),
     maxInFlight: envNumber('BENCH_MAX_IN_FLIGHT', 256, { min: 1, max: 10_000 }),
@@ -267,6 +268,7 @@ async function main() {
         dbSuffix: s.dbSuffix,
         streamSuffix: s.streamSuffix,
         demo: false,
+        logDir: path.join(repoRoot, '.local', 'logs', 'bench'),
         build: s.build,
         loginRate: '6000r/m',
         loginBurst: 1000,

@@ -174,7 +174,8 @@ export async function runStep({
   for (;;) {
     const elapsed = performance.now() - started;
     if (elapsed >= seconds * 1000) break;
-    const due = Math.min(Math.floor((elapsed / 1000) * rate), Math.floor(seconds * rate));
+    // Request k is due at k/rate seconds: at elapsed t, requests 0 … floor(t·rate) are due.
+    const due = Math.min(Math.floor((elapsed / 1000) * rate) + 1, Math.floor(seconds * rate));
     while (issued < due) {
       const dueAt = started + (issued * 1000) / rate;
       issued += 1;
