@@ -1,18 +1,18 @@
 import { lazy } from 'react';
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router-dom';
 import { Layout } from './components/layout';
-import { CartPage } from './pages/cart-page';
 import { CatalogPage } from './pages/catalog-page';
 import { LoginPage } from './pages/login-page';
 import { NotFoundPage } from './pages/not-found-page';
-import { OrderPage } from './pages/order-page';
-import { OrdersPage } from './pages/orders-page';
 import { ProductPage } from './pages/product-page';
-import { SignupPage } from './pages/signup-page';
 import { RequireRole } from './session/require-role';
 import { SessionProvider } from './session/session-context';
 
-// Seller and admin screens are a minority of visits; they load on demand to keep the first bundle small.
+// Pages people land on (catalog, product, login) ship in the first bundle; the rest load on demand.
+const SignupPage = lazy(() => import('./pages/signup-page'));
+const CartPage = lazy(() => import('./pages/cart-page'));
+const OrdersPage = lazy(() => import('./pages/orders-page'));
+const OrderPage = lazy(() => import('./pages/order-page'));
 const SellerLayout = lazy(() => import('./pages/seller/seller-layout'));
 const SellerProductsPage = lazy(() => import('./pages/seller/seller-products-page'));
 const ProductFormPage = lazy(() => import('./pages/seller/product-form-page'));

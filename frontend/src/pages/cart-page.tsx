@@ -14,7 +14,7 @@ import { CartLineRow } from './cart-line-row';
 
 type Phase = 'checking' | 'idle' | 'placing';
 
-export function CartPage() {
+export default function CartPage() {
   usePageTitle('Cart');
   const cart = useCart();
   const { userId } = cart;

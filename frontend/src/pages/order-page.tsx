@@ -10,7 +10,7 @@ import { OrderItemsTable } from '../orders/order-items-table';
 import { canCancel, describeStatus, STATUS_LABELS, statusClass } from '../orders/order-status-text';
 import { useOrderStatus } from '../orders/use-order-status';
 
-export function OrderPage() {
+export default function OrderPage() {
   const { id = '' } = useParams();
   usePageTitle(`Order ${shortId(id)}`);
   const { order, error, mode, replace } = useOrderStatus(id);

@@ -15,7 +15,7 @@ import { canCancel, STATUS_LABELS, statusClass } from '../orders/order-status-te
 
 const PAGE_SIZE = 20;
 
-export function OrdersPage() {
+export default function OrdersPage() {
   usePageTitle('My orders');
   const [params, setParams] = useSearchParams();
   const page = parsePage(params.get('page'));

@@ -11,7 +11,7 @@ import { useSession } from '../session/session-context';
 
 const FIELDS = ['username', 'email', 'password', 'role'] as const;
 
-export function SignupPage() {
+export default function SignupPage() {
   usePageTitle('Sign up');
   const { user, signup } = useSession();
   const location = useLocation();
