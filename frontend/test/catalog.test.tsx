@@ -1,0 +1,71 @@
+import { screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import { fakeServer } from './support/fake-server';
+import { errorBody, makeProduct, page } from './support/fixtures';
+import { renderApp } from './support/render-app';
+
+function pageOf<T>(data: T[], pageNumber: number, totalPages: number) {
+  return { data, pagination: { page: pageNumber, pageSize: 12, total: totalPages * 12, totalPages } };
+}
+
+describe('catalog', () => {
+  it('when the visitor searches, filters, sorts and pages, then each choice reaches the API and page 1 comes back after a filter', async () => {
+    const server = fakeServer()
+      .on('GET', '/products/categories', [200, { data: ['books', 'toys'] }])
+      .on('GET', '/products', (request) => [200, pageOf([makeProduct({ name: `Item on page ${String(request.params.page)}` })], Number(request.params.page), 3)]);
+    renderApp(server, '/');
+    const user = userEvent.setup();
+
+    await screen.findByRole('link', { name: 'Item on page 1' });
+    await user.type(screen.getByLabelText('Search products'), 'lamp');
+    await user.click(screen.getByRole('button', { name: 'Search' }));
+    await user.selectOptions(screen.getByLabelText('Category'), 'toys');
+    await user.selectOptions(screen.getByLabelText('Sort by'), 'price_asc');
+    await user.click(await screen.findByRole('button', { name: 'Next page' }));
+
+    expect(await screen.findByRole('link', { name: 'Item on page 2' })).toBeInTheDocument();
+    expect(screen.getByText('Page 2 of 3')).toBeInTheDocument();
+    expect(server.sent('GET', '/products').at(-1)?.params).toEqual({ q: 'lamp', category: 'toys', sort: 'price_asc', page: 2, pageSize: 12 });
+
+    await user.selectOptions(screen.getByLabelText('Category'), 'books');
+    expect(await screen.findByRole('link', { name: 'Item on page 1' })).toBeInTheDocument();
+    expect(server.sent('GET', '/products').at(-1)?.params).toMatchObject({ category: 'books', page: 1 });
+  });
+
+  it('when a product shows its stock, then sold-out ones say so and anonymous visitors are asked to log in', async () => {
+    const server = fakeServer()
+      .on('GET', '/products/categories', [200, { data: [] }])
+      .on('GET', '/products', [200, page([makeProduct({ name: 'Kite', stock: 3 }), makeProduct({ name: 'Yo-yo', stock: 0 })])]);
+    renderApp(server, '/');
+
+    const kite = (await screen.findByRole('link', { name: 'Kite' })).closest('li')!;
+    expect(within(kite).getByText('3 in stock')).toBeInTheDocument();
+    // jsdom's name computation drops the space before the visually hidden product name; browsers keep it.
+    expect(within(kite).getByRole('link', { name: /^Log in to buy\s*Kite$/ })).toBeInTheDocument();
+    const yoyo = screen.getByRole('link', { name: 'Yo-yo' }).closest('li')!;
+    expect(within(yoyo).getByText('Sold out')).toBeInTheDocument();
+  });
+
+  it('when nothing matches, then an empty state offers the whole catalog', async () => {
+    const server = fakeServer().on('GET', '/products/categories', [200, { data: [] }]).on('GET', '/products', [200, page([])]);
+    renderApp(server, '/?q=unicorn');
+
+    expect(await screen.findByText('No products match your search.')).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'Show all products' })).toHaveAttribute('href', '/');
+  });
+
+  it('when the products service is down, then a sentence and a retry are shown', async () => {
+    let up = false;
+    const server = fakeServer()
+      .on('GET', '/products/categories', [200, { data: [] }])
+      .on('GET', '/products', () => (up ? [200, page([makeProduct({ name: 'Back again' })])] : [502, errorBody('SERVICE_UNAVAILABLE')]));
+    renderApp(server, '/');
+    const user = userEvent.setup();
+
+    expect(await screen.findByRole('alert')).toHaveTextContent('The service is temporarily unavailable. Please try again shortly.');
+    up = true;
+    await user.click(screen.getByRole('button', { name: 'Try again' }));
+    expect(await screen.findByRole('link', { name: 'Back again' })).toBeInTheDocument();
+  });
+});
