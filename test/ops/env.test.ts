@@ -1,0 +1,177 @@
+import { readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import YAML from 'yaml';
+import { authConfigShape } from '../../backend/auth-service/src/config';
+import { ordersConfigShape } from '../../backend/orders-service/src/config';
+import { loadConfig as loadProductsConfig, productsConfigShape } from '../../backend/products-service/src/config';
+import { readRepoFile, readYaml, repoFiles, repoRoot } from './support';
+
+interface Service {
+  environment?: Record<string, unknown>;
+  env_file?: Array<{ path: string } | string>;
+  command?: string[];
+  healthcheck?: { test?: string[] };
+}
+interface ComposeFile {
+  services: Record<string, Service>;
+}
+
+const production = readYaml<ComposeFile>('docker-compose.yml');
+const development = readYaml<ComposeFile>('docker-compose.dev.yml');
+
+// Keys only tests set (a crash hook the config refuses in production): documented with the local
+// keys, never wired in production. A test below proves the code refuses each in production.
+const TEST_ONLY_KEYS: Record<string, string[]> = { 'products-service': ['CRASH_AFTER_COMMIT_ONCE'] };
+const isTestOnly = (key: string) => key.startsWith('TEST_') || Object.values(TEST_ONLY_KEYS).flat().includes(key);
+
+/** Keys read by a third-party image's own entry point, as its documentation names them. */
+const IMAGE_KEYS: Record<string, string[]> = {
+  'auth-db': ['POSTGRES_DB', 'POSTGRES_PASSWORD', 'POSTGRES_USER'],
+  'products-db': ['POSTGRES_DB', 'POSTGRES_PASSWORD', 'POSTGRES_USER'],
+  'orders-db': ['POSTGRES_DB', 'POSTGRES_PASSWORD', 'POSTGRES_USER'],
+  cloudflared: ['TUNNEL_TOKEN'],
+};
+
+const matches = (text: string, pattern: RegExp) => [...new Set([...text.matchAll(pattern)].map((m) => m[1]!))].sort();
+
+/** Every key each container reads, derived from the code that reads it. */
+function keysRead(): Record<string, string[]> {
+  const redis = production.services.redis!;
+  return {
+    'auth-service': Object.keys(authConfigShape).sort(),
+    'products-service': Object.keys(productsConfigShape).sort(),
+    'orders-service': Object.keys(ordersConfigShape).sort(),
+    nginx: matches(readRepoFile('deploy/nginx/docker-entrypoint.sh'), /\$\{(NGINX_[A-Z0-9_]+)/g),
+    redis: matches([...(redis.command ?? []), ...(redis.healthcheck?.test ?? [])].join('\n'), /\$\$\{?([A-Z][A-Z0-9_]*)/g),
+    ...IMAGE_KEYS,
+  };
+}
+
+/** .env.example: `# [section]` starts a section; each KEY= line needs a comment line right above it. */
+function envExample(): { sections: Record<string, string[]>; uncommented: string[] } {
+  const sections: Record<string, string[]> = {};
+  const uncommented: string[] = [];
+  let current = '';
+  let previous = '';
+  for (const line of readRepoFile('.env.example').split('\n')) {
+    const header = line.match(/^# \[([a-z-]+)\]$/);
+    if (header) {
+      current = header[1]!;
+      sections[current] = [];
+    } else {
+      const key = line.match(/^([A-Z][A-Z0-9_]*)=/)?.[1];
+      if (key) {
+        if (!current) throw new Error(`.env.example: ${key} is outside any [section]`);
+        sections[current]!.push(key);
+        if (!previous.startsWith('#') || /^# \[/.test(previous)) uncommented.push(`[${current}] ${key}`);
+      }
+    }
+    previous = line;
+  }
+  return { sections, uncommented };
+}
+
+/** The env templates of the Ansible roles, by container name. */
+function ansibleTemplates(): Record<string, string[]> {
+  const found: Record<string, string[]> = {};
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir)) {
+      const full = path.join(dir, entry);
+      if (statSync(full).isDirectory()) walk(full);
+      else if (entry.endsWith('.env.j2') && entry !== 'compose.env.j2' && entry !== 'backup.env.j2') {
+        found[entry.replace('.env.j2', '')] = matches(readRepoFile(path.relative(repoRoot, full)), /^([A-Z][A-Z0-9_]*)=/gm);
+      }
+    }
+  };
+  walk(path.join(repoRoot, 'ansible', 'roles'));
+  return found;
+}
+
+const envFileOf = (service: Service) =>
+  (service.env_file ?? []).map((entry) => (typeof entry === 'string' ? entry : entry.path)).map((p) => p.match(/^\$\{MARKETPLACE_ENV_DIR:-\.\/env\}\/([a-z-]+)\.env$/)?.[1] ?? `unexpected path ${p}`);
+
+describe('environment keys', () => {
+  const read = keysRead();
+  const containers = Object.keys(read).sort();
+  const { sections, uncommented } = envExample();
+  const templates = ansibleTemplates();
+
+  it('when the code is read, then every container of the production stack has its keys derived', () => {
+    expect(containers).toEqual(Object.keys(production.services).sort());
+    for (const name of ['auth-service', 'products-service', 'orders-service']) {
+      expect(read[name]).toEqual(expect.arrayContaining(['DATABASE_URL', 'REDIS_URL', 'PORT', 'HOST']));
+    }
+    expect(read.nginx).toContain('NGINX_LOGIN_RATE');
+    expect(read.redis).toEqual(['REDIS_MAXMEMORY', 'REDIS_PASSWORD']);
+  });
+
+  it('when .env.example is read, then every key has a comment', () => {
+    expect(uncommented).toEqual([]);
+  });
+
+  it.each(Object.keys(keysRead()).sort())('when %s is checked, then .env.example documents exactly the keys it reads', (name) => {
+    const wanted = read[name]!.filter((k) => !isTestOnly(k));
+    expect([...(sections[name] ?? [])].sort()).toEqual(wanted);
+  });
+
+  it.each(Object.keys(keysRead()).sort())(
+    'when %s is checked, then compose and its Ansible env template wire exactly the keys it reads, each once',
+    (name) => {
+      const service = production.services[name]!;
+      expect(envFileOf(service)).toEqual([name]);
+      const fromCompose = Object.keys(service.environment ?? {});
+      const fromTemplate = templates[name] ?? [];
+      expect(fromCompose.filter((key) => fromTemplate.includes(key))).toEqual([]);
+      const wanted = read[name]!.filter((k) => !isTestOnly(k));
+      expect([...fromCompose, ...fromTemplate].sort()).toEqual(wanted);
+    },
+  );
+
+  it('when the Ansible roles are read, then they render every env file compose loads, and no other', () => {
+    const appDefaults = YAML.parse(readRepoFile('ansible/roles/app/defaults/main.yml')) as { app_env_files: string[] };
+    expect([...appDefaults.app_env_files, 'cloudflared'].sort()).toEqual(containers);
+    expect(Object.keys(templates).sort()).toEqual(containers);
+  });
+
+  it('when the compose variables are read, then [compose] documents them and the app role renders them', () => {
+    const text = readRepoFile('docker-compose.yml').replace(/\$\$\{/g, '');
+    const interpolated = matches(text, /\$\{([A-Z][A-Z0-9_]*)(?::?[-?][^}]*)?\}/g);
+    const documented = [...(sections.compose ?? [])].sort();
+    // COMPOSE_PROFILES is compose's own variable, read from the same file.
+    expect(documented).toEqual([...interpolated, 'COMPOSE_PROFILES'].sort());
+    expect(matches(readRepoFile('ansible/roles/app/templates/compose.env.j2'), /^([A-Z][A-Z0-9_]*)=/gm)).toEqual(documented);
+  });
+
+  it('when the development stack is read, then it sets no key its container does not read', () => {
+    for (const [name, service] of Object.entries(development.services)) {
+      const readers = read[name] ?? [];
+      const unread = Object.keys(service.environment ?? {}).filter((key) => !readers.includes(key));
+      expect([name, unread]).toEqual([name, []]);
+    }
+  });
+
+  it('when a test-only key is set in production, then the service refuses to start', () => {
+    const production = {
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://u:p@db:5432/d',
+      REDIS_URL: 'redis://redis:6379',
+      JWKS_URL: 'http://auth-service:3001/api/auth/.well-known/jwks.json',
+    };
+    const loaders: Record<string, (env: NodeJS.ProcessEnv) => unknown> = { 'products-service': loadProductsConfig };
+    for (const [service, keys] of Object.entries(TEST_ONLY_KEYS)) {
+      for (const key of keys) {
+        expect(() => loaders[service]!({ ...production, [key]: '/tmp/hook' })).toThrow(new RegExp(key));
+      }
+    }
+  });
+
+  it('when the local scripts and test helpers are read, then [local] documents the keys they take from the environment', () => {
+    const system = new Set(['PATH', 'HOME', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR', 'CI']);
+    const sources = repoFiles().filter((f) => /^scripts\/.*\.mjs$/.test(f) || f === 'backend/packages/kit/src/testing.ts');
+    const keys = new Set(sources.flatMap((f) => matches(readRepoFile(f), /process\.env\.([A-Z][A-Z0-9_]*)/g)).filter((k) => !system.has(k)));
+    for (const shape of [authConfigShape, productsConfigShape, ordersConfigShape]) {
+      for (const key of Object.keys(shape).filter(isTestOnly)) keys.add(key);
+    }
+    expect([...(sections.local ?? [])].sort()).toEqual([...keys].sort());
+  });
+});

@@ -1,0 +1,14 @@
+// Checks of the deployment files (Dockerfiles, compose, Ansible, workflows, shell scripts, env keys)
+// with the linters that run without a Docker engine. `npm test` provides the tools (scripts/lib/ops-tools.mjs).
+/** @type {import('jest').Config} */
+module.exports = {
+  displayName: 'ops',
+  testEnvironment: 'node',
+  roots: ['<rootDir>'],
+  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] },
+  moduleNameMapper: {
+    '^@market/(kit|contracts)$': '<rootDir>/../../backend/packages/$1/src/index.ts',
+  },
+  testTimeout: 300_000,
+};

