@@ -135,6 +135,13 @@ describe('public catalog: GET /api/products, /:id, /categories', () => {
     expect(missing.body).toEqual({ error: { code: 'NOT_FOUND', message: 'product not found' } });
   });
 
+  it('when the id is not valid percent-encoding, then it answers 400 in the envelope, not 500', async () => {
+    const res = await request(ctx.app).get('/api/products/%E0%A4%A');
+
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ error: { code: 'VALIDATION_FAILED', message: expect.any(String) } });
+  });
+
   it('when a visitor carries an expired or forged cookie, then public reads still answer', async () => {
     const product = await createProduct(ctx.app, ctx.user('seller'));
 

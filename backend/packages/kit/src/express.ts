@@ -106,6 +106,11 @@ function translate(error: unknown): unknown {
   if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported')
     return new AppError('UNSUPPORTED_MEDIA_TYPE', 'the request body encoding is not supported');
   if (e?.status && e.status >= 400 && e.status < 500 && e.type) return new AppError('VALIDATION_FAILED', 'the request could not be read', e.status);
+  // A body that fails to inflate (http-errors, `expose` set, no `type`) and a path parameter
+  // that is not valid percent-encoding (the router's URIError) are the client's fault, not a 500.
+  if (e?.status && e.status >= 400 && e.status < 500 && ((e as { expose?: unknown }).expose === true || error instanceof URIError)) {
+    return new AppError('VALIDATION_FAILED', error instanceof URIError ? 'the request path is not valid percent-encoding' : 'the request could not be read', e.status);
+  }
   return error;
 }
 

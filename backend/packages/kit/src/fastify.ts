@@ -21,6 +21,13 @@ export function fastifyServerOptions(logger: Logger): FastifyServerOptions & { l
     requestIdHeader: false,
     bodyLimit: 100 * 1024,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
+    // Errors Fastify answers before routing (a URL that is not valid percent-encoding) skip the
+    // error handler; they still get the envelope.
+    frameworkErrors: (error, _request, reply) => {
+      const status = error.statusCode ?? 500;
+      const mapped = mapError(status >= 400 && status < 500 ? new AppError('VALIDATION_FAILED', 'the request path is not valid', status) : error);
+      void (reply as unknown as FastifyReply).status(mapped.status).send(mapped.body);
+    },
   };
 }
 

@@ -16,6 +16,9 @@ function expressApp() {
   app.post('/echo', (req, res) => {
     res.json(req.body);
   });
+  app.get('/items/:id', (req, res) => {
+    res.json({ id: req.params.id });
+  });
   app.get('/conflict', () => {
     throw new AppError('VERSION_CONFLICT', 'the product changed since you loaded it', undefined, [{ field: 'version', message: 'is stale' }]);
   });
@@ -39,6 +42,7 @@ async function fastifyApp(): Promise<{ server: Server; lines: string[]; close: (
   const app = Fastify({ ...options, loggerInstance: loggerInstance as FastifyBaseLogger, bodyLimit: 1024 });
   await app.register(fastifyErrors);
   app.post('/echo', async (req) => req.body);
+  app.get('/items/:id', async (req) => ({ id: (req.params as { id: string }).id }));
   app.get('/conflict', async () => {
     throw new AppError('VERSION_CONFLICT', 'the product changed since you loaded it', undefined, [{ field: 'version', message: 'is stale' }]);
   });
@@ -112,6 +116,13 @@ describe.each([
     expect(res.body.error.code).toBe('PAYLOAD_TOO_LARGE');
   });
 
+  it('when a path parameter is not valid percent-encoding, then it answers 400 in the envelope, not 500', async () => {
+    const res = await request(ctx.server).get('/items/%E0%A4%A');
+    expect(res.status).toBe(400);
+    expect(res.headers['content-type']).toMatch(/application\/json/);
+    expect(res.body.error.code).toBe('VALIDATION_FAILED');
+  });
+
   it('when no route matches, then it answers 404 NOT_FOUND in the envelope, not HTML', async () => {
     const res = await request(ctx.server).get('/nowhere');
     expect(res.status).toBe(404);
@@ -124,5 +135,14 @@ describe.each([
     expect(honoured.headers['x-request-id']).toBe('req-abc-123');
     const generated = await request(ctx.server).get('/conflict');
     expect(generated.headers['x-request-id']).toMatch(/^[\w-]{8,}$/);
+  });
+});
+
+describe('express body reading', () => {
+  it('when a gzip-labelled body cannot be inflated, then it answers 400 VALIDATION_FAILED in the envelope, not 500', async () => {
+    const { server } = expressApp();
+    const res = await request(server).post('/echo').set('Content-Type', 'application/json').set('Content-Encoding', 'gzip').send('{"a": 1}');
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ error: { code: 'VALIDATION_FAILED', message: expect.any(String) } });
   });
 });
