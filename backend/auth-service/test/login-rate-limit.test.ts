@@ -21,6 +21,17 @@ describe('POST /api/auth/login rate limits', () => {
     expect(res.headers['set-cookie']).toBeUndefined();
   });
 
+  it('when 20 wrong passwords for one account arrive at once, then at most 5 are checked and the rest answer 429', async () => {
+    const { credentials } = await signup(ctx.app);
+
+    const answers = await Promise.all(Array.from({ length: 20 }, () => login(ctx.app, credentials.email, 'wrong password')));
+
+    const statuses = answers.map((res) => res.status);
+    expect(statuses.filter((status) => status === 401)).toHaveLength(5);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(15);
+    expect((await login(ctx.app, credentials.email, credentials.password)).status).toBe(429);
+  });
+
   it('when an unknown email fails 5 times, then it is limited the same way as a real account', async () => {
     const email = newCredentials().email;
     for (let i = 0; i < 5; i += 1) await login(ctx.app, email, 'wrong password');

@@ -35,16 +35,15 @@ export function createAccounts(deps: { db: Db; passwords: PasswordHasher; sessio
 
   /** Same answer and the same bcrypt work for an unknown email and a wrong password. */
   async function login(input: { email: string; password: string; ip: string }): Promise<IssuedSession> {
-    await limiter.assertAllowed(input.ip, input.email);
+    await limiter.consumeAttempt(input.ip, input.email);
     const row = await findUserByEmail(input.email, db);
     const matches = await passwords.verify(input.password, row?.passwordHash);
     if (!row || !matches) {
-      await limiter.recordFailure(input.ip, input.email);
       logger.warn({ ip: input.ip, reason: row ? 'wrong password' : 'unknown email' }, 'sign-in failed');
       throw invalidCredentials();
     }
     if (row.disabled) throw disabledAccount();
-    await limiter.recordSuccess(input.email);
+    await limiter.recordSuccess(input.ip, input.email);
     logger.info({ userId: row.id }, 'signed in');
     return sessions.start(toUser(row));
   }

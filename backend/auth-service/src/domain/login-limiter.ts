@@ -4,17 +4,22 @@ import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limite
 import { AppError } from '@market/kit';
 
 export interface LoginLimiter {
-  /** Throws 429 RATE_LIMITED with Retry-After when the IP or the account has failed too often. */
-  assertAllowed(ip: string, email: string): Promise<void>;
-  recordFailure(ip: string, email: string): Promise<void>;
-  recordSuccess(email: string): Promise<void>;
+  /**
+   * Counts one sign-in attempt against the IP and the account before the password is checked,
+   * and throws 429 RATE_LIMITED with Retry-After when either is over its limit. Counting first
+   * (an atomic increment) means parallel attempts cannot all pass a check made before any of them fails.
+   */
+  consumeAttempt(ip: string, email: string): Promise<void>;
+  /** A successful sign-in: the account starts again and the attempt no longer counts against the IP. */
+  recordSuccess(ip: string, email: string): Promise<void>;
 }
 
 // Keys hold a digest, so Redis never holds the address book of who tried to log in.
 const accountKey = (email: string) => createHash('sha256').update(email).digest('hex').slice(0, 32);
 
 /**
- * Counts failed logins per client IP and per account in Redis. If Redis is unreachable the
+ * Counts sign-in attempts per client IP and per account in Redis (a success hands its attempt back,
+ * so in effect failures are counted). If Redis is unreachable the
  * in-process insurance limiter keeps counting, so an outage neither blocks logins nor lifts the limit.
  */
 export function createLoginLimiter(options: {
@@ -35,33 +40,25 @@ export function createLoginLimiter(options: {
   const byIp = make('ip', options.perIp);
   const byAccount = make('account', options.perAccount);
 
-  function retryAfter(res: RateLimiterRes | null, limit: number): number | undefined {
-    if (!res || res.consumedPoints < limit) return undefined;
-    return Math.max(1, Math.ceil(res.msBeforeNext / 1000));
-  }
+  const limited = (seconds: number) =>
+    new AppError('RATE_LIMITED', `too many failed sign-in attempts; try again in ${seconds} seconds`, 429, undefined, {
+      'Retry-After': String(seconds),
+    });
 
   return {
-    async assertAllowed(ip, email) {
-      const [ipRes, accountRes] = await Promise.all([byIp.get(ip), byAccount.get(accountKey(email))]);
-      const waits = [retryAfter(ipRes, options.perIp), retryAfter(accountRes, options.perAccount)].filter(
-        (s): s is number => s !== undefined,
-      );
-      if (waits.length > 0) {
-        const seconds = Math.max(...waits);
-        throw new AppError('RATE_LIMITED', `too many failed sign-in attempts; try again in ${seconds} seconds`, 429, undefined, {
-          'Retry-After': String(seconds),
-        });
+    async consumeAttempt(ip, email) {
+      const outcomes = await Promise.allSettled([byIp.consume(ip), byAccount.consume(accountKey(email))]);
+      const waits: number[] = [];
+      for (const outcome of outcomes) {
+        if (outcome.status === 'fulfilled') continue;
+        // Over the limit is a RateLimiterRes; anything else is a real failure.
+        if (!(outcome.reason instanceof RateLimiterRes)) throw outcome.reason;
+        waits.push(Math.max(1, Math.ceil(outcome.reason.msBeforeNext / 1000)));
       }
+      if (waits.length > 0) throw limited(Math.max(...waits));
     },
-    async recordFailure(ip, email) {
-      const swallowLimit = (error: unknown) => {
-        // Going over the limit is answered on the next attempt; anything else is a real failure.
-        if (!(error instanceof RateLimiterRes)) throw error;
-      };
-      await Promise.all([byIp.consume(ip).catch(swallowLimit), byAccount.consume(accountKey(email)).catch(swallowLimit)]);
-    },
-    async recordSuccess(email) {
-      await byAccount.delete(accountKey(email));
+    async recordSuccess(ip, email) {
+      await Promise.all([byAccount.delete(accountKey(email)), byIp.reward(ip, 1)]);
     },
   };
 }
