@@ -7,6 +7,8 @@ export const ordersConfigShape = {
   ...streamConfigShape,
   /** Orders still PENDING this long after their last publish are published again (consumers dedupe). */
   PENDING_REPUBLISH_AFTER_SECONDS: env.int(30, 1, 86_400),
+  /** Seconds between SSE heartbeat comments (each also re-reads the order, catching a missed notification). */
+  SSE_HEARTBEAT_SECONDS: env.int(15, 1, 300),
 };
 
 /** Parses the environment once; throws a ConfigError naming every bad key. */

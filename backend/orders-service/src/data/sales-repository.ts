@@ -12,9 +12,9 @@ export interface SaleRecord {
   createdAt: Date;
 }
 
-/** The seller's lines of priced orders (COMPLETED, or CANCELLED after completing), newest first. */
+/** The seller's lines of COMPLETED orders (a cancelled order gave its stock back), newest first. */
 export async function listSales(tx: Tx, sellerId: string, page: number, pageSize: number) {
-  const where = sql`i.seller_id = ${sellerId} AND o.status IN ('COMPLETED', 'CANCELLED')`;
+  const where = sql`i.seller_id = ${sellerId} AND o.status = 'COMPLETED'`;
   const [{ rows }, { rows: counted }] = await Promise.all([
     tx.execute<{ order_id: string; product_id: string; product_name: string | null; quantity: number; unit_price: string; status: OrderStatus; created_at: string | Date }>(sql`
       SELECT i.order_id, i.product_id, i.product_name, i.quantity, i.unit_price, o.status, o.created_at

@@ -1,0 +1,70 @@
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Pool } from 'pg';
+import type { Redis } from 'ioredis';
+import {
+  createTokenVerifier,
+  fastifyAuthenticate,
+  fastifyCsrf,
+  fastifyErrors,
+  fastifyObservability,
+  fastifyServerOptions,
+  type Logger,
+  type Observability,
+} from '@market/kit';
+import type { OrdersConfig } from './config';
+import type { OrdersContext } from './domain/context';
+import { eventsRoute } from './http/events-route';
+import { openApi, openApiRoute } from './http/openapi';
+import { ordersRoutes } from './http/orders-routes';
+import type { StatusNotifier } from './messaging/status-notifier';
+
+export interface AppDeps {
+  config: Pick<OrdersConfig, 'JWT_ISSUER' | 'JWT_AUDIENCE' | 'JWT_PUBLIC_KEY' | 'JWKS_URL' | 'SSE_HEARTBEAT_SECONDS'>;
+  logger: Logger;
+  pool: Pool;
+  /** Used for the readiness check only. */
+  redis: Redis;
+  /** The use cases' context, wired by startMessaging to the relay and the notifier. */
+  context: OrdersContext;
+  notifier: StatusNotifier;
+  observability: Observability;
+}
+
+/** The orders HTTP API; never listens, so tests build it freely. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config, context } = deps;
+  const verify = createTokenVerifier({
+    issuer: config.JWT_ISSUER,
+    audience: config.JWT_AUDIENCE,
+    publicKey: config.JWT_PUBLIC_KEY,
+    jwksUrl: config.JWKS_URL,
+  });
+
+  const { loggerInstance, ...options } = fastifyServerOptions(deps.logger);
+  const app = Fastify({ ...options, loggerInstance: loggerInstance as FastifyBaseLogger });
+  await app.register(fastifyErrors);
+  await app.register(helmet);
+  await app.register(cookie);
+  await app.register(openApi);
+  await app.register(fastifyObservability(deps.observability));
+
+  await app.register(
+    async (api) => {
+      api.addHook('onRequest', async (_request, reply) => {
+        reply.header('Cache-Control', 'no-store');
+      });
+      await api.register(openApiRoute);
+      await api.register(async (secured) => {
+        // Hooks run in order: the CSRF proof, then the caller; both before the body is even read.
+        secured.addHook('onRequest', fastifyCsrf);
+        secured.addHook('onRequest', fastifyAuthenticate(verify));
+        await secured.register(ordersRoutes(context));
+        await secured.register(eventsRoute(context, { notifier: deps.notifier, heartbeatMs: config.SSE_HEARTBEAT_SECONDS * 1000 }));
+      });
+    },
+    { prefix: '/api/orders' },
+  );
+  return app;
+}

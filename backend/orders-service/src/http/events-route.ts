@@ -1,0 +1,98 @@
+import type { FastifyInstance } from 'fastify';
+import type { Order } from '@market/contracts';
+import type { AuthUser } from '@market/kit';
+import type { OrdersContext } from '../domain/context';
+import { readOrder } from '../domain/read-orders';
+import type { StatusNotifier } from '../messaging/status-notifier';
+import { errors, orderIdParams } from './schemas';
+
+export interface EventsOptions {
+  notifier: StatusNotifier;
+  /** A comment line this often keeps proxies from closing an idle stream; each beat also re-reads the order. */
+  heartbeatMs: number;
+}
+
+const frame = (order: Order) => `event: status\ndata: ${JSON.stringify(order)}\n\n`;
+
+/**
+ * GET /:id/events — Server-Sent Events: the order as it is now, then each change. The
+ * replica that applies a change announces it over Redis pub/sub, so a client connected to
+ * any replica hears it. The stream ends once the order is settled (no longer PENDING).
+ */
+export function eventsRoute(ctx: OrdersContext, options: EventsOptions) {
+  return async (app: FastifyInstance) => {
+    const open = new Set<() => void>();
+    // Open streams would hold a graceful close until its deadline: end them first.
+    app.addHook('preClose', async () => {
+      for (const close of [...open]) close();
+    });
+    app.get<{ Params: { id: string } }>(
+      '/:id/events',
+      {
+        schema: {
+          summary: 'Server-Sent Events with the order\'s status (event "status", data: the order)',
+          security: [{ accessCookie: [] }],
+          params: orderIdParams,
+          response: { 200: { description: 'text/event-stream', type: 'string' }, ...errors(400, 401, 404) },
+        },
+      },
+      async (request, reply) => {
+        const user = request.user as AuthUser;
+        const orderId = request.params.id;
+        // Ownership is checked before the stream opens, so a stranger gets the usual 404.
+        let last = await readOrder(ctx, user, orderId);
+
+        reply.hijack();
+        const res = reply.raw;
+        res.writeHead(200, {
+          ...(reply.getHeaders() as Record<string, string>),
+          'Content-Type': 'text/event-stream; charset=utf-8',
+          'Cache-Control': 'no-store',
+          Connection: 'keep-alive',
+          // nginx must pass each event through at once.
+          'X-Accel-Buffering': 'no',
+        });
+        res.write(`retry: 3000\n${frame(last)}`);
+
+        let closed = false;
+        let reading = Promise.resolve();
+        const close = () => {
+          if (closed) return;
+          closed = true;
+          open.delete(close);
+          clearInterval(heartbeat);
+          unsubscribe();
+          res.end();
+        };
+        const refresh = () => {
+          // Reads run one after another, so events leave in the order the changes happened.
+          reading = reading.then(async () => {
+            if (closed) return;
+            try {
+              const next = await readOrder(ctx, user, orderId);
+              if (closed) return;
+              if (next.status !== last.status || next.updatedAt !== last.updatedAt) {
+                last = next;
+                res.write(frame(next));
+              }
+              if (next.status !== 'PENDING') close();
+            } catch (err) {
+              request.log.warn({ err, orderId }, 'order events: cannot read the order; closing the stream');
+              close();
+            }
+          });
+        };
+
+        const unsubscribe = options.notifier.subscribe(orderId, refresh);
+        const heartbeat = setInterval(() => {
+          if (!closed) res.write(': heartbeat\n\n');
+          refresh();
+        }, options.heartbeatMs);
+        open.add(close);
+        res.on('close', close);
+        // A change may have landed between the first read and the subscription.
+        refresh();
+      },
+    );
+  };
+}

@@ -1,0 +1,105 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { PlaceOrderRequest } from '@market/contracts';
+import { fastifyRequireRole, type AuthUser } from '@market/kit';
+import { cancelOrder } from '../domain/cancel-order';
+import type { OrdersContext } from '../domain/context';
+import { placeOrder } from '../domain/place-order';
+import { listEveryOrder, listOrdersOf, listSalesOf, readOrder } from '../domain/read-orders';
+import {
+  errors,
+  idempotencyHeaders,
+  orderIdParams,
+  orderSchema,
+  pageOf,
+  pageQuery,
+  placeOrderBody,
+  saleSchema,
+  type PageQuery,
+} from './schemas';
+import { assertOrderBodyTypes } from './strict-body';
+
+/** Set by the authenticate hook of this scope; every route here needs a signed-in user. */
+const userOf = (request: FastifyRequest) => request.user as AuthUser;
+const signedIn = [{ accessCookie: [] }];
+const stateChanging = [{ accessCookie: [], csrfHeader: [] }];
+
+export function ordersRoutes(ctx: OrdersContext) {
+  return async (app: FastifyInstance) => {
+    app.post<{ Body: PlaceOrderRequest; Headers: { 'idempotency-key': string } }>(
+      '/',
+      {
+        schema: {
+          summary: 'Place an order; answered 202 while the sellers\' stock is checked',
+          description: 'The same Idempotency-Key with the same body returns the same order; with another body, 422.',
+          security: stateChanging,
+          headers: idempotencyHeaders,
+          body: placeOrderBody,
+          response: { 200: orderSchema, 202: orderSchema, ...errors(400, 401, 403, 413, 415, 422) },
+        },
+        preValidation: async (request) => assertOrderBodyTypes(request.body),
+      },
+      async (request, reply) => {
+        const { order, created } = await placeOrder(ctx, {
+          buyerId: userOf(request).id,
+          idempotencyKey: request.headers['idempotency-key'],
+          correlationId: request.id,
+          items: request.body.items,
+        });
+        // A replay answers 200 with the order the first request created.
+        return reply.status(created ? 202 : 200).header('Location', `/api/orders/${order.id}`).send(order);
+      },
+    );
+
+    app.get<{ Querystring: PageQuery }>(
+      '/',
+      {
+        schema: { summary: 'The caller\'s orders, newest first', security: signedIn, querystring: pageQuery, response: { 200: pageOf(orderSchema), ...errors(400, 401) } },
+      },
+      async (request) => listOrdersOf(ctx, userOf(request).id, request.query.page, request.query.pageSize),
+    );
+
+    app.get<{ Querystring: PageQuery }>(
+      '/all',
+      {
+        onRequest: fastifyRequireRole('admin'),
+        schema: { summary: 'Every order (admin)', security: signedIn, querystring: pageQuery, response: { 200: pageOf(orderSchema), ...errors(400, 401, 403) } },
+      },
+      async (request) => listEveryOrder(ctx, request.query.page, request.query.pageSize),
+    );
+
+    app.get<{ Querystring: PageQuery }>(
+      '/sales',
+      {
+        onRequest: fastifyRequireRole('seller', 'admin'),
+        schema: {
+          summary: 'Lines of the caller\'s products in completed orders (seller)',
+          security: signedIn,
+          querystring: pageQuery,
+          response: { 200: pageOf(saleSchema), ...errors(400, 401, 403) },
+        },
+      },
+      async (request) => listSalesOf(ctx, userOf(request).id, request.query.page, request.query.pageSize),
+    );
+
+    app.get<{ Params: { id: string } }>(
+      '/:id',
+      {
+        schema: { summary: 'One order (its buyer or an admin)', security: signedIn, params: orderIdParams, response: { 200: orderSchema, ...errors(400, 401, 404) } },
+      },
+      async (request) => readOrder(ctx, userOf(request), request.params.id),
+    );
+
+    app.post<{ Params: { id: string } }>(
+      '/:id/cancel',
+      {
+        schema: {
+          summary: 'Cancel a PENDING or COMPLETED order; the stock goes back to the sellers',
+          security: stateChanging,
+          params: orderIdParams,
+          response: { 200: orderSchema, ...errors(400, 401, 403, 404, 409) },
+        },
+      },
+      async (request) => cancelOrder(ctx, userOf(request), request.params.id, request.id),
+    );
+  };
+}
