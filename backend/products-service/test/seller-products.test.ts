@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { signTestToken } from '@market/kit/testing';
 import { as, CSRF, cookie, createProduct, productInput, startTestApp, type TestApp } from './support/test-app';
 
 describe('seller management: POST, PATCH, DELETE /api/products and GET /api/products/mine', () => {
@@ -68,6 +69,17 @@ describe('seller management: POST, PATCH, DELETE /api/products and GET /api/prod
       const res = await request(ctx.app).post('/api/products').set(CSRF).set('Authorization', 'Bearer eyJhbGciOiJIUzI1NiJ9.e30.x').send(productInput());
 
       expect(res.status).toBe(401);
+    });
+
+    it('when a token from the right key carries no expiry, then it answers 401 and nothing is created', async () => {
+      const seller = ctx.user('seller');
+      const forever = signTestToken(ctx.keys, seller, { issuer: ctx.config.JWT_ISSUER, audience: ctx.config.JWT_AUDIENCE, expiresIn: null });
+
+      const res = await request(ctx.app).post('/api/products').set(CSRF).set('Cookie', `access_token=${forever}`).send(productInput());
+
+      expect(res.status).toBe(401);
+      expect(res.body.error.code).toBe('UNAUTHENTICATED');
+      expect((await as(ctx.app, seller).get('/api/products/mine')).body.pagination.total).toBe(0);
     });
 
     it('when the CSRF header is missing, then it answers 403 CSRF_FAILED even with a valid session', async () => {

@@ -60,8 +60,9 @@ export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
     } catch {
       throw invalid();
     }
-    const { sub, username, role } = payload as { sub?: unknown; username?: unknown; role?: unknown };
-    if (typeof sub !== 'string' || typeof username !== 'string' || !ROLES.includes(role as Role)) throw invalid();
+    const { sub, username, role, exp } = payload as { sub?: unknown; username?: unknown; role?: unknown; exp?: unknown };
+    // jsonwebtoken checks `exp` only when present; an access token without one would never expire.
+    if (typeof exp !== 'number' || typeof sub !== 'string' || typeof username !== 'string' || !ROLES.includes(role as Role)) throw invalid();
     return { id: sub, username, role: role as Role };
   };
 }

@@ -71,7 +71,8 @@ export function generateTestKeys(): TestKeys {
 export function signTestToken(
   keys: TestKeys,
   user: { id: string; username: string; role: Role },
-  options: { issuer?: string; audience?: string; expiresIn?: number } = {},
+  /** `expiresIn: null` mints a token without `exp`, which verifiers must refuse. */
+  options: { issuer?: string; audience?: string; expiresIn?: number | null } = {},
 ): string {
   return jwt.sign({ username: user.username, role: user.role }, keys.privateKey, {
     algorithm: 'ES256',
@@ -79,6 +80,6 @@ export function signTestToken(
     subject: user.id,
     issuer: options.issuer ?? 'marketplace-auth',
     audience: options.audience ?? 'marketplace',
-    expiresIn: options.expiresIn ?? 900,
+    ...(options.expiresIn === null ? {} : { expiresIn: options.expiresIn ?? 900 }),
   });
 }
