@@ -1,4 +1,4 @@
-// Runs `npm install` (which follows package-lock.json) when node_modules is missing or older than package-lock.json.
+// Runs `npm ci` when node_modules is missing or older than package-lock.json.
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { SetupError, formatDuration, repoRoot, run } from './proc.mjs';
@@ -59,17 +59,17 @@ export function installReason() {
   return null;
 }
 
-/** Installs dependencies with `npm install` when needed; prints why and how long it took. */
+/** Installs dependencies with `npm ci` when needed; prints why and how long it took. */
 export async function ensureDeps() {
   const reason = installReason();
   if (!reason) {
     process.stdout.write('• dependencies … ok (node_modules is current)\n');
     return false;
   }
-  process.stdout.write(`• dependencies: ${reason}; running npm install …\n`);
+  process.stdout.write(`• dependencies: ${reason}; running npm ci …\n`);
   const started = Date.now();
-  const { code } = await run('npm', ['install', '--no-audit', '--no-fund'], { env: { ...process.env, npm_config_progress: 'true' } });
-  if (code !== 0) throw new SetupError(`npm install failed (exit ${code}); see its output above.`);
+  const { code } = await run('npm', ['ci', '--no-audit', '--no-fund'], { env: { ...process.env, npm_config_progress: 'true' } });
+  if (code !== 0) throw new SetupError(`npm ci failed (exit ${code}); see its output above.`);
   process.stdout.write(`• dependencies … installed in ${formatDuration(Date.now() - started)}\n`);
   return true;
 }
