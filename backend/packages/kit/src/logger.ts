@@ -28,14 +28,23 @@ function causeChainHasQueryError(error: Error): boolean {
   return false;
 }
 
+/** A PostgreSQL error from pg: its `detail` quotes row values ("Failing row contains (…)", "Key (…)=(…)"). */
+const isDatabaseError = (e: Error): boolean =>
+  typeof (e as { severity?: unknown }).severity === 'string' && typeof (e as { code?: unknown }).code === 'string';
+
+function withoutRowData(error: Error, serialized: Record<string, unknown>): Record<string, unknown> {
+  if (isDatabaseError(error)) delete serialized.detail;
+  return serialized;
+}
+
 /**
- * pino's error serializer, minus query parameters: a failed SQL statement (drizzle's
+ * pino's error serializer, minus query parameters and the row values PostgreSQL quotes in `detail`: a failed SQL statement (drizzle's
  * DrizzleQueryError) carries its bound values, which can be password hashes or token hashes,
  * in both its message and its `params` field.
  */
 export function serializeError(error: unknown): unknown {
   if (!(error instanceof Error)) return error;
-  if (!causeChainHasQueryError(error)) return pino.stdSerializers.err(error);
+  if (!causeChainHasQueryError(error)) return withoutRowData(error, pino.stdSerializers.err(error));
   const type = error.constructor.name;
   const message = isQueryError(error) ? `Failed query: ${error.query}` : error.message;
   const frames = (error.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line));
