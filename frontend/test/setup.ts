@@ -1,6 +1,9 @@
 import '@testing-library/jest-dom/vitest';
-import { cleanup } from '@testing-library/react';
+import { cleanup, configure } from '@testing-library/react';
 import { afterEach, vi } from 'vitest';
+
+// The cores are shared with the services under test; a busy machine must not turn a wait into a failure.
+configure({ asyncUtilTimeout: 4000 });
 
 // jsdom does not implement scrolling; route changes call it.
 window.scrollTo = vi.fn() as unknown as typeof window.scrollTo;
