@@ -65,4 +65,22 @@ describe('POST /api/auth/login rate limits', () => {
     expect(afterReset).toEqual([401, 401, 401, 401]);
     expect((await login(ctx.app, credentials.email, credentials.password)).status).toBe(200);
   });
+
+  it('when failures come from different addresses of one IPv6 /64, then they share that prefix\'s budget', async () => {
+    const prefix = randomIp().replace(/::1$/, '');
+    for (let i = 0; i < 8; i += 1) expect((await login(ctx.app, newCredentials().email, 'wrong password', `${prefix}:${i + 1}:0:0:${i + 7}`)).status).toBe(401);
+
+    const res = await login(ctx.app, newCredentials().email, 'wrong password', `${prefix}::beef`);
+
+    expect(res.status).toBe(429);
+  });
+
+  it('when X-Forwarded-For holds text that is not an address, then the attempts count against the connecting peer and the text is not logged', async () => {
+    for (let i = 0; i < 8; i += 1) await login(ctx.app, newCredentials().email, 'wrong password', `forged-${i}`);
+
+    const res = await login(ctx.app, newCredentials().email, 'wrong password', 'forged-again');
+
+    expect(res.status).toBe(429);
+    expect(ctx.logs.join('\n')).not.toContain('forged-');
+  });
 });

@@ -4,6 +4,7 @@ import { AppError, authenticate, validate } from '@market/kit';
 import type { AccessTokens } from '../domain/access-tokens';
 import type { Accounts } from '../domain/accounts';
 import type { Sessions } from '../domain/sessions';
+import { clientAddress } from './client-address';
 import { clearSessionCookies, setSessionCookies, type CookiePolicy } from './cookies';
 import { demoLoginBody, loginBody, signupBody } from './schemas';
 
@@ -29,7 +30,7 @@ export function authRoutes(deps: AuthRouteDeps): Router {
   });
 
   router.post('/login', validate({ body: loginBody }), async (req, res) => {
-    const session = await accounts.login({ email: req.body.email, password: req.body.password, ip: req.ip ?? 'unknown' });
+    const session = await accounts.login({ email: req.body.email, password: req.body.password, ip: clientAddress(req) });
     setSessionCookies(res, session, cookies);
     res.json(session.user);
   });

@@ -129,7 +129,10 @@ export async function adminSession(ctx: TestApp): Promise<Session> {
   return loginSession(ctx.app, credentials.email, credentials.password);
 }
 
-/** A documentation address (2001:db8::/32), different per call so tests do not share a per-IP budget. */
+/**
+ * A documentation address (2001:db8::/32) in a /64 of its own per call (the limiter counts IPv6
+ * clients by /64), so tests do not share a per-IP budget.
+ */
 export function randomIp(): string {
-  return `2001:db8::${uniqueSuffix().slice(0, 4)}:${uniqueSuffix().slice(0, 4)}`;
+  return `2001:db8:${uniqueSuffix().slice(0, 4)}:${uniqueSuffix().slice(0, 4)}::1`;
 }
