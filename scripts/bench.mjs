@@ -1,10 +1,12 @@
 // `npm run bench`: the order pipeline at increasing rates, its PostgreSQL and Redis ceilings, and the
 // catalog beside a bare Node server, all through nginx on 127.0.0.1. Settings: docs/benchmarks.md.
+import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { closedLoop, routeBareThroughNginx, startBareServer, BARE_PATH } from './bench/catalog-nginx.mjs';
 import { measurePgbench, measureRedisXadd } from './bench/ceilings.mjs';
+import { createCpuSampler, formatCores } from './bench/cpu.mjs';
 import { createClient } from './bench/http-client.mjs';
 import { completedBetween, drain, verifyPipeline } from './bench/order-checks.mjs';
 import { createTracker, runStep } from './bench/order-load.mjs';
@@ -148,6 +150,7 @@ async function runOrderSteps(s, target, market) {
   const budgetLeft = () => s.deadlineSeconds - elapsedSeconds() - s.drainSeconds - 15;
 
   const oneStep = async (rateTarget, seconds, label) => {
+    const cpuBefore = target.cpu.snapshot();
     const r = await runStep({
       client,
       tracker,
@@ -159,6 +162,7 @@ async function runOrderSteps(s, target, market) {
       counter,
     });
     accepted += r.accepted;
+    const cpu = target.cpu.coresBetween(cpuBefore, target.cpu.snapshot());
     const drained = await drain(target.ordersUrl, buyerIds, s.stepDrainSeconds * 1000, (pending) =>
       process.stdout.write(`  ${label} draining: ${pending} PENDING\n`),
     );
@@ -172,7 +176,7 @@ async function runOrderSteps(s, target, market) {
     const fillSeconds = Math.min(r.seconds / 4, 5);
     const from = new Date(r.wallStart.getTime() + fillSeconds * 1000);
     const completed = await completedBetween(target.ordersUrl, buyerIds, from, r.wallEnd);
-    return stepSummary(r, completed / (r.seconds - fillSeconds));
+    return { ...stepSummary(r, completed / (r.seconds - fillSeconds)), cpu };
   };
 
   try {
@@ -196,7 +200,8 @@ async function runOrderSteps(s, target, market) {
       steps.push(summary);
       process.stdout.write(
         `  → placed ${rate(summary.placedPerSecond)}/s, completed ${rate(summary.completedPerSecond)}/s, POST p50/p99 ${ms(summary.post.p50)}/${ms(summary.post.p99)}, ` +
-          `to COMPLETED p50/p99 ${ms(summary.toCompleted.p50)}/${ms(summary.toCompleted.p99)}${summary.sustained ? '' : '  (not sustained)'}\n`,
+          `to COMPLETED p50/p99 ${ms(summary.toCompleted.p50)}/${ms(summary.toCompleted.p99)}${summary.sustained ? '' : '  (not sustained)'}\n` +
+          `    CPU cores: ${formatCores(summary.cpu)}\n`,
       );
       if (!summary.sustained && ++saturated >= s.stopAfterSaturated) break;
     }
@@ -204,6 +209,18 @@ async function runOrderSteps(s, target, market) {
     client.close();
   }
   return { steps, accepted: accepted, trackerModes: tracker.modes };
+}
+
+/** Processes whose CPU time each step reports: the bench stack's own, PostgreSQL, Redis and this generator. */
+function cpuGroups(stack) {
+  const groups = {};
+  for (const svc of stack?.services ?? []) groups[svc.api] = svc.pid;
+  const pidFile = stack ? path.join(stack.nginx.prefix, 'nginx.pid') : '';
+  if (pidFile && existsSync(pidFile)) groups.nginx = { parent: Number(readFileSync(pidFile, 'utf8').trim()) };
+  groups.postgres = (stat) => stat.comm === 'postgres';
+  groups.redis = (stat) => stat.comm.startsWith('redis-server');
+  groups.generator = process.pid;
+  return groups;
 }
 
 function printOrderTable(steps) {
@@ -225,6 +242,13 @@ function printOrderTable(steps) {
   process.stdout.write(
     `${table(['target/s', 'placed/s', 'completed/s', 'errors', 'POST p50', 'POST p99', '→COMPLETED p50', '→COMPLETED p99', 'sustained'], rows)}\n`,
   );
+  const names = Object.keys(steps[0]?.cpu ?? {});
+  if (names.length) {
+    const cpuRows = steps.map((st) => [String(st.target), ...names.map((n) => st.cpu[n].toFixed(2))]);
+    process.stdout.write(
+      `\nCPU cores used during each step (PostgreSQL and Redis machine-wide, of ${os.cpus().length} cores)\n${table(['target/s', ...names], cpuRows)}\n`,
+    );
+  }
 }
 
 async function main() {
@@ -277,6 +301,7 @@ async function main() {
       });
       target = { url: stack.url, nginx: stack.nginx };
     }
+    target.cpu = createCpuSampler(cpuGroups(stack));
     target.ordersUrl = databaseUrl(pg.url, dbs.orders);
     target.productsUrl = databaseUrl(pg.url, dbs.products);
     const streams = [`orders_stream${s.streamSuffix}`, `inventory_stream${s.streamSuffix}`];
