@@ -23,12 +23,14 @@ export interface TestUser {
 
 export interface Replica {
   app: FastifyInstance;
-  messaging: Messaging;
+  /** Absent on an HTTP-only replica. */
+  messaging?: Messaging;
   notifier: StatusNotifier;
   close(): Promise<void>;
 }
 
 export interface TestApp extends Replica {
+  messaging: Messaging;
   config: OrdersConfig;
   keys: TestKeys;
   pool: Pool;
@@ -37,15 +39,21 @@ export interface TestApp extends Replica {
   redis: Redis;
   logs: string[];
   user(role?: Role): TestUser;
-  /** Another replica on the same database and streams (its own consumer name, notifier and relay). */
-  startReplica(): Promise<Replica>;
+  /**
+   * Another replica on the same database and streams with its own notifier; with `consume`
+   * also its own relay, consumer (another consumer name) and republisher, else HTTP only.
+   */
+  startReplica(options?: { consume?: boolean }): Promise<Replica>;
 }
 
-async function startReplica(config: OrdersConfig, pool: Pool, db: Db, redis: Redis, logs: ReturnType<typeof captureLogs>): Promise<Replica> {
+async function startReplica(config: OrdersConfig, pool: Pool, db: Db, redis: Redis, logs: ReturnType<typeof captureLogs>, consume = true): Promise<Replica> {
   const notifier = createStatusNotifier({ redisUrl: config.REDIS_URL, channel: statusChannel(config.ORDERS_STREAM), logger: logs.logger });
   const observability = createObservability('orders-service', { postgres: () => pool.query('select 1'), redis: () => redis.ping() });
-  const messaging = startMessaging({ pool, db, config, logger: logs.logger, notifier, registry: observability.registry, republishIntervalMs: 200 });
-  const app = await buildApp({ config, logger: logs.logger, pool, redis, context: messaging.context, notifier, observability });
+  const messaging = consume
+    ? startMessaging({ pool, db, config, logger: logs.logger, notifier, registry: observability.registry, republishIntervalMs: 200 })
+    : undefined;
+  const context = messaging?.context ?? { db, ordersStream: config.ORDERS_STREAM, outboxWritten: () => undefined, statusChanged: (id: string) => notifier.changed(id) };
+  const app = await buildApp({ config, logger: logs.logger, pool, redis, context, notifier, observability });
   await app.ready();
   return {
     app,
@@ -53,7 +61,7 @@ async function startReplica(config: OrdersConfig, pool: Pool, db: Db, redis: Red
     notifier,
     async close() {
       await app.close();
-      await messaging.stop();
+      await messaging?.stop();
       await notifier.close();
     },
   };
@@ -88,7 +96,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1 });
   const logs = captureLogs('orders-service');
   const replicas: Replica[] = [];
-  const first = await startReplica(config, pool, db, redis, logs);
+  const first = (await startReplica(config, pool, db, redis, logs)) as Replica & { messaging: Messaging };
   replicas.push(first);
   let replicaCount = 0;
 
@@ -104,9 +112,9 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
       const user = { id: randomUUID(), username: `${role}-${uniqueSuffix()}`, role };
       return { ...user, cookie: `access_token=${signTestToken(keys, user)}` };
     },
-    async startReplica() {
+    async startReplica(options = {}) {
       replicaCount += 1;
-      const replica = await startReplica({ ...config, CONSUMER_NAME: `${config.CONSUMER_NAME}-r${replicaCount}` }, pool, db, redis, logs);
+      const replica = await startReplica({ ...config, CONSUMER_NAME: `${config.CONSUMER_NAME}-r${replicaCount}` }, pool, db, redis, logs, options.consume ?? true);
       replicas.push(replica);
       return replica;
     },

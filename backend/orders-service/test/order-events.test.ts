@@ -1,0 +1,124 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { api, CSRF, placedOrder, publishReply, startTestApp, type TestApp, type TestUser } from './support/test-app';
+
+let ctx: TestApp;
+beforeAll(async () => {
+  ctx = await startTestApp();
+});
+afterAll(async () => {
+  await ctx.close();
+});
+
+interface Stream {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  events: { event: string; data: string }[];
+  comments: number;
+  ended: Promise<void>;
+  close(): void;
+}
+
+/** Opens the SSE stream over real HTTP and collects what arrives. */
+async function openEvents(app: FastifyInstance, user: TestUser, orderId: string): Promise<Stream> {
+  if (!app.server.listening) await app.listen({ host: '127.0.0.1', port: 0 });
+  const { port } = app.server.address() as AddressInfo;
+  return new Promise((resolve, reject) => {
+    const req = http.get({ host: '127.0.0.1', port, path: `/api/orders/${orderId}/events`, headers: { Cookie: user.cookie, Accept: 'text/event-stream' } }, (res) => {
+      let buffer = '';
+      const stream: Stream = {
+        status: res.statusCode ?? 0,
+        headers: res.headers,
+        events: [],
+        comments: 0,
+        ended: new Promise((done) => res.on('close', () => done())),
+        close: () => req.destroy(),
+      };
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        buffer += chunk;
+        let cut: number;
+        while ((cut = buffer.indexOf('\n\n')) >= 0) {
+          const block = buffer.slice(0, cut);
+          buffer = buffer.slice(cut + 2);
+          if (block.startsWith(':')) stream.comments += 1;
+          const event = /^event: (.*)$/m.exec(block)?.[1];
+          const data = /^data: (.*)$/m.exec(block)?.[1];
+          if (event && data) stream.events.push({ event, data });
+        }
+      });
+      resolve(stream);
+    });
+    req.on('error', reject);
+  });
+}
+
+async function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+const statuses = (stream: Stream) => stream.events.map((e) => JSON.parse(e.data).status as string);
+
+describe('GET /api/orders/:id/events', () => {
+  it('when the order completes, then the stream sends PENDING, then COMPLETED with the total, then ends', async () => {
+    const buyer = ctx.user();
+    const order = await placedOrder(ctx, buyer);
+    const stream = await openEvents(ctx.app, buyer, order.id);
+    expect(stream.status).toBe(200);
+    expect(stream.headers['content-type']).toMatch(/^text\/event-stream/);
+    expect(stream.headers['x-accel-buffering']).toBe('no');
+    await until(() => stream.events.length === 1, 'the first event');
+    expect(statuses(stream)).toEqual(['PENDING']);
+
+    await publishReply(ctx, order, { status: 'COMPLETED' });
+    await stream.ended;
+
+    expect(statuses(stream)).toEqual(['PENDING', 'COMPLETED']);
+    expect(JSON.parse(stream.events[1]!.data)).toMatchObject({ id: order.id, total: '10.00' });
+  });
+
+  it('when another replica applies the change, then a client connected here still hears it', async () => {
+    // An HTTP-only replica: the change is applied by the first one and announced over Redis.
+    const replica = await ctx.startReplica({ consume: false });
+    const buyer = ctx.user();
+    const order = await placedOrder(ctx, buyer);
+    const stream = await openEvents(replica.app, buyer, order.id);
+    await until(() => stream.events.length === 1, 'the first event');
+
+    await publishReply(ctx, order, { status: 'FAILED', reason: 'OUT_OF_STOCK' });
+    await stream.ended;
+    expect(statuses(stream)).toEqual(['PENDING', 'FAILED']);
+  });
+
+  it('when the order is PENDING and nothing happens, then heartbeat comments keep the stream open', async () => {
+    const buyer = ctx.user();
+    const order = await placedOrder(ctx, buyer);
+    const stream = await openEvents(ctx.app, buyer, order.id);
+    await until(() => stream.comments >= 2, 'two heartbeats', 5000);
+    expect(statuses(stream)).toEqual(['PENDING']);
+    stream.close();
+    await stream.ended;
+  });
+
+  it('when the buyer cancels while watching, then the stream sends CANCELLED and ends', async () => {
+    const buyer = ctx.user();
+    const order = await placedOrder(ctx, buyer);
+    const stream = await openEvents(ctx.app, buyer, order.id);
+    await until(() => stream.events.length === 1, 'the first event');
+    await api(ctx).post(`/api/orders/${order.id}/cancel`).set(CSRF).set('Cookie', buyer.cookie);
+    await stream.ended;
+    expect(statuses(stream)).toEqual(['PENDING', 'CANCELLED']);
+  });
+
+  it('when another buyer asks for the stream, then it answers 404 without opening one', async () => {
+    const order = await placedOrder(ctx, ctx.user());
+    const res = await api(ctx).get(`/api/orders/${order.id}/events`).set('Cookie', ctx.user().cookie);
+    expect(res.status).toBe(404);
+    expect(res.body.error.code).toBe('NOT_FOUND');
+  });
+});
