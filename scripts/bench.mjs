@@ -8,7 +8,7 @@ import { closedLoop, routeBareThroughNginx, startBareServer, BARE_PATH } from '.
 import { measurePgbench, measureRedisXadd } from './bench/ceilings.mjs';
 import { createCpuSampler, formatCores } from './bench/cpu.mjs';
 import { createClient } from './bench/http-client.mjs';
-import { completedBetween, drain, verifyPipeline } from './bench/order-checks.mjs';
+import { completedBetween, drain, pipelineBacklog, verifyPipeline } from './bench/order-checks.mjs';
 import { createTracker, runStep } from './bench/order-load.mjs';
 import { environmentFacts, heading, printEnvironment, table, writeResults } from './bench/report.mjs';
 import { seedMarket } from './bench/seed.mjs';
@@ -163,6 +163,7 @@ async function runOrderSteps(s, target, market) {
     });
     accepted += r.accepted;
     const cpu = target.cpu.coresBetween(cpuBefore, target.cpu.snapshot());
+    const backlog = await pipelineBacklog(target);
     const drained = await drain(target.ordersUrl, buyerIds, s.stepDrainSeconds * 1000, (pending) =>
       process.stdout.write(`  ${label} draining: ${pending} PENDING\n`),
     );
@@ -176,7 +177,7 @@ async function runOrderSteps(s, target, market) {
     const fillSeconds = Math.min(r.seconds / 4, 5);
     const from = new Date(r.wallStart.getTime() + fillSeconds * 1000);
     const completed = await completedBetween(target.ordersUrl, buyerIds, from, r.wallEnd);
-    return { ...stepSummary(r, completed / (r.seconds - fillSeconds)), cpu };
+    return { ...stepSummary(r, completed / (r.seconds - fillSeconds)), cpu, backlog };
   };
 
   try {
@@ -201,7 +202,8 @@ async function runOrderSteps(s, target, market) {
       process.stdout.write(
         `  → placed ${rate(summary.placedPerSecond)}/s, completed ${rate(summary.completedPerSecond)}/s, POST p50/p99 ${ms(summary.post.p50)}/${ms(summary.post.p99)}, ` +
           `to COMPLETED p50/p99 ${ms(summary.toCompleted.p50)}/${ms(summary.toCompleted.p99)}${summary.sustained ? '' : '  (not sustained)'}\n` +
-          `    CPU cores: ${formatCores(summary.cpu)}\n`,
+          `    CPU cores: ${formatCores(summary.cpu)}\n` +
+          `    waiting at the end of the step: ${formatBacklog(summary.backlog)}\n`,
       );
       if (!summary.sustained && ++saturated >= s.stopAfterSaturated) break;
     }
@@ -210,6 +212,10 @@ async function runOrderSteps(s, target, market) {
   }
   return { steps, accepted: accepted, trackerModes: tracker.modes };
 }
+
+const formatBacklog = (b) =>
+  `orders outbox ${b.ordersOutbox ?? '?'} → orders_stream (group products) ${b.ordersStream ?? '?'} → ` +
+  `products outbox ${b.productsOutbox ?? '?'} → inventory_stream (group orders) ${b.inventoryStream ?? '?'}`;
 
 /** Processes whose CPU time each step reports: the bench stack's own, PostgreSQL, Redis and this generator. */
 function cpuGroups(stack) {
@@ -245,6 +251,15 @@ function printOrderTable(steps) {
   const names = Object.keys(steps[0]?.cpu ?? {});
   if (names.length) {
     const cpuRows = steps.map((st) => [String(st.target), ...names.map((n) => st.cpu[n].toFixed(2))]);
+    const backlogRows = steps.map((st) => [
+      String(st.target),
+      ...['ordersOutbox', 'ordersStream', 'productsOutbox', 'inventoryStream'].map((k) =>
+        String(st.backlog?.[k] ?? '–'),
+      ),
+    ]);
+    process.stdout.write(
+      `\nWaiting at the end of each step (the first stage that grows is the bottleneck)\n${table(['target/s', 'orders outbox', 'orders_stream→products', 'products outbox', 'inventory_stream→orders'], backlogRows)}\n`,
+    );
     process.stdout.write(
       `\nCPU cores used during each step (PostgreSQL and Redis machine-wide, of ${os.cpus().length} cores)\n${table(['target/s', ...names], cpuRows)}\n`,
     );
@@ -305,6 +320,7 @@ async function main() {
     target.ordersUrl = databaseUrl(pg.url, dbs.orders);
     target.productsUrl = databaseUrl(pg.url, dbs.products);
     const streams = [`orders_stream${s.streamSuffix}`, `inventory_stream${s.streamSuffix}`];
+    Object.assign(target, { streams, redisUrl: redis.url });
 
     const seedClient = createClient(target.url, { maxSockets: 16 });
     const market = await step(`seeding ${s.products} products and ${s.buyers} buyers through the API`, async () => {

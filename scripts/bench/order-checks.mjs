@@ -113,3 +113,32 @@ export async function verifyPipeline({ ordersUrl, productsUrl, redisUrl, streams
   ];
   return { ok: checks.every((c) => c.ok), checks, counts, sold, completedQuantity };
 }
+
+async function groupLag(redisUrl, stream) {
+  try {
+    const [groups] = await redisCommands(redisUrl, [['XINFO', 'GROUPS', stream]]);
+    return groups.reduce((sum, flat) => {
+      const info = Object.fromEntries(flat.flatMap((v, i) => (i % 2 === 0 ? [[v, flat[i + 1]]] : [])));
+      // lag: entries never delivered to the group; pending: delivered, not yet acknowledged.
+      return sum + Number(info.lag ?? 0) + Number(info.pending ?? 0);
+    }, 0);
+  } catch {
+    return null; // no such stream yet
+  }
+}
+
+/**
+ * Where the orders of a step wait at its end, stage by stage: unpublished outbox rows on each
+ * side and entries the consumer groups have not acknowledged. The first stage that grows is the bottleneck.
+ */
+export async function pipelineBacklog({ ordersUrl, productsUrl, redisUrl, streams }) {
+  const unpublished = (url) =>
+    query(url, 'select count(*) from outbox where published_at is null').then(Number, () => null);
+  const [ordersOutbox, productsOutbox, ordersStream, inventoryStream] = await Promise.all([
+    unpublished(ordersUrl),
+    unpublished(productsUrl),
+    groupLag(redisUrl, streams[0]),
+    groupLag(redisUrl, streams[1]),
+  ]);
+  return { ordersOutbox, ordersStream, productsOutbox, inventoryStream };
+}
