@@ -146,6 +146,7 @@ async function runOrderSteps(s, target, market) {
   const counter = { next: 0 };
   const steps = [];
   let accepted = 0;
+  let uncertain = 0; // requests without an answer (timeouts, 502/504): the order may or may not exist
   let saturated = 0;
   const budgetLeft = () => s.deadlineSeconds - elapsedSeconds() - s.drainSeconds - 15;
 
@@ -162,6 +163,9 @@ async function runOrderSteps(s, target, market) {
       counter,
     });
     accepted += r.accepted;
+    uncertain += Object.entries(r.errors)
+      .filter(([key]) => key !== 'sample' && !/^HTTP 4/.test(key))
+      .reduce((n, [, count]) => n + count, 0);
     const cpu = target.cpu.coresBetween(cpuBefore, target.cpu.snapshot());
     const backlog = await pipelineBacklog(target);
     const drained = await drain(target.ordersUrl, buyerIds, s.stepDrainSeconds * 1000, (pending) =>
@@ -210,7 +214,7 @@ async function runOrderSteps(s, target, market) {
   } finally {
     client.close();
   }
-  return { steps, accepted: accepted, trackerModes: tracker.modes };
+  return { steps, accepted, uncertain, trackerModes: tracker.modes };
 }
 
 const formatBacklog = (b) =>
@@ -397,6 +401,7 @@ async function main() {
         streams,
         market,
         accepted: run.accepted,
+        uncertain: run.uncertain,
       });
 
       heading('Results');
