@@ -65,8 +65,19 @@ export function startStreamConsumer(options: StreamConsumerOptions): StreamConsu
     autoResendUnfulfilledCommands: false,
     maxRetriesPerRequest: 2,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
+    // A half-open socket (no RST ever arrives) must not hold a blocking read forever.
+    commandTimeout: options.blockMs + 10_000,
   });
   redis.on('error', () => undefined); // surfaced through the failing command in the loop
+  // Without autoResendUnfulfilledCommands, ioredis drops the commands a lost connection was
+  // carrying without settling their promises: the loop would wait on that read forever. Every
+  // command below races this promise, which rejects whenever the connection closes.
+  let lost = connectionLost();
+  redis.on('close', () => {
+    lost.reject(new Error('redis connection lost'));
+    lost = connectionLost();
+  });
+  const call = <T>(command: Promise<T>): Promise<T> => Promise.race([command, lost.promise]);
   let needGroup = true;
   let needPending = true;
   let pendingCursor = '0';
@@ -82,7 +93,7 @@ export function startStreamConsumer(options: StreamConsumerOptions): StreamConsu
 
   async function ensureGroup(): Promise<void> {
     try {
-      await redis.xgroup('CREATE', stream, group, '0', 'MKSTREAM');
+      await call(redis.xgroup('CREATE', stream, group, '0', 'MKSTREAM'));
       log.info('consumer group created');
     } catch (error) {
       if (!String((error as Error).message).includes('BUSYGROUP')) throw error;
@@ -90,19 +101,19 @@ export function startStreamConsumer(options: StreamConsumerOptions): StreamConsu
   }
 
   async function deliveries(id: string): Promise<number> {
-    const rows = (await redis.xpending(stream, group, id, id, 1)) as [string, string, number, number][];
+    const rows = (await call(redis.xpending(stream, group, id, id, 1))) as [string, string, number, number][];
     return rows[0]?.[3] ?? 0;
   }
 
   async function deadLetter(entry: StreamEntry, reason: string, deliveredTimes: number): Promise<void> {
-    await redis
+    await call(redis
       .multi()
       .xadd(deadLetterStream(stream), 'MAXLEN', '~', options.deadLetterMaxLen ?? 100_000, '*',
         ...Object.entries(entry.fields).flat(),
         'dead_original_id', entry.id, 'dead_group', group, 'dead_reason', reason.slice(0, 2000),
         'dead_deliveries', String(deliveredTimes), 'dead_at', new Date().toISOString())
       .xack(stream, group, entry.id)
-      .exec();
+      .exec());
     outcomes?.inc({ stream, outcome: 'dead' });
     log.error({ entryId: entry.id, reason, deliveries: deliveredTimes }, 'entry dead-lettered');
   }
@@ -111,7 +122,7 @@ export function startStreamConsumer(options: StreamConsumerOptions): StreamConsu
   async function processEntry(id: string, list: string[] | null, recovered: boolean): Promise<void> {
     if (!list) {
       // Trimmed away while pending: nothing left to apply.
-      await redis.xack(stream, group, id);
+      await call(redis.xack(stream, group, id));
       return;
     }
     const entry = { id, fields: fieldsFromList(list) };
@@ -138,7 +149,7 @@ export function startStreamConsumer(options: StreamConsumerOptions): StreamConsu
       log.warn({ err: error, entryId: id, deliveries: delivered }, 'entry failed; left pending for retry');
       throw new RetryLater();
     }
-    await redis.xack(stream, group, id);
+    await call(redis.xack(stream, group, id));
     outcomes?.inc({ stream, outcome: 'applied' });
   }
 
@@ -161,7 +172,7 @@ export function startStreamConsumer(options: StreamConsumerOptions): StreamConsu
     lastClaim = Date.now();
     let cursor = '0-0';
     for (let round = 0; round < 10 && running; round++) {
-      const [next, entries] = (await redis.xautoclaim(stream, group, consumer, options.claimIdleMs, cursor, 'COUNT', count)) as [
+      const [next, entries] = (await call(redis.xautoclaim(stream, group, consumer, options.claimIdleMs, cursor, 'COUNT', count))) as [
         string,
         [string, string[] | null][],
       ];
@@ -179,7 +190,7 @@ export function startStreamConsumer(options: StreamConsumerOptions): StreamConsu
     }
     if (Date.now() - lastClaim >= claimIntervalMs) await claimIdle();
     if (needPending) {
-      const reply = (await redis.xreadgroup('GROUP', group, consumer, 'COUNT', count, 'STREAMS', stream, pendingCursor)) as ReadReply;
+      const reply = (await call(redis.xreadgroup('GROUP', group, consumer, 'COUNT', count, 'STREAMS', stream, pendingCursor))) as ReadReply;
       const entries = reply?.[0]?.[1] ?? [];
       if (entries.length === 0) {
         needPending = false;
@@ -190,9 +201,9 @@ export function startStreamConsumer(options: StreamConsumerOptions): StreamConsu
       if (!(await processBatch(entries, true))) scheduleRetry();
       return;
     }
-    const reply = (await redis.xreadgroup(
+    const reply = (await call(redis.xreadgroup(
       'GROUP', group, consumer, 'COUNT', count, 'BLOCK', options.blockMs, 'STREAMS', stream, '>',
-    )) as ReadReply;
+    ))) as ReadReply;
     const done = await processBatch(reply?.[0]?.[1] ?? [], false);
     if (!done) scheduleRetry();
   }
@@ -237,3 +248,12 @@ export function startStreamConsumer(options: StreamConsumerOptions): StreamConsu
 }
 
 class RetryLater extends Error {}
+
+function connectionLost(): { promise: Promise<never>; reject: (error: Error) => void } {
+  let reject: (error: Error) => void = () => undefined;
+  const promise = new Promise<never>((_resolve, fail) => {
+    reject = fail;
+  });
+  promise.catch(() => undefined); // only ever observed through Promise.race
+  return { promise, reject };
+}
