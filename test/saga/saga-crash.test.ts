@@ -21,7 +21,11 @@ describe('the products worker killed between COMMIT and XACK', () => {
 
     const placed = await stack.placeOrder(buyer, [lineFor(product, 3)]);
     expect(placed.status).toBe(202);
-    const exit = await Promise.race([crashing.exited, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`worker did not crash:\n${crashing.tail()}`)), 30_000))]);
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`the worker did not crash:\n${crashing.tail()}`)), 30_000);
+    });
+    const exit = await Promise.race([crashing.exited, deadline]).finally(() => clearTimeout(timer));
 
     expect(exit.signal).toBe('SIGKILL');
     expect(existsSync(marker)).toBe(true);
