@@ -1,5 +1,5 @@
 import Redis from 'ioredis';
-import { closeGracefully, ConfigError, createLogger, createPool, runMigrations, type Logger } from '@market/kit';
+import { answerClientErrors, closeGracefully, ConfigError, createLogger, createPool, runMigrations, type Logger } from '@market/kit';
 import { buildApp } from './app';
 import { loadConfig, type AuthConfig } from './config';
 import { createDb, MIGRATIONS_FOLDER } from './data/db';
@@ -20,9 +20,12 @@ async function start(config: AuthConfig, logger: Logger): Promise<void> {
   await redis.connect();
 
   const app = buildApp({ config, logger, pool, db, redis });
-  const server = app.listen(config.PORT, config.HOST, () => {
-    logger.info({ host: config.HOST, port: config.PORT, demoMode: config.DEMO_MODE }, 'auth-service listening');
-  });
+  // Refusals of Node's parser (headers over 16 kB, a broken request line) get the envelope too.
+  const server = answerClientErrors(
+    app.listen(config.PORT, config.HOST, () => {
+      logger.info({ host: config.HOST, port: config.PORT, demoMode: config.DEMO_MODE }, 'auth-service listening');
+    }),
+  );
   closeGracefully(logger, [
     { name: 'http', close: () => new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve()))) },
     { name: 'redis', close: () => redis.quit() },

@@ -1,5 +1,5 @@
 import Redis from 'ioredis';
-import { closeGracefully, ConfigError, createLogger, createPool, createTokenVerifier, runMigrations, type Closer, type Logger } from '@market/kit';
+import { answerClientErrors, closeGracefully, ConfigError, createLogger, createPool, createTokenVerifier, runMigrations, type Closer, type Logger } from '@market/kit';
 import { buildApp, createProductsObservability } from './app';
 import { loadConfig, type ProductsConfig } from './config';
 import { createDb, MIGRATIONS_FOLDER } from './data/db';
@@ -29,9 +29,12 @@ async function start(config: ProductsConfig, logger: Logger): Promise<void> {
     : undefined;
 
   const app = buildApp({ logger, pool, db, redis, verify, observability });
-  const server = app.listen(config.PORT, config.HOST, () => {
-    logger.info({ host: config.HOST, port: config.PORT, demoMode: config.DEMO_MODE, worker: Boolean(worker) }, 'products-service listening');
-  });
+  // Refusals of Node's parser (headers over 16 kB, a broken request line) get the envelope too.
+  const server = answerClientErrors(
+    app.listen(config.PORT, config.HOST, () => {
+      logger.info({ host: config.HOST, port: config.PORT, demoMode: config.DEMO_MODE, worker: Boolean(worker) }, 'products-service listening');
+    }),
+  );
   const closers: Closer[] = [
     { name: 'http', close: () => new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve()))) },
   ];

@@ -33,7 +33,7 @@ describe('start.ts: migrate, seed, listen, stop', () => {
     await database.drop();
   });
 
-  it('when started twice in demo mode, then it becomes ready and the demo catalog is seeded once, for two sellers', async () => {
+  it('when started twice in demo mode, then it becomes ready, answers oversized headers in the envelope, and the demo catalog is seeded once, for two sellers', async () => {
     const port = 20_000 + Math.floor(Math.random() * 20_000);
     const env = {
       PORT: String(port),
@@ -49,14 +49,22 @@ describe('start.ts: migrate, seed, listen, stop', () => {
     let sellers = new Set<string>();
     for (let run = 0; run < 2; run++) {
       const service = startService(env);
-      await waitFor('GET /ready', async () => (await fetch(`${base}/ready`).catch(() => undefined))?.status === 200 || undefined, 20_000);
-      const res = await fetch(`${base}/api/products?pageSize=100`);
-      const page = (await res.json()) as { data: { sellerId: string; stock: number; category: string }[]; pagination: { total: number } };
-      totals.push(page.pagination.total);
-      sellers = new Set(page.data.map((p) => p.sellerId));
-      expect(new Set(page.data.map((p) => p.category)).size).toBeGreaterThanOrEqual(4);
-      expect(page.data.every((p) => p.stock >= 50)).toBe(true);
-      service.child.kill('SIGTERM');
+      try {
+        await waitFor('GET /ready', async () => (await fetch(`${base}/ready`).catch(() => undefined))?.status === 200 || undefined, 20_000);
+        if (run === 0) {
+          const oversized = await fetch(`${base}/api/products`, { headers: { 'X-Padding': 'x'.repeat(20_000) } });
+          expect(oversized.status).toBe(431);
+          expect(await oversized.json()).toEqual({ error: { code: 'PAYLOAD_TOO_LARGE', message: expect.any(String) } });
+        }
+        const res = await fetch(`${base}/api/products?pageSize=100`);
+        const page = (await res.json()) as { data: { sellerId: string; stock: number; category: string }[]; pagination: { total: number } };
+        totals.push(page.pagination.total);
+        sellers = new Set(page.data.map((p) => p.sellerId));
+        expect(new Set(page.data.map((p) => p.category)).size).toBeGreaterThanOrEqual(4);
+        expect(page.data.every((p) => p.stock >= 50)).toBe(true);
+      } finally {
+        service.child.kill('SIGTERM');
+      }
       expect(await service.exited).toBe(0);
     }
 

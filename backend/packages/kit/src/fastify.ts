@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
 import fp from 'fastify-plugin';
 import { ACCESS_COOKIE, type FieldError, type Role } from '@market/contracts';
+import { writeClientError } from './client-errors';
 import { AppError, mapError } from './errors';
 import { assertSameOrigin } from './csrf';
 import { assertRole, type AuthUser, type TokenVerifier } from './jwt';
@@ -21,6 +22,7 @@ export function fastifyServerOptions(logger: Logger): FastifyServerOptions & { l
     requestIdHeader: false,
     bodyLimit: 100 * 1024,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
+    clientErrorHandler: writeClientError,
     // Errors Fastify answers before routing (a URL that is not valid percent-encoding) skip the
     // error handler; they still get the envelope.
     frameworkErrors: (error, _request, reply) => {

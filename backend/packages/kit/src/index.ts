@@ -1,3 +1,4 @@
+export * from './client-errors';
 export * from './config';
 export * from './csrf';
 export * from './db';

@@ -146,3 +146,16 @@ describe('express body reading', () => {
     expect(res.body).toEqual({ error: { code: 'VALIDATION_FAILED', message: expect.any(String) } });
   });
 });
+
+describe('fastify requests refused by the HTTP parser', () => {
+  it('when the headers are over the limit, then it answers 431 in the envelope, not Fastify\'s own body', async () => {
+    const { server, close } = await fastifyApp();
+    try {
+      const res = await request(server).get('/conflict').set('X-Padding', 'x'.repeat(20_000));
+      expect(res.status).toBe(431);
+      expect(res.body).toEqual({ error: { code: 'PAYLOAD_TOO_LARGE', message: expect.any(String) } });
+    } finally {
+      await close();
+    }
+  });
+});
