@@ -6,7 +6,7 @@ import { ERROR_CODES, FAILURE_REASONS, LIMITS, MONEY_PATTERN, ORDER_STATUSES } f
  */
 
 /** Idempotency keys: what a UUID, a ULID or a client's own token looks like; no spaces or quotes. */
-export const IDEMPOTENCY_KEY_MAX = 100;
+export const IDEMPOTENCY_KEY_MAX = LIMITS.idempotencyKeyMax;
 export const IDEMPOTENCY_KEY_PATTERN = '^[A-Za-z0-9._:-]+$';
 export const DEFAULT_PAGE_SIZE = 20;
 
