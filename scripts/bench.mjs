@@ -107,11 +107,14 @@ async function measureCatalog(s, target) {
   }
 }
 
-function stepSummary(r, completedPerSecond) {
+function stepSummary(r, completedPerSecond, backlog) {
   const placedPerSecond = r.accepted / r.seconds;
+  const queued = Object.values(backlog).reduce((n, v) => n + (v ?? 0), 0);
   const sustained =
     placedPerSecond >= 0.95 * r.target &&
     completedPerSecond >= 0.9 * placedPerSecond &&
+    // A queue that grew past one second of orders by the end of the step would keep growing.
+    queued <= r.target &&
     r.drained &&
     Object.keys(r.errors)
       .filter((k) => k !== 'sample')
@@ -181,7 +184,7 @@ async function runOrderSteps(s, target, market) {
     const fillSeconds = Math.min(r.seconds / 4, 5);
     const from = new Date(r.wallStart.getTime() + fillSeconds * 1000);
     const completed = await completedBetween(target.ordersUrl, buyerIds, from, r.wallEnd);
-    return { ...stepSummary(r, completed / (r.seconds - fillSeconds)), cpu, backlog };
+    return { ...stepSummary(r, completed / (r.seconds - fillSeconds), backlog), cpu, backlog };
   };
 
   try {

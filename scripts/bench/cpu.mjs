@@ -50,10 +50,11 @@ export function createCpuSampler(groups) {
     coresBetween(before, after) {
       const seconds = (after.at - before.at) / 1000;
       return Object.fromEntries(
-        Object.keys(groups).map((name) => [
-          name,
-          Math.round(((after.totals[name] - before.totals[name]) / TICKS_PER_SECOND / seconds) * 100) / 100,
-        ]),
+        Object.keys(groups).map((name) => {
+          // Processes that exit between snapshots take their time with them; never report less than nothing.
+          const ticks = Math.max(0, after.totals[name] - before.totals[name]);
+          return [name, Math.round((ticks / TICKS_PER_SECOND / seconds) * 100) / 100];
+        }),
       );
     },
   };
