@@ -1,0 +1,84 @@
+import { Redis } from 'ioredis';
+import { Pool } from 'pg';
+import { startOutboxRelay } from '@market/kit';
+import { captureLogs, createTestDatabase, testRedisUrl, uniqueSuffix, type TestDatabase } from '@market/kit/testing';
+
+const OUTBOX_DDL = `CREATE TABLE outbox (
+  id bigserial PRIMARY KEY,
+  stream text NOT NULL,
+  fields jsonb NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  published_at timestamptz
+)`;
+
+describe('outbox relay', () => {
+  let database: TestDatabase;
+  let pool: Pool;
+  let redis: Redis;
+  let stream: string;
+
+  beforeAll(async () => {
+    database = await createTestDatabase('relay');
+    pool = new Pool({ connectionString: database.url, max: 10 });
+    await pool.query(OUTBOX_DDL);
+    redis = new Redis(testRedisUrl());
+  });
+  beforeEach(async () => {
+    stream = `relay_test_${uniqueSuffix()}`;
+    await pool.query('TRUNCATE outbox');
+  });
+  afterEach(() => redis.del(stream));
+  afterAll(async () => {
+    redis.disconnect();
+    await pool.end();
+    await database.drop();
+  });
+
+  const addRows = (n: number) =>
+    pool.query(`INSERT INTO outbox (stream, fields) SELECT $1, jsonb_build_object('seq', g::text) FROM generate_series(1, $2) g`, [stream, n]);
+  const unpublished = async () => Number((await pool.query('SELECT count(*) FROM outbox WHERE published_at IS NULL')).rows[0].count);
+
+  it('when three relays run at once, then every row reaches the stream exactly once', async () => {
+    await addRows(300);
+    const { logger } = captureLogs();
+    const relays = Array.from({ length: 3 }, () => startOutboxRelay({ pool, redisUrl: testRedisUrl(), logger, maxLen: 100_000, batchSize: 7, idleDelayMs: 5 }));
+    const deadline = Date.now() + 20_000;
+    while ((await unpublished()) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    await Promise.all(relays.map((relay) => relay.stop()));
+
+    const entries = await redis.xrange(stream, '-', '+');
+    const seqs = entries.map(([, fields]) => Number(fields[fields.indexOf('seq') + 1]));
+    expect(seqs).toHaveLength(300);
+    expect(new Set(seqs).size).toBe(300);
+    expect(await unpublished()).toBe(0);
+  });
+
+  it('when Redis cannot be reached, then rows stay unpublished, a warning is logged, and a relay publishes them once Redis answers', async () => {
+    await addRows(5);
+    const { logger, lines } = captureLogs();
+    const down = startOutboxRelay({ pool, redisUrl: 'redis://127.0.0.1:1', logger, maxLen: 1000, idleDelayMs: 5 });
+    await new Promise((r) => setTimeout(r, 500));
+    await down.stop();
+    expect(await unpublished()).toBe(5);
+    expect(await redis.exists(stream)).toBe(0);
+    expect(lines.some((line) => line.includes('cannot publish'))).toBe(true);
+
+    const up = startOutboxRelay({ pool, redisUrl: testRedisUrl(), logger, maxLen: 1000, idleDelayMs: 5 });
+    const deadline = Date.now() + 10_000;
+    while ((await unpublished()) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+    await up.stop();
+    expect(await redis.xlen(stream)).toBe(5);
+  });
+
+  it('when rows are published, then XADD trims the stream approximately at maxLen', async () => {
+    await addRows(3000);
+    const { logger } = captureLogs();
+    const relay = startOutboxRelay({ pool, redisUrl: testRedisUrl(), logger, maxLen: 1000, batchSize: 500, idleDelayMs: 5 });
+    const deadline = Date.now() + 10_000;
+    while ((await unpublished()) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+    await relay.stop();
+    const length = await redis.xlen(stream);
+    expect(length).toBeGreaterThanOrEqual(1000);
+    expect(length).toBeLessThan(3000);
+  });
+});
