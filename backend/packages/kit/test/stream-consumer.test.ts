@@ -79,7 +79,7 @@ describe('stream consumer', () => {
     await redis.xadd(stream, '*', 'n', 'good');
     await waitFor(async () => (await redis.xlen(deadLetterStream(stream))) === 1, 15_000);
     await waitFor(async () => handled.includes('good'));
-    const [[, fields]] = await redis.xrange(deadLetterStream(stream), '-', '+');
+    const [, fields] = (await redis.xrange(deadLetterStream(stream), '-', '+'))[0] ?? ['', []];
     expect(fields).toEqual(expect.arrayContaining(['n', 'bad']));
     expect(fields.join(' ')).toContain('database said no');
     await waitFor(async () => (await pendingCount()) === 0);
@@ -94,7 +94,7 @@ describe('stream consumer', () => {
     await redis.xadd(stream, '*', 'type', 'order.placed');
     await waitFor(async () => (await redis.xlen(deadLetterStream(stream))) === 1);
     expect(calls).toBe(1);
-    const [[, fields]] = await redis.xrange(deadLetterStream(stream), '-', '+');
+    const [, fields] = (await redis.xrange(deadLetterStream(stream), '-', '+'))[0] ?? ['', []];
     expect(fields.join(' ')).toContain('order_id: is required');
     await waitFor(async () => (await pendingCount()) === 0);
   });
