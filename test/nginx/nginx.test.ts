@@ -134,6 +134,13 @@ describe('nginx in front of the SPA and the services', () => {
     expect(json(res).error.code).toBe('PAYLOAD_TOO_LARGE');
   });
 
+  it('when the headers are too large, then nginx answers in the JSON envelope, not an HTML page', async () => {
+    const res = await send(`${nginx.url}/api/products`, { headers: { Cookie: `junk=${'x'.repeat(40_000)}` } });
+    expect(res.status).toBe(431);
+    expect(res.headers['content-type']).toMatch(/application\/json/);
+    expect(json(res).error.code).toBe('PAYLOAD_TOO_LARGE');
+  });
+
   it('when logins come faster than the limit, then nginx answers 429 RATE_LIMITED with Retry-After', async () => {
     const statuses: number[] = [];
     let limited: Reply | undefined;
