@@ -109,6 +109,14 @@ describe('environment keys', () => {
     expect(uncommented).toEqual([]);
   });
 
+  it('when the README is read, then its Configuration section explains every .env.example key', () => {
+    const readme = readRepoFile('README.md');
+    const section = readme.slice(readme.indexOf('## Configuration'), readme.indexOf('\n## ', readme.indexOf('## Configuration') + 1));
+    const documented = new Set(matches(section, /^\| `([A-Z][A-Z0-9_]*)` \|/gm));
+    const keys = [...new Set(Object.values(sections).flat())].sort();
+    expect(keys.filter((key) => !documented.has(key))).toEqual([]);
+  });
+
   it.each(Object.keys(keysRead()).sort())('when %s is checked, then .env.example documents exactly the keys it reads', (name) => {
     const wanted = read[name]!.filter((k) => !isTestOnly(k));
     expect([...(sections[name] ?? [])].sort()).toEqual(wanted);
