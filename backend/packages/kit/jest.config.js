@@ -1,13 +1,3 @@
-/** @type {import('jest').Config} */
-module.exports = {
-  displayName: 'kit',
-  testEnvironment: 'node',
-  roots: ['<rootDir>/test'],
-  testMatch: ['**/*.test.ts'],
-  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/../../tsconfig.test.json' }] },
-  moduleNameMapper: {
-    '^@market/kit/testing$': '<rootDir>/src/testing.ts',
-    '^@market/(kit|contracts)$': '<rootDir>/../$1/src/index.ts',
-  },
-  testTimeout: 30_000,
-};
+const { serviceJestConfig } = require('../../jest.preset');
+
+module.exports = serviceJestConfig('kit');
