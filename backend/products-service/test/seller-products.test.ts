@@ -281,7 +281,7 @@ describe('seller management: POST, PATCH, DELETE /api/products and GET /api/prod
 
     expect(res.status).toBe(200);
     expect(res.headers['cache-control']).toBe('no-store');
-    expect(res.body.pagination).toEqual({ page: 2, pageSize: 1, total: 2, totalPages: 2 });
+    expect(res.body.pagination).toEqual({ page: 2, pageSize: 1, total: 2, totalPages: 2, totalCapped: false });
     expect(res.body.data.map((p: { id: string }) => p.id)).toEqual([first.id]);
     expect(second.id).not.toBe(first.id);
   });

@@ -23,6 +23,8 @@ export const LIMITS = {
   imageUrlMax: 2048,
   priceMax: '999999.99',
   stockMax: 1_000_000,
+  /** Letters or digits a search needs at least, so the trigram index can answer it. */
+  searchMinLettersOrDigits: 3,
   searchMax: 100,
   pageSizeMax: 100,
   quantityMin: 1,
@@ -161,6 +163,12 @@ export interface Pagination {
   pageSize: number;
   total: number;
   totalPages: number;
+  /**
+   * True when counting stopped at `total`: more than `total` items match, so at least one more
+   * page follows this one and `totalPages` counts only the pages up to `total`. Absent or false:
+   * `total` is exact. Lists over very large sets (the public catalog) cap their count to stay fast.
+   */
+  totalCapped?: boolean;
 }
 
 export interface Page<T> {

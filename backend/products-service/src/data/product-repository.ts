@@ -28,7 +28,15 @@ const ORDER_BY: Record<ProductSort, SQL[]> = {
   name: [asc(products.name), asc(products.id)],
 };
 
-export async function listActiveProducts(tx: Tx, query: ProductQuery): Promise<{ rows: ProductRow[]; total: number }> {
+/**
+ * A page of active products and how many match, counting at most `countUpTo` + 1 rows: an exact
+ * `count(*)` over a million rows costs far more than the page itself. `total` is exact when
+ * `capped` is false; otherwise more than `total` (= `countUpTo`) products match.
+ */
+export async function listActiveProducts(
+  tx: Tx,
+  query: ProductQuery & { countUpTo: number },
+): Promise<{ rows: ProductRow[]; total: number; capped: boolean }> {
   const conditions = [eq(products.status, 'active')];
   if (query.category) conditions.push(eq(products.category, query.category));
   if (query.q) {
@@ -37,11 +45,13 @@ export async function listActiveProducts(tx: Tx, query: ProductQuery): Promise<{
     conditions.push(or(ilike(products.name, pattern), ilike(products.description, pattern))!);
   }
   const where = and(...conditions);
-  const [rows, [totals]] = await Promise.all([
+  const matching = tx.select({ one: sql`1` }).from(products).where(where).limit(query.countUpTo + 1).as('matching');
+  const [rows, [counted]] = await Promise.all([
     tx.select().from(products).where(where).orderBy(...ORDER_BY[query.sort]).limit(query.limit).offset(query.offset),
-    tx.select({ total: count() }).from(products).where(where),
+    tx.select({ n: count() }).from(matching),
   ]);
-  return { rows, total: totals?.total ?? 0 };
+  const n = counted?.n ?? 0;
+  return n > query.countUpTo ? { rows, total: query.countUpTo, capped: true } : { rows, total: n, capped: false };
 }
 
 export async function listSellerProducts(tx: Tx, sellerId: string, limit: number, offset: number): Promise<{ rows: ProductRow[]; total: number }> {

@@ -33,13 +33,23 @@ export interface NewProductInput {
   imageUrl: string | null;
 }
 
-function toPage(rows: ProductRow[], total: number, { page, pageSize }: PageRequest): Page<Product> {
-  return { data: rows.map(toProduct), pagination: { page, pageSize, total, totalPages: Math.ceil(total / pageSize) } };
+/**
+ * The public list counts its matches up to this many and then answers "more than 10,000":
+ * an exact count of a million rows takes ~100 ms, the page itself under 1 ms.
+ */
+export const CATALOG_COUNT_CAP = 10_000;
+
+export interface CatalogOptions {
+  countCap?: number;
+}
+
+function toPage(rows: ProductRow[], total: number, { page, pageSize }: PageRequest, totalCapped = false): Page<Product> {
+  return { data: rows.map(toProduct), pagination: { page, pageSize, total, totalPages: Math.ceil(total / pageSize), totalCapped } };
 }
 
 const canManage = (user: AuthUser, row: ProductRow) => user.role === 'admin' || row.sellerId === user.id;
 
-export function createCatalog(db: Db) {
+export function createCatalog(db: Db, { countCap = CATALOG_COUNT_CAP }: CatalogOptions = {}) {
   /** Loads a product the caller may change: 404 if there is none, 403 if it is someone else's. */
   async function productToChange(user: AuthUser, id: string): Promise<ProductRow> {
     const row = await findProduct(db, id);
@@ -54,15 +64,22 @@ export function createCatalog(db: Db) {
     ]);
 
   return {
+    /**
+     * A page beyond the cap still answers: the count then reaches past this page, so a capped
+     * total always means at least one more product follows it, and a page past the last one
+     * gets the exact total.
+     */
     async search(request: CatalogSearch): Promise<Page<Product>> {
-      const { rows, total } = await listActiveProducts(db, {
+      const offset = (request.page - 1) * request.pageSize;
+      const { rows, total, capped } = await listActiveProducts(db, {
         q: request.q,
         category: request.category,
         sort: request.sort,
         limit: request.pageSize,
-        offset: (request.page - 1) * request.pageSize,
+        offset,
+        countUpTo: Math.max(countCap, offset + request.pageSize),
       });
-      return toPage(rows, total, request);
+      return toPage(rows, total, request, capped);
     },
 
     /** Archived products stay visible to their seller and admins; to anyone else they do not exist. */

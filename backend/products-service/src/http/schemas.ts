@@ -15,8 +15,22 @@ const pageSize = Joi.number().integer().min(1).max(LIMITS.pageSizeMax).default(2
 
 export const productIdParams = Joi.object({ id: Joi.string().uuid().required().messages({ 'string.guid': 'id must be a product id (UUID)' }) });
 
+/**
+ * pg_trgm draws no trigram from text with fewer letters or digits, so the index could not narrow
+ * such a search and every product would be read; it is refused with a message a person can act on.
+ */
+const searchText = text()
+  .trim()
+  .max(LIMITS.searchMax)
+  .custom((value: string, helpers) =>
+    value !== '' && (value.match(/[\p{L}\p{N}]/gu)?.length ?? 0) < LIMITS.searchMinLettersOrDigits
+      ? helpers.message({ custom: `q must contain at least ${LIMITS.searchMinLettersOrDigits} letters or digits` })
+      : value,
+  )
+  .allow('');
+
 export const listProductsQuery = Joi.object({
-  q: text().trim().max(LIMITS.searchMax).allow(''),
+  q: searchText,
   category: Joi.string().valid(...CATEGORIES),
   sort: Joi.string()
     .valid(...PRODUCT_SORTS)
