@@ -7,7 +7,8 @@ import { ErrorState, LoadingState } from '../components/status-views';
 import { formatDateTime, shortId } from '../lib/format';
 import { usePageTitle } from '../lib/use-page-title';
 import { OrderItemsTable } from '../orders/order-items-table';
-import { canCancel, describeStatus, STATUS_LABELS, statusClass } from '../orders/order-status-text';
+import { OrderStatusBadge } from '../orders/order-status-badge';
+import { canCancel, describeStatus } from '../orders/order-status-text';
 import { useOrderStatus } from '../orders/use-order-status';
 
 export default function OrderPage() {
@@ -39,7 +40,7 @@ export default function OrderPage() {
       <div className="order-status" role="status" aria-atomic="true" data-testid="order-status">
         {order ? (
           <>
-            <span className={statusClass(order.status)}>{STATUS_LABELS[order.status]}</span>{' '}
+            <OrderStatusBadge status={order.status} />{' '}
             <span>{describeStatus(order)}</span>
           </>
         ) : (

@@ -11,7 +11,8 @@ import { formatMoney } from '../lib/money';
 import { useAsync } from '../lib/use-async';
 import { usePageTitle } from '../lib/use-page-title';
 import { summarizeItems } from '../orders/order-items-table';
-import { canCancel, STATUS_LABELS, statusClass } from '../orders/order-status-text';
+import { OrderStatusBadge } from '../orders/order-status-badge';
+import { canCancel } from '../orders/order-status-text';
 
 const PAGE_SIZE = 20;
 
@@ -74,7 +75,7 @@ export default function OrdersPage() {
                   <td>{summarizeItems(order)}</td>
                   <td className="num">{order.total ? formatMoney(order.total) : '—'}</td>
                   <td>
-                    <span className={statusClass(order.status)}>{STATUS_LABELS[order.status]}</span>
+                    <OrderStatusBadge status={order.status} />
                   </td>
                   <td>
                     {canCancel(order) && (

@@ -8,7 +8,8 @@ import { formatMoney } from '../../lib/money';
 import { useAsync } from '../../lib/use-async';
 import { usePageTitle } from '../../lib/use-page-title';
 import { summarizeItems } from '../../orders/order-items-table';
-import { describeReason, STATUS_LABELS, statusClass } from '../../orders/order-status-text';
+import { OrderStatusBadge } from '../../orders/order-status-badge';
+import { describeReason } from '../../orders/order-status-text';
 
 const PAGE_SIZE = 20;
 
@@ -48,7 +49,7 @@ export default function AdminOrdersPage() {
                   <td>{summarizeItems(order)}</td>
                   <td className="num">{order.total ? formatMoney(order.total) : '—'}</td>
                   <td>
-                    <span className={statusClass(order.status)}>{STATUS_LABELS[order.status]}</span>
+                    <OrderStatusBadge status={order.status} />
                     {order.status === 'FAILED' && <div className="muted small">{describeReason(order.reason)}</div>}
                   </td>
                 </tr>

@@ -7,7 +7,7 @@ import { formatDateTime, shortId } from '../../lib/format';
 import { formatMoney, multiply } from '../../lib/money';
 import { useAsync } from '../../lib/use-async';
 import { usePageTitle } from '../../lib/use-page-title';
-import { STATUS_LABELS, statusClass } from '../../orders/order-status-text';
+import { OrderStatusBadge } from '../../orders/order-status-badge';
 
 const PAGE_SIZE = 20;
 
@@ -52,7 +52,7 @@ export default function SalesPage() {
                   <td className="num">{formatMoney(sale.unitPrice)}</td>
                   <td className="num">{formatMoney(multiply(sale.unitPrice, sale.quantity))}</td>
                   <td>
-                    <span className={statusClass(sale.status)}>{STATUS_LABELS[sale.status]}</span>
+                    <OrderStatusBadge status={sale.status} />
                   </td>
                   <td className="mono">{shortId(sale.orderId)}</td>
                 </tr>
