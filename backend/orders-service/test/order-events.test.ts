@@ -1,5 +1,5 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { api, CSRF, placedOrder, publishReply, startTestApp, type TestApp, type TestUser } from './support/test-app';
 
@@ -120,5 +120,28 @@ describe('GET /api/orders/:id/events', () => {
     const res = await api(ctx).get(`/api/orders/${order.id}/events`).set('Cookie', ctx.user().cookie);
     expect(res.status).toBe(404);
     expect(res.body.error.code).toBe('NOT_FOUND');
+  });
+
+  it('when the client hangs up before the stream opens, then nothing stays subscribed for it', async () => {
+    const buyer = ctx.user();
+    const order = await placedOrder(ctx, buyer);
+    if (!ctx.app.server.listening) await ctx.app.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = ctx.app.server.address() as AddressInfo;
+    // Every pooled connection held: the route's first read of the order waits while the client leaves.
+    const held = await Promise.all(Array.from({ length: 10 }, () => ctx.pool.connect()));
+    try {
+      const socket = net.connect(port, '127.0.0.1');
+      await new Promise((resolve) => socket.once('connect', resolve));
+      socket.write(`GET /api/orders/${order.id}/events HTTP/1.1\r\nHost: localhost\r\nCookie: ${buyer.cookie}\r\n\r\n`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      socket.destroy();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    } finally {
+      for (const client of held) client.release();
+    }
+
+    // Past a few heartbeats: a leaked stream would still hold its listener (the order stays PENDING).
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    expect(ctx.notifier.listening()).toBe(0);
   });
 });

@@ -90,6 +90,8 @@ export function eventsRoute(ctx: OrdersContext, options: EventsOptions) {
         }, options.heartbeatMs);
         open.add(close);
         res.on('close', close);
+        // The client may have left while the first read ran: 'close' was emitted before anyone listened.
+        if (res.destroyed || request.raw.socket.destroyed) close();
         // A change may have landed between the first read and the subscription.
         refresh();
       },

@@ -8,6 +8,8 @@ export interface StatusNotifier {
   changed(orderId: string): void;
   /** Calls `listener` whenever the order changes on any replica; returns the unsubscribe. */
   subscribe(orderId: string, listener: StatusListener): () => void;
+  /** How many local listeners are subscribed now (each open SSE stream holds one). */
+  listening(): number;
   close(): Promise<void>;
 }
 
@@ -56,6 +58,11 @@ export function createStatusNotifier(options: { redisUrl: string; channel: strin
         set.delete(listener);
         if (set.size === 0) listeners.delete(orderId);
       };
+    },
+    listening() {
+      let total = 0;
+      for (const set of listeners.values()) total += set.size;
+      return total;
     },
     async close() {
       listeners.clear();
