@@ -1,19 +1,7 @@
-import { CSRF_HEADER_VALUE, ERROR_CODES, LIMITS, ROLES, SIGNUP_ROLES } from '@market/contracts';
+import { LIMITS, ROLES, SIGNUP_ROLES } from '@market/contracts';
+import { buildOpenApiDocument, openApi, type OpenApiOperation, type OpenApiSchema } from '@market/kit';
 
-type Schema = Record<string, unknown>;
-interface Operation {
-  summary: string;
-  security?: Record<string, string[]>[];
-  parameters?: Schema[];
-  requestBody?: Schema;
-  responses: Record<string, Schema>;
-}
-
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const json = (schema: Schema) => ({ content: { 'application/json': { schema } } });
-const body = (name: string) => ({ required: true, ...json(ref(name)) });
-const ok = (description: string, schema?: Schema) => ({ description, ...(schema ? json(schema) : {}) });
-const error = (description: string) => ({ description, ...json(ref('ErrorBody')) });
+const { ref, body, ok, error } = openApi;
 
 const sessionCookies = {
   'Set-Cookie': {
@@ -23,10 +11,10 @@ const sessionCookies = {
 };
 const csrf = { csrfHeader: [] };
 const session = { accessCookie: [] };
-const withSession = (description: string, schema: Schema) => ({ ...ok(description, schema), headers: sessionCookies });
+const withSession = (description: string, schema: OpenApiSchema) => ({ ...ok(description, schema), headers: sessionCookies });
 const stateChanging = { '400': error('Invalid input (VALIDATION_FAILED, MALFORMED_JSON)'), '403': error('CSRF_FAILED: the X-Requested-With header is missing') };
 
-const paths: Record<string, Record<string, Operation>> = {
+const paths: Record<string, Record<string, OpenApiOperation>> = {
   '/api/auth/signup': {
     post: {
       summary: 'Create a buyer or seller account and sign in',
@@ -107,65 +95,44 @@ const userProperties = {
 };
 const password = { type: 'string', description: `${LIMITS.passwordMinBytes} to ${LIMITS.passwordMaxBytes} bytes of UTF-8; longer is rejected, never truncated` };
 
-export const openApiDocument = {
-  openapi: '3.1.0',
-  info: { title: 'Marketplace auth-service', version: '1.0.0', description: 'Accounts, sessions in HttpOnly cookies, and the keys other services verify tokens with.' },
+export const openApiDocument = buildOpenApiDocument({
+  title: 'Marketplace auth-service',
+  description: 'Accounts, sessions in HttpOnly cookies, and the keys other services verify tokens with.',
+  security: ['accessCookie', 'refreshCookie', 'csrfHeader'],
   paths,
-  components: {
-    securitySchemes: {
-      accessCookie: { type: 'apiKey', in: 'cookie', name: 'access_token' },
-      refreshCookie: { type: 'apiKey', in: 'cookie', name: 'refresh_token' },
-      csrfHeader: { type: 'apiKey', in: 'header', name: 'X-Requested-With', description: `Must be "${CSRF_HEADER_VALUE}" on every POST, PATCH, PUT and DELETE` },
+  schemas: {
+    User: { type: 'object', required: Object.keys(userProperties), properties: userProperties },
+    AdminUser: {
+      type: 'object',
+      required: [...Object.keys(userProperties), 'disabled', 'createdAt'],
+      properties: { ...userProperties, disabled: { type: 'boolean' }, createdAt: { type: 'string', format: 'date-time' } },
     },
-    schemas: {
-      User: { type: 'object', required: Object.keys(userProperties), properties: userProperties },
-      AdminUser: {
-        type: 'object',
-        required: [...Object.keys(userProperties), 'disabled', 'createdAt'],
-        properties: { ...userProperties, disabled: { type: 'boolean' }, createdAt: { type: 'string', format: 'date-time' } },
-      },
-      AdminUserPage: {
-        type: 'object',
-        properties: {
-          data: { type: 'array', items: ref('AdminUser') },
-          pagination: { type: 'object', properties: { page: { type: 'integer' }, pageSize: { type: 'integer' }, total: { type: 'integer' }, totalPages: { type: 'integer' } } },
-        },
-      },
-      SignupRequest: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['username', 'email', 'password', 'role'],
-        properties: {
-          username: { type: 'string', minLength: LIMITS.usernameMin, maxLength: LIMITS.usernameMax, pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]*$' },
-          email: { type: 'string', format: 'email', maxLength: LIMITS.emailMax },
-          password,
-          role: { type: 'string', enum: SIGNUP_ROLES },
-        },
-      },
-      LoginRequest: { type: 'object', additionalProperties: false, required: ['email', 'password'], properties: { email: { type: 'string' }, password: { type: 'string' } } },
-      DemoLoginRequest: { type: 'object', additionalProperties: false, required: ['who'], properties: { who: { type: 'string', enum: ['buyer', 'seller'] } } },
-      UpdateUserRequest: {
-        type: 'object',
-        additionalProperties: false,
-        minProperties: 1,
-        properties: { role: { type: 'string', enum: ROLES }, disabled: { type: 'boolean' } },
-      },
-      JwkSet: { type: 'object', properties: { keys: { type: 'array', items: { type: 'object', required: ['kty', 'crv', 'x', 'y', 'kid', 'alg', 'use'] } } } },
-      ErrorBody: {
-        type: 'object',
-        required: ['error'],
-        properties: {
-          error: {
-            type: 'object',
-            required: ['code', 'message'],
-            properties: {
-              code: { type: 'string', enum: ERROR_CODES },
-              message: { type: 'string' },
-              details: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } } },
-            },
-          },
-        },
+    AdminUserPage: {
+      type: 'object',
+      properties: {
+        data: { type: 'array', items: ref('AdminUser') },
+        pagination: { type: 'object', properties: { page: { type: 'integer' }, pageSize: { type: 'integer' }, total: { type: 'integer' }, totalPages: { type: 'integer' } } },
       },
     },
+    SignupRequest: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['username', 'email', 'password', 'role'],
+      properties: {
+        username: { type: 'string', minLength: LIMITS.usernameMin, maxLength: LIMITS.usernameMax, pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]*$' },
+        email: { type: 'string', format: 'email', maxLength: LIMITS.emailMax },
+        password,
+        role: { type: 'string', enum: SIGNUP_ROLES },
+      },
+    },
+    LoginRequest: { type: 'object', additionalProperties: false, required: ['email', 'password'], properties: { email: { type: 'string' }, password: { type: 'string' } } },
+    DemoLoginRequest: { type: 'object', additionalProperties: false, required: ['who'], properties: { who: { type: 'string', enum: ['buyer', 'seller'] } } },
+    UpdateUserRequest: {
+      type: 'object',
+      additionalProperties: false,
+      minProperties: 1,
+      properties: { role: { type: 'string', enum: ROLES }, disabled: { type: 'boolean' } },
+    },
+    JwkSet: { type: 'object', properties: { keys: { type: 'array', items: { type: 'object', required: ['kty', 'crv', 'x', 'y', 'kid', 'alg', 'use'] } } } },
   },
-};
+});

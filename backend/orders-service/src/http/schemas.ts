@@ -1,4 +1,5 @@
-import { ERROR_CODES, FAILURE_REASONS, LIMITS, MONEY_PATTERN, ORDER_STATUSES } from '@market/contracts';
+import { FAILURE_REASONS, LIMITS, MONEY_PATTERN, ORDER_STATUSES } from '@market/contracts';
+import { errorEnvelopeSchema } from '@market/kit';
 
 /**
  * JSON schemas of the orders API: Fastify validates requests and serializes responses with
@@ -67,27 +68,8 @@ export const pageOf = (item: object) => ({
   properties: { data: { type: 'array', items: item }, pagination: paginationSchema },
 });
 
-export const errorSchema = {
-  type: 'object',
-  required: ['error'],
-  properties: {
-    error: {
-      type: 'object',
-      required: ['code', 'message'],
-      properties: {
-        code: { type: 'string', enum: ERROR_CODES },
-        message: { type: 'string' },
-        details: {
-          type: 'array',
-          items: { type: 'object', required: ['field', 'message'], properties: { field: { type: 'string' }, message: { type: 'string' } } },
-        },
-      },
-    },
-  },
-} as const;
-
 /** The error answers a route can give, each in the shared envelope. */
-export const errors = (...statuses: number[]) => Object.fromEntries(statuses.map((status) => [status, errorSchema]));
+export const errors = (...statuses: number[]) => Object.fromEntries(statuses.map((status) => [status, errorEnvelopeSchema]));
 
 export const placeOrderBody = {
   type: 'object',

@@ -8,6 +8,7 @@ export * from './fastify';
 export * from './jwt';
 export * from './logger';
 export * from './observability';
+export * from './openapi';
 export * from './shutdown';
 export * from './validation';
 export * from './streams';

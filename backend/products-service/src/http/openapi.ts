@@ -1,19 +1,7 @@
-import { CATEGORIES, CSRF_HEADER_VALUE, ERROR_CODES, LIMITS, PRODUCT_SORTS } from '@market/contracts';
+import { CATEGORIES, LIMITS, PRODUCT_SORTS } from '@market/contracts';
+import { buildOpenApiDocument, openApi, type OpenApiOperation } from '@market/kit';
 
-type Schema = Record<string, unknown>;
-interface Operation {
-  summary: string;
-  security?: Record<string, string[]>[];
-  parameters?: Schema[];
-  requestBody?: Schema;
-  responses: Record<string, Schema>;
-}
-
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const json = (schema: Schema) => ({ content: { 'application/json': { schema } } });
-const body = (name: string) => ({ required: true, ...json(ref(name)) });
-const ok = (description: string, schema: Schema) => ({ description, ...json(schema) });
-const error = (description: string) => ({ description, ...json(ref('ErrorBody')) });
+const { ref, body, ok, error } = openApi;
 
 const session = { accessCookie: [] };
 const sellerWrite: Record<string, string[]>[] = [{ ...session, csrfHeader: [] }, { bearer: [], csrfHeader: [] }];
@@ -30,7 +18,7 @@ const guarded = {
   '413': error('PAYLOAD_TOO_LARGE'),
 };
 
-const paths: Record<string, Record<string, Operation>> = {
+const paths: Record<string, Record<string, OpenApiOperation>> = {
   '/api/products': {
     get: {
       summary: 'Search active products',
@@ -101,65 +89,44 @@ const editable = {
   imageUrl: { type: ['string', 'null'], format: 'uri', maxLength: LIMITS.imageUrlMax, description: 'http or https only' },
 };
 
-export const openApiDocument = {
-  openapi: '3.1.0',
-  info: { title: 'Marketplace products-service', version: '1.0.0', description: 'The catalog: public search and seller management with optimistic concurrency.' },
+export const openApiDocument = buildOpenApiDocument({
+  title: 'Marketplace products-service',
+  description: 'The catalog: public search and seller management with optimistic concurrency.',
+  security: ['accessCookie', 'bearer', 'csrfHeader'],
   paths,
-  components: {
-    securitySchemes: {
-      accessCookie: { type: 'apiKey', in: 'cookie', name: 'access_token' },
-      bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
-      csrfHeader: { type: 'apiKey', in: 'header', name: 'X-Requested-With', description: `Must be "${CSRF_HEADER_VALUE}" on every POST, PATCH, PUT and DELETE` },
+  schemas: {
+    Product: {
+      type: 'object',
+      properties: {
+        id: { type: 'string', format: 'uuid' },
+        sellerId: { type: 'string', format: 'uuid' },
+        sellerName: { type: 'string' },
+        name: { type: 'string' },
+        description: { type: 'string' },
+        category: { type: 'string', enum: CATEGORIES },
+        price: money,
+        stock: { type: 'integer', minimum: 0 },
+        imageUrl: { type: ['string', 'null'] },
+        status: { type: 'string', enum: ['active', 'archived'] },
+        version: { type: 'integer', minimum: 1 },
+        createdAt: { type: 'string', format: 'date-time' },
+        updatedAt: { type: 'string', format: 'date-time' },
+      },
     },
-    schemas: {
-      Product: {
-        type: 'object',
-        properties: {
-          id: { type: 'string', format: 'uuid' },
-          sellerId: { type: 'string', format: 'uuid' },
-          sellerName: { type: 'string' },
-          name: { type: 'string' },
-          description: { type: 'string' },
-          category: { type: 'string', enum: CATEGORIES },
-          price: money,
-          stock: { type: 'integer', minimum: 0 },
-          imageUrl: { type: ['string', 'null'] },
-          status: { type: 'string', enum: ['active', 'archived'] },
-          version: { type: 'integer', minimum: 1 },
-          createdAt: { type: 'string', format: 'date-time' },
-          updatedAt: { type: 'string', format: 'date-time' },
-        },
+    ProductPage: {
+      type: 'object',
+      properties: {
+        data: { type: 'array', items: ref('Product') },
+        pagination: { type: 'object', properties: { page: { type: 'integer' }, pageSize: { type: 'integer' }, total: { type: 'integer' }, totalPages: { type: 'integer' } } },
       },
-      ProductPage: {
-        type: 'object',
-        properties: {
-          data: { type: 'array', items: ref('Product') },
-          pagination: { type: 'object', properties: { page: { type: 'integer' }, pageSize: { type: 'integer' }, total: { type: 'integer' }, totalPages: { type: 'integer' } } },
-        },
-      },
-      CreateProductRequest: { type: 'object', additionalProperties: false, required: ['name', 'category', 'price', 'stock'], properties: editable },
-      UpdateProductRequest: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['version'],
-        minProperties: 2,
-        properties: { version: { type: 'integer', minimum: 1 }, ...editable },
-      },
-      ErrorBody: {
-        type: 'object',
-        required: ['error'],
-        properties: {
-          error: {
-            type: 'object',
-            required: ['code', 'message'],
-            properties: {
-              code: { type: 'string', enum: ERROR_CODES },
-              message: { type: 'string' },
-              details: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } } },
-            },
-          },
-        },
-      },
+    },
+    CreateProductRequest: { type: 'object', additionalProperties: false, required: ['name', 'category', 'price', 'stock'], properties: editable },
+    UpdateProductRequest: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['version'],
+      minProperties: 2,
+      properties: { version: { type: 'integer', minimum: 1 }, ...editable },
     },
   },
-};
+});
