@@ -144,4 +144,29 @@ describe('GET /api/orders/:id/events', () => {
     await new Promise((resolve) => setTimeout(resolve, 2500));
     expect(ctx.notifier.listening()).toBe(0);
   });
+
+  it('when a buyer already holds ten open streams, then another answers 429 until one of them closes', async () => {
+    const buyer = ctx.user();
+    const order = await placedOrder(ctx, buyer);
+    const streams = [];
+    for (let i = 0; i < 10; i++) streams.push(await openEvents(ctx.app, buyer, order.id));
+    expect(streams.map((s) => s.status)).toEqual(Array(10).fill(200));
+
+    const refused = await openEvents(ctx.app, buyer, order.id);
+    expect(refused.status).toBe(429);
+    expect(refused.headers['retry-after']).toBeDefined();
+    await refused.ended;
+    const other = ctx.user();
+    const othersOwn = await openEvents(ctx.app, other, (await placedOrder(ctx, other)).id);
+    expect(othersOwn.status).toBe(200);
+
+    streams[0]!.close();
+    await streams[0]!.ended;
+    await until(() => ctx.notifier.listening() === 10, 'the closed stream to be let go');
+    const again = await openEvents(ctx.app, buyer, order.id);
+    expect(again.status).toBe(200);
+
+    for (const stream of [...streams, othersOwn, again]) stream.close();
+    await until(() => ctx.notifier.listening() === 0, 'every stream to be let go');
+  });
 });

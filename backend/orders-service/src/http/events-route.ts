@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Order } from '@market/contracts';
-import type { AuthUser } from '@market/kit';
+import { AppError, type AuthUser } from '@market/kit';
 import type { OrdersContext } from '../domain/context';
 import { readOrder } from '../domain/read-orders';
 import type { StatusNotifier } from '../messaging/status-notifier';
@@ -10,6 +10,31 @@ export interface EventsOptions {
   notifier: StatusNotifier;
   /** A comment line this often keeps proxies from closing an idle stream; each beat also re-reads the order. */
   heartbeatMs: number;
+  /** Live streams one user may hold on this replica; each costs a socket and a read per heartbeat. */
+  maxStreamsPerUser?: number;
+}
+
+/** Enough for a buyer with several tabs open; a script opening thousands is refused. */
+export const MAX_STREAMS_PER_USER = 10;
+
+/** Counts each user's open streams; `acquire` throws 429 past the cap and returns the release. */
+function streamSlots(max: number) {
+  const held = new Map<string, number>();
+  return (userId: string): (() => void) => {
+    const count = held.get(userId) ?? 0;
+    if (count >= max) {
+      throw new AppError('RATE_LIMITED', `at most ${max} order streams may be open at once; close one first`, 429, undefined, { 'Retry-After': '5' });
+    }
+    held.set(userId, count + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const left = (held.get(userId) ?? 1) - 1;
+      if (left > 0) held.set(userId, left);
+      else held.delete(userId);
+    };
+  };
 }
 
 const frame = (order: Order) => `event: status\ndata: ${JSON.stringify(order)}\n\n`;
@@ -22,6 +47,7 @@ const frame = (order: Order) => `event: status\ndata: ${JSON.stringify(order)}\n
 export function eventsRoute(ctx: OrdersContext, options: EventsOptions) {
   return async (app: FastifyInstance) => {
     const open = new Set<() => void>();
+    const acquireSlot = streamSlots(options.maxStreamsPerUser ?? MAX_STREAMS_PER_USER);
     // Open streams would hold a graceful close until its deadline: end them first.
     app.addHook('preClose', async () => {
       for (const close of [...open]) close();
@@ -33,14 +59,22 @@ export function eventsRoute(ctx: OrdersContext, options: EventsOptions) {
           summary: 'Server-Sent Events with the order\'s status (event "status", data: the order)',
           security: [{ accessCookie: [] }],
           params: orderIdParams,
-          response: { 200: { description: 'text/event-stream', type: 'string' }, ...errors(400, 401, 404) },
+          response: { 200: { description: 'text/event-stream', type: 'string' }, ...errors(400, 401, 404, 429) },
         },
       },
       async (request, reply) => {
         const user = request.user as AuthUser;
         const orderId = request.params.id;
-        // Ownership is checked before the stream opens, so a stranger gets the usual 404.
-        let last = await readOrder(ctx, user, orderId);
+        // Taken before the first read, so a burst of requests cannot all pass the count at once.
+        const releaseSlot = acquireSlot(user.id);
+        let last: Order;
+        try {
+          // Ownership is checked before the stream opens, so a stranger gets the usual 404.
+          last = await readOrder(ctx, user, orderId);
+        } catch (error) {
+          releaseSlot();
+          throw error;
+        }
 
         reply.hijack();
         const res = reply.raw;
@@ -60,6 +94,7 @@ export function eventsRoute(ctx: OrdersContext, options: EventsOptions) {
           if (closed) return;
           closed = true;
           open.delete(close);
+          releaseSlot();
           clearInterval(heartbeat);
           unsubscribe();
           res.end();
