@@ -3,14 +3,11 @@ import { useSearchParams } from 'react-router-dom';
 import { listUsers, updateUser } from '../../api/auth-api';
 import { LIMITS, type AdminUser, type UpdateUserRequest } from '../../api/contracts';
 import { describeError } from '../../api/error-messages';
-import { Pagination, parsePage } from '../../components/pagination';
-import { EmptyState, ErrorState, LoadingState } from '../../components/status-views';
-import { useAsync } from '../../lib/use-async';
+import { PagedResult } from '../../components/paged-result';
+import { usePagedList } from '../../lib/use-paged-list';
 import { usePageTitle } from '../../lib/use-page-title';
 import { useSession } from '../../session/session-context';
 import { UserRow } from './user-row';
-
-const PAGE_SIZE = 20;
 
 function describeChange(user: AdminUser, change: UpdateUserRequest): string {
   if (change.role) return `${user.username} is now a ${user.role}.`;
@@ -21,10 +18,9 @@ export default function AdminUsersPage() {
   usePageTitle('Users');
   const { user: me } = useSession();
   const [params, setParams] = useSearchParams();
-  const page = parsePage(params.get('page'));
   const q = params.get('q') ?? '';
   const [text, setText] = useState(q);
-  const result = useAsync((signal) => listUsers({ page, pageSize: PAGE_SIZE, q }, signal), [page, q]);
+  const { result, replaceItem } = usePagedList((page, pageSize, signal) => listUsers({ page, pageSize, q }, signal), [q]);
   const [busyId, setBusyId] = useState<string | null>(null);
   const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
 
@@ -33,9 +29,7 @@ export default function AdminUsersPage() {
     setMessage(null);
     try {
       const updated = await updateUser(user.id, change);
-      if (result.data) {
-        result.replace({ ...result.data, data: result.data.data.map((u) => (u.id === user.id ? updated : u)) });
-      }
+      replaceItem(updated);
       setMessage({ text: describeChange(updated, change), error: false });
     } catch (caught) {
       setMessage({ text: describeError(caught).message, error: true });
@@ -49,7 +43,6 @@ export default function AdminUsersPage() {
     setParams(text.trim() ? { q: text.trim() } : {});
   };
 
-  const users = result.data;
   return (
     <section aria-labelledby="page-title">
       <h1 id="page-title">Users</h1>
@@ -71,40 +64,33 @@ export default function AdminUsersPage() {
       <div aria-live="polite">
         {message && <p className={message.error ? 'notice notice-error' : 'notice notice-info'}>{message.text}</p>}
       </div>
-      {result.status === 'error' && <ErrorState message={describeError(result.error).message} onRetry={result.reload} />}
-      {!users && result.status === 'loading' && <LoadingState label="Loading users" />}
-      {users?.data.length === 0 && result.status === 'ready' && (
-        <EmptyState>{q ? 'No user matches this search.' : 'No users yet.'}</EmptyState>
-      )}
-      {users && users.data.length > 0 && (
-        <>
-          <table className="table">
-            <caption className="visually-hidden">All user accounts</caption>
-            <thead>
-              <tr>
-                <th scope="col">Username</th>
-                <th scope="col">Email</th>
-                <th scope="col">Joined</th>
-                <th scope="col">Role</th>
-                <th scope="col">Status</th>
-                <th scope="col"><span className="visually-hidden">Actions</span></th>
-              </tr>
-            </thead>
-            <tbody>
-              {users.data.map((user) => (
-                <UserRow
-                  key={user.id}
-                  user={user}
-                  isSelf={user.id === me?.id}
-                  busy={busyId === user.id}
-                  onUpdate={(change) => void onUpdate(user, change)}
-                />
-              ))}
-            </tbody>
-          </table>
-          <Pagination info={users.pagination} onChange={(next) => setParams(q ? { q, page: String(next) } : { page: String(next) })} />
-        </>
-      )}
+      <PagedResult
+        result={result}
+        loadingLabel="Loading users"
+        // The search may have changed while the last answer is still on screen: say nothing about it until the new one.
+        empty={result.status === 'ready' && (q ? 'No user matches this search.' : 'No users yet.')}
+        caption="All user accounts"
+        columns={
+          <>
+            <th scope="col">Username</th>
+            <th scope="col">Email</th>
+            <th scope="col">Joined</th>
+            <th scope="col">Role</th>
+            <th scope="col">Status</th>
+            <th scope="col"><span className="visually-hidden">Actions</span></th>
+          </>
+        }
+        renderRow={(user) => (
+          <UserRow
+            key={user.id}
+            user={user}
+            isSelf={user.id === me?.id}
+            busy={busyId === user.id}
+            onUpdate={(change) => void onUpdate(user, change)}
+          />
+        )}
+        onPage={(next) => setParams(q ? { q, page: String(next) } : { page: String(next) })}
+      />
     </section>
   );
 }
