@@ -1,5 +1,5 @@
 import Redis from 'ioredis';
-import { answerClientErrors, closeGracefully, ConfigError, createLogger, createPool, runMigrations, type Logger } from '@market/kit';
+import { answerClientErrors, closeGracefully, createPool, runMigrations, runService, type Logger } from '@market/kit';
 import { buildApp } from './app';
 import { loadConfig, type AuthConfig } from './config';
 import { createDb, MIGRATIONS_FOLDER } from './data/db';
@@ -33,16 +33,4 @@ async function start(config: AuthConfig, logger: Logger): Promise<void> {
   ]);
 }
 
-let config: AuthConfig;
-try {
-  config = loadConfig();
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  process.stderr.write(`auth-service refuses to start: ${error.message}\n`);
-  process.exit(1);
-}
-const logger = createLogger({ service: 'auth-service', level: config.LOG_LEVEL });
-start(config, logger).catch((err: unknown) => {
-  logger.fatal({ err }, 'auth-service failed to start');
-  process.exit(1);
-});
+runService({ name: 'auth-service', loadConfig, start });

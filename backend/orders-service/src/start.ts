@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { closeGracefully, ConfigError, createLogger, createObservability, createPool, runMigrations, type Logger } from '@market/kit';
+import { closeGracefully, createObservability, createPool, runMigrations, runService, type Logger } from '@market/kit';
 import { buildApp } from './app';
 import { loadConfig, type OrdersConfig } from './config';
 import { createDb, MIGRATIONS_FOLDER } from './data/db';
@@ -34,16 +34,4 @@ async function start(config: OrdersConfig, logger: Logger): Promise<void> {
   ]);
 }
 
-let config: OrdersConfig;
-try {
-  config = loadConfig();
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  process.stderr.write(`orders-service refuses to start: ${error.message}\n`);
-  process.exit(1);
-}
-const logger = createLogger({ service: 'orders-service', level: config.LOG_LEVEL });
-start(config, logger).catch((err: unknown) => {
-  logger.fatal({ err }, 'orders-service failed to start');
-  process.exit(1);
-});
+runService({ name: 'orders-service', loadConfig, start });

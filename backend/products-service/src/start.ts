@@ -1,5 +1,5 @@
 import Redis from 'ioredis';
-import { answerClientErrors, closeGracefully, ConfigError, createLogger, createPool, createTokenVerifier, runMigrations, type Closer, type Logger } from '@market/kit';
+import { answerClientErrors, closeGracefully, createPool, createTokenVerifier, runMigrations, runService, type Closer, type Logger } from '@market/kit';
 import { buildApp, createProductsObservability } from './app';
 import { loadConfig, type ProductsConfig } from './config';
 import { createDb, MIGRATIONS_FOLDER } from './data/db';
@@ -43,16 +43,4 @@ async function start(config: ProductsConfig, logger: Logger): Promise<void> {
   closeGracefully(logger, closers);
 }
 
-let config: ProductsConfig;
-try {
-  config = loadConfig();
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  process.stderr.write(`products-service refuses to start: ${error.message}\n`);
-  process.exit(1);
-}
-const logger = createLogger({ service: 'products-service', level: config.LOG_LEVEL });
-start(config, logger).catch((err: unknown) => {
-  logger.fatal({ err }, 'products-service failed to start');
-  process.exit(1);
-});
+runService({ name: 'products-service', loadConfig, start });

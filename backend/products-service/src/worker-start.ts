@@ -11,7 +11,7 @@
  * before XACK; restarted with the same env, it runs normally (refused when NODE_ENV=production).
  * Migrates the database on start; stops gracefully on SIGTERM/SIGINT.
  */
-import { closeGracefully, ConfigError, createLogger, createPool, runMigrations, type Logger } from '@market/kit';
+import { closeGracefully, createPool, runMigrations, runService, type Logger } from '@market/kit';
 import { loadWorkerConfig, type WorkerConfig } from './config';
 import { createDb, MIGRATIONS_FOLDER } from './data/db';
 import { startInventoryWorker } from './messaging/inventory-worker';
@@ -27,16 +27,4 @@ async function start(config: WorkerConfig, logger: Logger): Promise<void> {
   ]);
 }
 
-let config: WorkerConfig;
-try {
-  config = loadWorkerConfig();
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  process.stderr.write(`inventory worker refuses to start: ${error.message}\n`);
-  process.exit(1);
-}
-const logger = createLogger({ service: 'products-worker', level: config.LOG_LEVEL });
-start(config, logger).catch((err: unknown) => {
-  logger.fatal({ err }, 'inventory worker failed to start');
-  process.exit(1);
-});
+runService({ name: 'inventory worker', service: 'products-worker', loadConfig: loadWorkerConfig, start });

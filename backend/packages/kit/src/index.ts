@@ -9,6 +9,7 @@ export * from './jwt';
 export * from './logger';
 export * from './observability';
 export * from './openapi';
+export * from './run-service';
 export * from './shutdown';
 export * from './validation';
 export * from './streams';
