@@ -4,6 +4,7 @@ import type { Order } from '../api/contracts';
 import { describeError } from '../api/error-messages';
 import { cancelOrder, listMyOrders } from '../api/orders-api';
 import { ConfirmButton } from '../components/confirm-button';
+import { LiveNotice, type Notice } from '../components/live-notice';
 import { PagedResult } from '../components/paged-result';
 import { formatDateTime, shortId } from '../lib/format';
 import { formatMoney } from '../lib/money';
@@ -16,7 +17,7 @@ import { canCancel } from '../orders/order-status-text';
 export default function OrdersPage() {
   usePageTitle('My orders');
   const { result, setPage, replaceItem } = usePagedList(listMyOrders);
-  const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
+  const [message, setMessage] = useState<Notice | null>(null);
 
   const onCancel = async (order: Order) => {
     setMessage(null);
@@ -32,9 +33,7 @@ export default function OrdersPage() {
   return (
     <section aria-labelledby="page-title">
       <h1 id="page-title">My orders</h1>
-      <div aria-live="polite">
-        {message && <p className={message.error ? 'notice notice-error' : 'notice notice-info'}>{message.text}</p>}
-      </div>
+      <LiveNotice notice={message} />
       <PagedResult
         result={result}
         loadingLabel="Loading your orders"

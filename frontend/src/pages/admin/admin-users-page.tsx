@@ -3,6 +3,7 @@ import { useSearchParams } from 'react-router-dom';
 import { listUsers, updateUser } from '../../api/auth-api';
 import { LIMITS, type AdminUser, type UpdateUserRequest } from '../../api/contracts';
 import { describeError } from '../../api/error-messages';
+import { LiveNotice, type Notice } from '../../components/live-notice';
 import { PagedResult } from '../../components/paged-result';
 import { usePagedList } from '../../lib/use-paged-list';
 import { usePageTitle } from '../../lib/use-page-title';
@@ -22,7 +23,7 @@ export default function AdminUsersPage() {
   const [text, setText] = useState(q);
   const { result, replaceItem } = usePagedList((page, pageSize, signal) => listUsers({ page, pageSize, q }, signal), [q]);
   const [busyId, setBusyId] = useState<string | null>(null);
-  const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
+  const [message, setMessage] = useState<Notice | null>(null);
 
   const onUpdate = async (user: AdminUser, change: UpdateUserRequest) => {
     setBusyId(user.id);
@@ -61,9 +62,7 @@ export default function AdminUsersPage() {
           </button>
         </div>
       </form>
-      <div aria-live="polite">
-        {message && <p className={message.error ? 'notice notice-error' : 'notice notice-info'}>{message.text}</p>}
-      </div>
+      <LiveNotice notice={message} />
       <PagedResult
         result={result}
         loadingLabel="Loading users"

@@ -4,6 +4,7 @@ import type { Product } from '../../api/contracts';
 import { describeError } from '../../api/error-messages';
 import { archiveProduct, listMyProducts } from '../../api/products-api';
 import { ConfirmButton } from '../../components/confirm-button';
+import { LiveNotice, type Notice } from '../../components/live-notice';
 import { PagedResult } from '../../components/paged-result';
 import { formatMoney } from '../../lib/money';
 import { usePagedList } from '../../lib/use-paged-list';
@@ -12,7 +13,7 @@ import { usePageTitle } from '../../lib/use-page-title';
 export default function SellerProductsPage() {
   usePageTitle('My products');
   const { result, setPage, replaceItem } = usePagedList(listMyProducts);
-  const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
+  const [message, setMessage] = useState<Notice | null>(null);
 
   const onArchive = async (product: Product) => {
     setMessage(null);
@@ -32,9 +33,7 @@ export default function SellerProductsPage() {
           Add a product
         </Link>
       </p>
-      <div aria-live="polite">
-        {message && <p className={message.error ? 'notice notice-error' : 'notice notice-info'}>{message.text}</p>}
-      </div>
+      <LiveNotice notice={message} />
       <PagedResult
         result={result}
         loadingLabel="Loading your products"
