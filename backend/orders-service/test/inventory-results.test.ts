@@ -99,4 +99,20 @@ describe('inventory.result consumer (group "orders")', () => {
     await drained();
     expect(ctx.logs.some((l) => l.includes('inventory result for an unknown order'))).toBe(true);
   });
+
+  it('when a COMPLETED reply does not price every line as ordered, then it is dead-lettered and no total is made from the buyer\'s prices', async () => {
+    const buyer = ctx.user();
+    const order = await placedOrder(ctx, buyer, [line({ quantity: 2, unitPrice: '5.00' }), line({ quantity: 1, unitPrice: '7.00' })]);
+    const firstLineOnly = { ...order, items: order.items.slice(0, 1) };
+    const otherQuantity = { ...order, items: order.items.map((item, i) => (i === 0 ? { ...item, quantity: 3 } : item)) };
+    await publishReply(ctx, firstLineOnly, { status: 'COMPLETED' });
+    await publishReply(ctx, otherQuantity, { status: 'COMPLETED' });
+
+    const dead = `${ctx.config.INVENTORY_STREAM}:dead`;
+    await eventually(async () => ((await readStream(ctx.redis, dead)).filter((e) => e.fields.order_id === order.id).length === 2 ? true : undefined), {
+      what: 'both replies dead-lettered',
+    });
+    const res = await getOrder(ctx, buyer, order.id);
+    expect(res.body).toMatchObject({ status: 'PENDING', total: null });
+  });
 });

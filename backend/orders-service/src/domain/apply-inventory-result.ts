@@ -1,5 +1,5 @@
 import { InvalidMessageError, decodeInventoryResult, encodeOrdersMessage, type InventoryResult, type StreamFields } from '@market/contracts';
-import { findOrder, markCompleted, markFailed } from '../data/order-repository';
+import { findOrder, markCompleted, markFailed, type OrderRecord } from '../data/order-repository';
 import { enqueue, recordProcessed } from '../data/outbox-repository';
 import type { Tx } from '../data/db';
 import type { OrdersContext } from './context';
@@ -14,10 +14,29 @@ function checked(fields: StreamFields): InventoryResult {
   return result;
 }
 
+/**
+ * The total is summed from the order's lines at the prices of the reply: a reply that leaves a
+ * line out (its price would stay the buyer's) or names other lines or quantities is refused.
+ */
+function assertPricesEveryLine(order: OrderRecord, result: InventoryResult): void {
+  const ordered = new Map(order.items.map((item) => [item.productId, item.quantity]));
+  const issues: string[] = [];
+  for (const item of result.items) {
+    const quantity = ordered.get(item.product_id);
+    if (quantity === undefined) issues.push(`items: ${item.product_id} is not a line of the order (or is named twice)`);
+    else if (quantity !== item.quantity) issues.push(`items: ${item.product_id} has quantity ${item.quantity}, the order ${quantity}`);
+    ordered.delete(item.product_id);
+  }
+  for (const productId of ordered.keys()) issues.push(`items: the order's line ${productId} is not priced`);
+  if (issues.length > 0) throw new InvalidMessageError('a COMPLETED result must price every line of its order as ordered', issues);
+}
+
 async function apply(tx: Tx, ctx: OrdersContext, result: InventoryResult): Promise<ResultOutcome> {
   if (result.status === 'FAILED') {
     if (await markFailed(tx, result.order_id, result.reason || 'PRODUCT_UNAVAILABLE')) return 'applied';
   } else {
+    const order = await findOrder(tx, result.order_id);
+    if (order?.status === 'PENDING') assertPricesEveryLine(order, result);
     const priced = result.items.map((item) => ({
       productId: item.product_id,
       productName: item.product_name,
