@@ -169,4 +169,13 @@ describe('GET /api/orders/:id/events', () => {
     for (const stream of [...streams, othersOwn, again]) stream.close();
     await until(() => ctx.notifier.listening() === 0, 'every stream to be let go');
   });
+
+  it('when the stream opens, then it echoes the request id like every other answer', async () => {
+    const buyer = ctx.user();
+    const order = await placedOrder(ctx, buyer);
+    const stream = await openEvents(ctx.app, buyer, order.id);
+    expect(stream.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    stream.close();
+    await stream.ended;
+  });
 });

@@ -85,6 +85,8 @@ export function eventsRoute(ctx: OrdersContext, options: EventsOptions) {
           Connection: 'keep-alive',
           // nginx must pass each event through at once.
           'X-Accel-Buffering': 'no',
+          // A hijacked reply skips the onSend hook that echoes it elsewhere.
+          'X-Request-Id': request.id,
         });
         res.write(`retry: 3000\n${frame(last)}`);
 
