@@ -1,19 +1,10 @@
-import { NavLink, Outlet } from 'react-router-dom';
+import { DashboardLayout, type DashboardLink } from '../../components/dashboard-layout';
+
+const LINKS: readonly DashboardLink[] = [
+  { to: '/admin/users', label: 'Users' },
+  { to: '/admin/orders', label: 'All orders' },
+];
 
 export default function AdminLayout() {
-  return (
-    <div className="dashboard">
-      <nav aria-label="Administration" className="subnav">
-        <ul className="nav-list">
-          <li>
-            <NavLink to="/admin/users">Users</NavLink>
-          </li>
-          <li>
-            <NavLink to="/admin/orders">All orders</NavLink>
-          </li>
-        </ul>
-      </nav>
-      <Outlet />
-    </div>
-  );
+  return <DashboardLayout label="Administration" links={LINKS} />;
 }

@@ -1,24 +1,11 @@
-import { NavLink, Outlet } from 'react-router-dom';
+import { DashboardLayout, type DashboardLink } from '../../components/dashboard-layout';
+
+const LINKS: readonly DashboardLink[] = [
+  { to: '/seller', label: 'My products', end: true },
+  { to: '/seller/products/new', label: 'Add a product' },
+  { to: '/seller/sales', label: 'My sales' },
+];
 
 export default function SellerLayout() {
-  return (
-    <div className="dashboard">
-      <nav aria-label="Seller dashboard" className="subnav">
-        <ul className="nav-list">
-          <li>
-            <NavLink to="/seller" end>
-              My products
-            </NavLink>
-          </li>
-          <li>
-            <NavLink to="/seller/products/new">Add a product</NavLink>
-          </li>
-          <li>
-            <NavLink to="/seller/sales">My sales</NavLink>
-          </li>
-        </ul>
-      </nav>
-      <Outlet />
-    </div>
-  );
+  return <DashboardLayout label="Seller dashboard" links={LINKS} />;
 }
