@@ -33,6 +33,70 @@ describe('catalog', () => {
     expect(server.sent('GET', '/products').at(-1)?.params).toMatchObject({ category: 'books', page: 1 });
   });
 
+  it('when the catalog stops counting at its cap, then it reads "10,000+ products" and the next page stays open past the counted pages', async () => {
+    const server = fakeServer()
+      .on('GET', '/products/categories', [200, { data: [] }])
+      .on('GET', '/products', (request) => {
+        const pageNumber = Number(request.params.page);
+        // Beyond the cap the API counts one product past the page, so the total grows as the visitor goes on.
+        const total = Math.max(10_000, pageNumber * 12);
+        const pagination = { page: pageNumber, pageSize: 12, total, totalPages: Math.ceil(total / 12), totalCapped: true };
+        return [200, { data: [makeProduct({ name: `Item on page ${pageNumber}` })], pagination }];
+      });
+    renderApp(server, '/?page=834');
+    const user = userEvent.setup();
+
+    expect(await screen.findByRole('link', { name: 'Item on page 834' })).toBeInTheDocument();
+    expect(screen.getByRole('status')).toHaveTextContent('10,008+ products found.');
+    expect(screen.getByText('Page 834 of 834+')).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Next page' }));
+
+    expect(await screen.findByRole('link', { name: 'Item on page 835' })).toBeInTheDocument();
+    expect(screen.getByText('Page 835 of 835+')).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Next page' })).toBeEnabled();
+  });
+
+  it('when the count is exact, then the last page closes "Next page" and the count has no "+"', async () => {
+    const server = fakeServer()
+      .on('GET', '/products/categories', [200, { data: [] }])
+      .on('GET', '/products', [200, { data: [makeProduct({ name: 'Last one' })], pagination: { page: 3, pageSize: 12, total: 1234, totalPages: 103, totalCapped: false } }]);
+    renderApp(server, '/?page=3');
+
+    expect(await screen.findByRole('link', { name: 'Last one' })).toBeInTheDocument();
+    expect(screen.getByRole('status')).toHaveTextContent('1,234 products found.');
+    expect(screen.getByText('Page 3 of 103')).toBeInTheDocument();
+  });
+
+  it('when the search has fewer than 3 letters or digits, then the field says so and nothing is asked of the API', async () => {
+    const server = fakeServer()
+      .on('GET', '/products/categories', [200, { data: [] }])
+      .on('GET', '/products', [200, page([makeProduct({ name: 'Everything' })])]);
+    renderApp(server, '/');
+    const user = userEvent.setup();
+
+    await screen.findByRole('link', { name: 'Everything' });
+    await user.type(screen.getByLabelText('Search products'), ' tv');
+    await user.click(screen.getByRole('button', { name: 'Search' }));
+
+    expect(screen.getByText('Type at least 3 letters or digits to search.')).toBeInTheDocument();
+    expect(screen.getByLabelText('Search products')).toHaveAttribute('aria-invalid', 'true');
+    expect(server.sent('GET', '/products').map((r) => r.params.q)).toEqual([undefined]);
+
+    await user.type(screen.getByLabelText('Search products'), 's');
+    await user.click(screen.getByRole('button', { name: 'Search' }));
+    expect(await screen.findByRole('link', { name: 'Everything' })).toBeInTheDocument();
+    expect(server.sent('GET', '/products').at(-1)?.params.q).toBe('tvs');
+  });
+
+  it('when a link carries a search that is too short, then the field explains it instead of an error page', async () => {
+    const server = fakeServer().on('GET', '/products/categories', [200, { data: [] }]).on('GET', '/products', [200, page([])]);
+    renderApp(server, '/?q=tv');
+
+    expect(await screen.findByText('Type at least 3 letters or digits to search.')).toBeInTheDocument();
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+    expect(server.sent('GET', '/products')).toEqual([]);
+  });
+
   it('when a product shows its stock, then sold-out ones say so and anonymous visitors are asked to log in', async () => {
     const server = fakeServer()
       .on('GET', '/products/categories', [200, { data: [] }])

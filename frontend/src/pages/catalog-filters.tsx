@@ -14,6 +14,13 @@ export function parseSort(value: string | null): ProductSort {
   return PRODUCT_SORTS.find((sort) => sort === value) ?? 'newest';
 }
 
+/** The API refuses a search with fewer letters or digits (its index cannot answer it); empty means no search. */
+export function checkSearch(text: string): string | null {
+  const lettersOrDigits = text.match(/[\p{L}\p{N}]/gu)?.length ?? 0;
+  if (text.trim() === '' || lettersOrDigits >= LIMITS.searchMinLettersOrDigits) return null;
+  return `Type at least ${LIMITS.searchMinLettersOrDigits} letters or digits to search.`;
+}
+
 interface Props {
   q: string;
   category: string;
@@ -23,12 +30,15 @@ interface Props {
 
 export function CatalogFilters({ q, category, sort, onChange }: Props) {
   const [text, setText] = useState(q);
+  const [problem, setProblem] = useState(() => checkSearch(q));
   const categories = useAsync((signal) => listCategories(signal), []);
   const options = categories.data?.length ? categories.data : [...CATEGORIES];
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
-    onChange({ q: text.trim() });
+    const found = checkSearch(text);
+    setProblem(found);
+    if (!found) onChange({ q: text.trim() });
   };
 
   return (
@@ -42,12 +52,19 @@ export function CatalogFilters({ q, category, sort, onChange }: Props) {
             name="q"
             value={text}
             maxLength={LIMITS.searchMax}
+            aria-invalid={Boolean(problem)}
+            aria-describedby={problem ? 'search-q-error' : undefined}
             onChange={(event) => setText(event.target.value)}
           />
           <button type="submit" className="button button-primary">
             Search
           </button>
         </div>
+        {problem && (
+          <p className="field-error" id="search-q-error">
+            {problem}
+          </p>
+        )}
       </form>
       <div className="field">
         <label htmlFor="filter-category">Category</label>

@@ -1,4 +1,5 @@
 import { Link, useSearchParams } from 'react-router-dom';
+import type { Pagination as PageInfo } from '../api/contracts';
 import { describeError } from '../api/error-messages';
 import { listProducts } from '../api/products-api';
 import { Pagination, parsePage } from '../components/pagination';
@@ -6,9 +7,15 @@ import { ProductCard } from '../components/product-card';
 import { EmptyState, ErrorState, LoadingState } from '../components/status-views';
 import { useAsync } from '../lib/use-async';
 import { usePageTitle } from '../lib/use-page-title';
-import { CatalogFilters, parseSort } from './catalog-filters';
+import { CatalogFilters, checkSearch, parseSort } from './catalog-filters';
 
 const PAGE_SIZE = 12;
+
+/** The API stops counting at a cap on a large catalog; then the count reads "10,000+". */
+export function describeCount({ total, totalCapped }: PageInfo): string {
+  const amount = `${total.toLocaleString('en-US')}${totalCapped ? '+' : ''}`;
+  return `${amount} ${total === 1 && !totalCapped ? 'product' : 'products'} found.`;
+}
 
 export function CatalogPage() {
   usePageTitle('Catalog');
@@ -17,8 +24,10 @@ export function CatalogPage() {
   const category = params.get('category') ?? '';
   const sort = parseSort(params.get('sort'));
   const page = parsePage(params.get('page'));
+  // A link may carry a search the API would refuse; the search field says why, and nothing is asked.
+  const searchProblem = checkSearch(q);
   const result = useAsync(
-    (signal) => listProducts({ q, category, sort, page, pageSize: PAGE_SIZE }, signal),
+    (signal) => (searchProblem ? Promise.resolve(null) : listProducts({ q, category, sort, page, pageSize: PAGE_SIZE }, signal)),
     [q, category, sort, page],
   );
 
@@ -37,9 +46,8 @@ export function CatalogPage() {
   const filtered = Boolean(q || category);
   let count = 'Loading products…';
   if (result.status === 'ready' && products) {
-    const total = products.pagination.total;
-    count = `${total} ${total === 1 ? 'product' : 'products'} found.`;
-  } else if (result.status === 'error') count = '';
+    count = describeCount(products.pagination);
+  } else if (result.status === 'error' || searchProblem) count = '';
 
   return (
     <section aria-labelledby="page-title">
