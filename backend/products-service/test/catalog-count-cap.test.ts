@@ -1,10 +1,14 @@
 import request from 'supertest';
+import type * as CatalogModule from '../src/domain/catalog';
 import { createProduct, startTestApp, type TestApp } from './support/test-app';
 
 // The real cap is 10,000 rows; 5 lets a handful of products cross it. Only the constant changes.
 jest.mock('../src/domain/catalog', () => {
-  const actual = jest.requireActual<typeof import('../src/domain/catalog')>('../src/domain/catalog');
-  return { ...actual, createCatalog: (db: Parameters<typeof actual.createCatalog>[0]) => actual.createCatalog(db, { countCap: 5 }) };
+  const actual = jest.requireActual<typeof CatalogModule>('../src/domain/catalog');
+  return {
+    ...actual,
+    createCatalog: (db: Parameters<typeof actual.createCatalog>[0]) => actual.createCatalog(db, { countCap: 5 }),
+  };
 });
 
 interface Listed {
@@ -45,7 +49,13 @@ describe('public catalog: the total stops counting at a cap', () => {
   it('when as many products match as the cap, then the total is exact', async () => {
     await productsTagged('atcap-c2', 5);
 
-    expect((await list({ q: 'atcap-c2', pageSize: 2 })).pagination).toEqual({ page: 1, pageSize: 2, total: 5, totalPages: 3, totalCapped: false });
+    expect((await list({ q: 'atcap-c2', pageSize: 2 })).pagination).toEqual({
+      page: 1,
+      pageSize: 2,
+      total: 5,
+      totalPages: 3,
+      totalCapped: false,
+    });
   });
 
   it('when paging past the cap while nothing changes, then every product appears exactly once and the last page has the exact total', async () => {
@@ -79,11 +89,14 @@ describe('public catalog: the total stops counting at a cap', () => {
     expect(res.pagination).toEqual({ page: 5, pageSize: 3, total: 7, totalPages: 3, totalCapped: false });
   });
 
-  it("when a seller lists their own products, then the total is exact whatever the cap", async () => {
+  it('when a seller lists their own products, then the total is exact whatever the cap', async () => {
     const seller = ctx.user('seller');
     for (let i = 0; i < 7; i++) await createProduct(ctx.app, seller, { name: `mine-c5 ${i}` });
 
-    const res = await request(ctx.app).get('/api/products/mine').set('Cookie', `access_token=${seller.token}`).query({ pageSize: 2 });
+    const res = await request(ctx.app)
+      .get('/api/products/mine')
+      .set('Cookie', `access_token=${seller.token}`)
+      .query({ pageSize: 2 });
 
     expect(res.body.pagination).toEqual({ page: 1, pageSize: 2, total: 7, totalPages: 4, totalCapped: false });
   });
