@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import type { Registry } from 'prom-client';
 import { ORDERS_GROUP } from '@market/contracts';
-import { startOutboxRelay, startStreamConsumer, type Logger, type OutboxRelay, type StreamConsumer } from '@market/kit';
+import { consumerOptions, relayOptions, startOutboxRelay, startStreamConsumer, type Logger, type OutboxRelay, type StreamConnectionConfig, type StreamConsumer } from '@market/kit';
 import type { OrdersConfig } from '../config';
 import type { Db } from '../data/db';
 import { applyInventoryResult } from '../domain/apply-inventory-result';
@@ -9,18 +9,7 @@ import type { OrdersContext } from '../domain/context';
 import { startPendingRepublisher, type PendingRepublisher } from './pending-republisher';
 import type { StatusNotifier } from './status-notifier';
 
-export type MessagingConfig = Pick<
-  OrdersConfig,
-  | 'REDIS_URL'
-  | 'ORDERS_STREAM'
-  | 'INVENTORY_STREAM'
-  | 'CONSUMER_NAME'
-  | 'STREAM_MAXLEN'
-  | 'STREAM_BLOCK_MS'
-  | 'STREAM_CLAIM_IDLE_MS'
-  | 'STREAM_MAX_DELIVERIES'
-  | 'PENDING_REPUBLISH_AFTER_SECONDS'
->;
+export type MessagingConfig = StreamConnectionConfig & Pick<OrdersConfig, 'ORDERS_STREAM' | 'INVENTORY_STREAM' | 'PENDING_REPUBLISH_AFTER_SECONDS'>;
 
 export interface MessagingDeps {
   pool: Pool;
@@ -49,28 +38,25 @@ export interface Messaging {
  */
 export function startMessaging(deps: MessagingDeps): Messaging {
   const { config, logger } = deps;
-  const relay = startOutboxRelay({ pool: deps.pool, redisUrl: config.REDIS_URL, logger, maxLen: config.STREAM_MAXLEN });
+  const relay = startOutboxRelay(relayOptions(config, { pool: deps.pool, logger }));
   const context: OrdersContext = {
     db: deps.db,
     ordersStream: config.ORDERS_STREAM,
     outboxWritten: () => relay.notify(),
     statusChanged: (orderId) => deps.notifier.changed(orderId),
   };
-  const consumer = startStreamConsumer({
-    redisUrl: config.REDIS_URL,
-    stream: config.INVENTORY_STREAM,
-    group: ORDERS_GROUP,
-    consumer: config.CONSUMER_NAME,
-    logger,
-    registry: deps.registry,
-    blockMs: config.STREAM_BLOCK_MS,
-    claimIdleMs: config.STREAM_CLAIM_IDLE_MS,
-    maxDeliveries: config.STREAM_MAX_DELIVERIES,
-    handle: async (entry) => {
-      const outcome = await applyInventoryResult(context, config.INVENTORY_STREAM, entry.fields);
-      if (outcome === 'unknown-order') logger.warn({ entryId: entry.id }, 'inventory result for an unknown order; skipped');
-    },
-  });
+  const consumer = startStreamConsumer(
+    consumerOptions(config, {
+      stream: config.INVENTORY_STREAM,
+      group: ORDERS_GROUP,
+      logger,
+      registry: deps.registry,
+      handle: async (entry) => {
+        const outcome = await applyInventoryResult(context, config.INVENTORY_STREAM, entry.fields);
+        if (outcome === 'unknown-order') logger.warn({ entryId: entry.id }, 'inventory result for an unknown order; skipped');
+      },
+    }),
+  );
   const graceSeconds = config.PENDING_REPUBLISH_AFTER_SECONDS;
   const republisher = startPendingRepublisher(context, {
     graceSeconds,

@@ -1,7 +1,7 @@
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import type { StreamFields } from '@market/contracts';
 import type { Tx } from './db';
-import { orderOutcomes, outbox, processedMessages, stockReservations, type OutcomeStatus } from './schema';
+import { orderOutcomes, stockReservations, type OutcomeStatus } from './schema';
 
 export type OrderOutcome = typeof orderOutcomes.$inferSelect;
 export type Reservation = Pick<typeof stockReservations.$inferInsert, 'productId' | 'quantity' | 'unitPrice'>;
@@ -9,15 +9,8 @@ export type Reservation = Pick<typeof stockReservations.$inferInsert, 'productId
 /** Advisory-lock namespace of this service's per-order locks (any constant unique to the database). */
 const ORDER_LOCK_CLASS = 7301;
 
-/** Inbox dedupe: true the first time an event id is recorded, false for a duplicate. */
-export async function recordProcessed(tx: Tx, eventId: string, stream: string): Promise<boolean> {
-  const inserted = await tx
-    .insert(processedMessages)
-    .values({ eventId, stream })
-    .onConflictDoNothing()
-    .returning({ eventId: processedMessages.eventId });
-  return inserted.length > 0;
-}
+/** Inbox dedupe and the outbox, in the tables every saga participant shares (kit/streams). */
+export { enqueueOutboxRow as enqueue, isAwaitingRelay, recordProcessed } from '@market/kit';
 
 /**
  * Serialises every message about one order until COMMIT, so two deliveries with different
@@ -60,15 +53,4 @@ export async function releaseReservations(tx: Tx, orderId: string): Promise<Rese
 
 export async function listReservations(tx: Tx, orderId: string) {
   return tx.select().from(stockReservations).where(eq(stockReservations.orderId, orderId)).orderBy(asc(stockReservations.productId));
-}
-
-export async function enqueue(tx: Tx, stream: string, fields: StreamFields): Promise<void> {
-  await tx.insert(outbox).values({ stream, fields });
-}
-
-/** True while an outbox row carrying this event still waits for the relay (no need to add another). */
-export async function isAwaitingRelay(tx: Tx, eventId: string): Promise<boolean> {
-  const { rows } = await tx.execute(sql`
-    SELECT 1 FROM outbox WHERE published_at IS NULL AND fields->>'event_id' = ${eventId} LIMIT 1`);
-  return rows.length > 0;
 }

@@ -2,23 +2,12 @@ import { existsSync, writeFileSync } from 'node:fs';
 import type { Pool } from 'pg';
 import type { Registry } from 'prom-client';
 import { PRODUCTS_GROUP } from '@market/contracts';
-import { startOutboxRelay, startStreamConsumer, type Logger, type OutboxRelay, type StreamConsumer } from '@market/kit';
+import { consumerOptions, relayOptions, startOutboxRelay, startStreamConsumer, type Logger, type OutboxRelay, type StreamConnectionConfig, type StreamConsumer } from '@market/kit';
 import type { WorkerConfig } from '../config';
 import type { Db } from '../data/db';
 import { applyOrdersMessage } from '../domain/stock-saga';
 
-export type InventoryWorkerConfig = Pick<
-  WorkerConfig,
-  | 'REDIS_URL'
-  | 'ORDERS_STREAM'
-  | 'INVENTORY_STREAM'
-  | 'CONSUMER_NAME'
-  | 'STREAM_MAXLEN'
-  | 'STREAM_BLOCK_MS'
-  | 'STREAM_CLAIM_IDLE_MS'
-  | 'STREAM_MAX_DELIVERIES'
-  | 'CRASH_AFTER_COMMIT_ONCE'
->;
+export type InventoryWorkerConfig = StreamConnectionConfig & Pick<WorkerConfig, 'ORDERS_STREAM' | 'INVENTORY_STREAM' | 'CRASH_AFTER_COMMIT_ONCE'>;
 
 export interface InventoryWorkerDeps {
   pool: Pool;
@@ -55,32 +44,23 @@ function crashAfterCommitOnce(marker: string | undefined, logger: Logger): () =>
 export function startInventoryWorker(deps: InventoryWorkerDeps): InventoryWorker {
   const { config, logger } = deps;
   const log = logger.child({ component: 'inventory-worker' });
-  const relay = startOutboxRelay({
-    pool: deps.pool,
-    redisUrl: config.REDIS_URL,
-    logger,
-    maxLen: config.STREAM_MAXLEN,
-    idleDelayMs: deps.relayIdleDelayMs,
-  });
+  const relay = startOutboxRelay(relayOptions(config, { pool: deps.pool, logger, idleDelayMs: deps.relayIdleDelayMs }));
   const crashHook = crashAfterCommitOnce(config.CRASH_AFTER_COMMIT_ONCE, log);
   const context = { db: deps.db, ordersStream: config.ORDERS_STREAM, inventoryStream: config.INVENTORY_STREAM };
-  const consumer = startStreamConsumer({
-    redisUrl: config.REDIS_URL,
-    stream: config.ORDERS_STREAM,
-    group: PRODUCTS_GROUP,
-    consumer: config.CONSUMER_NAME,
-    logger,
-    registry: deps.registry,
-    blockMs: config.STREAM_BLOCK_MS,
-    claimIdleMs: config.STREAM_CLAIM_IDLE_MS,
-    maxDeliveries: config.STREAM_MAX_DELIVERIES,
-    handle: async (entry) => {
-      const result = await applyOrdersMessage(context, entry.fields);
-      log.info({ entryId: entry.id, orderId: result.orderId, type: result.type, outcome: result.outcome, correlationId: entry.fields.correlation_id }, 'orders message applied');
-      if (result.replied) relay.notify();
-      crashHook();
-    },
-  });
+  const consumer = startStreamConsumer(
+    consumerOptions(config, {
+      stream: config.ORDERS_STREAM,
+      group: PRODUCTS_GROUP,
+      logger,
+      registry: deps.registry,
+      handle: async (entry) => {
+        const result = await applyOrdersMessage(context, entry.fields);
+        log.info({ entryId: entry.id, orderId: result.orderId, type: result.type, outcome: result.outcome, correlationId: entry.fields.correlation_id }, 'orders message applied');
+        if (result.replied) relay.notify();
+        crashHook();
+      },
+    }),
+  );
   return {
     consumer,
     relay,

@@ -1,3 +1,5 @@
 export * from './outbox-relay';
+export * from './outbox-rows';
 export * from './stream-consumer';
+export * from './stream-options';
 export * from './tables';

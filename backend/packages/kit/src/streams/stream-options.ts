@@ -1,0 +1,32 @@
+import type { OutboxRelayOptions } from './outbox-relay';
+import type { StreamConsumerOptions } from './stream-consumer';
+
+/** The keys of `streamConfigShape` (and REDIS_URL) that tune every relay and consumer. */
+export interface StreamConnectionConfig {
+  REDIS_URL: string;
+  CONSUMER_NAME: string;
+  STREAM_MAXLEN: number;
+  STREAM_BLOCK_MS: number;
+  STREAM_CLAIM_IDLE_MS: number;
+  STREAM_MAX_DELIVERIES: number;
+}
+
+/** Relay options: Redis and the stream cap from the config, the rest from the caller. */
+export function relayOptions(config: StreamConnectionConfig, options: Omit<OutboxRelayOptions, 'redisUrl' | 'maxLen'>): OutboxRelayOptions {
+  return { ...options, redisUrl: config.REDIS_URL, maxLen: config.STREAM_MAXLEN };
+}
+
+/** Consumer options: Redis, this process's consumer name and the delivery timings from the config. */
+export function consumerOptions(
+  config: StreamConnectionConfig,
+  options: Omit<StreamConsumerOptions, 'redisUrl' | 'consumer' | 'blockMs' | 'claimIdleMs' | 'maxDeliveries'>,
+): StreamConsumerOptions {
+  return {
+    ...options,
+    redisUrl: config.REDIS_URL,
+    consumer: config.CONSUMER_NAME,
+    blockMs: config.STREAM_BLOCK_MS,
+    claimIdleMs: config.STREAM_CLAIM_IDLE_MS,
+    maxDeliveries: config.STREAM_MAX_DELIVERIES,
+  };
+}
