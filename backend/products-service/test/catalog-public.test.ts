@@ -186,6 +186,7 @@ describe('public catalog: GET /api/products, /:id, /categories', () => {
 
     expect(res.status).toBe(200);
     expect(Object.keys(res.body.paths).sort()).toEqual(['/api/products', '/api/products/categories', '/api/products/mine', '/api/products/{id}']);
+    expect(res.body.components.schemas.ProductPage.properties.pagination.properties.totalCapped).toEqual(expect.objectContaining({ type: 'boolean' }));
   });
 
   it('when health, readiness and metrics are asked for, then they answer at the root', async () => {

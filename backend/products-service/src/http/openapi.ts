@@ -1,5 +1,6 @@
 import { CATEGORIES, LIMITS, PRODUCT_SORTS } from '@market/contracts';
 import { buildOpenApiDocument, openApi, type OpenApiOperation } from '@market/kit';
+import { CATALOG_COUNT_CAP } from '../domain/catalog';
 
 const { ref, body, ok, error } = openApi;
 
@@ -23,7 +24,12 @@ const paths: Record<string, Record<string, OpenApiOperation>> = {
     get: {
       summary: 'Search active products',
       parameters: [
-        { name: 'q', in: 'query', description: 'Text found in the name or description (taken literally)', schema: { type: 'string', maxLength: LIMITS.searchMax } },
+        {
+          name: 'q',
+          in: 'query',
+          description: `Text found in the name or description (taken literally). Needs at least ${LIMITS.searchMinLettersOrDigits} letters or digits, so the trigram index can answer it; fewer answer 400 VALIDATION_FAILED naming query.q. Empty means no search.`,
+          schema: { type: 'string', maxLength: LIMITS.searchMax },
+        },
         { name: 'category', in: 'query', schema: { type: 'string', enum: CATEGORIES } },
         { name: 'sort', in: 'query', schema: { type: 'string', enum: PRODUCT_SORTS, default: 'newest' } },
         ...pageParams,
@@ -117,7 +123,21 @@ export const openApiDocument = buildOpenApiDocument({
       type: 'object',
       properties: {
         data: { type: 'array', items: ref('Product') },
-        pagination: { type: 'object', properties: { page: { type: 'integer' }, pageSize: { type: 'integer' }, total: { type: 'integer' }, totalPages: { type: 'integer' } } },
+        pagination: {
+          type: 'object',
+          required: ['page', 'pageSize', 'total', 'totalPages'],
+          properties: {
+            page: { type: 'integer' },
+            pageSize: { type: 'integer' },
+            total: { type: 'integer', description: 'Matching products; exact unless totalCapped' },
+            totalPages: { type: 'integer', description: 'Pages up to total' },
+            totalCapped: {
+              type: 'boolean',
+              description:
+                `True when counting stopped at total: more products match, so a next page exists. The public list counts up to ${CATALOG_COUNT_CAP} matches, or to the end of the requested page when that lies further; pages beyond still answer. False: total is exact.`,
+            },
+          },
+        },
       },
     },
     CreateProductRequest: { type: 'object', additionalProperties: false, required: ['name', 'category', 'price', 'stock'], properties: editable },
