@@ -4,13 +4,12 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { analyze, insertProducts, productCount } from './bench/catalog-data.mjs';
 import { createClient } from './bench/http-client.mjs';
-import { environmentFacts, heading, printEnvironment, table, writeResults } from './bench/report.mjs';
+import { dropStackData, measuredStep, runBench } from './bench/harness.mjs';
+import { heading, table, writeResults } from './bench/report.mjs';
 import { envFlag, envNumber, envNumbers, envText } from './bench/settings.mjs';
 import { Samples, ms, times } from './bench/stats.mjs';
-import { ensureDeps } from './lib/ensure-deps.mjs';
-import { deleteRedisKeys, ensureNginx, ensurePostgres, ensureRedis, stopInfra } from './lib/infra.mjs';
 import { SetupError, formatDuration, repoRoot, step } from './lib/proc.mjs';
-import { databaseNames, databaseUrl, dropDatabases, startStack } from './lib/stack.mjs';
+import { databaseNames, databaseUrl } from './lib/stack.mjs';
 
 const started = performance.now();
 
@@ -65,38 +64,9 @@ async function measure(client, query, s) {
 async function main() {
   const s = readSettings();
   process.stdout.write(`Catalog benchmark: ${s.sizes.map((n) => n.toLocaleString('en')).join(' then ')} products\n`);
-  await ensureDeps();
-  const pg = await ensurePostgres();
-  const redis = await ensureRedis();
-  await ensureNginx();
-  const facts = await environmentFacts({ pgUrl: pg.url, redisUrl: redis.url });
-  printEnvironment(facts);
-
-  const dbs = databaseNames(s.suffix);
-  const tidy = async () => {
-    await dropDatabases(pg.url, Object.values(dbs));
-    await deleteRedisKeys(redis.url, {
-      patterns: [`orders_stream${s.suffix}*`, `inventory_stream${s.suffix}*`, `rl${s.suffix}:*`],
-    });
-  };
-  let stack;
-  let exitCode = 0;
-  const cleanUp = async () => {
-    await stack?.stop();
-    if (!s.keep) await tidy().catch((err) => process.stderr.write(`! cleanup: ${err.message}\n`));
-    await stopInfra();
-  };
-  const interrupted = async () => {
-    process.stdout.write('\n• interrupted; cleaning up …\n');
-    await cleanUp();
-    process.exit(130);
-  };
-  process.once('SIGINT', interrupted);
-  process.once('SIGTERM', interrupted);
-
-  try {
-    await tidy();
-    stack = await startStack({
+  const tidy = (pgUrl, redisUrl) => dropStackData(pgUrl, redisUrl, { dbSuffix: s.suffix, streamSuffix: s.suffix });
+  await runBench({ keep: s.keep, tidy }, async ({ pg, facts, startStack }) => {
+    const stack = await startStack({
       port: s.port,
       dbSuffix: s.suffix,
       streamSuffix: s.suffix,
@@ -104,7 +74,7 @@ async function main() {
       build: s.build,
       logDir: path.join(repoRoot, '.local', 'logs', 'bench-catalog'),
     });
-    const productsUrl = databaseUrl(pg.url, dbs.products);
+    const productsUrl = databaseUrl(pg.url, databaseNames(s.suffix).products);
     const client = createClient(stack.url, { maxSockets: 4, timeoutMs: 120_000 });
     const queries = queriesFor(s);
     const rounds = [];
@@ -123,13 +93,11 @@ async function main() {
       const loadSeconds = (performance.now() - loadStarted) / 1000;
       const results = {};
       for (const query of queries) {
-        results[query.name] = await step(`${query.name}: ${s.samples} requests`, async () => {
-          const r = await measure(client, query, s);
-          return Object.assign(r, {
-            detail: `p50 ${ms(r.p50)}, p99 ${ms(r.p99)}, ${r.total?.toLocaleString('en')} matches`,
-          });
-        });
-        delete results[query.name].detail;
+        results[query.name] = await measuredStep(
+          `${query.name}: ${s.samples} requests`,
+          () => measure(client, query, s),
+          (r) => `p50 ${ms(r.p50)}, p99 ${ms(r.p99)}, ${r.total?.toLocaleString('en')} matches`,
+        );
       }
       rounds.push({ size, loadSeconds: Math.round(loadSeconds), results });
     }
@@ -169,12 +137,7 @@ async function main() {
     process.stdout.write(
       `\nResults written to ${file} (run took ${formatDuration(Math.round(performance.now() - started))})\n`,
     );
-  } catch (err) {
-    process.stderr.write(`\n✗ ${err instanceof SetupError ? err.message : (err.stack ?? err)}\n`);
-    exitCode = 1;
-  }
-  await cleanUp();
-  process.exit(exitCode);
+  });
 }
 
 await main();

@@ -216,3 +216,9 @@ export async function runStep({
     settled: () => Promise.all(follows).then(() => ({ final, untracked })),
   };
 }
+
+/** How many requests of a step failed with a kind of error `counts` accepts; `errors` holds a count per kind and one sample body. */
+export const errorCount = (errors, counts = () => true) =>
+  Object.entries(errors)
+    .filter(([kind]) => kind !== 'sample' && counts(kind))
+    .reduce((n, [, count]) => n + count, 0);
