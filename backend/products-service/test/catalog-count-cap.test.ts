@@ -2,12 +2,13 @@ import request from 'supertest';
 import type * as CatalogModule from '../src/domain/catalog';
 import { createProduct, startTestApp, type TestApp } from './support/test-app';
 
-// The real cap is 10,000 rows; 5 lets a handful of products cross it. Only the constant changes.
+// The real caps are 10,000 rows (1,000 for a text search); 7 and 5 let a handful of products cross them. Only the constants change.
 jest.mock('../src/domain/catalog', () => {
   const actual = jest.requireActual<typeof CatalogModule>('../src/domain/catalog');
   return {
     ...actual,
-    createCatalog: (db: Parameters<typeof actual.createCatalog>[0]) => actual.createCatalog(db, { countCap: 5 }),
+    createCatalog: (db: Parameters<typeof actual.createCatalog>[0]) =>
+      actual.createCatalog(db, { countCap: 7, searchCountCap: 5 }),
   };
 });
 
@@ -44,6 +45,15 @@ describe('public catalog: the total stops counting at a cap', () => {
 
     expect(first.pagination).toEqual({ page: 1, pageSize: 2, total: 5, totalPages: 3, totalCapped: true });
     expect(first.data).toHaveLength(2);
+  });
+
+  it('when the list is not a text search, then it counts up to its own, larger cap', async () => {
+    const seller = ctx.user('seller');
+    for (let i = 0; i < 8; i++) await createProduct(ctx.app, seller, { name: `plain-c6 ${i}`, category: 'garden' });
+
+    const res = await list({ category: 'garden', pageSize: 2 });
+
+    expect(res.pagination).toEqual({ page: 1, pageSize: 2, total: 7, totalPages: 4, totalCapped: true });
   });
 
   it('when as many products match as the cap, then the total is exact', async () => {

@@ -38,9 +38,15 @@ export interface NewProductInput {
  * an exact count of a million rows takes ~100 ms, the page itself under 1 ms.
  */
 export const CATALOG_COUNT_CAP = 10_000;
+/**
+ * A text search counts fewer: each match it counts is a heap visit and an ILIKE recheck
+ * (~4 µs, 40 ms for 10,000), where the plain list counts from an index alone (~0.15 µs).
+ */
+export const SEARCH_COUNT_CAP = 1_000;
 
 export interface CatalogOptions {
   countCap?: number;
+  searchCountCap?: number;
 }
 
 function toPage(rows: ProductRow[], total: number, { page, pageSize }: PageRequest, totalCapped = false): Page<Product> {
@@ -49,7 +55,7 @@ function toPage(rows: ProductRow[], total: number, { page, pageSize }: PageReque
 
 const canManage = (user: AuthUser, row: ProductRow) => user.role === 'admin' || row.sellerId === user.id;
 
-export function createCatalog(db: Db, { countCap = CATALOG_COUNT_CAP }: CatalogOptions = {}) {
+export function createCatalog(db: Db, { countCap = CATALOG_COUNT_CAP, searchCountCap = SEARCH_COUNT_CAP }: CatalogOptions = {}) {
   /** Loads a product the caller may change: 404 if there is none, 403 if it is someone else's. */
   async function productToChange(user: AuthUser, id: string): Promise<ProductRow> {
     const row = await findProduct(db, id);
@@ -77,7 +83,7 @@ export function createCatalog(db: Db, { countCap = CATALOG_COUNT_CAP }: CatalogO
         sort: request.sort,
         limit: request.pageSize,
         offset,
-        countUpTo: Math.max(countCap, offset + request.pageSize),
+        countUpTo: Math.max(request.q ? searchCountCap : countCap, offset + request.pageSize),
       });
       return toPage(rows, total, request, capped);
     },

@@ -1,6 +1,6 @@
 import { CATEGORIES, LIMITS, PRODUCT_SORTS } from '@market/contracts';
 import { buildOpenApiDocument, openApi, type OpenApiOperation } from '@market/kit';
-import { CATALOG_COUNT_CAP } from '../domain/catalog';
+import { CATALOG_COUNT_CAP, SEARCH_COUNT_CAP } from '../domain/catalog';
 
 const { ref, body, ok, error } = openApi;
 
@@ -134,7 +134,7 @@ export const openApiDocument = buildOpenApiDocument({
             totalCapped: {
               type: 'boolean',
               description:
-                `True when counting stopped at total: more products match, so a next page exists. The public list counts up to ${CATALOG_COUNT_CAP} matches, or to the end of the requested page when that lies further; pages beyond still answer. False: total is exact.`,
+                `True when counting stopped at total: more products match, so a next page exists. The public list counts up to ${CATALOG_COUNT_CAP} matches (${SEARCH_COUNT_CAP} for a text search), or to the end of the requested page when that lies further; pages beyond still answer. False: total is exact.`,
             },
           },
         },
