@@ -3,27 +3,16 @@ import { closeSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { eventually as pollUntil, sleep } from '@market/kit/testing';
 
 export const repoRoot = path.resolve(__dirname, '../../..');
 export const logDir = mkdtempSync(path.join(os.tmpdir(), 'saga-logs-'));
 
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+export { sleep };
 
 /** Polls until `check` returns a value (not undefined) or the deadline passes. */
-export async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 20_000, intervalMs = 100): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`);
-    await sleep(intervalMs);
-  }
-}
+export const eventually = <T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 20_000, intervalMs = 100): Promise<T> =>
+  pollUntil(check, { what, timeoutMs, intervalMs });
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -1,8 +1,8 @@
 import type { Express } from 'express';
 import Redis from 'ioredis';
 import request from 'supertest';
-import { createPool, runMigrations, type Logger } from '@market/kit';
-import { captureLogs, createTestDatabase, generateTestKeys, testRedisUrl, uniqueSuffix, type TestKeys } from '@market/kit/testing';
+import type { Logger } from '@market/kit';
+import { captureLogs, createMigratedTestDatabase, generateTestKeys, uniqueSuffix, type TestKeys } from '@market/kit/testing';
 import { buildApp } from '../../src/app';
 import { loadConfig, type AuthConfig } from '../../src/config';
 import { createDb, MIGRATIONS_FOLDER, type Db } from '../../src/data/db';
@@ -24,21 +24,16 @@ export interface TestApp {
 
 /** A migrated throwaway database, real Redis under a random key prefix, and the app built on them. */
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const database = await createTestDatabase('auth');
+  const { database, pool, env: testEnv } = await createMigratedTestDatabase('auth', MIGRATIONS_FOLDER);
   const keys = generateTestKeys();
   const config = loadConfig({
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'debug',
-    DATABASE_URL: database.url,
-    REDIS_URL: testRedisUrl(),
+    ...testEnv,
     JWT_PRIVATE_KEY: keys.privateKey,
     JWT_KEY_ID: keys.kid,
     BCRYPT_COST: '4',
     RATE_LIMIT_PREFIX: `rl:test:${uniqueSuffix()}:`,
     ...env,
   });
-  const pool = createPool(config.DATABASE_URL, 5);
-  await runMigrations(pool, MIGRATIONS_FOLDER);
   const db = createDb(pool);
   const redis = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
   await redis.connect();

@@ -4,8 +4,8 @@ import { Redis } from 'ioredis';
 import type { Pool } from 'pg';
 import request from 'supertest';
 import { encodeInventoryResult, MESSAGE_VERSION, type Order, type Role } from '@market/contracts';
-import { createObservability, createPool, runMigrations } from '@market/kit';
-import { captureLogs, createTestDatabase, generateTestKeys, signTestToken, testRedisUrl, uniqueSuffix, type TestDatabase, type TestKeys } from '@market/kit/testing';
+import { createObservability } from '@market/kit';
+import { captureLogs, createMigratedTestDatabase, eventually, generateTestKeys, signTestToken, uniqueSuffix, type TestKeys } from '@market/kit/testing';
 import { buildApp } from '../../src/app';
 import { loadConfig, type OrdersConfig } from '../../src/config';
 import { createDb, MIGRATIONS_FOLDER, type Db } from '../../src/data/db';
@@ -72,14 +72,11 @@ async function startReplica(config: OrdersConfig, pool: Pool, db: Db, redis: Red
  * orders-service replica (HTTP app, relay, inventory consumer, republisher) built on them.
  */
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const database: TestDatabase = await createTestDatabase('orders');
+  const { database, pool, env: testEnv } = await createMigratedTestDatabase('orders', MIGRATIONS_FOLDER, 10);
   const keys = generateTestKeys();
   const suffix = uniqueSuffix();
   const config = loadConfig({
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'debug',
-    DATABASE_URL: database.url,
-    REDIS_URL: testRedisUrl(),
+    ...testEnv,
     JWT_PUBLIC_KEY: keys.publicKey,
     ORDERS_STREAM: `test:${suffix}:orders_stream`,
     INVENTORY_STREAM: `test:${suffix}:inventory_stream`,
@@ -90,8 +87,6 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     PENDING_REPUBLISH_AFTER_SECONDS: '3600',
     ...env,
   });
-  const pool = createPool(config.DATABASE_URL, 10);
-  await runMigrations(pool, MIGRATIONS_FOLDER);
   const db = createDb(pool);
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1 });
   const logs = captureLogs('orders-service');
@@ -128,6 +123,8 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   };
 }
 
+export { eventually };
+
 export const api = (ctx: { app: FastifyInstance }) => request(ctx.app.server);
 
 export interface Line {
@@ -150,22 +147,6 @@ export async function placedOrder(ctx: { app: FastifyInstance }, user: TestUser,
 
 export async function getOrder(ctx: { app: FastifyInstance }, user: TestUser, id: string): Promise<request.Response> {
   return api(ctx).get(`/api/orders/${id}`).set('Cookie', user.cookie);
-}
-
-/** Polls until `check` returns a value (not undefined) or the deadline passes. */
-export async function eventually<T>(check: () => Promise<T | undefined>, { timeoutMs = 10_000, intervalMs = 50, what = 'condition' } = {}): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
 }
 
 export type Entry = { id: string; fields: Record<string, string> };

@@ -1,8 +1,9 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import jwt from 'jsonwebtoken';
-import { Client } from 'pg';
+import { Client, type Pool } from 'pg';
 import type { Role } from '@market/contracts';
+import { createPool, runMigrations } from './db';
 import { createLogger, type Logger } from './logger';
 
 /** Helpers for integration tests against real PostgreSQL and Redis. Never used by services. */
@@ -38,6 +39,39 @@ export async function createTestDatabase(prefix: string): Promise<TestDatabase> 
       await client.end();
     },
   };
+}
+
+export interface MigratedTestDatabase {
+  database: TestDatabase;
+  pool: Pool;
+  /** The keys every service's config needs in a test: this database, the test Redis, debug logs. */
+  env: { NODE_ENV: 'test'; LOG_LEVEL: 'debug'; DATABASE_URL: string; REDIS_URL: string };
+}
+
+/** A fresh test database with the service's migrations applied and a pool on it. */
+export async function createMigratedTestDatabase(prefix: string, migrationsFolder: string, poolMax = 5): Promise<MigratedTestDatabase> {
+  const database = await createTestDatabase(prefix);
+  const pool = createPool(database.url, poolMax);
+  await runMigrations(pool, migrationsFolder);
+  return { database, pool, env: { NODE_ENV: 'test', LOG_LEVEL: 'debug', DATABASE_URL: database.url, REDIS_URL: testRedisUrl() } };
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls until `check` returns a value (not undefined) or the deadline passes; a throwing check counts as not yet. */
+export async function eventually<T>(check: () => Promise<T | undefined>, { timeoutMs = 10_000, intervalMs = 50, what = 'condition' } = {}): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`);
+    await sleep(intervalMs);
+  }
 }
 
 /** A logger whose lines are kept in memory, so tests can assert what was (not) logged. */

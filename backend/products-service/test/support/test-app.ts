@@ -3,8 +3,8 @@ import type { Express } from 'express';
 import Redis from 'ioredis';
 import request from 'supertest';
 import type { Role } from '@market/contracts';
-import { createPool, createTokenVerifier, runMigrations } from '@market/kit';
-import { captureLogs, createTestDatabase, generateTestKeys, signTestToken, testRedisUrl, type TestKeys } from '@market/kit/testing';
+import { createTokenVerifier } from '@market/kit';
+import { captureLogs, createMigratedTestDatabase, generateTestKeys, signTestToken, type TestKeys } from '@market/kit/testing';
 import type { Pool } from 'pg';
 import { buildApp } from '../../src/app';
 import { loadConfig, type ProductsConfig } from '../../src/config';
@@ -33,18 +33,13 @@ export interface TestApp {
 
 /** A migrated throwaway database, real Redis (readiness only) and the app built on them. */
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const database = await createTestDatabase('products');
+  const { database, pool, env: testEnv } = await createMigratedTestDatabase('products', MIGRATIONS_FOLDER);
   const keys = generateTestKeys();
   const config = loadConfig({
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'debug',
-    DATABASE_URL: database.url,
-    REDIS_URL: testRedisUrl(),
+    ...testEnv,
     JWT_PUBLIC_KEY: keys.publicKey,
     ...env,
   });
-  const pool = createPool(config.DATABASE_URL, 5);
-  await runMigrations(pool, MIGRATIONS_FOLDER);
   const db = createDb(pool);
   const redis = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
   await redis.connect();
