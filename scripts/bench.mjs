@@ -289,6 +289,8 @@ async function benchmark(s, { pg, redis, facts, startStack }) {
       build: s.build,
       loginRate: '6000r/m',
       loginBurst: 1000,
+      // Every followed order holds an event stream from 127.0.0.1: lift the per-address cap.
+      eventStreams: 1000,
       onServiceExit: (name, code) =>
         process.stderr.write(`\n✗ ${name} stopped during the benchmark (${code}); the figures below are not valid\n`),
     });

@@ -12,6 +12,7 @@ products_upstream="${NGINX_PRODUCTS_UPSTREAM:-products-service:3002}"
 orders_upstream="${NGINX_ORDERS_UPSTREAM:-orders-service:3003}"
 login_rate="${NGINX_LOGIN_RATE:-10r/m}"
 login_burst="${NGINX_LOGIN_BURST:-5}"
+event_streams="${NGINX_EVENT_STREAMS_PER_ADDRESS:-20}"
 # Addresses whose X-Forwarded-For nginx believes: cloudflared and the host's port proxy reach nginx
 # from the private Docker networks. Empty turns real_ip off.
 real_ip_from="${NGINX_REAL_IP_FROM-10.0.0.0/8 172.16.0.0/12 192.168.0.0/16}"
@@ -37,6 +38,7 @@ check_value NGINX_PRODUCTS_UPSTREAM "$products_upstream"
 check_value NGINX_ORDERS_UPSTREAM "$orders_upstream"
 check_value NGINX_LOGIN_RATE "$login_rate"
 check_value NGINX_LOGIN_BURST "$login_burst"
+check_value NGINX_EVENT_STREAMS_PER_ADDRESS "$event_streams"
 for cidr in $real_ip_from; do
   check_value NGINX_REAL_IP_FROM "$cidr"
 done
@@ -57,6 +59,7 @@ sed \
   -e "s|{{LOG_DIR}}|$log_dir|g" \
   -e "s|{{LOGIN_RATE}}|$login_rate|g" \
   -e "s|{{LOGIN_BURST}}|$login_burst|g" \
+  -e "s|{{EVENT_STREAMS}}|$event_streams|g" \
   "$template" >"$conf"
 
 if grep -n '{{[A-Z0-9_]*}}' "$conf" >&2; then

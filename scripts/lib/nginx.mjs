@@ -59,7 +59,7 @@ async function stopLeftover(prefix) {
  * upstreams: { auth, products, orders } as host:port; spaRoot defaults to frontend/dist.
  * Returns { url, prefix, conf, spaBuilt, child, stop() }.
  */
-export async function startNginx({ bin, port, host = '127.0.0.1', upstreams, loginRate = '10r/m', loginBurst = 5, spaRoot }) {
+export async function startNginx({ bin, port, host = '127.0.0.1', upstreams, loginRate = '10r/m', loginBurst = 5, eventStreams = 20, spaRoot }) {
   const prefix = path.join(repoRoot, '.local', `nginx-${port}`);
   const logDir = path.join(prefix, 'logs');
   for (const dir of ['logs', 'tmp/client_body', 'tmp/proxy', 'tmp/fastcgi', 'tmp/uwsgi', 'tmp/scgi']) {
@@ -85,6 +85,7 @@ export async function startNginx({ bin, port, host = '127.0.0.1', upstreams, log
       LOG_DIR: logDir,
       LOGIN_RATE: loginRate,
       LOGIN_BURST: loginBurst,
+      EVENT_STREAMS: eventStreams,
     }),
   );
 

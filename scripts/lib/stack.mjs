@@ -143,7 +143,7 @@ async function waitReady(svc) {
 /**
  * Starts every built service and nginx. Options:
  *   port (8080), dbSuffix (''), streamSuffix (''), demo (true), logDir (.local/logs), build (true: `npm run build` first),
- *   servicePorts ({ auth, products, orders }; default servicePortsFor(port)), loginRate ('10r/m'), loginBurst (5),
+ *   servicePorts ({ auth, products, orders }; default servicePortsFor(port)), loginRate ('10r/m'), loginBurst (5), eventStreams (20),
  *   readyTimeoutMs (120000), onServiceExit(name, code) for a service that dies after start.
  * Returns { url, adminUrl, redisUrl, databases, services, nginx, stop() }; stop() ends services and nginx, not PostgreSQL/Redis
  * (stopInfra() in infra.mjs ends private ones).
@@ -158,6 +158,7 @@ export async function startStack(options = {}) {
     build = true,
     loginRate = '10r/m',
     loginBurst = 5,
+    eventStreams = 20,
     readyTimeoutMs = 120_000,
     onServiceExit = (name, code) => process.stderr.write(`\n! ${name} exited (${code}); see ${rel(path.join(logDir, `${name}.log`))}\n`),
   } = options;
@@ -218,7 +219,7 @@ export async function startStack(options = {}) {
 
     nginx = await step(`starting nginx on port ${port}`, async () => {
       const upstreams = Object.fromEntries(Object.entries(ports).map(([api, p]) => [api, `127.0.0.1:${p}`]));
-      const handle = await startNginx({ bin: nginxBin, port, upstreams, loginRate, loginBurst });
+      const handle = await startNginx({ bin: nginxBin, port, upstreams, loginRate, loginBurst, eventStreams });
       return Object.assign(handle, { detail: `${handle.url}${handle.spaBuilt ? '' : ', SPA not built: placeholder page'}` });
     });
   } catch (err) {

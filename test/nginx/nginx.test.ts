@@ -124,6 +124,24 @@ describe('nginx in front of the SPA and the services', () => {
     expect(await rest).toContain('COMPLETED');
   });
 
+  it('when one address opens more than 20 event streams, then the next answers 429 in the envelope', async () => {
+    const open: http.ClientRequest[] = [];
+    try {
+      for (let i = 0; i < 20; i += 1) {
+        await new Promise<void>((resolve, reject) => {
+          const req = http.get(`${nginx.url}/api/orders/held-${i}/events`, (res) => res.once('data', () => resolve()));
+          req.on('error', reject);
+          open.push(req);
+        });
+      }
+      const res = await send(`${nginx.url}/api/orders/one-more/events`);
+      expect(res.status).toBe(429);
+      expect(json(res).error.code).toBe('RATE_LIMITED');
+    } finally {
+      for (const req of open) req.destroy();
+    }
+  });
+
   it('when a body over 1 MB is sent, then nginx answers 413 in the JSON envelope', async () => {
     const res = await send(`${nginx.url}/api/products`, {
       method: 'POST',
