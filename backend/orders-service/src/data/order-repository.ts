@@ -1,7 +1,7 @@
-import { and, asc, count, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { FailureReason, OrderStatus } from '@market/contracts';
 import type { Tx } from './db';
-import { orderItems, orders } from './schema';
+import { CANCEL_REPUBLISH_LIMIT, orderItems, orders } from './schema';
 
 export interface ItemRecord {
   productId: string;
@@ -19,9 +19,18 @@ export interface OrderRecord {
   total: string | null;
   placedEventId: string;
   correlationId: string;
+  /** Set once the order is CANCELLED: what every copy of its order.cancelled carries. */
+  cancelledEventId: string | null;
+  cancelCorrelationId: string | null;
+  cancelledAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
   items: ItemRecord[];
+}
+
+export interface CancelEvent {
+  eventId: string;
+  correlationId: string;
 }
 
 export interface NewOrder {
@@ -42,6 +51,9 @@ const orderColumns = {
   total: orders.total,
   placedEventId: orders.placedEventId,
   correlationId: orders.correlationId,
+  cancelledEventId: orders.cancelledEventId,
+  cancelCorrelationId: orders.cancelCorrelationId,
+  cancelledAt: orders.cancelledAt,
   createdAt: orders.createdAt,
   updatedAt: orders.updatedAt,
 };
@@ -109,11 +121,22 @@ export async function listOrders(tx: Tx, buyerId: string | undefined, page: numb
   return { rows: await withItems(tx, rows), total: counted?.total ?? 0 };
 }
 
-/** → CANCELLED for the buyer's own order, only from one of `from`; false when the guard did not match. */
-export async function markCancelled(tx: Tx, id: string, buyerId: string, from: readonly OrderStatus[]): Promise<boolean> {
+/**
+ * → CANCELLED for the buyer's own order, only from one of `from`, storing the order.cancelled
+ * event it publishes; false when the guard did not match.
+ */
+export async function markCancelled(tx: Tx, id: string, buyerId: string, from: readonly OrderStatus[], cancel: CancelEvent): Promise<boolean> {
   const updated = await tx
     .update(orders)
-    .set({ status: 'CANCELLED', updatedAt: sql`now()` })
+    .set({
+      status: 'CANCELLED',
+      cancelledEventId: cancel.eventId,
+      cancelCorrelationId: cancel.correlationId,
+      cancelledAt: sql`now()`,
+      lastPublishedAt: sql`now()`,
+      cancelRepublishes: 0,
+      updatedAt: sql`now()`,
+    })
     .where(and(eq(orders.id, id), eq(orders.buyerId, buyerId), inArray(orders.status, [...from])))
     .returning({ id: orders.id });
   return updated.length > 0;
@@ -160,4 +183,37 @@ export async function lockStalePending(tx: Tx, graceSeconds: number, limit: numb
 
 export async function touchPublished(tx: Tx, ids: string[]): Promise<void> {
   if (ids.length > 0) await tx.update(orders).set({ lastPublishedAt: sql`now()` }).where(inArray(orders.id, ids));
+}
+
+/**
+ * Gives a CANCELLED order that has no stored order.cancelled yet (cancelled before the event id
+ * was kept) one, dated at its last update, which was the cancel.
+ */
+export async function storeMissingCancelEvent(tx: Tx, id: string, cancel: CancelEvent): Promise<void> {
+  await tx
+    .update(orders)
+    .set({ cancelledEventId: cancel.eventId, cancelCorrelationId: cancel.correlationId, cancelledAt: sql`updated_at` })
+    .where(and(eq(orders.id, id), eq(orders.status, 'CANCELLED'), isNull(orders.cancelledEventId)));
+}
+
+/**
+ * Locks CANCELLED orders whose order.cancelled was last queued longer ago than the grace,
+ * doubled for each republish already made, and republished fewer than CANCEL_REPUBLISH_LIMIT
+ * times; other replicas skip them.
+ */
+export async function lockStaleCancels(tx: Tx, graceSeconds: number, limit: number): Promise<string[]> {
+  const { rows } = await tx.execute<{ id: string }>(sql`
+    SELECT id FROM orders
+    WHERE status = 'CANCELLED' AND cancelled_event_id IS NOT NULL AND cancel_republishes < ${sql.raw(String(CANCEL_REPUBLISH_LIMIT))}
+      AND last_published_at < now() - make_interval(secs => ${graceSeconds} * power(2, cancel_republishes))
+    ORDER BY last_published_at LIMIT ${limit} FOR UPDATE SKIP LOCKED`);
+  return rows.map((r) => r.id);
+}
+
+/** The wait for the next republish of the order's order.cancelled starts again; `counted` adds one republish. */
+export async function touchCancelPublished(tx: Tx, id: string, options: { counted: boolean }): Promise<void> {
+  await tx
+    .update(orders)
+    .set({ lastPublishedAt: sql`now()`, ...(options.counted ? { cancelRepublishes: sql`${orders.cancelRepublishes} + 1` } : {}) })
+    .where(eq(orders.id, id));
 }

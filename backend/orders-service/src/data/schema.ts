@@ -2,6 +2,9 @@ import { sql } from 'drizzle-orm';
 import { check, index, integer, numeric, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { outboxTable, processedMessagesTable } from '@market/kit';
 
+/** How many times an order.cancelled is published again at most (each after a longer wait). */
+export const CANCEL_REPUBLISH_LIMIT = 3;
+
 export const orders = pgTable(
   'orders',
   {
@@ -17,7 +20,15 @@ export const orders = pgTable(
     /** event_id of order.placed, reused by every republish so consumers dedupe it. */
     placedEventId: uuid('placed_event_id').notNull(),
     correlationId: text('correlation_id').notNull(),
+    /** When the order's latest event (order.placed, then order.cancelled) was last queued for publishing. */
     lastPublishedAt: timestamp('last_published_at', { withTimezone: true }).notNull().defaultNow(),
+    /** event_id of order.cancelled, set with the cancel and reused by every republish and give-back. */
+    cancelledEventId: uuid('cancelled_event_id'),
+    /** The cancel request's correlation id and time: a republished order.cancelled carries the very same fields. */
+    cancelCorrelationId: text('cancel_correlation_id'),
+    cancelledAt: timestamp('cancelled_at', { withTimezone: true }),
+    /** How many times order.cancelled was published again; bounded by CANCEL_REPUBLISH_LIMIT. */
+    cancelRepublishes: smallint('cancel_republishes').notNull().default(0),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -26,8 +37,12 @@ export const orders = pgTable(
     index('orders_buyer_created_idx').on(t.buyerId, t.createdAt),
     index('orders_created_idx').on(t.createdAt),
     index('orders_pending_published_idx').on(t.lastPublishedAt).where(sql`status = 'PENDING'`),
+    index('orders_cancel_republish_idx')
+      .on(t.lastPublishedAt)
+      .where(sql`status = 'CANCELLED' AND cancelled_event_id IS NOT NULL AND cancel_republishes < ${sql.raw(String(CANCEL_REPUBLISH_LIMIT))}`),
     check('orders_status_known', sql`${t.status} in ('PENDING', 'COMPLETED', 'FAILED', 'CANCELLED')`),
     check('orders_reason_only_when_failed', sql`(${t.status} = 'FAILED') = (${t.reason} IS NOT NULL)`),
+    check('orders_cancel_event_only_when_cancelled', sql`${t.cancelledEventId} IS NULL OR ${t.status} = 'CANCELLED'`),
   ],
 );
 

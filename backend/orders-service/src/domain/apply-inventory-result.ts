@@ -1,5 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { InvalidMessageError, decodeInventoryResult, encodeOrdersMessage, type InventoryResult, type StreamFields } from '@market/contracts';
-import { findOrder, markCompleted, markFailed, type OrderRecord } from '../data/order-repository';
+import { findOrder, markCompleted, markFailed, storeMissingCancelEvent, touchCancelPublished, type OrderRecord } from '../data/order-repository';
 import { enqueue, recordProcessed } from '../data/outbox-repository';
 import type { Tx } from '../data/db';
 import type { OrdersContext } from './context';
@@ -49,9 +50,12 @@ async function apply(tx: Tx, ctx: OrdersContext, result: InventoryResult): Promi
   const order = await findOrder(tx, result.order_id);
   if (!order) return 'unknown-order';
   if (result.status === 'COMPLETED' && order.status === 'CANCELLED') {
-    // The buyer cancelled while products was taking the stock: ask for it back.
-    // Products gives stock back at most once per order, so a repeat is harmless.
-    await enqueue(tx, ctx.ordersStream, encodeOrdersMessage(cancelledMessage(order, result.correlation_id)));
+    // The buyer cancelled while products was taking the stock: ask for it back with the very
+    // same order.cancelled (products dedupes it by event id if the first copy got through).
+    await storeMissingCancelEvent(tx, order.id, { eventId: randomUUID(), correlationId: result.correlation_id });
+    const cancelled = (await findOrder(tx, order.id))!;
+    await enqueue(tx, ctx.ordersStream, encodeOrdersMessage(cancelledMessage(cancelled)));
+    await touchCancelPublished(tx, order.id, { counted: false });
     return 'give-back';
   }
   return 'stale';

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { encodeOrdersMessage, type Order } from '@market/contracts';
 import { AppError, notFound, type AuthUser } from '@market/kit';
 import { findOrder, markCancelled } from '../data/order-repository';
@@ -8,19 +9,20 @@ import { toOrder } from './order-shapes';
 import { sourcesOf } from './order-status';
 
 /**
- * The buyer cancels a PENDING or COMPLETED order: a guarded UPDATE and the order.cancelled
- * outbox row commit together, so products is told exactly when the status changed.
+ * The buyer cancels a PENDING or COMPLETED order: a guarded UPDATE that stores the
+ * order.cancelled event and its outbox row commit together, so products is told exactly when
+ * the status changed, and the republisher can send the very same event again if it is lost.
  */
 export async function cancelOrder(ctx: OrdersContext, user: AuthUser, orderId: string, correlationId: string): Promise<Order> {
   const order = await ctx.db.transaction(async (tx) => {
     const current = await findOrder(tx, orderId);
     if (!current || current.buyerId !== user.id) throw notFound('order');
-    if (!(await markCancelled(tx, orderId, user.id, sourcesOf('CANCELLED')))) {
+    if (!(await markCancelled(tx, orderId, user.id, sourcesOf('CANCELLED'), { eventId: randomUUID(), correlationId }))) {
       const latest = (await findOrder(tx, orderId)) ?? current;
       throw new AppError('CONFLICT', `an order that is ${latest.status} cannot be cancelled`);
     }
     const cancelled = (await findOrder(tx, orderId))!;
-    await enqueue(tx, ctx.ordersStream, encodeOrdersMessage(cancelledMessage(cancelled, correlationId)));
+    await enqueue(tx, ctx.ordersStream, encodeOrdersMessage(cancelledMessage(cancelled)));
     return cancelled;
   });
   ctx.outboxWritten();

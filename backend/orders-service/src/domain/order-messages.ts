@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { MESSAGE_VERSION, type OrderCancelled, type OrderPlaced } from '@market/contracts';
 import type { OrderRecord } from '../data/order-repository';
 
@@ -22,16 +21,23 @@ export function placedMessage(order: OrderRecord): OrderPlaced {
   };
 }
 
-/** A fresh order.cancelled event: products gives the stock back at most once per order. */
-export function cancelledMessage(order: OrderRecord, correlationId: string): OrderCancelled {
+/**
+ * The order.cancelled message of a CANCELLED order, built from what the cancel stored (event id,
+ * correlation id, time), so every copy — first, give-back, republish — is the very same event
+ * and products gives the stock back at most once.
+ */
+export function cancelledMessage(order: OrderRecord): OrderCancelled {
+  if (!order.cancelledEventId || !order.cancelledAt || order.cancelCorrelationId === null) {
+    throw new Error(`order ${order.id} has no stored order.cancelled`);
+  }
   return {
     type: 'order.cancelled',
     version: MESSAGE_VERSION,
-    event_id: randomUUID(),
+    event_id: order.cancelledEventId,
     order_id: order.id,
     user_id: order.buyerId,
-    correlation_id: correlationId,
-    occurred_at: new Date().toISOString(),
+    correlation_id: order.cancelCorrelationId,
+    occurred_at: order.cancelledAt.toISOString(),
     products: lines(order),
   };
 }
