@@ -5,7 +5,10 @@ export const ordersConfigShape = {
   PORT: env.port(3003),
   ...verifierConfigShape,
   ...streamConfigShape,
-  /** Orders still PENDING this long after their last publish are published again (consumers dedupe). */
+  /**
+   * Orders still PENDING this long after their last publish are published again (consumers
+   * dedupe); a CANCELLED order's order.cancelled too, the wait doubling after each of its republishes.
+   */
   PENDING_REPUBLISH_AFTER_SECONDS: env.int(30, 1, 86_400),
   /** Seconds between SSE heartbeat comments (each also re-reads the order, catching a missed notification). */
   SSE_HEARTBEAT_SECONDS: env.int(15, 1, 300),

@@ -6,7 +6,7 @@ import type { OrdersConfig } from '../config';
 import type { Db } from '../data/db';
 import { applyInventoryResult } from '../domain/apply-inventory-result';
 import type { OrdersContext } from '../domain/context';
-import { startPendingRepublisher, type PendingRepublisher } from './pending-republisher';
+import { startRepublisher, type Republisher } from './republisher';
 import type { StatusNotifier } from './status-notifier';
 
 export type MessagingConfig = StreamConnectionConfig & Pick<OrdersConfig, 'ORDERS_STREAM' | 'INVENTORY_STREAM' | 'PENDING_REPUBLISH_AFTER_SECONDS'>;
@@ -18,7 +18,7 @@ export interface MessagingDeps {
   logger: Logger;
   notifier: StatusNotifier;
   registry?: Registry;
-  /** How often the republisher looks for stale PENDING orders; default: every 5 s or half the grace. */
+  /** How often the republisher looks for stale PENDING and CANCELLED orders; default: every 5 s or half the grace. */
   republishIntervalMs?: number;
 }
 
@@ -27,14 +27,15 @@ export interface Messaging {
   context: OrdersContext;
   relay: OutboxRelay;
   consumer: StreamConsumer;
-  republisher: PendingRepublisher;
+  republisher: Republisher;
   stop(): Promise<void>;
 }
 
 /**
  * The orders side of the saga: the outbox relay (order.placed / order.cancelled →
  * ORDERS_STREAM), the inventory.result consumer (group "orders" on INVENTORY_STREAM) and
- * the republisher of orders still PENDING after the grace period.
+ * the republisher of order.placed for orders still PENDING and of order.cancelled for
+ * CANCELLED orders after the grace period.
  */
 export function startMessaging(deps: MessagingDeps): Messaging {
   const { config, logger } = deps;
@@ -58,7 +59,7 @@ export function startMessaging(deps: MessagingDeps): Messaging {
     }),
   );
   const graceSeconds = config.PENDING_REPUBLISH_AFTER_SECONDS;
-  const republisher = startPendingRepublisher(context, {
+  const republisher = startRepublisher(context, {
     graceSeconds,
     intervalMs: deps.republishIntervalMs ?? Math.min(5000, (graceSeconds * 1000) / 2),
     logger,
