@@ -18,4 +18,7 @@ function findProjects(root) {
 
 module.exports = {
   projects: findProjects(__dirname).map((dir) => `<rootDir>/${dir}`),
+  // jest-circus reads the test timeout from this (global) config only; the projects' own
+  // testTimeout applies when a project runs alone. The saga tests wait up to a minute.
+  testTimeout: 120_000,
 };
