@@ -202,7 +202,12 @@ export async function startStack(options: StackOptions = {}) {
       await eventually(`group ${group} on ${stream} to drain`, async () => {
         const groups = (await r.xinfo('GROUPS', stream)) as unknown[][];
         const info = groups.map((g) => Object.fromEntries(Array.from({ length: g.length / 2 }, (_, i) => [g[2 * i], g[2 * i + 1]]))).find((g) => g.name === group);
-        return info && info.pending === 0 && info.lag === 0 ? true : undefined;
+        if (!info || info.pending !== 0) return undefined;
+        if (info.lag === 0) return true;
+        // An entry deleted before the group read it stays in the lag for good (or makes it nil):
+        // compare the last delivered id with the newest entry left instead.
+        const [newest] = await r.xrevrange(stream, '+', '-', 'COUNT', 1);
+        return !newest || !isAfter(newest[0], String(info['last-delivered-id'])) ? true : undefined;
       });
     },
     async close(): Promise<void> {
@@ -215,6 +220,13 @@ export async function startStack(options: StackOptions = {}) {
     },
   };
   return stack;
+}
+
+/** True when stream entry id `a` comes after `b` ("<ms>-<seq>"). */
+function isAfter(a: string, b: string): boolean {
+  const [aMs, aSeq] = a.split('-').map(BigInt);
+  const [bMs, bSeq] = b.split('-').map(BigInt);
+  return aMs! > bMs! || (aMs === bMs && aSeq! > bSeq!);
 }
 
 export type Stack = Awaited<ReturnType<typeof startStack>>;
