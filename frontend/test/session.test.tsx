@@ -48,6 +48,8 @@ describe('session', () => {
       });
     renderApp(server, '/orders', buyer);
     const user = userEvent.setup();
+    // The login form is mounted again once the failed refresh ends the session: type into that one.
+    await screen.findByText('Your session ended. Please log in again.');
 
     await user.type(await screen.findByLabelText('Email'), buyer.email);
     await user.type(screen.getByLabelText('Password'), 'the password');
