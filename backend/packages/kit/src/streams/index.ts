@@ -1,3 +1,4 @@
+export * from './inbox-pruner';
 export * from './outbox-relay';
 export * from './outbox-rows';
 export * from './stream-consumer';

@@ -22,9 +22,14 @@ export const outboxTable = (name = 'outbox') =>
     ],
   );
 
+/** Rows are pruned by age (startInboxPruner), hence the index on processed_at. */
 export const processedMessagesTable = (name = 'processed_messages') =>
-  pgTable(name, {
-    eventId: uuid('event_id').primaryKey(),
-    stream: text('stream').notNull(),
-    processedAt: timestamp('processed_at', { withTimezone: true }).notNull().defaultNow(),
-  });
+  pgTable(
+    name,
+    {
+      eventId: uuid('event_id').primaryKey(),
+      stream: text('stream').notNull(),
+      processedAt: timestamp('processed_at', { withTimezone: true }).notNull().defaultNow(),
+    },
+    (t) => [index(`${name}_processed_at_idx`).on(t.processedAt)],
+  );
