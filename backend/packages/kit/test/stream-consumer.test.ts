@@ -29,7 +29,10 @@ describe('stream consumer', () => {
   });
   afterAll(() => redis.quit());
 
-  function start(handle: (entry: StreamEntry) => Promise<void>, overrides: { consumer?: string; claimIdleMs?: number; maxDeliveries?: number } = {}) {
+  function start(
+    handle: (entry: StreamEntry) => Promise<void>,
+    overrides: { consumer?: string; claimIdleMs?: number; maxDeliveries?: number; concurrency?: number } = {},
+  ) {
     const consumer = startStreamConsumer({
       redisUrl: testRedisUrl(),
       stream,
@@ -41,6 +44,7 @@ describe('stream consumer', () => {
       claimIdleMs: overrides.claimIdleMs ?? 60_000,
       claimIntervalMs: 100,
       maxDeliveries: overrides.maxDeliveries ?? 3,
+      concurrency: overrides.concurrency,
     });
     consumers.push(consumer);
     return consumer;
@@ -125,5 +129,100 @@ describe('stream consumer', () => {
     start(async (entry) => void handled.push(entry.fields.n as string), { consumer: 'live-replica', claimIdleMs: 100 });
     await waitFor(async () => handled.includes('orphan'));
     await waitFor(async () => (await pendingCount()) === 0);
+  });
+
+  describe('with concurrency 4', () => {
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    /** Adds the entries before the group exists, so the first read returns them in one batch. */
+    const addBatch = async (values: string[]) => {
+      await redis.xgroup('CREATE', stream, group, '0', 'MKSTREAM');
+      const ids: string[] = [];
+      for (const n of values) ids.push((await redis.xadd(stream, '*', 'n', n))!);
+      return ids;
+    };
+    const pendingIds = async () => ((await redis.xpending(stream, group, '-', '+', 100)) as [string, string, number, number][]).map((row) => row[0]);
+
+    it('when a batch arrives and the handler is slow, then its entries are handled in parallel, at most 4 at once, each acknowledged once', async () => {
+      const values = Array.from({ length: 12 }, (_, i) => String(i));
+      await addBatch(values);
+      const seen: string[] = [];
+      let running = 0;
+      let most = 0;
+      start(
+        async (entry) => {
+          running += 1;
+          most = Math.max(most, running);
+          await sleep(100);
+          running -= 1;
+          seen.push(entry.fields.n as string);
+        },
+        { concurrency: 4 },
+      );
+      await waitFor(async () => seen.length === 12);
+      await waitFor(async () => (await pendingCount()) === 0);
+      expect(most).toBeGreaterThan(1);
+      expect(most).toBeLessThanOrEqual(4);
+      expect([...seen].sort((a, b) => Number(a) - Number(b))).toEqual(values);
+      await sleep(300); // nothing comes back: every entry was acknowledged, none twice
+      expect(seen).toHaveLength(12);
+    });
+
+    it('when one entry of the batch fails, then it alone stays pending, the others are acknowledged, and its deliveries are its own', async () => {
+      const ids = await addBatch(['0', '1', 'bad', '3', '4', '5']);
+      const handled: string[] = [];
+      let badCalls = 0;
+      start(
+        async (entry) => {
+          await sleep(50);
+          if (entry.fields.n === 'bad') {
+            badCalls += 1;
+            throw new Error('database said no');
+          }
+          handled.push(entry.fields.n as string);
+        },
+        { concurrency: 4, maxDeliveries: 3 },
+      );
+      await waitFor(async () => handled.length === 5);
+      expect(await pendingIds()).toEqual([ids[2]]);
+      expect(await redis.xlen(deadLetterStream(stream))).toBe(0);
+
+      await waitFor(async () => (await redis.xlen(deadLetterStream(stream))) === 1, 15_000);
+      const [, fields] = (await redis.xrange(deadLetterStream(stream), '-', '+'))[0] ?? ['', []];
+      expect(fields).toEqual(expect.arrayContaining(['n', 'bad', 'dead_original_id', ids[2], 'dead_deliveries', '3']));
+      expect(badCalls).toBe(3);
+      expect(handled.sort()).toEqual(['0', '1', '3', '4', '5']);
+      await waitFor(async () => (await pendingCount()) === 0);
+    });
+
+    it('when stop() is called with handlers in flight, then it resolves only after they finished and were acknowledged', async () => {
+      await addBatch(['0', '1', '2', '3', '4', '5']);
+      let release: () => void = () => undefined;
+      const gate = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const started: string[] = [];
+      const finished: string[] = [];
+      const consumer = start(
+        async (entry) => {
+          started.push(entry.fields.n as string);
+          await gate;
+          finished.push(entry.fields.n as string);
+        },
+        { concurrency: 4 },
+      );
+      await waitFor(async () => started.length === 4);
+      let stopped = false;
+      const stopping = consumer.stop().then(() => {
+        stopped = true;
+      });
+      await sleep(200);
+      expect(stopped).toBe(false);
+
+      release();
+      await stopping;
+      expect(finished.sort()).toEqual([...started].sort());
+      expect(started).toHaveLength(4); // nothing new was started once stop() was called
+      expect(await pendingIds()).toHaveLength(2); // the 4 handled were acknowledged, the 2 never started wait
+    });
   });
 });

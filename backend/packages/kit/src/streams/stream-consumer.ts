@@ -24,6 +24,12 @@ export interface StreamConsumerOptions {
   /** Entries idle longer than this in any consumer's pending list are taken over (XAUTOCLAIM). */
   claimIdleMs: number;
   maxDeliveries: number;
+  /**
+   * Entries of one batch handled at once (default 1: one after the other). Each entry keeps its
+   * own outcome: acknowledged after its own handler, retried or dead-lettered on its own.
+   */
+  concurrency?: number;
+  /** Entries read at once; default 16, and never fewer than `concurrency`. */
   count?: number;
   claimIntervalMs?: number;
   deadLetterMaxLen?: number;
@@ -45,11 +51,13 @@ type ReadReply = [string, [string, string[] | null][]][] | null;
  * COUNT > 1). On start and after every reconnect it first re-reads its own pending entries
  * (id 0): ioredis would otherwise re-send an interrupted blocking read and strand the
  * entry the lost reply carried. A periodic XAUTOCLAIM takes over entries that a dead
- * consumer left idle. Nothing is acknowledged unless applied or dead-lettered.
+ * consumer left idle. Up to `concurrency` entries of a batch are handled at once, each
+ * acknowledged after its own handler. Nothing is acknowledged unless applied or dead-lettered.
  */
 export function startStreamConsumer(options: StreamConsumerOptions): StreamConsumer {
   const { stream, group, consumer } = options;
-  const count = options.count ?? 16;
+  const concurrency = Math.max(1, Math.floor(options.concurrency ?? 1));
+  const count = options.count ?? Math.max(16, concurrency);
   const claimIntervalMs = options.claimIntervalMs ?? Math.max(1000, Math.floor(options.claimIdleMs / 2));
   const log = options.logger.child({ component: 'stream-consumer', stream, group, consumer });
   const outcomes = options.registry
@@ -89,7 +97,8 @@ export function startStreamConsumer(options: StreamConsumerOptions): StreamConsu
   });
 
   let running = true;
-  let current: Promise<void> = Promise.resolve();
+  /** Entries being handled; stop() waits for them. */
+  const inFlight = new Set<Promise<void>>();
 
   async function ensureGroup(): Promise<void> {
     try {
@@ -153,19 +162,36 @@ export function startStreamConsumer(options: StreamConsumerOptions): StreamConsu
     outcomes?.inc({ stream, outcome: 'applied' });
   }
 
+  function track(work: Promise<void>): Promise<void> {
+    inFlight.add(work);
+    work.then(() => inFlight.delete(work), () => inFlight.delete(work));
+    return work;
+  }
+
+  /**
+   * Handles a batch with up to `concurrency` entries at once. True when every entry was
+   * acknowledged; an entry left for a retry does not hold back the others. Any other error
+   * (Redis lost while acknowledging) stops taking new entries, lets the started ones finish,
+   * then ends the batch: the pending re-read picks up whatever is left.
+   */
   async function processBatch(entries: [string, string[] | null][], recovered: boolean): Promise<boolean> {
+    let next = 0;
     let allDone = true;
-    for (const [id, list] of entries) {
-      if (!running) return false;
-      try {
-        current = processEntry(id, list, recovered);
-        await current;
-      } catch (error) {
-        if (!(error instanceof RetryLater)) throw error;
-        allDone = false;
+    let failure: { error: unknown } | undefined;
+    const work = async () => {
+      while (running && !failure && next < entries.length) {
+        const [id, list] = entries[next++]!;
+        try {
+          await track(processEntry(id, list, recovered));
+        } catch (error) {
+          if (error instanceof RetryLater) allDone = false;
+          else failure ??= { error };
+        }
       }
-    }
-    return allDone;
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, entries.length) }, work));
+    if (failure) throw failure.error;
+    return allDone && next === entries.length;
   }
 
   async function claimIdle(): Promise<void> {
@@ -240,7 +266,7 @@ export function startStreamConsumer(options: StreamConsumerOptions): StreamConsu
     async stop() {
       running = false;
       clearTimeout(retryTimer);
-      await current.catch(() => undefined);
+      await Promise.allSettled([...inFlight]);
       redis.disconnect();
       await loop;
     },
