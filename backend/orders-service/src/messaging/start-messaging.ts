@@ -1,7 +1,18 @@
 import type { Pool } from 'pg';
 import type { Registry } from 'prom-client';
 import { ORDERS_GROUP } from '@market/contracts';
-import { consumerOptions, relayOptions, startOutboxRelay, startStreamConsumer, type Logger, type OutboxRelay, type StreamConnectionConfig, type StreamConsumer } from '@market/kit';
+import {
+  consumerOptions,
+  relayOptions,
+  startInboxPruner,
+  startOutboxRelay,
+  startStreamConsumer,
+  type InboxPruner,
+  type Logger,
+  type OutboxRelay,
+  type StreamConnectionConfig,
+  type StreamConsumer,
+} from '@market/kit';
 import type { OrdersConfig } from '../config';
 import type { Db } from '../data/db';
 import { applyInventoryResult } from '../domain/apply-inventory-result';
@@ -28,6 +39,7 @@ export interface Messaging {
   relay: OutboxRelay;
   consumer: StreamConsumer;
   republisher: Republisher;
+  inboxPruner: InboxPruner;
   stop(): Promise<void>;
 }
 
@@ -35,7 +47,8 @@ export interface Messaging {
  * The orders side of the saga: the outbox relay (order.placed / order.cancelled →
  * ORDERS_STREAM), the inventory.result consumer (group "orders" on INVENTORY_STREAM) and
  * the republisher of order.placed for orders still PENDING and of order.cancelled for
- * CANCELLED orders after the grace period.
+ * CANCELLED orders after the grace period; and the pruner of old inbox rows (safe: replies apply
+ * through guarded transitions; see kit's inbox-pruner).
  */
 export function startMessaging(deps: MessagingDeps): Messaging {
   const { config, logger } = deps;
@@ -64,14 +77,17 @@ export function startMessaging(deps: MessagingDeps): Messaging {
     intervalMs: deps.republishIntervalMs ?? Math.min(5000, (graceSeconds * 1000) / 2),
     logger,
   });
+  const inboxPruner = startInboxPruner({ pool: deps.pool, logger });
 
   return {
     context,
     relay,
     consumer,
     republisher,
+    inboxPruner,
     async stop() {
       await republisher.stop();
+      await inboxPruner.stop();
       await consumer.stop();
       await relay.stop();
     },

@@ -2,7 +2,18 @@ import { existsSync, writeFileSync } from 'node:fs';
 import type { Pool } from 'pg';
 import type { Registry } from 'prom-client';
 import { PRODUCTS_GROUP } from '@market/contracts';
-import { consumerOptions, relayOptions, startOutboxRelay, startStreamConsumer, type Logger, type OutboxRelay, type StreamConnectionConfig, type StreamConsumer } from '@market/kit';
+import {
+  consumerOptions,
+  relayOptions,
+  startInboxPruner,
+  startOutboxRelay,
+  startStreamConsumer,
+  type InboxPruner,
+  type Logger,
+  type OutboxRelay,
+  type StreamConnectionConfig,
+  type StreamConsumer,
+} from '@market/kit';
 import type { WorkerConfig } from '../config';
 import type { Db } from '../data/db';
 import { applyOrdersMessage } from '../domain/stock-saga';
@@ -22,6 +33,7 @@ export interface InventoryWorkerDeps {
 export interface InventoryWorker {
   consumer: StreamConsumer;
   relay: OutboxRelay;
+  inboxPruner: InboxPruner;
   stop(): Promise<void>;
 }
 
@@ -39,12 +51,14 @@ function crashAfterCommitOnce(marker: string | undefined, logger: Logger): () =>
 /**
  * The products side of the stock saga: consumer group "products" on ORDERS_STREAM (kit
  * consumer: dedicated blocking connection, pending re-read, XAUTOCLAIM, dead letters),
- * and the relay that publishes the inventory.result replies from the outbox.
+ * the relay that publishes the inventory.result replies from the outbox, and the pruner of old
+ * inbox rows (safe: a copy of a decided order is answered from order_outcomes; see kit's inbox-pruner).
  */
 export function startInventoryWorker(deps: InventoryWorkerDeps): InventoryWorker {
   const { config, logger } = deps;
   const log = logger.child({ component: 'inventory-worker' });
   const relay = startOutboxRelay(relayOptions(config, { pool: deps.pool, logger, idleDelayMs: deps.relayIdleDelayMs }));
+  const inboxPruner = startInboxPruner({ pool: deps.pool, logger });
   const crashHook = crashAfterCommitOnce(config.CRASH_AFTER_COMMIT_ONCE, log);
   const context = { db: deps.db, ordersStream: config.ORDERS_STREAM, inventoryStream: config.INVENTORY_STREAM };
   const consumer = startStreamConsumer(
@@ -64,9 +78,11 @@ export function startInventoryWorker(deps: InventoryWorkerDeps): InventoryWorker
   return {
     consumer,
     relay,
+    inboxPruner,
     async stop() {
       await consumer.stop();
       await relay.stop();
+      await inboxPruner.stop();
     },
   };
 }
