@@ -83,6 +83,7 @@ function serviceEnv(service, { port, adminUrl, redisUrl, dbs, keys, demo, stream
     ORDERS_STREAM: `orders_stream${streamSuffix}`,
     INVENTORY_STREAM: `inventory_stream${streamSuffix}`,
     CONSUMER_NAME: `${service.name}-${process.pid}`,
+    ...(process.env.STREAM_CONCURRENCY ? { STREAM_CONCURRENCY: process.env.STREAM_CONCURRENCY } : {}),
   };
 }
 

@@ -85,4 +85,6 @@ export const streamConfigShape = {
   STREAM_BLOCK_MS: env.int(2000, 10, 60_000),
   STREAM_CLAIM_IDLE_MS: env.int(30_000, 100, 3_600_000),
   STREAM_MAX_DELIVERIES: env.int(5, 1, 100),
+  /** Entries of one read a consumer handles at once; safe because every handler dedupes and locks. */
+  STREAM_CONCURRENCY: env.int(4, 1, 64),
 };

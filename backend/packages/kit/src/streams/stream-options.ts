@@ -9,6 +9,8 @@ export interface StreamConnectionConfig {
   STREAM_BLOCK_MS: number;
   STREAM_CLAIM_IDLE_MS: number;
   STREAM_MAX_DELIVERIES: number;
+  /** Entries of a batch a consumer handles at once; 1 when absent. */
+  STREAM_CONCURRENCY?: number;
 }
 
 /** Relay options: Redis and the stream cap from the config, the rest from the caller. */
@@ -19,7 +21,7 @@ export function relayOptions(config: StreamConnectionConfig, options: Omit<Outbo
 /** Consumer options: Redis, this process's consumer name and the delivery timings from the config. */
 export function consumerOptions(
   config: StreamConnectionConfig,
-  options: Omit<StreamConsumerOptions, 'redisUrl' | 'consumer' | 'blockMs' | 'claimIdleMs' | 'maxDeliveries'>,
+  options: Omit<StreamConsumerOptions, 'redisUrl' | 'consumer' | 'blockMs' | 'claimIdleMs' | 'maxDeliveries' | 'concurrency'>,
 ): StreamConsumerOptions {
   return {
     ...options,
@@ -28,5 +30,6 @@ export function consumerOptions(
     blockMs: config.STREAM_BLOCK_MS,
     claimIdleMs: config.STREAM_CLAIM_IDLE_MS,
     maxDeliveries: config.STREAM_MAX_DELIVERIES,
+    concurrency: config.STREAM_CONCURRENCY ?? 1,
   };
 }
