@@ -50,7 +50,7 @@ describe('start.ts: migrate, seed, listen, stop', () => {
     for (let run = 0; run < 2; run++) {
       const service = startService(env);
       try {
-        await waitFor('GET /ready', async () => (await fetch(`${base}/ready`).catch(() => undefined))?.status === 200 || undefined, 20_000);
+        await waitFor('GET /ready', async () => (await fetch(`${base}/ready`).catch(() => undefined))?.status === 200 || undefined, 60_000);
         if (run === 0) {
           const oversized = await fetch(`${base}/api/products`, { headers: { 'X-Padding': 'x'.repeat(20_000) } });
           expect(oversized.status).toBe(431);
@@ -65,7 +65,8 @@ describe('start.ts: migrate, seed, listen, stop', () => {
       } finally {
         service.child.kill('SIGTERM');
       }
-      expect(await service.exited).toBe(0);
+      // The output travels with the exit code, so a failure here says why the service did not stop cleanly.
+      expect({ code: await service.exited, output: service.stderr().slice(-3000) }).toMatchObject({ code: 0 });
     }
 
     expect(totals[0]).toBeGreaterThanOrEqual(10);
