@@ -17,4 +17,7 @@ async function stop() {
 }
 process.on('SIGTERM', stop);
 process.stdin.on('end', stop);
+process.stdin.on('close', stop);
 process.stdin.resume();
+// nginx runs in its own process group: never leave it behind, however this helper ends.
+process.on('exit', () => nginx.kill());
