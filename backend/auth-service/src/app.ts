@@ -4,7 +4,7 @@ import helmet from 'helmet';
 import type Redis from 'ioredis';
 import type { Pool } from 'pg';
 import {
-  AppError,
+  requireJsonBody,
   createObservability,
   csrfProtection,
   expressErrorHandler,
@@ -36,15 +36,6 @@ export interface AppDeps {
 
 const noStore: RequestHandler = (_req, res, next) => {
   res.set('Cache-Control', 'no-store');
-  next();
-};
-
-/** A body that is not JSON is refused rather than silently read as empty. */
-const requireJsonBody: RequestHandler = (req, _res, next) => {
-  const empty = req.headers['content-length'] === '0';
-  if (!empty && req.is(['application/json', 'application/*+json']) === false) {
-    throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'send the body as application/json');
-  }
   next();
 };
 

@@ -4,7 +4,7 @@ import helmet from 'helmet';
 import type Redis from 'ioredis';
 import type { Pool } from 'pg';
 import {
-  AppError,
+  requireJsonBody,
   createObservability,
   csrfProtection,
   expressErrorHandler,
@@ -40,15 +40,6 @@ export function createProductsObservability(pool: Pool, redis: Redis): Observabi
 /** Reads may be cached by the browser only briefly; a seller's own view never. */
 const noStoreUnlessGet: RequestHandler = (req, res, next) => {
   if (req.method !== 'GET' || req.path.startsWith('/mine')) res.set('Cache-Control', 'no-store');
-  next();
-};
-
-/** A body that is not JSON is refused rather than silently read as empty. */
-const requireJsonBody: RequestHandler = (req, _res, next) => {
-  const empty = req.headers['content-length'] === '0' || (req.headers['content-length'] === undefined && !req.headers['transfer-encoding']);
-  if (!empty && req.is(['application/json', 'application/*+json']) === false) {
-    throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'send the body as application/json');
-  }
   next();
 };
 

@@ -65,6 +65,15 @@ export function validate(schemas: Partial<Record<Part, Joi.Schema>>): RequestHan
   };
 }
 
+/** A body that is not JSON is refused (415) rather than silently read as empty; no body at all is fine. */
+export const requireJsonBody: RequestHandler = (req, _res, next) => {
+  const empty = req.headers['content-length'] === '0' || (req.headers['content-length'] === undefined && !req.headers['transfer-encoding']);
+  if (!empty && req.is(['application/json', 'application/*+json']) === false) {
+    throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'send the body as application/json');
+  }
+  next();
+};
+
 /** Answers 403 CSRF_FAILED to a state-changing request without the same-origin proof. */
 export const csrfProtection: RequestHandler = (req, _res, next) => {
   assertSameOrigin(req.method, req.headers);
