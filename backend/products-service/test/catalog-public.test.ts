@@ -139,6 +139,18 @@ describe('public catalog: GET /api/products, /:id, /categories', () => {
     expect(nul.body.error.details).toEqual([{ field: 'query.q', message: expect.stringContaining('NUL') }]);
   });
 
+  it('when a page lies deeper than 100,000 products, then it answers 400 naming page; the deepest allowed page answers', async () => {
+    const tooDeep = await list({ page: 1001, pageSize: 100 });
+    const defaultSize = await list({ page: 5001 });
+    const deepest = await list({ page: 1000, pageSize: 100 });
+
+    expect(tooDeep.status).toBe(400);
+    expect(tooDeep.body.error.details).toEqual([{ field: 'query.page', message: expect.stringContaining('narrow it with a search or a category') }]);
+    expect(defaultSize.body.error.details).toEqual([{ field: 'query.page', message: expect.any(String) }]);
+    expect(deepest.status).toBe(200);
+    expect(deepest.body.data).toEqual([]);
+  });
+
   it('when a product is read by id, then it answers 200; an unknown id answers 404 in the envelope', async () => {
     const product = await createProduct(ctx.app, ctx.user('seller'));
 

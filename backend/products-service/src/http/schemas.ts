@@ -29,13 +29,21 @@ const searchText = text()
   )
   .allow('');
 
+/**
+ * How deep an anonymous visitor may page into the public list: OFFSET and the count both grow
+ * with it, so page × pageSize is bounded; past it, a search or a category narrows the list.
+ */
+export const CATALOG_DEPTH_MAX = 100_000;
+
 export const listProductsQuery = Joi.object({
   q: searchText,
   category: Joi.string().valid(...CATEGORIES),
   sort: Joi.string()
     .valid(...PRODUCT_SORTS)
     .default('newest'),
-  page,
+  page: page.max(Joi.ref('pageSize', { adjust: (size: number) => Math.max(1, Math.floor(CATALOG_DEPTH_MAX / size)) })).messages({
+    'number.max': `page may reach only the first ${CATALOG_DEPTH_MAX.toLocaleString('en')} products of a list; narrow it with a search or a category`,
+  }),
   pageSize,
 });
 
