@@ -7,8 +7,7 @@ import { ensurePostgresOnce } from './postgres.mjs';
 import { SetupError, killGroup, step, which } from './proc.mjs';
 import { ensureRedisOnce } from './redis.mjs';
 
-export { ensureApt } from './apt.mjs';
-export { psql, findPsql, redactUrl } from './postgres.mjs';
+export { psql } from './postgres.mjs';
 export { deleteRedisKeys } from './redis.mjs';
 
 const memo = new Map();

@@ -3,6 +3,9 @@ import http from 'node:http';
 import net from 'node:net';
 import { sleep } from './proc.mjs';
 
+/** A URL fit to print: its password (if any, with or without a user name) replaced by ***. */
+export const redactUrl = (url) => url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
+
 export function isPortFree(port, host = '127.0.0.1') {
   return new Promise((resolve) => {
     const server = net.createServer();

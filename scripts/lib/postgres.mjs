@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { chmodSync, chownSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { canUseApt, ensureApt } from './apt.mjs';
-import { findFreePort, tcpProbe, waitUntil } from './net.mjs';
+import { findFreePort, redactUrl, tcpProbe, waitUntil } from './net.mjs';
 import { SetupError, isAlive, isRoot, rel, repoRoot, run, tailOf, waitForExit, which } from './proc.mjs';
 
 export const DEFAULT_PG_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -32,7 +32,6 @@ export function findPsql() {
   return which('psql');
 }
 
-export const redactUrl = (url) => url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
 
 /** Runs SQL through psql against `url`; resolves { ok, out, err }. */
 export async function psql(url, sql, { psqlPath = findPsql() } = {}) {

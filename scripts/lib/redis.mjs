@@ -4,7 +4,7 @@ import { closeSync, mkdirSync, openSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { canUseApt, ensureApt } from './apt.mjs';
-import { findFreePort, waitUntil } from './net.mjs';
+import { findFreePort, redactUrl, waitUntil } from './net.mjs';
 import { SetupError, rel, repoRoot, tailOf, waitForExit, which } from './proc.mjs';
 
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
@@ -129,16 +129,16 @@ async function startPrivateRedis(binary) {
  */
 export async function ensureRedisOnce() {
   const wanted = process.env.REDIS_URL || DEFAULT_REDIS_URL;
-  if (await isRedisReachable(wanted)) return { url: wanted, private: false, stop: async () => {}, detail: `using ${wanted.replace(/:[^:@/]*@/, ':***@')}` };
+  if (await isRedisReachable(wanted)) return { url: wanted, private: false, stop: async () => {}, detail: `using ${redactUrl(wanted)}` };
   let binary = which('redis-server');
   if (!binary && canUseApt()) {
     await ensureApt(['redis-server'], { why: 'Redis is needed' });
-    if (await isRedisReachable(wanted)) return { url: wanted, private: false, stop: async () => {}, detail: `using ${wanted}` };
+    if (await isRedisReachable(wanted)) return { url: wanted, private: false, stop: async () => {}, detail: `using ${redactUrl(wanted)}` };
     binary = which('redis-server');
   }
   if (!binary) {
     throw new SetupError(
-      `Redis is not reachable at ${wanted} and redis-server was not found.\n` +
+      `Redis is not reachable at ${redactUrl(wanted)} and redis-server was not found.\n` +
         'Install it (a private instance is then started in .local/redis) with:\n  sudo apt-get install -y redis-server\n' +
         'or point REDIS_URL at a server you can use.',
     );
