@@ -1,4 +1,5 @@
 import { count, desc, eq, ilike, or, sql } from 'drizzle-orm';
+import { likePattern } from '@market/kit';
 import type { Tx } from './db';
 import { users, type NewUserRow, type UserRow } from './schema';
 
@@ -37,7 +38,7 @@ export async function listUsers(
   options: { offset: number; limit: number; search?: string },
   tx: Tx,
 ): Promise<{ rows: UserRow[]; total: number }> {
-  const pattern = options.search ? `%${options.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : undefined;
+  const pattern = options.search ? likePattern(options.search) : undefined;
   const where = pattern ? or(ilike(users.email, pattern), ilike(users.username, pattern)) : undefined;
   const rows = await tx
     .select()

@@ -13,3 +13,8 @@ export function createPool(connectionString: string, max = 10): Pool {
 export async function runMigrations(pool: Pool, folder: string): Promise<void> {
   await migrate(drizzle(pool), { migrationsFolder: folder });
 }
+
+/** An ILIKE pattern matching `text` anywhere, with LIKE's metacharacters (percent, underscore, backslash) taken literally. */
+export function likePattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}

@@ -19,7 +19,6 @@ export class AppError extends Error {
 
 export const notFound = (what: string) => new AppError('NOT_FOUND', `${what} not found`);
 export const forbidden = (message = 'you may not do this') => new AppError('FORBIDDEN', message);
-export const unauthenticated = (message = 'sign in first') => new AppError('UNAUTHENTICATED', message);
 
 /** A generic message for 5xx so internals never reach a client. */
 const HIDDEN_MESSAGE = 'something went wrong on our side; please try again';

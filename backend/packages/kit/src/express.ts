@@ -32,10 +32,6 @@ export function requestLogging(logger: Logger): RequestHandler {
   });
 }
 
-export function requestId(req: Request): string {
-  return String(req.id ?? requestIdFrom(undefined));
-}
-
 /** Strict JSON bodies with a size limit; parse failures reach the error handler. */
 export function jsonBody(limit = '100kb'): RequestHandler {
   return express.json({ limit, strict: true, type: ['application/json', 'application/*+json'] });

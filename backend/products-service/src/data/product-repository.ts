@@ -1,5 +1,6 @@
 import { and, asc, count, desc, eq, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
 import type { ProductSort } from '@market/contracts';
+import { likePattern } from '@market/kit';
 import type { Tx } from './db';
 import { products } from './schema';
 
@@ -13,11 +14,6 @@ export interface ProductQuery {
   sort: ProductSort;
   limit: number;
   offset: number;
-}
-
-/** `%`, `_` and `\` are LIKE metacharacters; escaped, the search matches them literally. */
-export function likePattern(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
 /** Every order ends in the id, so pages are stable while nothing changes. */

@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { StreamFields } from '@market/contracts';
 import type { Tx } from './db';
 import { orderOutcomes, stockReservations, type OutcomeStatus } from './schema';
@@ -49,8 +49,4 @@ export async function releaseReservations(tx: Tx, orderId: string): Promise<Rese
     .where(and(eq(stockReservations.orderId, orderId), isNull(stockReservations.releasedAt)))
     .returning({ productId: stockReservations.productId, quantity: stockReservations.quantity, unitPrice: stockReservations.unitPrice });
   return released.sort((a, b) => (a.productId < b.productId ? -1 : a.productId > b.productId ? 1 : 0));
-}
-
-export async function listReservations(tx: Tx, orderId: string) {
-  return tx.select().from(stockReservations).where(eq(stockReservations.orderId, orderId)).orderBy(asc(stockReservations.productId));
 }
