@@ -1,17 +1,8 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { createTestDatabase, generateTestKeys, testRedisUrl, type TestDatabase } from '@market/kit/testing';
+import { createTestDatabase, eventually, generateTestKeys, testRedisUrl, type TestDatabase } from '@market/kit/testing';
 
 const SERVICE_ROOT = path.resolve(__dirname, '..');
-
-async function waitUntilReady(base: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if ((await fetch(`${base}/ready`).catch(() => undefined))?.status === 200) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`${base}/ready did not answer 200 within ${timeoutMs} ms`);
-}
 
 describe('start.ts: listen', () => {
   let database: TestDatabase;
@@ -39,7 +30,7 @@ describe('start.ts: listen', () => {
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     try {
       const base = `http://127.0.0.1:${port}`;
-      await waitUntilReady(base, 20_000);
+      await eventually(async () => (await fetch(`${base}/ready`).catch(() => undefined))?.status === 200 || undefined, { timeoutMs: 20_000, intervalMs: 100, what: `${base}/ready to answer 200` });
 
       const res = await fetch(`${base}/api/auth/me`, { headers: { 'X-Padding': 'x'.repeat(20_000) } });
 

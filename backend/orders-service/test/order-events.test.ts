@@ -1,6 +1,7 @@
 import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
+import { eventually, sleep } from '@market/kit/testing';
 import { api, CSRF, placedOrder, publishReply, startTestApp, type TestApp, type TestUser } from './support/test-app';
 
 let ctx: TestApp;
@@ -54,13 +55,6 @@ async function openEvents(app: FastifyInstance, user: TestUser, orderId: string)
   });
 }
 
-async function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 const statuses = (stream: Stream) => stream.events.map((e) => JSON.parse(e.data).status as string);
 
@@ -72,7 +66,7 @@ describe('GET /api/orders/:id/events', () => {
     expect(stream.status).toBe(200);
     expect(stream.headers['content-type']).toMatch(/^text\/event-stream/);
     expect(stream.headers['x-accel-buffering']).toBe('no');
-    await until(() => stream.events.length === 1, 'the first event');
+    await eventually(async () => stream.events.length === 1 || undefined, { intervalMs: 25, what: 'the first event' });
     expect(statuses(stream)).toEqual(['PENDING']);
 
     await publishReply(ctx, order, { status: 'COMPLETED' });
@@ -88,7 +82,7 @@ describe('GET /api/orders/:id/events', () => {
     const buyer = ctx.user();
     const order = await placedOrder(ctx, buyer);
     const stream = await openEvents(replica.app, buyer, order.id);
-    await until(() => stream.events.length === 1, 'the first event');
+    await eventually(async () => stream.events.length === 1 || undefined, { intervalMs: 25, what: 'the first event' });
 
     await publishReply(ctx, order, { status: 'FAILED', reason: 'OUT_OF_STOCK' });
     await stream.ended;
@@ -99,7 +93,7 @@ describe('GET /api/orders/:id/events', () => {
     const buyer = ctx.user();
     const order = await placedOrder(ctx, buyer);
     const stream = await openEvents(ctx.app, buyer, order.id);
-    await until(() => stream.comments >= 2, 'two heartbeats', 5000);
+    await eventually(async () => stream.comments >= 2 || undefined, { timeoutMs: 5000, intervalMs: 25, what: 'two heartbeats' });
     expect(statuses(stream)).toEqual(['PENDING']);
     stream.close();
     await stream.ended;
@@ -109,7 +103,7 @@ describe('GET /api/orders/:id/events', () => {
     const buyer = ctx.user();
     const order = await placedOrder(ctx, buyer);
     const stream = await openEvents(ctx.app, buyer, order.id);
-    await until(() => stream.events.length === 1, 'the first event');
+    await eventually(async () => stream.events.length === 1 || undefined, { intervalMs: 25, what: 'the first event' });
     await api(ctx).post(`/api/orders/${order.id}/cancel`).set(CSRF).set('Cookie', buyer.cookie);
     await stream.ended;
     expect(statuses(stream)).toEqual(['PENDING', 'CANCELLED']);
@@ -133,15 +127,15 @@ describe('GET /api/orders/:id/events', () => {
       const socket = net.connect(port, '127.0.0.1');
       await new Promise((resolve) => socket.once('connect', resolve));
       socket.write(`GET /api/orders/${order.id}/events HTTP/1.1\r\nHost: localhost\r\nCookie: ${buyer.cookie}\r\n\r\n`);
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await sleep(200);
       socket.destroy();
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await sleep(200);
     } finally {
       for (const client of held) client.release();
     }
 
     // Past a few heartbeats: a leaked stream would still hold its listener (the order stays PENDING).
-    await new Promise((resolve) => setTimeout(resolve, 2500));
+    await sleep(2500);
     expect(ctx.notifier.listening()).toBe(0);
   });
 
@@ -162,12 +156,12 @@ describe('GET /api/orders/:id/events', () => {
 
     streams[0]!.close();
     await streams[0]!.ended;
-    await until(() => ctx.notifier.listening() === 10, 'the closed stream to be let go');
+    await eventually(async () => ctx.notifier.listening() === 10 || undefined, { intervalMs: 25, what: 'the closed stream to be let go' });
     const again = await openEvents(ctx.app, buyer, order.id);
     expect(again.status).toBe(200);
 
     for (const stream of [...streams, othersOwn, again]) stream.close();
-    await until(() => ctx.notifier.listening() === 0, 'every stream to be let go');
+    await eventually(async () => ctx.notifier.listening() === 0 || undefined, { intervalMs: 25, what: 'every stream to be let go' });
   });
 
   it('when the stream opens, then it echoes the request id like every other answer', async () => {

@@ -2,8 +2,7 @@ import { spawn } from 'node:child_process';
 import Redis from 'ioredis';
 import path from 'node:path';
 import { DEMO_USERS } from '@market/contracts';
-import { createTestDatabase, generateTestKeys, testRedisUrl, uniqueSuffix, type TestDatabase } from '@market/kit/testing';
-import { waitFor } from './support/worker-harness';
+import { createTestDatabase, eventually, generateTestKeys, testRedisUrl, uniqueSuffix, type TestDatabase } from '@market/kit/testing';
 
 const SERVICE_ROOT = path.resolve(__dirname, '..');
 
@@ -50,7 +49,7 @@ describe('start.ts: migrate, seed, listen, stop', () => {
     for (let run = 0; run < 2; run++) {
       const service = startService(env);
       try {
-        await waitFor('GET /ready', async () => (await fetch(`${base}/ready`).catch(() => undefined))?.status === 200 || undefined, 60_000);
+        await eventually(async () => (await fetch(`${base}/ready`).catch(() => undefined))?.status === 200 || undefined, { timeoutMs: 60_000, intervalMs: 25, what: 'GET /ready' });
         if (run === 0) {
           const oversized = await fetch(`${base}/api/products`, { headers: { 'X-Padding': 'x'.repeat(20_000) } });
           expect(oversized.status).toBe(431);

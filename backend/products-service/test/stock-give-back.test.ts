@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { orderOutcomes } from '../src/data/schema';
-import { line, startWorkerHarness, waitFor, type WorkerHarness } from './support/worker-harness';
+import { eventually } from '@market/kit/testing';
+import { line, startWorkerHarness, type WorkerHarness } from './support/worker-harness';
 
 describe('inventory worker: order.cancelled, ordering and poison messages', () => {
   let h: WorkerHarness;
@@ -75,10 +76,13 @@ describe('inventory worker: order.cancelled, ordering and poison messages', () =
     await h.publish(next);
 
     expect((await h.waitForReplies(next.order_id))[0]?.status).toBe('COMPLETED');
-    const dead = await waitFor('a dead letter', async () => {
-      const all = await h.deadLetters();
-      return all.length > before ? all : undefined;
-    });
+    const dead = await eventually(
+      async () => {
+        const all = await h.deadLetters();
+        return all.length > before ? all : undefined;
+      },
+      { intervalMs: 25, what: 'a dead letter' },
+    );
     expect(dead.at(-1)).toMatchObject({ dead_original_id: poisonId, dead_group: 'products', dead_reason: expect.stringContaining('invalid') });
     await h.drained();
     expect((await h.product(product.id)).stock).toBe(4);

@@ -3,8 +3,8 @@ import { existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PRODUCTS_GROUP } from '@market/contracts';
-import { uniqueSuffix } from '@market/kit/testing';
-import { line, startWorkerHarness, waitFor, type WorkerHarness } from './support/worker-harness';
+import { eventually, uniqueSuffix } from '@market/kit/testing';
+import { line, startWorkerHarness, type WorkerHarness } from './support/worker-harness';
 
 const SERVICE_ROOT = path.resolve(__dirname, '..');
 
@@ -62,10 +62,13 @@ describe('inventory worker entry (src/worker-start.ts, run as its own process) k
 
       expect(replies[0]).toMatchObject({ status: 'COMPLETED', items: [{ product_id: product.id, quantity: 3 }] });
       expect((await h.product(product.id)).stock).toBe(7);
-      await waitFor('the outbox to be empty', async () => {
-        const { rows } = await h.pool.query('select count(*)::int as n from outbox where published_at is null');
-        return rows[0].n === 0 ? true : undefined;
-      });
+      await eventually(
+        async () => {
+          const { rows } = await h.pool.query('select count(*)::int as n from outbox where published_at is null');
+          return rows[0].n === 0 ? true : undefined;
+        },
+        { intervalMs: 25, what: 'the outbox to be empty' },
+      );
       expect(new Set((await h.replies(order.order_id)).map((r) => r.event_id)).size).toBe(1);
     } finally {
       restarted.child.kill('SIGTERM');

@@ -1,6 +1,6 @@
 import { Pool } from 'pg';
 import { INBOX_RETENTION_MS, startInboxPruner } from '@market/kit';
-import { captureLogs, createTestDatabase, type TestDatabase } from '@market/kit/testing';
+import { captureLogs, createTestDatabase, eventually, type TestDatabase } from '@market/kit/testing';
 
 const INBOX_DDL = `CREATE TABLE processed_messages (
   event_id uuid PRIMARY KEY,
@@ -69,10 +69,10 @@ describe('inbox pruner', () => {
     const { logger, lines } = captureLogs();
     const pruner = startInboxPruner({ pool, logger, retainMs: HOUR_MS, intervalMs: 20 });
 
-    const deadline = Date.now() + 5000;
-    while ((await remaining()).length > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    const drained = { timeoutMs: 5000, intervalMs: 20, what: 'every old inbox row pruned' };
+    await eventually(async () => (await remaining()).length === 0 || undefined, drained);
     await addRows(2, 2);
-    while ((await remaining()).length > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    await eventually(async () => (await remaining()).length === 0 || undefined, drained);
     await pruner.stop();
 
     expect(await remaining()).toEqual([]);

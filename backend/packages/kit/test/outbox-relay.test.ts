@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { Pool } from 'pg';
 import { startOutboxRelay } from '@market/kit';
-import { captureLogs, createTestDatabase, testRedisUrl, uniqueSuffix, type TestDatabase } from '@market/kit/testing';
+import { captureLogs, createTestDatabase, eventually, sleep, testRedisUrl, uniqueSuffix, type TestDatabase } from '@market/kit/testing';
 
 const OUTBOX_DDL = `CREATE TABLE outbox (
   id bigserial PRIMARY KEY,
@@ -42,8 +42,7 @@ describe('outbox relay', () => {
     await addRows(300);
     const { logger } = captureLogs();
     const relays = Array.from({ length: 3 }, () => startOutboxRelay({ pool, redisUrl: testRedisUrl(), logger, maxLen: 100_000, batchSize: 7, idleDelayMs: 5 }));
-    const deadline = Date.now() + 20_000;
-    while ((await unpublished()) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    await eventually(async () => (await unpublished()) === 0 || undefined, { timeoutMs: 20_000, what: 'outbox drained' });
     await Promise.all(relays.map((relay) => relay.stop()));
 
     const entries = await redis.xrange(stream, '-', '+');
@@ -57,15 +56,14 @@ describe('outbox relay', () => {
     await addRows(5);
     const { logger, lines } = captureLogs();
     const down = startOutboxRelay({ pool, redisUrl: 'redis://127.0.0.1:1', logger, maxLen: 1000, idleDelayMs: 5 });
-    await new Promise((r) => setTimeout(r, 500));
+    await sleep(500);
     await down.stop();
     expect(await unpublished()).toBe(5);
     expect(await redis.exists(stream)).toBe(0);
     expect(lines.some((line) => line.includes('cannot publish'))).toBe(true);
 
     const up = startOutboxRelay({ pool, redisUrl: testRedisUrl(), logger, maxLen: 1000, idleDelayMs: 5 });
-    const deadline = Date.now() + 10_000;
-    while ((await unpublished()) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+    await eventually(async () => (await unpublished()) === 0 || undefined, { intervalMs: 25, what: 'outbox drained' });
     await up.stop();
     expect(await redis.xlen(stream)).toBe(5);
   });
@@ -74,8 +72,7 @@ describe('outbox relay', () => {
     await addRows(3000);
     const { logger } = captureLogs();
     const relay = startOutboxRelay({ pool, redisUrl: testRedisUrl(), logger, maxLen: 1000, batchSize: 500, idleDelayMs: 5 });
-    const deadline = Date.now() + 10_000;
-    while ((await unpublished()) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+    await eventually(async () => (await unpublished()) === 0 || undefined, { intervalMs: 25, what: 'outbox drained' });
     await relay.stop();
     const length = await redis.xlen(stream);
     expect(length).toBeGreaterThanOrEqual(1000);

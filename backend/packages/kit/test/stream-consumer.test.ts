@@ -1,15 +1,8 @@
 import { Redis } from 'ioredis';
 import { InvalidMessageError } from '@market/contracts';
 import { deadLetterStream, startStreamConsumer, type StreamConsumer, type StreamEntry } from '@market/kit';
-import { captureLogs, testRedisUrl, uniqueSuffix } from '@market/kit/testing';
+import { captureLogs, eventually, sleep, testRedisUrl, uniqueSuffix } from '@market/kit/testing';
 
-const waitFor = async (check: () => Promise<boolean>, timeoutMs = 10_000) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-};
 
 describe('stream consumer', () => {
   let redis: Redis;
@@ -63,11 +56,11 @@ describe('stream consumer', () => {
   it('when entries arrive, then each is handled once and acknowledged', async () => {
     const seen: string[] = [];
     start(async (entry) => void seen.push(entry.fields.n as string));
-    await waitFor(async () => (await pendingCount()) === 0);
+    await eventually(async () => (await pendingCount()) === 0 || undefined, { intervalMs: 25 });
     for (let i = 0; i < 20; i += 1) await redis.xadd(stream, '*', 'n', String(i));
-    await waitFor(async () => seen.length === 20);
+    await eventually(async () => seen.length === 20 || undefined, { intervalMs: 25 });
     expect(seen).toEqual(Array.from({ length: 20 }, (_, i) => String(i)));
-    await waitFor(async () => (await pendingCount()) === 0);
+    await eventually(async () => (await pendingCount()) === 0 || undefined, { intervalMs: 25 });
   });
 
   it('when the handler keeps failing, then after maxDeliveries the entry goes to the dead-letter stream and the next one is handled', async () => {
@@ -81,12 +74,12 @@ describe('stream consumer', () => {
     );
     await redis.xadd(stream, '*', 'n', 'bad');
     await redis.xadd(stream, '*', 'n', 'good');
-    await waitFor(async () => (await redis.xlen(deadLetterStream(stream))) === 1, 15_000);
-    await waitFor(async () => handled.includes('good'));
+    await eventually(async () => (await redis.xlen(deadLetterStream(stream))) === 1 || undefined, { timeoutMs: 15_000, intervalMs: 25 });
+    await eventually(async () => handled.includes('good') || undefined, { intervalMs: 25 });
     const [, fields] = (await redis.xrange(deadLetterStream(stream), '-', '+'))[0] ?? ['', []];
     expect(fields).toEqual(expect.arrayContaining(['n', 'bad']));
     expect(fields.join(' ')).toContain('database said no');
-    await waitFor(async () => (await pendingCount()) === 0);
+    await eventually(async () => (await pendingCount()) === 0 || undefined, { intervalMs: 25 });
   });
 
   it('when a message is invalid, then it is dead-lettered at once without retries', async () => {
@@ -96,11 +89,11 @@ describe('stream consumer', () => {
       throw new InvalidMessageError('order.placed is not valid', ['order_id: is required']);
     });
     await redis.xadd(stream, '*', 'type', 'order.placed');
-    await waitFor(async () => (await redis.xlen(deadLetterStream(stream))) === 1);
+    await eventually(async () => (await redis.xlen(deadLetterStream(stream))) === 1 || undefined, { intervalMs: 25 });
     expect(calls).toBe(1);
     const [, fields] = (await redis.xrange(deadLetterStream(stream), '-', '+'))[0] ?? ['', []];
     expect(fields.join(' ')).toContain('order_id: is required');
-    await waitFor(async () => (await pendingCount()) === 0);
+    await eventually(async () => (await pendingCount()) === 0 || undefined, { intervalMs: 25 });
   });
 
   it('when a consumer stopped with entries pending, then on restart it re-reads them first', async () => {
@@ -111,14 +104,14 @@ describe('stream consumer', () => {
       handled.push(entry.fields.n as string);
     });
     await redis.xadd(stream, '*', 'n', 'stranded');
-    await waitFor(async () => (await pendingCount()) === 1);
+    await eventually(async () => (await pendingCount()) === 1 || undefined, { intervalMs: 25 });
     await first.stop();
     consumers.splice(consumers.indexOf(first), 1);
 
     crash = false;
     start(async (entry) => void handled.push(entry.fields.n as string));
-    await waitFor(async () => handled.includes('stranded'));
-    await waitFor(async () => (await pendingCount()) === 0);
+    await eventually(async () => handled.includes('stranded') || undefined, { intervalMs: 25 });
+    await eventually(async () => (await pendingCount()) === 0 || undefined, { intervalMs: 25 });
   });
 
   it('when another consumer died holding an entry, then XAUTOCLAIM hands it to a live one', async () => {
@@ -127,12 +120,11 @@ describe('stream consumer', () => {
     await redis.xreadgroup('GROUP', group, 'dead-replica', 'COUNT', 1, 'STREAMS', stream, '>');
     const handled: string[] = [];
     start(async (entry) => void handled.push(entry.fields.n as string), { consumer: 'live-replica', claimIdleMs: 100 });
-    await waitFor(async () => handled.includes('orphan'));
-    await waitFor(async () => (await pendingCount()) === 0);
+    await eventually(async () => handled.includes('orphan') || undefined, { intervalMs: 25 });
+    await eventually(async () => (await pendingCount()) === 0 || undefined, { intervalMs: 25 });
   });
 
   describe('with concurrency 4', () => {
-    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
     /** Adds the entries before the group exists, so the first read returns them in one batch. */
     const addBatch = async (values: string[]) => {
       await redis.xgroup('CREATE', stream, group, '0', 'MKSTREAM');
@@ -158,8 +150,8 @@ describe('stream consumer', () => {
         },
         { concurrency: 4 },
       );
-      await waitFor(async () => seen.length === 12);
-      await waitFor(async () => (await pendingCount()) === 0);
+      await eventually(async () => seen.length === 12 || undefined, { intervalMs: 25 });
+      await eventually(async () => (await pendingCount()) === 0 || undefined, { intervalMs: 25 });
       expect(most).toBeGreaterThan(1);
       expect(most).toBeLessThanOrEqual(4);
       expect([...seen].sort((a, b) => Number(a) - Number(b))).toEqual(values);
@@ -182,16 +174,16 @@ describe('stream consumer', () => {
         },
         { concurrency: 4, maxDeliveries: 3 },
       );
-      await waitFor(async () => handled.length === 5);
+      await eventually(async () => handled.length === 5 || undefined, { intervalMs: 25 });
       expect(await pendingIds()).toEqual([ids[2]]);
       expect(await redis.xlen(deadLetterStream(stream))).toBe(0);
 
-      await waitFor(async () => (await redis.xlen(deadLetterStream(stream))) === 1, 15_000);
+      await eventually(async () => (await redis.xlen(deadLetterStream(stream))) === 1 || undefined, { timeoutMs: 15_000, intervalMs: 25 });
       const [, fields] = (await redis.xrange(deadLetterStream(stream), '-', '+'))[0] ?? ['', []];
       expect(fields).toEqual(expect.arrayContaining(['n', 'bad', 'dead_original_id', ids[2], 'dead_deliveries', '3']));
       expect(badCalls).toBe(3);
       expect(handled.sort()).toEqual(['0', '1', '3', '4', '5']);
-      await waitFor(async () => (await pendingCount()) === 0);
+      await eventually(async () => (await pendingCount()) === 0 || undefined, { intervalMs: 25 });
     });
 
     it('when stop() is called with handlers in flight, then it resolves only after they finished and were acknowledged', async () => {
@@ -210,7 +202,7 @@ describe('stream consumer', () => {
         },
         { concurrency: 4 },
       );
-      await waitFor(async () => started.length === 4);
+      await eventually(async () => started.length === 4 || undefined, { intervalMs: 25 });
       let stopped = false;
       const stopping = consumer.stop().then(() => {
         stopped = true;

@@ -12,7 +12,7 @@ import {
   type StreamFields,
 } from '@market/contracts';
 import { createPool, deadLetterStream, runMigrations } from '@market/kit';
-import { captureLogs, createTestDatabase, testRedisUrl, uniqueSuffix, type TestDatabase } from '@market/kit/testing';
+import { captureLogs, createTestDatabase, eventually, testRedisUrl, uniqueSuffix, type TestDatabase } from '@market/kit/testing';
 import { createDb, MIGRATIONS_FOLDER, type Db } from '../../src/data/db';
 import { findProduct, insertProduct, type NewProduct, type ProductRow } from '../../src/data/product-repository';
 import { startInventoryWorker, type InventoryWorker, type InventoryWorkerConfig } from '../../src/messaging/inventory-worker';
@@ -37,16 +37,6 @@ export interface WorkerHarness {
   drained(): Promise<void>;
   deadLetters(): Promise<StreamFields[]>;
   close(): Promise<void>;
-}
-
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }
 
 /** A migrated database, streams of its own (random names) and workers started on demand. */
@@ -117,17 +107,20 @@ export async function startWorkerHarness(overrides: Partial<InventoryWorkerConfi
     cancelled: (placed, eventId = randomUUID()) => ({ ...placed, type: 'order.cancelled', event_id: eventId, occurred_at: new Date().toISOString() }),
     replies,
     waitForReplies: (orderId, count = 1) =>
-      waitFor(`${count} inventory.result for ${orderId}`, async () => {
-        const found = await replies(orderId);
-        return found.length >= count ? found : undefined;
-      }),
+      eventually(
+        async () => {
+          const found = await replies(orderId);
+          return found.length >= count ? found : undefined;
+        },
+        { intervalMs: 25, what: `${count} inventory.result for ${orderId}` },
+      ),
     async drained() {
-      await waitFor('the products group to drain its stream', async () => {
+      await eventually(async () => {
         const [last] = (await redis.xrevrange(config.ORDERS_STREAM, '+', '-', 'COUNT', 1)) as [string, string[]][];
         const groups = (await redis.xinfo('GROUPS', config.ORDERS_STREAM)) as (string | number)[][];
         const group = groups.map((g) => fieldsFromList(g.map(String))).find((g) => g.name === PRODUCTS_GROUP);
         return group && last && group['last-delivered-id'] === last[0] && group.pending === '0' ? true : undefined;
-      });
+      }, { intervalMs: 25, what: 'the products group to drain its stream' });
     },
     async deadLetters() {
       const entries = (await redis.xrange(deadLetterStream(config.ORDERS_STREAM), '-', '+')) as [string, string[]][];
