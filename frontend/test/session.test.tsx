@@ -1,7 +1,7 @@
 import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it } from 'vitest';
-import { readSessionHint } from '../src/session/session-hint';
+import { describe, expect, it, vi } from 'vitest';
+import { readSessionHint, writeSessionHint } from '../src/session/session-hint';
 import { fakeServer } from './support/fake-server';
 import { errorBody, makeOrder, makeUser, page } from './support/fixtures';
 import { renderApp } from './support/render-app';
@@ -56,6 +56,29 @@ describe('session', () => {
     await user.click(screen.getByRole('button', { name: 'Log in' }));
 
     expect(await screen.findByText('You have not ordered anything yet.')).toBeInTheDocument();
+  });
+
+  it('when the service cannot say who is signed in (503), then the page shows signed out but a reload tries again', async () => {
+    const buyer = makeUser();
+    writeSessionHint(buyer.id);
+    const server = fakeServer().on('GET', '/auth/me', [503, errorBody('SERVICE_UNAVAILABLE')]);
+    renderApp(server, '/login');
+
+    expect(await screen.findByRole('heading', { name: 'Log in' })).toBeInTheDocument();
+    expect(server.sent('GET', '/auth/me')).toHaveLength(1);
+    expect(readSessionHint()).toBe(buyer.id);
+  });
+
+  it('when the session is gone (401 and the refresh fails), then the hint is forgotten', async () => {
+    const buyer = makeUser();
+    writeSessionHint(buyer.id);
+    const server = fakeServer()
+      .on('GET', '/auth/me', [401, errorBody('UNAUTHENTICATED')])
+      .on('POST', '/auth/refresh', [401, errorBody('UNAUTHENTICATED')]);
+    renderApp(server, '/login');
+
+    expect(await screen.findByRole('heading', { name: 'Log in' })).toBeInTheDocument();
+    await vi.waitFor(() => expect(readSessionHint()).toBeNull());
   });
 
   it('when any state-changing request leaves, then it carries the same-origin header and no token', async () => {

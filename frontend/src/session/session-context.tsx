@@ -65,9 +65,11 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     let active = true;
     authApi
       .fetchMe()
+      // A failure that is not about the session (network, 5xx) leaves the hint, so the next load
+      // tries again; a session that really ended is forgotten by onSessionEnded above.
       .then(
         (me) => active && setUser(me),
-        () => active && setUser(null),
+        () => undefined,
       )
       .finally(() => active && setReady(true));
     return () => {
