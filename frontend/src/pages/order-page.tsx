@@ -3,13 +3,13 @@ import { Link, useParams } from 'react-router-dom';
 import { describeError } from '../api/error-messages';
 import { cancelOrder } from '../api/orders-api';
 import { ConfirmButton } from '../components/confirm-button';
-import { ErrorState, LoadingState } from '../components/status-views';
+import { ErrorState } from '../components/status-views';
 import { formatDateTime, shortId } from '../lib/format';
 import { usePageTitle } from '../lib/use-page-title';
 import { OrderItemsTable } from '../orders/order-items-table';
 import { OrderStatusBadge } from '../orders/order-status-badge';
 import { canCancel, describeStatus } from '../orders/order-status-text';
-import { useOrderStatus } from '../orders/use-order-status';
+import { POLL_INTERVAL_MS, useOrderStatus } from '../orders/use-order-status';
 
 export default function OrderPage() {
   const { id = '' } = useParams();
@@ -48,12 +48,11 @@ export default function OrderPage() {
         )}
       </div>
       {mode === 'polling' && order?.status === 'PENDING' && (
-        <p className="muted small">Live updates are unavailable; checking again every 2 seconds.</p>
+        <p className="muted small">Live updates are unavailable; checking again every {POLL_INTERVAL_MS / 1000} seconds.</p>
       )}
       {error !== null && !order && (
         <ErrorState message={describeError(error, { NOT_FOUND: 'There is no order with this number.' }).message} />
       )}
-      {!order && !error && <LoadingState label="Loading order" />}
       {order && (
         <>
           <p className="muted">Placed {formatDateTime(order.createdAt)}</p>
