@@ -4,12 +4,12 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { analyze, insertProducts, productCount } from './bench/catalog-data.mjs';
 import { createClient } from './bench/http-client.mjs';
-import { dropStackData, measuredStep, runBench } from './bench/harness.mjs';
+import { measuredStep, runBench } from './bench/harness.mjs';
 import { heading, table, writeResults } from './bench/report.mjs';
 import { envFlag, envNumber, envNumbers, envText } from './bench/settings.mjs';
 import { Samples, ms, times } from './bench/stats.mjs';
 import { SetupError, formatDuration, repoRoot, step } from './lib/proc.mjs';
-import { databaseNames, databaseUrl } from './lib/stack.mjs';
+import { databaseNames, databaseUrl, dropStackData } from './lib/stack.mjs';
 
 const started = performance.now();
 

@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { closedLoop, routeBareThroughNginx, startBareServer, BARE_PATH } from './bench/catalog-nginx.mjs';
 import { measurePgbench, measureRedisXadd } from './bench/ceilings.mjs';
 import { createCpuSampler, formatCores } from './bench/cpu.mjs';
-import { dropStackData, measuredStep, runBench } from './bench/harness.mjs';
+import { measuredStep, runBench } from './bench/harness.mjs';
 import { createClient } from './bench/http-client.mjs';
 import { completedBetween, drain, pipelineBacklog, verifyPipeline } from './bench/order-checks.mjs';
 import { createTracker, errorCount, runStep } from './bench/order-load.mjs';
@@ -16,7 +16,7 @@ import { seedMarket } from './bench/seed.mjs';
 import { envFlag, envNumber, envNumbers, envText } from './bench/settings.mjs';
 import { ms, percent, rate, ratio } from './bench/stats.mjs';
 import { SetupError, formatDuration, repoRoot, sleep } from './lib/proc.mjs';
-import { databaseNames, databaseUrl } from './lib/stack.mjs';
+import { databaseNames, databaseUrl, dropStackData } from './lib/stack.mjs';
 
 const runStarted = performance.now();
 const elapsedSeconds = () => (performance.now() - runStarted) / 1000;

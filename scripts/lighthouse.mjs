@@ -15,7 +15,7 @@ import { gzipSync } from 'node:zlib';
 import { CHROMIUM_PATH, ensureChromium } from './lib/infra.mjs';
 import { findFreePort } from './lib/net.mjs';
 import { repoRoot } from './lib/proc.mjs';
-import { startStack } from './lib/stack.mjs';
+import { dropStackData, startStack } from './lib/stack.mjs';
 
 const CATEGORIES = ['performance', 'accessibility', 'best-practices', 'seo'];
 const args = new Set(process.argv.slice(2));
@@ -88,6 +88,9 @@ function printReport(reportPath, js) {
   process.stdout.write(`Full report: ${path.relative(repoRoot, reportPath)}\n`);
 }
 
+/** The throwaway stack's database and stream suffixes, dropped again at the end. */
+const LIGHTHOUSE_DATA = { dbSuffix: '_lighthouse', streamSuffix: '_lighthouse' };
+
 async function main() {
   const chromePath = process.env.CHROME_PATH || (existsSync(CHROMIUM_PATH) ? CHROMIUM_PATH : await ensureChromium());
   mkdirSync(reportDir, { recursive: true });
@@ -98,7 +101,7 @@ async function main() {
   try {
     if (!url) {
       const port = await findFreePort(8097);
-      stack = await startStack({ port, dbSuffix: '_lighthouse', streamSuffix: '_lighthouse', build: !args.has('--no-build') });
+      stack = await startStack({ ...LIGHTHOUSE_DATA, port, build: !args.has('--no-build') });
       url = `${stack.url}/`;
     }
     if (!existsSync(path.join(distDir, 'index.html'))) throw new Error('frontend/dist/index.html is missing; run npm run build first');
@@ -106,7 +109,10 @@ async function main() {
     await runLighthouse(url, chromePath, reportPath);
     printReport(reportPath, initialJs());
   } finally {
-    await stack?.stop();
+    if (stack) {
+      await stack.stop();
+      await dropStackData(stack.adminUrl, stack.redisUrl, LIGHTHOUSE_DATA);
+    }
   }
 }
 

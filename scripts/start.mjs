@@ -1,7 +1,7 @@
 // `npm start`: the whole marketplace on http://localhost:8080 (PORT overrides) until Ctrl-C.
 import { ensureDeps } from './lib/ensure-deps.mjs';
-import { ensureNginx, ensurePostgres, ensureRedis, stopInfra } from './lib/infra.mjs';
-import { SetupError, rel, run } from './lib/proc.mjs';
+import { stopInfra } from './lib/infra.mjs';
+import { SetupError, rel } from './lib/proc.mjs';
 import { demoCredentials, startStack } from './lib/stack.mjs';
 
 const port = Number(process.env.PORT || 8080);
@@ -28,17 +28,10 @@ process.on('SIGHUP', () => shutdown(0));
 try {
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new SetupError(`PORT must be a port number, got ${process.env.PORT}`);
   await ensureDeps();
-  // Infrastructure first, so a missing package is reported before a long build.
-  await ensurePostgres();
-  await ensureRedis();
-  await ensureNginx();
-  process.stdout.write('• building (npm run build) …\n');
-  const build = await run('npm', ['run', 'build']);
-  if (build.code !== 0) throw new SetupError('npm run build failed; see its output above.');
-
+  // startStack finds or starts PostgreSQL, Redis and nginx first (a missing package is reported
+  // before the long build), then builds with `npm run build`.
   stack = await startStack({
     port,
-    build: false,
     onServiceExit: (name, code) => {
       process.stderr.write(`\n✗ ${name} stopped unexpectedly (${code}); see .local/logs/${name}.log\n`);
       shutdown(1);

@@ -7,12 +7,12 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { ensureDeps } from './lib/ensure-deps.mjs';
-import { deleteRedisKeys, ensureChromium, ensureNginx, ensurePostgres, ensureRedis, stopInfra } from './lib/infra.mjs';
+import { ensureChromium, ensureNginx, ensurePostgres, ensureRedis, stopInfra } from './lib/infra.mjs';
 import { findFreePort, isPortFree } from './lib/net.mjs';
 import { ensureOpsTools } from './lib/ops-tools.mjs';
 import { SetupError, formatDuration, killGroup, rel, repoRoot, step } from './lib/proc.mjs';
 import { countJestLike, countPlaywright, readCounts } from './lib/reports.mjs';
-import { databaseNames, demoCredentials, dropDatabases, startStack } from './lib/stack.mjs';
+import { demoCredentials, dropStackData, startStack } from './lib/stack.mjs';
 
 const MINUTE = 60_000;
 const reportDir = path.join(repoRoot, '.local', 'test-results');
@@ -139,16 +139,9 @@ async function runE2e({ buildOk }) {
   } finally {
     await e2eStack?.stop();
     e2eStack = undefined;
-    await removeE2eData(names);
+    // The e2e stack's databases and Redis keys are throwaway: drop them so runs do not pile up.
+    await dropStackData(infra.pg.url, infra.redis.url, names).catch(() => {});
   }
-}
-
-/** The e2e stack's databases and Redis keys are throwaway: drop them so runs do not pile up. */
-async function removeE2eData({ dbSuffix, streamSuffix }) {
-  await dropDatabases(infra.pg.url, Object.values(databaseNames(dbSuffix)));
-  const streams = [`orders_stream${streamSuffix}`, `inventory_stream${streamSuffix}`];
-  const keys = [...streams, ...streams.map((s) => `${s}:dead`)];
-  await deleteRedisKeys(infra.redis.url, { keys, patterns: [`rl${streamSuffix}:*`] }).catch(() => {});
 }
 
 function summary() {

@@ -1,18 +1,10 @@
 // What each benchmark does around its measurements: the infrastructure up and described, and the stack and its
 // throwaway data gone again at the end, on Ctrl-C too.
 import { ensureDeps } from '../lib/ensure-deps.mjs';
-import { deleteRedisKeys, ensureNginx, ensurePostgres, ensureRedis, stopInfra } from '../lib/infra.mjs';
+import { ensureNginx, ensurePostgres, ensureRedis, stopInfra } from '../lib/infra.mjs';
 import { SetupError, step } from '../lib/proc.mjs';
-import { databaseNames, dropDatabases, startStack } from '../lib/stack.mjs';
+import { startStack } from '../lib/stack.mjs';
 import { environmentFacts, printEnvironment } from './report.mjs';
-
-/** Drops the databases and the stream and rate-limit keys of a stack started with these suffixes. */
-export async function dropStackData(pgUrl, redisUrl, { dbSuffix, streamSuffix }) {
-  await dropDatabases(pgUrl, Object.values(databaseNames(dbSuffix)));
-  await deleteRedisKeys(redisUrl, {
-    patterns: [`orders_stream${streamSuffix}*`, `inventory_stream${streamSuffix}*`, `rl${streamSuffix}:*`],
-  });
-}
 
 /** Like `step`, with `describe(result)` after "ok"; returns the result without that line. */
 export async function measuredStep(label, measure, describe) {

@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { ensureNginx, ensurePostgres, ensureRedis, psql } from './infra.mjs';
+import { deleteRedisKeys, ensureNginx, ensurePostgres, ensureRedis, psql } from './infra.mjs';
 import { ensureKeys } from './keys.mjs';
 import { findFreePort, httpGet, isPortFree, waitUntil } from './net.mjs';
 import { startNginx } from './nginx.mjs';
@@ -49,6 +49,14 @@ export async function createDatabases(adminUrl, names) {
 
 export async function dropDatabases(adminUrl, names) {
   for (const db of names) await psql(adminUrl, `drop database if exists "${db}" with (force)`);
+}
+
+/** Drops the databases and the stream and rate-limit keys of a throwaway stack started with these suffixes. */
+export async function dropStackData(pgUrl, redisUrl, { dbSuffix, streamSuffix }) {
+  await dropDatabases(pgUrl, Object.values(databaseNames(dbSuffix)));
+  await deleteRedisKeys(redisUrl, {
+    patterns: [`orders_stream${streamSuffix}*`, `inventory_stream${streamSuffix}*`, `rl${streamSuffix}:*`],
+  });
 }
 
 function serviceEnv(service, { port, adminUrl, redisUrl, dbs, keys, demo, streamSuffix, credentials }) {
