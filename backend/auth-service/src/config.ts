@@ -2,6 +2,7 @@ import { createHash, createPrivateKey, createPublicKey } from 'node:crypto';
 import { z } from 'zod';
 import { LIMITS } from '@market/contracts';
 import { baseConfigShape, ConfigError, env, parseConfig } from '@market/kit';
+import { passwordProblem } from './domain/passwords';
 
 function isP256PrivateKey(pem: string): boolean {
   try {
@@ -12,12 +13,7 @@ function isP256PrivateKey(pem: string): boolean {
   }
 }
 
-const password = z
-  .string()
-  .refine(
-    (value) => Buffer.byteLength(value) >= LIMITS.passwordMinBytes && Buffer.byteLength(value) <= LIMITS.passwordMaxBytes,
-    `must be ${LIMITS.passwordMinBytes} to ${LIMITS.passwordMaxBytes} bytes`,
-  );
+const password = z.string().refine((value) => passwordProblem(value) === undefined, `must be ${LIMITS.passwordMinBytes} to ${LIMITS.passwordMaxBytes} bytes`);
 
 const optionalBoolean = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])

@@ -1,4 +1,4 @@
-import { ConfigError, baseConfigShape, env, parseConfig, streamConfigShape, verifierConfigShape } from '@market/kit';
+import { assertVerifierKey, baseConfigShape, env, parseConfig, streamConfigShape, verifierConfigShape } from '@market/kit';
 
 export const ordersConfigShape = {
   ...baseConfigShape,
@@ -17,9 +17,7 @@ export const ordersConfigShape = {
 /** Parses the environment once; throws a ConfigError naming every bad key. */
 export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
   const parsed = parseConfig(ordersConfigShape, source);
-  if (!parsed.JWT_PUBLIC_KEY && !parsed.JWKS_URL) {
-    throw new ConfigError(['JWT_PUBLIC_KEY or JWKS_URL: one of them is required to verify access tokens']);
-  }
+  assertVerifierKey(parsed);
   return parsed;
 }
 

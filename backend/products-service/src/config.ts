@@ -1,4 +1,4 @@
-import { ConfigError, baseConfigShape, env, parseConfig, streamConfigShape, verifierConfigShape } from '@market/kit';
+import { ConfigError, assertVerifierKey, baseConfigShape, env, parseConfig, streamConfigShape, verifierConfigShape } from '@market/kit';
 
 /** Keys the inventory worker needs; it verifies no tokens, so it runs without the JWT keys. */
 export const workerConfigShape = {
@@ -32,9 +32,7 @@ function refuseTestHooksInProduction(config: { NODE_ENV: string; CRASH_AFTER_COM
 /** Parses the environment once; throws a ConfigError naming every bad key. */
 export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
   const parsed = parseConfig(productsConfigShape, source);
-  if (!parsed.JWT_PUBLIC_KEY && !parsed.JWKS_URL) {
-    throw new ConfigError(['JWT_PUBLIC_KEY or JWKS_URL: one of them is required to verify access tokens']);
-  }
+  assertVerifierKey(parsed);
   refuseTestHooksInProduction(parsed);
   return parsed;
 }

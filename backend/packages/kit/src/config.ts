@@ -75,6 +75,13 @@ export const verifierConfigShape = {
   JWKS_URL: env.url(['http', 'https']).optional(),
 };
 
+/** A verifier needs a key: refuses a config with neither JWT_PUBLIC_KEY nor JWKS_URL. */
+export function assertVerifierKey(config: { JWT_PUBLIC_KEY?: string; JWKS_URL?: string }): void {
+  if (!config.JWT_PUBLIC_KEY && !config.JWKS_URL) {
+    throw new ConfigError(['JWT_PUBLIC_KEY or JWKS_URL: one of them is required to verify access tokens']);
+  }
+}
+
 /** Keys of services that take part in the stock saga. */
 export const streamConfigShape = {
   ORDERS_STREAM: z.string().min(1).default('orders_stream'),
