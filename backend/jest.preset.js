@@ -26,4 +26,30 @@ function serviceJestConfig(displayName, overrides = {}) {
   };
 }
 
-module.exports = { serviceJestConfig };
+/**
+ * @fastify/cookie loads the ESM-only `cookie` package with a dynamic import(), which Jest's
+ * CommonJS runtime cannot run; both are compiled to CommonJS for the tests only. Merge it into the
+ * config of any project that builds orders-service.
+ */
+const ESM_DEPENDENCIES = ['cookie', '@fastify/cookie'];
+const fastifyCookieSupport = {
+  transform: {
+    [`node_modules/(${ESM_DEPENDENCIES.join('|')})/.+\\.js$`]: [
+      'ts-jest',
+      {
+        tsconfig: {
+          allowJs: true,
+          module: 'commonjs',
+          moduleResolution: 'node10',
+          target: 'ES2022',
+          esModuleInterop: true,
+          sourceMap: false,
+        },
+        diagnostics: false,
+      },
+    ],
+  },
+  transformIgnorePatterns: [`/node_modules/(?!(${ESM_DEPENDENCIES.join('|')})/)`],
+};
+
+module.exports = { serviceJestConfig, fastifyCookieSupport };

@@ -6,16 +6,15 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { closedLoop, routeBareThroughNginx, startBareServer, BARE_PATH } from './bench/catalog-nginx.mjs';
 import { measurePgbench, measureRedisXadd } from './bench/ceilings.mjs';
-import { createCpuSampler, formatCores } from './bench/cpu.mjs';
+import { createCpuSampler } from './bench/cpu.mjs';
 import { measuredStep, runBench } from './bench/harness.mjs';
 import { createClient } from './bench/http-client.mjs';
-import { completedBetween, drain, pipelineBacklog, verifyPipeline } from './bench/order-checks.mjs';
-import { createTracker, errorCount, runStep } from './bench/order-load.mjs';
-import { heading, table, writeResults } from './bench/report.mjs';
+import { orderPipeline, printOrderResults } from './bench/order-pipeline.mjs';
+import { durabilitySettings, heading, printDurability, table, writeResults } from './bench/report.mjs';
 import { seedMarket } from './bench/seed.mjs';
 import { envFlag, envNumber, envNumbers, envText } from './bench/settings.mjs';
 import { ms, percent, rate, ratio } from './bench/stats.mjs';
-import { SetupError, formatDuration, repoRoot, sleep } from './lib/proc.mjs';
+import { SetupError, formatDuration, repoRoot } from './lib/proc.mjs';
 import { databaseNames, databaseUrl, dropStackData } from './lib/stack.mjs';
 
 const runStarted = performance.now();
@@ -57,6 +56,11 @@ function readSettings() {
     redisClients: envNumber('BENCH_REDIS_CLIENTS', 50, { min: 1, max: 10_000 }),
     catalogSeconds: envNumber('BENCH_CATALOG_SECONDS', 10, { min: 1, max: 600 }),
     catalogConnections: envNumber('BENCH_CATALOG_CONNECTIONS', 16, { min: 1, max: 1000 }),
+    cpuProfileDir: envText('BENCH_CPU_PROFILE_DIR', '')
+      ? path.resolve(envText('BENCH_CPU_PROFILE_DIR', ''))
+      : undefined,
+    burstConnections: envNumber('BENCH_BURST_CONNECTIONS', 16, { min: 1, max: 1000 }),
+    burstSeconds: envNumber('BENCH_BURST_SECONDS', 20, { min: 1, max: 600 }),
   };
 }
 
@@ -104,161 +108,16 @@ async function measureCatalog(s, target) {
   }
 }
 
-function stepSummary(r, completedPerSecond, backlog) {
-  const placedPerSecond = r.accepted / r.seconds;
-  const queued = Object.values(backlog).reduce((n, v) => n + (v ?? 0), 0);
-  const sustained =
-    placedPerSecond >= 0.95 * r.target &&
-    completedPerSecond >= 0.9 * placedPerSecond &&
-    // A queue that grew past one second of orders by the end of the step would keep growing.
-    queued <= r.target &&
-    r.drained &&
-    errorCount(r.errors) <= 0.01 * r.attempted;
-  return {
-    target: r.target,
-    seconds: Math.round(r.seconds * 10) / 10,
-    attempted: r.attempted,
-    accepted: r.accepted,
-    skipped: r.skipped,
-    errors: r.errors,
-    placedPerSecond,
-    completedPerSecond,
-    post: r.post.summary(),
-    toCompleted: r.toFinal.summary(),
-    final: r.final,
-    untracked: r.untracked,
-    drainedInSeconds: r.drainedInSeconds,
-    sustained,
-  };
-}
-
-async function runOrderSteps(s, target, market) {
-  const client = createClient(target.url, { maxSockets: s.maxInFlight + 16 });
-  const tracker = createTracker(client, {
-    maxStreams: s.followMax,
-    pollMs: s.pollMs,
-    timeoutMs: (s.stepSeconds + s.stepDrainSeconds) * 1000,
-  });
-  const buyerIds = market.buyers.map((b) => b.id);
-  const counter = { next: 0 };
-  const steps = [];
-  let accepted = 0;
-  let uncertain = 0; // requests without an answer (timeouts, 502/504): the order may or may not exist
-  let saturated = 0;
-  const budgetLeft = () => s.deadlineSeconds - elapsedSeconds() - s.drainSeconds - 15;
-
-  const oneStep = async (rateTarget, seconds, label) => {
-    const cpuBefore = target.cpu.snapshot();
-    const r = await runStep({
-      client,
-      tracker,
-      market,
-      rate: rateTarget,
-      seconds,
-      maxInFlight: s.maxInFlight,
-      label,
-      counter,
-    });
-    accepted += r.accepted;
-    uncertain += errorCount(r.errors, (kind) => !/^HTTP 4/.test(kind));
-    const cpu = target.cpu.coresBetween(cpuBefore, target.cpu.snapshot());
-    const backlog = await pipelineBacklog(target);
-    const drained = await drain(target.ordersUrl, buyerIds, s.stepDrainSeconds * 1000, (pending) =>
-      process.stdout.write(`  ${label} draining: ${pending} PENDING\n`),
-    );
-    // Followed orders end with the drain; if it timed out, do not let stragglers stretch the run.
-    const settled = await Promise.race([r.settled(), sleep(5000).then(() => ({ untracked: null }))]);
-    Object.assign(r, {
-      drained: drained.pending === 0,
-      drainedInSeconds: drained.waitedMs / 1000,
-      untracked: settled.untracked,
-    });
-    // The pipeline starts each step empty: completions are counted once it has filled (after a quarter of the step, at most 5s).
-    const fillSeconds = Math.min(r.seconds / 4, 5);
-    const from = new Date(r.wallStart.getTime() + fillSeconds * 1000);
-    const completed = await completedBetween(target.ordersUrl, buyerIds, from, r.wallEnd);
-    return { ...stepSummary(r, completed / (r.seconds - fillSeconds), backlog), cpu, backlog };
-  };
-
-  try {
-    if (s.warmupSeconds > 0) {
-      await measuredStep(
-        `warm-up at ${s.rates[0]} orders/s for ${s.warmupSeconds}s`,
-        () => oneStep(s.rates[0], s.warmupSeconds, '[warm-up]'),
-        (w) => `${w.accepted} placed, POST p50 ${ms(w.post.p50)}, to COMPLETED p50 ${ms(w.toCompleted.p50)}`,
-      );
-    }
-    for (const rateTarget of s.rates) {
-      if (budgetLeft() < s.stepSeconds + s.stepDrainSeconds) {
-        process.stdout.write(
-          `• stopping the ramp before ${rateTarget}/s: the run must end within ${formatDuration(s.deadlineSeconds * 1000)}\n`,
-        );
-        break;
-      }
-      process.stdout.write(`• step ${rateTarget} orders/s for ${s.stepSeconds}s\n`);
-      const summary = await oneStep(rateTarget, s.stepSeconds, `[${rateTarget}/s]`);
-      steps.push(summary);
-      process.stdout.write(
-        `  → placed ${rate(summary.placedPerSecond)}/s, completed ${rate(summary.completedPerSecond)}/s, POST p50/p99 ${ms(summary.post.p50)}/${ms(summary.post.p99)}, ` +
-          `to COMPLETED p50/p99 ${ms(summary.toCompleted.p50)}/${ms(summary.toCompleted.p99)}${summary.sustained ? '' : '  (not sustained)'}\n` +
-          `    CPU cores: ${formatCores(summary.cpu)}\n` +
-          `    waiting at the end of the step: ${formatBacklog(summary.backlog)}\n`,
-      );
-      if (!summary.sustained && ++saturated >= s.stopAfterSaturated) break;
-    }
-  } finally {
-    client.close();
-  }
-  return { steps, accepted, uncertain, trackerModes: tracker.modes };
-}
-
-const formatBacklog = (b) =>
-  `orders outbox ${b.ordersOutbox ?? '?'} → orders_stream (group products) ${b.ordersStream ?? '?'} → ` +
-  `products outbox ${b.productsOutbox ?? '?'} → inventory_stream (group orders) ${b.inventoryStream ?? '?'}`;
-
 /** Processes whose CPU time each step reports: the bench stack's own, PostgreSQL, Redis and this generator. */
 function cpuGroups(stack) {
   const groups = {};
-  for (const svc of stack?.services ?? []) groups[svc.api] = svc.pid;
+  for (const svc of stack?.services ?? []) groups[svc.group ?? svc.api] = svc.pid;
   const pidFile = stack ? path.join(stack.nginx.prefix, 'nginx.pid') : '';
   if (pidFile && existsSync(pidFile)) groups.nginx = { parent: Number(readFileSync(pidFile, 'utf8').trim()) };
   groups.postgres = (stat) => stat.comm === 'postgres';
   groups.redis = (stat) => stat.comm.startsWith('redis-server');
   groups.generator = process.pid;
   return groups;
-}
-
-function printOrderTable(steps) {
-  const rows = steps.map((st) => [
-    String(st.target),
-    rate(st.placedPerSecond),
-    rate(st.completedPerSecond),
-    String(errorCount(st.errors) + st.skipped),
-    ms(st.post.p50),
-    ms(st.post.p99),
-    ms(st.toCompleted.p50),
-    ms(st.toCompleted.p99),
-    st.sustained ? 'yes' : 'no',
-  ]);
-  process.stdout.write(
-    `${table(['target/s', 'placed/s', 'completed/s', 'errors', 'POST p50', 'POST p99', '→COMPLETED p50', '→COMPLETED p99', 'sustained'], rows)}\n`,
-  );
-  const names = Object.keys(steps[0]?.cpu ?? {});
-  if (names.length) {
-    const cpuRows = steps.map((st) => [String(st.target), ...names.map((n) => st.cpu[n].toFixed(2))]);
-    const backlogRows = steps.map((st) => [
-      String(st.target),
-      ...['ordersOutbox', 'ordersStream', 'productsOutbox', 'inventoryStream'].map((k) =>
-        String(st.backlog?.[k] ?? '–'),
-      ),
-    ]);
-    process.stdout.write(
-      `\nWaiting at the end of each step (the first stage that grows is the bottleneck)\n${table(['target/s', 'orders outbox', 'orders_stream→products', 'products outbox', 'inventory_stream→orders'], backlogRows)}\n`,
-    );
-    process.stdout.write(
-      `\nCPU cores used during each step (PostgreSQL and Redis machine-wide, of ${os.cpus().length} cores)\n${table(['target/s', ...names], cpuRows)}\n`,
-    );
-  }
 }
 
 async function main() {
@@ -272,6 +131,8 @@ async function main() {
 /** The parts BENCH_SKIP leaves in, then the results; returns the exit code. */
 async function benchmark(s, { pg, redis, facts, startStack }) {
   const results = { kind: 'bench', environment: facts, settings: { ...s, skip: [...s.skip] } };
+  facts.durability = await durabilitySettings({ pgUrl: pg.url, redisUrl: redis.url });
+  printDurability(facts.durability);
   let exitCode = 0;
   let stack;
   let target;
@@ -285,6 +146,8 @@ async function benchmark(s, { pg, redis, facts, startStack }) {
       dbSuffix: s.dbSuffix,
       streamSuffix: s.streamSuffix,
       demo: false,
+      // BENCH_CPU_PROFILE_DIR: each service and worker writes a V8 CPU profile there when the run ends.
+      cpuProfileDir: s.cpuProfileDir,
       logDir: path.join(repoRoot, '.local', 'logs', 'bench'),
       build: s.build,
       loginRate: '6000r/m',
@@ -341,60 +204,16 @@ async function benchmark(s, { pg, redis, facts, startStack }) {
     else results.catalog = await measureCatalog(s, target);
   }
 
-  if (!s.skip.has('orders')) {
-    heading('Order pipeline');
-    const run = await runOrderSteps(s, target, market);
-    results.orders = { steps: run.steps, followed: run.trackerModes };
-    const sustained = run.steps.filter((st) => st.sustained);
-    const best = sustained.length ? sustained : run.steps;
-    const peak = best.reduce((a, b) => (b.completedPerSecond > (a?.completedPerSecond ?? -1) ? b : a), null);
-    results.orders.peak = peak
-      ? { completedPerSecond: peak.completedPerSecond, atTarget: peak.target, sustained: peak.sustained }
-      : null;
-
-    const final = await measuredStep(
-      `drain: waiting up to ${s.drainSeconds}s for PENDING orders`,
-      () =>
-        drain(
-          target.ordersUrl,
-          market.buyers.map((b) => b.id),
-          s.drainSeconds * 1000,
-          (n) => process.stdout.write(`\n  ${n} PENDING …`),
-        ),
-      (d) => `${d.pending} PENDING after ${formatDuration(d.waitedMs)}`,
-    );
-    results.orders.drain = { pending: final.pending, waitedMs: final.waitedMs };
-    results.correctness = await verifyPipeline({
-      ordersUrl: target.ordersUrl,
-      productsUrl: target.productsUrl,
+  if (!s.skip.has('orders') || !s.skip.has('burst')) {
+    const directUrl = stack?.services.find((svc) => svc.api === 'orders' && !svc.worker)?.url ?? null;
+    const run = await orderPipeline(s, target, market, {
+      results,
       redisUrl: redis.url,
-      streams,
-      market,
-      accepted: run.accepted,
-      uncertain: run.uncertain,
+      directUrl,
+      budgetLeft: () => s.deadlineSeconds - elapsedSeconds() - s.drainSeconds - 15,
     });
-
     heading('Results');
-    process.stdout.write('Order pipeline (open loop through nginx; latency counted from when each request was due)\n');
-    printOrderTable(run.steps);
-    const peakRate = results.orders.peak?.completedPerSecond ?? null;
-    process.stdout.write(
-      `Sustained peak: ${peak ? `${rate(peakRate)} completed orders/s (step ${peak.target}/s)${peak.sustained ? '' : ' — no step was sustained'}` : '–'}\n`,
-    );
-    if (results.ceilings) {
-      const pgCeil = results.ceilings.pgbench.ordersPerSecond;
-      const redisCeil = results.ceilings.redis.xaddPerSecond / 2;
-      process.stdout.write(
-        `\n${table(
-          ['ceiling', 'orders/s', 'peak ÷ ceiling'],
-          [
-            ['pgbench, 3 commits per order', rate(pgCeil), percent(ratio(peakRate, pgCeil))],
-            ['redis-benchmark XADD ÷ 2 (two entries per order)', rate(redisCeil), percent(ratio(peakRate, redisCeil))],
-          ],
-        )}\n`,
-      );
-      results.ceilings.ratios = { pgbench: ratio(peakRate, pgCeil), redisXadd: ratio(peakRate, redisCeil) };
-    }
+    printOrderResults(results, run);
   }
   if (results.catalog) {
     const c = results.catalog;

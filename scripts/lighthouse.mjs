@@ -59,7 +59,10 @@ function runLighthouse(url, chromePath, outputPath) {
     ...(args.has('--desktop') ? ['--preset=desktop'] : []),
   ];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, cliArgs, { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, CHROME_PATH: chromePath } });
+    const child = spawn(process.execPath, cliArgs, {
+      stdio: ['ignore', 'inherit', 'inherit'],
+      env: { ...process.env, CHROME_PATH: chromePath },
+    });
     child.on('error', reject);
     child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`lighthouse exited with ${code}`))));
   });
@@ -74,17 +77,27 @@ function printReport(reportPath, js) {
     const score = category?.score == null ? 'n/a' : Math.round(category.score * 100);
     process.stdout.write(`  ${pad(category?.title ?? id, 16)} ${score}\n`);
   }
-  const metrics = ['first-contentful-paint', 'largest-contentful-paint', 'total-blocking-time', 'cumulative-layout-shift'];
+  const metrics = [
+    'first-contentful-paint',
+    'largest-contentful-paint',
+    'total-blocking-time',
+    'cumulative-layout-shift',
+  ];
   for (const id of metrics) {
     const audit = report.audits[id];
     if (audit?.displayValue) process.stdout.write(`  ${pad(audit.title, 26)} ${audit.displayValue}\n`);
   }
   const gzip = js.reduce((sum, f) => sum + f.gzipBytes, 0);
   const raw = js.reduce((sum, f) => sum + f.bytes, 0);
-  process.stdout.write(`\nInitial JS: ${(gzip / 1024).toFixed(1)} KB gzip (${(raw / 1024).toFixed(1)} KB raw) in ${js.length} file(s)\n`);
+  process.stdout.write(
+    `\nInitial JS: ${(gzip / 1024).toFixed(1)} KB gzip (${(raw / 1024).toFixed(1)} KB raw) in ${js.length} file(s)\n`,
+  );
   for (const f of js) process.stdout.write(`  ${f.file}  ${(f.gzipBytes / 1024).toFixed(1)} KB gzip\n`);
   const scripts = report.audits['resource-summary']?.details?.items?.find((item) => item.resourceType === 'script');
-  if (scripts) process.stdout.write(`JS transferred on the audited load: ${(scripts.transferSize / 1024).toFixed(1)} KB in ${scripts.requestCount} request(s)\n`);
+  if (scripts)
+    process.stdout.write(
+      `JS transferred on the audited load: ${(scripts.transferSize / 1024).toFixed(1)} KB in ${scripts.requestCount} request(s)\n`,
+    );
   process.stdout.write(`Full report: ${path.relative(repoRoot, reportPath)}\n`);
 }
 
@@ -104,7 +117,8 @@ async function main() {
       stack = await startStack({ ...LIGHTHOUSE_DATA, port, build: !args.has('--no-build') });
       url = `${stack.url}/`;
     }
-    if (!existsSync(path.join(distDir, 'index.html'))) throw new Error('frontend/dist/index.html is missing; run npm run build first');
+    if (!existsSync(path.join(distDir, 'index.html')))
+      throw new Error('frontend/dist/index.html is missing; run npm run build first');
     process.stdout.write(`• lighthouse ${url} (Chromium at ${chromePath}) …\n`);
     await runLighthouse(url, chromePath, reportPath);
     printReport(reportPath, initialJs());

@@ -26,17 +26,13 @@ process.on('SIGTERM', () => shutdown(0));
 process.on('SIGHUP', () => shutdown(0));
 
 try {
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new SetupError(`PORT must be a port number, got ${process.env.PORT}`);
+  if (!Number.isInteger(port) || port < 1 || port > 65535)
+    throw new SetupError(`PORT must be a port number, got ${process.env.PORT}`);
   await ensureDeps();
   // startStack finds or starts PostgreSQL, Redis and nginx first (a missing package is reported
   // before the long build), then builds with `npm run build`.
-  stack = await startStack({
-    port,
-    onServiceExit: (name, code) => {
-      process.stderr.write(`\n✗ ${name} stopped unexpectedly (${code}); see .local/logs/${name}.log\n`);
-      shutdown(1);
-    },
-  });
+  // A service, worker or nginx that dies is started again with backoff (one ↻ line each); only Ctrl-C stops the system.
+  stack = await startStack({ port, supervise: true });
   const { buyer, seller, admin } = demoCredentials();
   const shown = stack.url.replace('127.0.0.1', 'localhost');
   process.stdout.write(
@@ -50,7 +46,7 @@ try {
       `  admin   ${admin.email}   ${admin.password}`,
       '',
       `Logs: .local/logs/<service>.log, nginx in ${rel(stack.nginx.prefix)}/logs/`,
-      'Press Ctrl-C to stop.',
+      'A process that stops is restarted. Press Ctrl-C to stop.',
       '',
     ].join('\n'),
   );

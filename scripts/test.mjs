@@ -21,7 +21,8 @@ let running; // the runner now in progress, so a signal can end it
 let e2eStack;
 
 const scriptsOf = (dir) => JSON.parse(readFileSync(path.join(repoRoot, dir, 'package.json'), 'utf8')).scripts ?? {};
-const countsText = ({ passed, failed, skipped }) => `${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`;
+const countsText = ({ passed, failed, skipped }) =>
+  `${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`;
 
 /** Runs a command in its own process group with the terminal's output; resolves its exit code (124 on timeout). */
 function runStep(cmd, args, { env = process.env, timeoutMs }) {
@@ -53,15 +54,47 @@ async function phase(name, body) {
     outcome = await body();
   } catch (err) {
     process.stdout.write(`${err instanceof SetupError ? err.message : (err.stack ?? err)}\n`);
-    outcome = { passed: 0, failed: 1, skipped: 0, note: err instanceof SetupError ? err.message.split('\n')[0] : String(err.message) };
+    outcome = {
+      passed: 0,
+      failed: 1,
+      skipped: 0,
+      note: err instanceof SetupError ? err.message.split('\n')[0] : String(err.message),
+    };
   }
   const record = { name, passed: 0, failed: 0, skipped: 0, ...outcome, ms: Date.now() - started };
   results.push(record);
-  process.stdout.write(`--- ${name}: ${countsText(record)}${record.note ? ` (${record.note})` : ''} in ${formatDuration(record.ms)}\n`);
+  process.stdout.write(
+    `--- ${name}: ${countsText(record)}${record.note ? ` (${record.note})` : ''} in ${formatDuration(record.ms)}\n`,
+  );
   return record;
 }
 
 const checkOutcome = (code, what) => (code === 0 ? {} : { failed: 1, note: `${what} exited with ${code}` });
+
+// The lint phase's gates, each a root package.json script: every one runs and counts, pass or fail.
+const LINT_GATES = [
+  { name: 'eslint', script: 'lint', timeoutMs: 15 * MINUTE },
+  { name: 'prettier', script: 'format:check', timeoutMs: 5 * MINUTE },
+  { name: 'knip', script: 'knip', timeoutMs: 5 * MINUTE },
+];
+
+async function runLint() {
+  const scripts = scriptsOf('.');
+  const gates = LINT_GATES.filter((gate) => scripts[gate.script]);
+  if (gates.length === 0) return { note: 'no lint scripts' };
+  const failures = [];
+  for (const gate of gates) {
+    process.stdout.write(`\n> ${gate.name}: npm run ${gate.script}\n`);
+    const code = await runStep('npm', ['run', gate.script], { timeoutMs: gate.timeoutMs });
+    process.stdout.write(`> ${gate.name}: ${code === 0 ? 'clean' : `failed (exit ${code})`}\n`);
+    if (code !== 0) failures.push(`${gate.name} exited with ${code}`);
+  }
+  return {
+    passed: gates.length - failures.length,
+    failed: failures.length,
+    ...(failures.length ? { note: failures.join('; ') } : {}),
+  };
+}
 
 async function setup() {
   await ensureDeps();
@@ -86,7 +119,17 @@ async function runJest({ pg, redis, opsEnv }) {
   const report = path.join(reportDir, 'jest.json');
   rmSync(report, { force: true });
   const workers = Math.max(2, os.availableParallelism() - 1);
-  const args = [path.join(repoRoot, 'node_modules', 'jest', 'bin', 'jest.js'), '--config', 'jest.config.js', '--ci', '--json', `--outputFile=${report}`, '--passWithNoTests', '--forceExit', `--maxWorkers=${workers}`];
+  const args = [
+    path.join(repoRoot, 'node_modules', 'jest', 'bin', 'jest.js'),
+    '--config',
+    'jest.config.js',
+    '--ci',
+    '--json',
+    `--outputFile=${report}`,
+    '--passWithNoTests',
+    '--forceExit',
+    `--maxWorkers=${workers}`,
+  ];
   const env = { ...process.env, ...opsEnv, TEST_PG_ADMIN_URL: pg.url, TEST_REDIS_URL: redis.url };
   const code = await runStep(process.execPath, args, { env, timeoutMs: 45 * MINUTE });
   return readCounts(report, countJestLike, code);
@@ -96,7 +139,17 @@ async function runUnit() {
   if (!scriptsOf('frontend')['test:unit']) return { note: 'frontend has no test:unit script' };
   const report = path.join(reportDir, 'vitest.json');
   rmSync(report, { force: true });
-  const args = ['run', 'test:unit', '-w', 'frontend', '--', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, '--passWithNoTests'];
+  const args = [
+    'run',
+    'test:unit',
+    '-w',
+    'frontend',
+    '--',
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${report}`,
+    '--passWithNoTests',
+  ];
   const code = await runStep('npm', args, { timeoutMs: 10 * MINUTE });
   return readCounts(report, countJestLike, code);
 }
@@ -145,9 +198,13 @@ async function runE2e({ buildOk }) {
 }
 
 function summary() {
-  const total = results.reduce((sum, r) => ({ passed: sum.passed + r.passed, failed: sum.failed + r.failed, skipped: sum.skipped + r.skipped }), { passed: 0, failed: 0, skipped: 0 });
+  const total = results.reduce(
+    (sum, r) => ({ passed: sum.passed + r.passed, failed: sum.failed + r.failed, skipped: sum.skipped + r.skipped }),
+    { passed: 0, failed: 0, skipped: 0 },
+  );
   process.stdout.write('\n=== summary ===\n');
-  for (const r of results) process.stdout.write(`  ${r.name.padEnd(22)} ${countsText(r).padEnd(34)} ${formatDuration(r.ms)}\n`);
+  for (const r of results)
+    process.stdout.write(`  ${r.name.padEnd(22)} ${countsText(r).padEnd(34)} ${formatDuration(r.ms)}\n`);
   return total;
 }
 
@@ -176,10 +233,15 @@ const setupResult = await phase('setup', async () => {
 });
 if (setupResult.failed) await finish(1);
 
-await phase('lint', async () => (scriptsOf('.').lint ? checkOutcome(await runStep('npm', ['run', 'lint'], { timeoutMs: 15 * MINUTE }), 'npm run lint') : { note: 'no lint script' }));
-const build = await phase('build', async () => checkOutcome(await runStep('npm', ['run', 'build'], { timeoutMs: 20 * MINUTE }), 'npm run build'));
+// ESLint (type-aware), Prettier and knip; CI runs them only here.
+await phase('lint', runLint);
+const build = await phase('build', async () =>
+  checkOutcome(await runStep('npm', ['run', 'build'], { timeoutMs: 20 * MINUTE }), 'npm run build'),
+);
 // After the build, so the incremental tsc -b is instant; adds the test files, which ts-jest does not type-check.
-await phase('typecheck', async () => checkOutcome(await runStep('npm', ['run', 'typecheck'], { timeoutMs: 10 * MINUTE }), 'npm run typecheck'));
+await phase('typecheck', async () =>
+  checkOutcome(await runStep('npm', ['run', 'typecheck'], { timeoutMs: 10 * MINUTE }), 'npm run typecheck'),
+);
 await phase('backend (jest)', () => runJest(infra));
 await phase('frontend unit', runUnit);
 await phase('frontend e2e', () => runE2e({ buildOk: build.failed === 0 }));

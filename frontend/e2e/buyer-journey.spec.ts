@@ -10,10 +10,17 @@ async function searchCatalog(page: Page, name: string) {
   return page.getByTestId('product-card').filter({ hasText: name });
 }
 
-test('when a buyer signs up, logs in, buys and cancels, then the order completes live and the stock comes back', async ({ page, browser }) => {
+test('when a buyer signs up, logs in, buys and cancels, then the order completes live and the stock comes back', async ({
+  page,
+  browser,
+}) => {
   const sellerContext = await browser.newContext();
   await signupViaApi(sellerContext.request, 'seller');
-  const product = await createProductViaApi(sellerContext.request, { name: unique('Teapot'), price: '12.50', stock: 5 });
+  const product = await createProductViaApi(sellerContext.request, {
+    name: unique('Teapot'),
+    price: '12.50',
+    stock: 5,
+  });
   await sellerContext.close();
 
   const account = await signupViaUi(page, 'buyer');

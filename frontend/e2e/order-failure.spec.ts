@@ -2,10 +2,17 @@ import { expect, test } from '@playwright/test';
 import { buyViaApi, createProductViaApi, signupViaApi, unique, updateProductViaApi } from './support/api';
 import { signupViaUi } from './support/ui';
 
-test('when another buyer takes the last item while the order is on its way, then it fails and says why', async ({ page, browser }) => {
+test('when another buyer takes the last item while the order is on its way, then it fails and says why', async ({
+  page,
+  browser,
+}) => {
   const sellerContext = await browser.newContext();
   await signupViaApi(sellerContext.request, 'seller');
-  const product = await createProductViaApi(sellerContext.request, { name: unique('Last lamp'), stock: 1, price: '30.00' });
+  const product = await createProductViaApi(sellerContext.request, {
+    name: unique('Last lamp'),
+    stock: 1,
+    price: '30.00',
+  });
   await sellerContext.close();
   const rivalContext = await browser.newContext();
   await signupViaApi(rivalContext.request, 'buyer');
@@ -32,7 +39,10 @@ test('when another buyer takes the last item while the order is on its way, then
   await rivalContext.close();
 });
 
-test('when the seller lowers the stock after the item went into the cart, then the cart shows the change', async ({ page, browser }) => {
+test('when the seller lowers the stock after the item went into the cart, then the cart shows the change', async ({
+  page,
+  browser,
+}) => {
   const sellerContext = await browser.newContext();
   await signupViaApi(sellerContext.request, 'seller');
   const product = await createProductViaApi(sellerContext.request, { name: unique('Stool'), stock: 4, price: '8.00' });
@@ -47,7 +57,9 @@ test('when the seller lowers the stock after the item went into the cart, then t
   await sellerContext.close();
   await page.getByRole('link', { name: 'Cart (3)' }).click();
 
-  await expect(page.getByText(`Only 1 of ${product.name} can be ordered now, so the quantity went from 3 to 1.`)).toBeVisible();
+  await expect(
+    page.getByText(`Only 1 of ${product.name} can be ordered now, so the quantity went from 3 to 1.`),
+  ).toBeVisible();
   await expect(page.getByText(`The price of ${product.name} changed from $8.00 to $9.00.`)).toBeVisible();
   await expect(page.getByLabel(`Quantity of ${product.name}`)).toHaveValue('1');
   await expect(page.getByText('Total: $9.00')).toBeVisible();

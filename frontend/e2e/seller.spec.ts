@@ -2,7 +2,10 @@ import { expect, test, type Page } from '@playwright/test';
 import { buyViaApi, getProductViaApi, signupViaApi, unique } from './support/api';
 import { signupViaUi } from './support/ui';
 
-async function fillProductForm(page: Page, values: { name: string; description: string; category: string; price: string; stock: string }) {
+async function fillProductForm(
+  page: Page,
+  values: { name: string; description: string; category: string; price: string; stock: string },
+) {
   await page.getByLabel('Name').fill(values.name);
   await page.getByLabel('Description').fill(values.description);
   await page.getByLabel('Category').selectOption(values.category);
@@ -10,7 +13,10 @@ async function fillProductForm(page: Page, values: { name: string; description: 
   await page.getByLabel('Stock', { exact: true }).fill(values.stock);
 }
 
-test('when a seller creates and edits a product, then a stale edit shows the conflict and a sale appears in my sales', async ({ page, browser }) => {
+test('when a seller creates and edits a product, then a stale edit shows the conflict and a sale appears in my sales', async ({
+  page,
+  browser,
+}) => {
   await signupViaUi(page, 'seller');
   await expect(page.getByRole('heading', { name: 'My products' })).toBeVisible();
   await expect(page.getByText('You have no products yet.')).toBeVisible();
@@ -24,7 +30,13 @@ test('when a seller creates and edits a product, then a stale edit shows the con
   await expect(page.getByLabel('Name')).toBeFocused();
 
   const name = unique('Walnut board');
-  await fillProductForm(page, { name, description: 'Oiled walnut, 40 cm.', category: 'home', price: '24.5', stock: '3' });
+  await fillProductForm(page, {
+    name,
+    description: 'Oiled walnut, 40 cm.',
+    category: 'home',
+    price: '24.5',
+    stock: '3',
+  });
   await page.getByRole('button', { name: 'Create product' }).click();
   await expect(page.getByText(`Created “${name}”.`)).toBeVisible();
   const row = page.getByTestId('my-product-row').filter({ hasText: name });

@@ -1,7 +1,7 @@
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { fakeServer } from './support/fake-server';
+import { apiServer } from './support/api-server';
 import { errorBody, makeProduct, page } from './support/fixtures';
 import { renderApp } from './support/render-app';
 
@@ -11,9 +11,12 @@ function pageOf<T>(data: T[], pageNumber: number, totalPages: number) {
 
 describe('catalog', () => {
   it('when the visitor searches, filters, sorts and pages, then each choice reaches the API and page 1 comes back after a filter', async () => {
-    const server = fakeServer()
+    const server = apiServer()
       .on('GET', '/products/categories', [200, { data: ['books', 'toys'] }])
-      .on('GET', '/products', (request) => [200, pageOf([makeProduct({ name: `Item on page ${String(request.params.page)}` })], Number(request.params.page), 3)]);
+      .on('GET', '/products', (request) => [
+        200,
+        pageOf([makeProduct({ name: `Item on page ${String(request.params.page)}` })], Number(request.params.page), 3),
+      ]);
     renderApp(server, '/');
     const user = userEvent.setup();
 
@@ -26,21 +29,33 @@ describe('catalog', () => {
 
     expect(await screen.findByRole('link', { name: 'Item on page 2' })).toBeInTheDocument();
     expect(screen.getByText('Page 2 of 3')).toBeInTheDocument();
-    expect(server.sent('GET', '/products').at(-1)?.params).toEqual({ q: 'lamp', category: 'toys', sort: 'price_asc', page: 2, pageSize: 12 });
+    expect(server.sent('GET', '/products').at(-1)?.params).toEqual({
+      q: 'lamp',
+      category: 'toys',
+      sort: 'price_asc',
+      page: '2',
+      pageSize: '12',
+    });
 
     await user.selectOptions(screen.getByLabelText('Category'), 'books');
     expect(await screen.findByRole('link', { name: 'Item on page 1' })).toBeInTheDocument();
-    expect(server.sent('GET', '/products').at(-1)?.params).toMatchObject({ category: 'books', page: 1 });
+    expect(server.sent('GET', '/products').at(-1)?.params).toMatchObject({ category: 'books', page: '1' });
   });
 
   it('when the catalog stops counting at its cap, then it reads "10,000+ products" and the next page stays open past the counted pages', async () => {
-    const server = fakeServer()
+    const server = apiServer()
       .on('GET', '/products/categories', [200, { data: [] }])
       .on('GET', '/products', (request) => {
         const pageNumber = Number(request.params.page);
         // Beyond the cap the API counts one product past the page, so the total grows as the visitor goes on.
         const total = Math.max(10_000, pageNumber * 12);
-        const pagination = { page: pageNumber, pageSize: 12, total, totalPages: Math.ceil(total / 12), totalCapped: true };
+        const pagination = {
+          page: pageNumber,
+          pageSize: 12,
+          total,
+          totalPages: Math.ceil(total / 12),
+          totalCapped: true,
+        };
         return [200, { data: [makeProduct({ name: `Item on page ${pageNumber}` })], pagination }];
       });
     renderApp(server, '/?page=834');
@@ -57,9 +72,15 @@ describe('catalog', () => {
   });
 
   it('when the count is exact, then the last page closes "Next page" and the count has no "+"', async () => {
-    const server = fakeServer()
+    const server = apiServer()
       .on('GET', '/products/categories', [200, { data: [] }])
-      .on('GET', '/products', [200, { data: [makeProduct({ name: 'Last one' })], pagination: { page: 3, pageSize: 12, total: 1234, totalPages: 103, totalCapped: false } }]);
+      .on('GET', '/products', [
+        200,
+        {
+          data: [makeProduct({ name: 'Last one' })],
+          pagination: { page: 3, pageSize: 12, total: 1234, totalPages: 103, totalCapped: false },
+        },
+      ]);
     renderApp(server, '/?page=3');
 
     expect(await screen.findByRole('link', { name: 'Last one' })).toBeInTheDocument();
@@ -68,7 +89,7 @@ describe('catalog', () => {
   });
 
   it('when the search has fewer than 3 letters or digits, then the field says so and nothing is asked of the API', async () => {
-    const server = fakeServer()
+    const server = apiServer()
       .on('GET', '/products/categories', [200, { data: [] }])
       .on('GET', '/products', [200, page([makeProduct({ name: 'Everything' })])]);
     renderApp(server, '/');
@@ -89,7 +110,9 @@ describe('catalog', () => {
   });
 
   it('when a link carries a search that is too short, then the field explains it instead of an error page', async () => {
-    const server = fakeServer().on('GET', '/products/categories', [200, { data: [] }]).on('GET', '/products', [200, page([])]);
+    const server = apiServer()
+      .on('GET', '/products/categories', [200, { data: [] }])
+      .on('GET', '/products', [200, page([])]);
     renderApp(server, '/?q=tv');
 
     expect(await screen.findByText('Type at least 3 letters or digits to search.')).toBeInTheDocument();
@@ -98,9 +121,12 @@ describe('catalog', () => {
   });
 
   it('when a product shows its stock, then sold-out ones say so and anonymous visitors are asked to log in', async () => {
-    const server = fakeServer()
+    const server = apiServer()
       .on('GET', '/products/categories', [200, { data: [] }])
-      .on('GET', '/products', [200, page([makeProduct({ name: 'Kite', stock: 3 }), makeProduct({ name: 'Yo-yo', stock: 0 })])]);
+      .on('GET', '/products', [
+        200,
+        page([makeProduct({ name: 'Kite', stock: 3 }), makeProduct({ name: 'Yo-yo', stock: 0 })]),
+      ]);
     renderApp(server, '/');
 
     const kite = (await screen.findByRole('link', { name: 'Kite' })).closest('li')!;
@@ -112,7 +138,9 @@ describe('catalog', () => {
   });
 
   it('when nothing matches, then an empty state offers the whole catalog', async () => {
-    const server = fakeServer().on('GET', '/products/categories', [200, { data: [] }]).on('GET', '/products', [200, page([])]);
+    const server = apiServer()
+      .on('GET', '/products/categories', [200, { data: [] }])
+      .on('GET', '/products', [200, page([])]);
     renderApp(server, '/?q=unicorn');
 
     expect(await screen.findByText('No products match your search.')).toBeInTheDocument();
@@ -121,13 +149,17 @@ describe('catalog', () => {
 
   it('when the products service is down, then a sentence and a retry are shown', async () => {
     let up = false;
-    const server = fakeServer()
+    const server = apiServer()
       .on('GET', '/products/categories', [200, { data: [] }])
-      .on('GET', '/products', () => (up ? [200, page([makeProduct({ name: 'Back again' })])] : [502, errorBody('SERVICE_UNAVAILABLE')]));
+      .on('GET', '/products', () =>
+        up ? [200, page([makeProduct({ name: 'Back again' })])] : [502, errorBody('SERVICE_UNAVAILABLE')],
+      );
     renderApp(server, '/');
     const user = userEvent.setup();
 
-    expect(await screen.findByRole('alert')).toHaveTextContent('The service is temporarily unavailable. Please try again shortly.');
+    expect(await screen.findByRole('alert')).toHaveTextContent(
+      'The service is temporarily unavailable. Please try again shortly.',
+    );
     up = true;
     await user.click(screen.getByRole('button', { name: 'Try again' }));
     expect(await screen.findByRole('link', { name: 'Back again' })).toBeInTheDocument();

@@ -1,13 +1,13 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { fakeServer } from './support/fake-server';
+import { apiServer } from './support/api-server';
 import { errorBody, makeProduct, makeUser, page } from './support/fixtures';
 import { renderApp } from './support/render-app';
 
 describe('signup form', () => {
   it('when submitted empty, then every field explains itself, focus goes to the first and nothing is sent', async () => {
-    const server = fakeServer();
+    const server = apiServer();
     renderApp(server, '/signup');
     const user = userEvent.setup();
 
@@ -22,7 +22,7 @@ describe('signup form', () => {
   });
 
   it('when the password is longer than 72 bytes, then it is refused instead of cut', async () => {
-    renderApp(fakeServer(), '/signup');
+    renderApp(apiServer(), '/signup');
     const user = userEvent.setup();
 
     await user.type(await screen.findByLabelText('Username'), 'maria');
@@ -34,10 +34,36 @@ describe('signup form', () => {
   });
 
   it('when the server rejects fields, then its details appear next to them and the summary is a sentence', async () => {
-    const server = fakeServer().on('POST', '/auth/signup', [
+    const server = apiServer().on('POST', '/auth/signup', [
       400,
-      errorBody('VALIDATION_FAILED', 'bad input', [{ field: 'username', message: '"username" contains characters that are not allowed' }]),
+      errorBody('VALIDATION_FAILED', 'bad input', [
+        { field: 'username', message: '"username" contains characters that are not allowed' },
+      ]),
     ]);
+    renderApp(server, '/signup');
+    const user = userEvent.setup();
+
+    // Passes the contract's checks in the browser; only the server knows what it refuses here.
+    await user.type(await screen.findByLabelText('Username'), 'bad.name');
+    await user.type(screen.getByLabelText('Email'), 'bad@example.test');
+    await user.type(screen.getByLabelText('Password'), 'long enough password');
+    await user.click(screen.getByRole('radio', { name: /sell products/i }));
+    await user.click(screen.getByRole('button', { name: 'Create account' }));
+
+    expect(await screen.findByRole('alert')).toHaveTextContent(
+      'Some fields need attention. Check the messages next to them.',
+    );
+    expect(screen.getByLabelText('Username')).toHaveAccessibleDescription(/Contains characters that are not allowed/);
+    expect(server.sent('POST', '/auth/signup')[0]?.body).toEqual({
+      username: 'bad.name',
+      email: 'bad@example.test',
+      password: 'long enough password',
+      role: 'seller',
+    });
+  });
+
+  it('when the username breaks the pattern of the contract, then the form says so with its sentence and sends nothing', async () => {
+    const server = apiServer();
     renderApp(server, '/signup');
     const user = userEvent.setup();
 
@@ -47,18 +73,17 @@ describe('signup form', () => {
     await user.click(screen.getByRole('radio', { name: /sell products/i }));
     await user.click(screen.getByRole('button', { name: 'Create account' }));
 
-    expect(await screen.findByRole('alert')).toHaveTextContent('Some fields need attention. Check the messages next to them.');
-    expect(screen.getByLabelText('Username')).toHaveAccessibleDescription(/Contains characters that are not allowed/);
-    expect(server.sent('POST', '/auth/signup')[0]?.body).toEqual({
-      username: 'bad name!',
-      email: 'bad@example.test',
-      password: 'long enough password',
-      role: 'seller',
-    });
+    expect(await screen.findByLabelText('Username')).toHaveAccessibleDescription(
+      /Username may hold letters, digits, dots, dashes and underscores, and must start with a letter or digit\./,
+    );
+    expect(server.sent('POST', '/auth/signup')).toEqual([]);
   });
 
   it('when the email is taken, then the page says so without the server text', async () => {
-    const server = fakeServer().on('POST', '/auth/signup', [409, errorBody('CONFLICT', 'duplicate key value violates users_email_key')]);
+    const server = apiServer().on('POST', '/auth/signup', [
+      409,
+      errorBody('CONFLICT', 'duplicate key value violates users_email_key'),
+    ]);
     renderApp(server, '/signup');
     const user = userEvent.setup();
 
@@ -74,7 +99,7 @@ describe('signup form', () => {
 
 describe('login form', () => {
   it('when the credentials are wrong, then a sentence says so and the form stays usable', async () => {
-    const server = fakeServer().on('POST', '/auth/login', [401, errorBody('INVALID_CREDENTIALS')]);
+    const server = apiServer().on('POST', '/auth/login', [401, errorBody('INVALID_CREDENTIALS')]);
     renderApp(server, '/login');
     const user = userEvent.setup();
 
@@ -88,7 +113,7 @@ describe('login form', () => {
   });
 
   it('when login is rate limited, then the wait from Retry-After is named', async () => {
-    const server = fakeServer().on('POST', '/auth/login', [429, errorBody('RATE_LIMITED'), { 'retry-after': '42' }]);
+    const server = apiServer().on('POST', '/auth/login', [429, errorBody('RATE_LIMITED'), { 'retry-after': '42' }]);
     renderApp(server, '/login');
     const user = userEvent.setup();
 
@@ -96,11 +121,13 @@ describe('login form', () => {
     await user.type(screen.getByLabelText('Password'), 'some password');
     await user.click(screen.getByRole('button', { name: 'Log in' }));
 
-    expect(await screen.findByRole('alert')).toHaveTextContent('Too many attempts. Please wait 42 seconds and try again.');
+    expect(await screen.findByRole('alert')).toHaveTextContent(
+      'Too many attempts. Please wait 42 seconds and try again.',
+    );
   });
 
   it('when the email is missing, then the field says so and nothing is sent', async () => {
-    const server = fakeServer();
+    const server = apiServer();
     renderApp(server, '/login');
     const user = userEvent.setup();
 
@@ -116,7 +143,7 @@ describe('product form', () => {
   const seller = makeUser({ role: 'seller', id: 'seller-1' });
 
   it('when fields are missing or malformed, then each gets a message and nothing is sent', async () => {
-    const server = fakeServer();
+    const server = apiServer();
     renderApp(server, '/seller/products/new', seller);
     const user = userEvent.setup();
 
@@ -127,7 +154,9 @@ describe('product form', () => {
 
     expect(screen.getByLabelText('Name')).toHaveAccessibleDescription('Enter a name.');
     expect(screen.getByLabelText('Category')).toHaveAccessibleDescription('Choose a category.');
-    expect(screen.getByLabelText('Price in US dollars')).toHaveAccessibleDescription(/Enter a price between 0\.01 and 999999\.99/);
+    expect(screen.getByLabelText('Price in US dollars')).toHaveAccessibleDescription(
+      /Enter a price between 0\.01 and 999999\.99/,
+    );
     expect(screen.getByLabelText('Stock')).toHaveAccessibleDescription(/Enter a whole number from 0 to 1,000,000\./);
     expect(screen.getByLabelText('Image address (optional)')).toHaveAccessibleDescription(/starting with https:\/\//);
     expect(screen.getByLabelText('Name')).toHaveFocus();
@@ -136,7 +165,7 @@ describe('product form', () => {
 
   it('when the form is valid, then the product is created with an exact price and the dashboard confirms it', async () => {
     const created = makeProduct({ name: 'Oak shelf', price: '24.50', sellerId: seller.id });
-    const server = fakeServer()
+    const server = apiServer()
       .on('POST', '/products', [201, created])
       .on('GET', '/products/mine', [200, page([created])]);
     renderApp(server, '/seller/products/new', seller);
@@ -164,11 +193,14 @@ describe('product form', () => {
     const original = makeProduct({ name: 'Desk', price: '100.00', stock: 4, version: 3, sellerId: seller.id });
     const fresh = { ...original, stock: 1, version: 4 };
     let patches = 0;
-    const server = fakeServer()
+    const server = apiServer()
       .on('GET', `/products/${original.id}`, () => [200, patches === 0 ? original : fresh])
       .on('PATCH', `/products/${original.id}`, () =>
         ++patches === 1
-          ? [409, errorBody('VERSION_CONFLICT', 'the product changed', [{ field: 'version', message: 'now at version 4' }])]
+          ? [
+              409,
+              errorBody('VERSION_CONFLICT', 'the product changed', [{ field: 'version', message: 'now at version 4' }]),
+            ]
           : [200, { ...fresh, price: '90.00', version: 5 }],
       )
       .on('GET', '/products/mine', [200, page([{ ...fresh, price: '90.00', version: 5 }])]);
@@ -200,7 +232,7 @@ describe('product form', () => {
     const original = makeProduct({ name: 'Lamp', price: '10.00', version: 1, sellerId: seller.id });
     const fresh = { ...original, name: 'Lamp (blue)', version: 2 };
     let stale = true;
-    const server = fakeServer()
+    const server = apiServer()
       .on('GET', `/products/${original.id}`, () => [200, stale ? original : fresh])
       .on('PATCH', `/products/${original.id}`, () => {
         stale = false;

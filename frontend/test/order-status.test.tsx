@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { FAILURE_REASONS } from '../src/api/contracts';
 import { describeStatus } from '../src/orders/order-status-text';
 import { FakeEventSource } from './support/fake-event-source';
-import { fakeServer } from './support/fake-server';
+import { apiServer } from './support/api-server';
 import { makeOrder, makeUser } from './support/fixtures';
 import { renderApp } from './support/render-app';
 
@@ -16,7 +16,7 @@ describe('order status', () => {
 
   it('when the stream reports PENDING then COMPLETED, then the live region shows each status', async () => {
     const order = makeOrder();
-    renderApp(fakeServer(), `/orders/${order.id}`, makeUser());
+    renderApp(apiServer(), `/orders/${order.id}`, makeUser());
     await vi.waitFor(() => expect(FakeEventSource.instances).toHaveLength(1));
     const source = FakeEventSource.latest();
     expect(source.url).toBe(`/api/orders/${order.id}/events`);
@@ -34,7 +34,7 @@ describe('order status', () => {
 
   it('when the order fails for stock, then the reason is shown as a sentence', async () => {
     const order = makeOrder();
-    renderApp(fakeServer(), `/orders/${order.id}`, makeUser());
+    renderApp(apiServer(), `/orders/${order.id}`, makeUser());
     await vi.waitFor(() => expect(FakeEventSource.instances).toHaveLength(1));
 
     act(() => FakeEventSource.latest().emit('status', { ...order, status: 'FAILED', reason: 'OUT_OF_STOCK' }));
@@ -52,10 +52,11 @@ describe('order status', () => {
   });
 
   it('when the stream fails, then the page polls every two seconds until the order settles', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    // The query cache polls with setInterval.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
     const order = makeOrder();
     let status = 'PENDING';
-    const server = fakeServer().on('GET', `/orders/${order.id}`, () => [200, { ...order, status }]);
+    const server = apiServer().on('GET', `/orders/${order.id}`, () => [200, { ...order, status }]);
     renderApp(server, `/orders/${order.id}`, makeUser());
     await vi.waitFor(() => expect(FakeEventSource.instances).toHaveLength(1));
 
@@ -75,7 +76,7 @@ describe('order status', () => {
 
   it('when the buyer cancels a completed order, then it shows as cancelled', async () => {
     const order = makeOrder({ status: 'COMPLETED', total: '15.00' });
-    const server = fakeServer().on('POST', `/orders/${order.id}/cancel`, [200, { ...order, status: 'CANCELLED' }]);
+    const server = apiServer().on('POST', `/orders/${order.id}/cancel`, [200, { ...order, status: 'CANCELLED' }]);
     renderApp(server, `/orders/${order.id}`, makeUser());
     await vi.waitFor(() => expect(FakeEventSource.instances).toHaveLength(1));
     act(() => FakeEventSource.latest().emit('status', order));

@@ -2,7 +2,7 @@ import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { readSessionHint, writeSessionHint } from '../src/session/session-hint';
-import { fakeServer } from './support/fake-server';
+import { apiServer } from './support/api-server';
 import { errorBody, makeOrder, makeUser, page } from './support/fixtures';
 import { renderApp } from './support/render-app';
 
@@ -10,7 +10,7 @@ describe('session', () => {
   it('when the access token expired, then one refresh runs and the failed requests are retried', async () => {
     const buyer = makeUser();
     let refreshed = false;
-    const server = fakeServer()
+    const server = apiServer()
       .on('GET', '/orders', () => (refreshed ? [200, page([makeOrder()])] : [401, errorBody('UNAUTHENTICATED')]))
       .on('POST', '/auth/refresh', () => {
         refreshed = true;
@@ -25,7 +25,7 @@ describe('session', () => {
 
   it('when the refresh fails too, then the visitor lands on login with a notice and the account is forgotten', async () => {
     const buyer = makeUser({ username: 'gone' });
-    const server = fakeServer()
+    const server = apiServer()
       .on('GET', '/orders', [401, errorBody('UNAUTHENTICATED')])
       .on('POST', '/auth/refresh', [401, errorBody('UNAUTHENTICATED')]);
     renderApp(server, '/orders', buyer);
@@ -39,7 +39,7 @@ describe('session', () => {
   it('when logging in after the session ended, then the visitor returns to the page they were on', async () => {
     const buyer = makeUser();
     let loggedIn = false;
-    const server = fakeServer()
+    const server = apiServer()
       .on('GET', '/orders', () => (loggedIn ? [200, page([])] : [401, errorBody('UNAUTHENTICATED')]))
       .on('POST', '/auth/refresh', [401, errorBody('UNAUTHENTICATED')])
       .on('POST', '/auth/login', () => {
@@ -61,7 +61,7 @@ describe('session', () => {
   it('when the service cannot say who is signed in (503), then the page shows signed out but a reload tries again', async () => {
     const buyer = makeUser();
     writeSessionHint(buyer.id);
-    const server = fakeServer().on('GET', '/auth/me', [503, errorBody('SERVICE_UNAVAILABLE')]);
+    const server = apiServer().on('GET', '/auth/me', [503, errorBody('SERVICE_UNAVAILABLE')]);
     renderApp(server, '/login');
 
     expect(await screen.findByRole('heading', { name: 'Log in' })).toBeInTheDocument();
@@ -72,7 +72,7 @@ describe('session', () => {
   it('when the session is gone (401 and the refresh fails), then the hint is forgotten', async () => {
     const buyer = makeUser();
     writeSessionHint(buyer.id);
-    const server = fakeServer()
+    const server = apiServer()
       .on('GET', '/auth/me', [401, errorBody('UNAUTHENTICATED')])
       .on('POST', '/auth/refresh', [401, errorBody('UNAUTHENTICATED')]);
     renderApp(server, '/login');
@@ -82,7 +82,7 @@ describe('session', () => {
   });
 
   it('when any state-changing request leaves, then it carries the same-origin header and no token', async () => {
-    const server = fakeServer().on('POST', '/auth/demo-login', [200, makeUser({ username: 'demo-buyer' })]);
+    const server = apiServer().on('POST', '/auth/demo-login', [200, makeUser({ username: 'demo-buyer' })]);
     server.on('GET', '/products', [200, page([])]).on('GET', '/products/categories', [200, { data: [] }]);
     renderApp(server, '/login');
     const user = userEvent.setup();
@@ -98,7 +98,7 @@ describe('session', () => {
   });
 
   it('when demo mode is off, then the demo buttons go away with a sentence', async () => {
-    const server = fakeServer().on('POST', '/auth/demo-login', [404, errorBody('NOT_FOUND')]);
+    const server = apiServer().on('POST', '/auth/demo-login', [404, errorBody('NOT_FOUND')]);
     renderApp(server, '/login');
     const user = userEvent.setup();
 

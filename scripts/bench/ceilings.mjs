@@ -23,11 +23,11 @@ async function locateTool(name, aptPackage, candidates = []) {
   return found();
 }
 
-export const locatePgbench = () => {
+const locatePgbench = () => {
   const dir = findPgBinDir();
   return locateTool('pgbench', 'postgresql-contrib', dir ? [path.join(dir, 'pgbench')] : []);
 };
-export const locateRedisBenchmark = () => locateTool('redis-benchmark', 'redis-tools');
+const locateRedisBenchmark = () => locateTool('redis-benchmark', 'redis-tools');
 
 /** libpq settings of a postgres:// URL, for tools that take -h/-p/-U and PGPASSWORD. */
 function pgConnection(url) {

@@ -1,5 +1,6 @@
 // CPU time per component during a load step, from /proc (Linux): it shows which process ran out of
-// cores first. PostgreSQL and Redis are counted machine-wide, so other clients of them count too.
+// cores first, and what one completed order costs each. PostgreSQL and Redis are counted machine-wide,
+// so other clients of them count too.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 
@@ -57,7 +58,44 @@ export function createCpuSampler(groups) {
         }),
       );
     },
+    /** CPU milliseconds per group between two snapshots (= cores × seconds × 1000, without rounding the cores). */
+    msBetween(before, after) {
+      return Object.fromEntries(
+        Object.keys(groups).map((name) => [
+          name,
+          (Math.max(0, after.totals[name] - before.totals[name]) * 1000) / TICKS_PER_SECOND,
+        ]),
+      );
+    },
   };
+}
+
+/**
+ * CPU ms per completed order for each group and in total. The total leaves out the load generator:
+ * its work is the benchmark's, not the system's. → { perGroup, total, completed, seconds } or null without completions.
+ */
+export function cpuPerOrder(msByGroup, completed, seconds) {
+  if (!completed) return null;
+  const round = (v) => Math.round(v * 100) / 100;
+  const perGroup = Object.fromEntries(Object.entries(msByGroup).map(([name, v]) => [name, round(v / completed)]));
+  const systemMs = Object.entries(msByGroup)
+    .filter(([name]) => name !== 'generator')
+    .reduce((sum, [, v]) => sum + v, 0);
+  return { perGroup, total: round(systemMs / completed), completed, seconds: round(seconds) };
+}
+
+/** CPU ms for a table cell: two decimals below 10 ms, one above. */
+export const cpuMs = (v) => (v === undefined || v === null ? '–' : v >= 10 ? v.toFixed(1) : v.toFixed(2));
+
+/** "X ms total (orders a, products b, postgres c, …)": the groups by cost, the generator last and outside the total. */
+export function formatCpuPerOrder(c) {
+  if (!c) return '– (no order completed)';
+  const groups = Object.entries(c.perGroup)
+    .filter(([name]) => name !== 'generator')
+    .sort((a, b) => b[1] - a[1])
+    .map(([name, v]) => `${name} ${cpuMs(v)}`);
+  const generator = c.perGroup.generator === undefined ? '' : `; load generator ${cpuMs(c.perGroup.generator)}`;
+  return `${cpuMs(c.total)} ms total (${groups.join(', ')}${generator})`;
 }
 
 export const formatCores = (cores) =>

@@ -22,7 +22,27 @@ export async function completedBetween(ordersUrl, buyerIds, from, to) {
   return Number(out);
 }
 
-export async function statusCounts(ordersUrl, buyerIds) {
+/**
+ * The orders of these buyers created in [from, to) — a burst's, when the pipeline was empty at `from` —
+ * → { total, completedBefore and pendingAt (COMPLETED by / still PENDING at `to`), completed (now) }.
+ * An order's updated_at is when it left PENDING, so the state at `to` is exact however late this runs.
+ */
+export async function ordersCreatedBetween(ordersUrl, buyerIds, from, to) {
+  const until = `'${to.toISOString()}'`;
+  const out = await query(
+    ordersUrl,
+    `select count(*),
+            count(*) filter (where status = 'COMPLETED' and updated_at < ${until}),
+            count(*) filter (where status = 'PENDING' or updated_at >= ${until}),
+            count(*) filter (where status = 'COMPLETED')
+       from orders where buyer_id = any(${uuidArray(buyerIds)})
+        and created_at >= '${from.toISOString()}' and created_at < ${until}`,
+  );
+  const [total, completedBefore, pendingAt, completed] = out.split('|').map(Number);
+  return { total, completedBefore, pendingAt, completed };
+}
+
+async function statusCounts(ordersUrl, buyerIds) {
   const out = await query(
     ordersUrl,
     `select status, count(*) from orders where buyer_id = any(${uuidArray(buyerIds)}) group by status`,

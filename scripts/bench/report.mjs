@@ -51,6 +51,37 @@ export async function environmentFacts({ pgUrl, redisUrl }) {
   };
 }
 
+/**
+ * Whether a commit waits for the disk: PostgreSQL's fsync and synchronous_commit, Redis' AOF settings.
+ * A run without them measures a different system, so every result file records them.
+ */
+export async function durabilitySettings({ pgUrl, redisUrl }) {
+  const show = async (name) => {
+    const res = await psql(pgUrl, `show ${name}`);
+    return res.ok ? res.out : null;
+  };
+  const config = async (name) => {
+    try {
+      const [[, value]] = await redisCommands(redisUrl, [['CONFIG', 'GET', name]]);
+      return value ?? null;
+    } catch {
+      return null; // CONFIG renamed or refused on this server
+    }
+  };
+  return {
+    postgres: { fsync: await show('fsync'), synchronous_commit: await show('synchronous_commit') },
+    redis: { appendonly: await config('appendonly'), appendfsync: await config('appendfsync') },
+  };
+}
+
+export function printDurability(d) {
+  const v = (x) => x ?? '?';
+  process.stdout.write(
+    `  durability: PostgreSQL fsync ${v(d.postgres.fsync)}, synchronous_commit ${v(d.postgres.synchronous_commit)}; ` +
+      `Redis appendonly ${v(d.redis.appendonly)}, appendfsync ${v(d.redis.appendfsync)}\n`,
+  );
+}
+
 export function printEnvironment(facts) {
   const v = facts.versions;
   process.stdout.write(

@@ -11,7 +11,7 @@ function failure(what, res) {
 }
 
 /** Signs a user up; → { id, username, cookie } with the session cookies as a Cookie header. */
-export async function signUp(client, username, role) {
+async function signUp(client, username, role) {
   const res = await client.request('POST', '/api/auth/signup', {
     headers: CSRF,
     body: { username, email: `${username}@bench.example`, password: PASSWORD, role },

@@ -8,7 +8,7 @@ const aptLog = path.join(repoRoot, '.local', 'logs', 'apt.log');
 
 export const canUseApt = () => isRoot() && which('apt-get') !== null && which('dpkg-query') !== null;
 
-export async function isAptInstalled(pkg) {
+async function isAptInstalled(pkg) {
   if (!which('dpkg-query')) return false;
   const { code, stdout } = await run('dpkg-query', ['-W', '-f=${db:Status-Status}', pkg], { capture: true });
   return code === 0 && stdout.trim() === 'installed';

@@ -24,13 +24,15 @@ function workspaceDirs() {
 
 // The lock file sorts names, a manifest need not.
 const sorted = (deps = {}) => JSON.stringify(Object.entries(deps).sort(([a], [b]) => (a < b ? -1 : 1)));
-const sameDeps = (manifest, locked = {}) => DEP_FIELDS.every((field) => sorted(manifest[field]) === sorted(locked[field]));
+const sameDeps = (manifest, locked = {}) =>
+  DEP_FIELDS.every((field) => sorted(manifest[field]) === sorted(locked[field]));
 
 /** Why node_modules needs installing, or null when it is current. Throws when the lock file itself is stale. */
-export function installReason() {
+function installReason() {
   const lockFile = path.join(repoRoot, 'package-lock.json');
   const hiddenLock = path.join(repoRoot, 'node_modules', '.package-lock.json');
-  if (!existsSync(lockFile)) throw new SetupError('package-lock.json is missing; run `npm install` once and commit it.');
+  if (!existsSync(lockFile))
+    throw new SetupError('package-lock.json is missing; run `npm install` once and commit it.');
 
   const lock = readJson(lockFile);
   const installed = existsSync(hiddenLock) ? readJson(hiddenLock) : null;
@@ -45,7 +47,8 @@ export function installReason() {
     // A newer manifest matters only when what it declares differs from what was installed
     // (npm keeps no root entry in node_modules/.package-lock.json; the lock file's age covers the root).
     const newer = installed && mtimeOf(file) > mtimeOf(hiddenLock);
-    if (newer && dir && !sameDeps(manifest, installed.packages?.[dir])) changed.push(path.posix.join(dir, 'package.json'));
+    if (newer && dir && !sameDeps(manifest, installed.packages?.[dir]))
+      changed.push(path.posix.join(dir, 'package.json'));
   }
   if (unlocked.length) {
     throw new SetupError(
@@ -68,7 +71,9 @@ export async function ensureDeps() {
   }
   process.stdout.write(`• dependencies: ${reason}; running npm ci …\n`);
   const started = Date.now();
-  const { code } = await run('npm', ['ci', '--no-audit', '--no-fund'], { env: { ...process.env, npm_config_progress: 'true' } });
+  const { code } = await run('npm', ['ci', '--no-audit', '--no-fund'], {
+    env: { ...process.env, npm_config_progress: 'true' },
+  });
   if (code !== 0) throw new SetupError(`npm ci failed (exit ${code}); see its output above.`);
   process.stdout.write(`• dependencies … installed in ${formatDuration(Date.now() - started)}\n`);
   return true;

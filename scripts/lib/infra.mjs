@@ -39,8 +39,11 @@ function once(key, label, start) {
 /** → { url, private, stop() }: an admin URL for PostgreSQL (see postgres.mjs for the order tried). */
 export const ensurePostgres = () => once('postgres', 'PostgreSQL', ensurePostgresOnce);
 
-/** → { url, private, stop() }: a Redis URL (see redis.mjs for the order tried). */
-export const ensureRedis = () => once('redis', 'Redis', ensureRedisOnce);
+/**
+ * → { url, private, stop() }: a Redis URL (see redis.mjs for the order tried). The first call of
+ * the process decides: `{ durable: true }` insists on AOF everysec.
+ */
+export const ensureRedis = (options) => once('redis', 'Redis', () => ensureRedisOnce(options));
 
 /** Stops every private PostgreSQL/Redis this process started. */
 export async function stopInfra() {
@@ -51,7 +54,8 @@ export async function stopInfra() {
 async function locateOrInstall(name, aptPackage, candidates = []) {
   const found = candidates.find((c) => existsSync(c)) ?? which(name);
   if (found) return found;
-  if (!canUseApt()) throw new SetupError(`${name} was not found. Install it with:\n  sudo apt-get install -y ${aptPackage}`);
+  if (!canUseApt())
+    throw new SetupError(`${name} was not found. Install it with:\n  sudo apt-get install -y ${aptPackage}`);
   await ensureApt([aptPackage], { why: `${name} is needed` });
   const installed = candidates.find((c) => existsSync(c)) ?? which(name);
   if (!installed) throw new SetupError(`${aptPackage} was installed but ${name} is still missing`);

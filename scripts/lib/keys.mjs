@@ -4,10 +4,10 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from './proc.mjs';
 
-export const DEFAULT_KEYS_DIR = path.join(repoRoot, '.local', 'keys');
+const DEFAULT_KEYS_DIR = path.join(repoRoot, '.local', 'keys');
 
 /** RFC 7638 thumbprint of an EC public key, used as its `kid`. */
-export function keyIdOf(publicPem) {
+function keyIdOf(publicPem) {
   const { crv, kty, x, y } = createPublicKey(publicPem).export({ format: 'jwk' });
   return createHash('sha256').update(JSON.stringify({ crv, kty, x, y })).digest('base64url');
 }

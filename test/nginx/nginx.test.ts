@@ -1,6 +1,13 @@
 import http from 'node:http';
 import { gunzipSync } from 'node:zlib';
-import { fakeSpa, freePort, startNginxUnderTest, startUpstream, type NginxUnderTest, type Upstream } from './support/nginx-under-test';
+import {
+  fakeSpa,
+  freePort,
+  startNginxUnderTest,
+  startUpstream,
+  type NginxUnderTest,
+  type Upstream,
+} from './support/nginx-under-test';
 
 interface Reply {
   status: number;
@@ -9,7 +16,10 @@ interface Reply {
 }
 
 /** Raw requests: fetch would hide Content-Encoding and decompress for us. */
-function send(url: string, options: { method?: string; headers?: Record<string, string>; body?: string | Buffer } = {}): Promise<Reply> {
+function send(
+  url: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string | Buffer } = {},
+): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const req = http.request(url, { method: options.method ?? 'GET', headers: options.headers }, (res) => {
       const chunks: Buffer[] = [];
@@ -49,7 +59,11 @@ describe('nginx in front of the SPA and the services', () => {
     });
     nginx = await startNginxUnderTest({
       port: await freePort(),
-      upstreams: { auth: `127.0.0.1:${auth.port}`, products: `127.0.0.1:${products.port}`, orders: `127.0.0.1:${orders.port}` },
+      upstreams: {
+        auth: `127.0.0.1:${auth.port}`,
+        products: `127.0.0.1:${products.port}`,
+        orders: `127.0.0.1:${orders.port}`,
+      },
       spaRoot: spa.root,
       loginRate: '1r/m',
       loginBurst: 2,
@@ -108,9 +122,13 @@ describe('nginx in front of the SPA and the services', () => {
 
   it('when an order event stream is open, then each event reaches the client as it is written (no buffering)', async () => {
     const first = await new Promise<{ text: string; res: http.IncomingMessage }>((resolve, reject) => {
-      const req = http.get(`${nginx.url}/api/orders/abc/events`, { headers: { Accept: 'text/event-stream' } }, (res) => {
-        res.once('data', (chunk: Buffer) => resolve({ text: chunk.toString(), res }));
-      });
+      const req = http.get(
+        `${nginx.url}/api/orders/abc/events`,
+        { headers: { Accept: 'text/event-stream' } },
+        (res) => {
+          res.once('data', (chunk: Buffer) => resolve({ text: chunk.toString(), res }));
+        },
+      );
       req.on('error', reject);
     });
     expect(first.res.headers['content-type']).toMatch(/text\/event-stream/);
@@ -163,7 +181,11 @@ describe('nginx in front of the SPA and the services', () => {
     const statuses: number[] = [];
     let limited: Reply | undefined;
     for (let i = 0; i < 5; i += 1) {
-      const res = await send(`${nginx.url}/api/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+      const res = await send(`${nginx.url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: '{}',
+      });
       statuses.push(res.status);
       if (res.status === 429) limited = res;
     }
@@ -186,7 +208,11 @@ describe('nginx when a service is down', () => {
   it('then the API answers 502 SERVICE_UNAVAILABLE in the envelope, not an HTML page', async () => {
     const spa = fakeSpa();
     const nobody = `127.0.0.1:${await freePort()}`;
-    const nginx = await startNginxUnderTest({ port: await freePort(), upstreams: { auth: nobody, products: nobody, orders: nobody }, spaRoot: spa.root });
+    const nginx = await startNginxUnderTest({
+      port: await freePort(),
+      upstreams: { auth: nobody, products: nobody, orders: nobody },
+      spaRoot: spa.root,
+    });
     try {
       const res = await send(`${nginx.url}/api/products`);
       expect(res.status).toBe(502);

@@ -37,10 +37,15 @@ describe('ansible', () => {
 
   it('when a role uses a vault variable, then vault.example.yml documents it and it holds no real secret', () => {
     const example = YAML.parse(readRepoFile('ansible/vault.example.yml')) as Record<string, unknown>;
-    const sources = run('git', ['grep', '-h', '-o', '-E', 'vault_[a-z0-9_]+', '--', 'ansible/roles', 'ansible/*.yml'], { cwd: repoRoot });
+    const sources = run('git', ['grep', '-h', '-o', '-E', 'vault_[a-z0-9_]+', '--', 'ansible/roles', 'ansible/*.yml'], {
+      cwd: repoRoot,
+    });
     const used = new Set(sources.stdout.split('\n').filter(Boolean));
     // Optional ones (with a default) are documented as comments.
-    const documented = new Set([...Object.keys(example), ...[...readRepoFile('ansible/vault.example.yml').matchAll(/^# (vault_[a-z0-9_]+):/gm)].map((m) => m[1])]);
+    const documented = new Set([
+      ...Object.keys(example),
+      ...[...readRepoFile('ansible/vault.example.yml').matchAll(/^# (vault_[a-z0-9_]+):/gm)].map((m) => m[1]),
+    ]);
     expect([...used].filter((name) => !documented.has(name))).toEqual([]);
     for (const [name, value] of Object.entries(example)) {
       expect([name, String(value).includes('change-me') || value === '']).toEqual([name, true]);

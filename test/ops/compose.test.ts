@@ -1,5 +1,5 @@
 import Ajv from 'ajv';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { readRepoFile, readYaml, repoRoot, requireTool, run } from './support';
 
@@ -9,12 +9,16 @@ interface Service {
   ports?: unknown[];
   networks?: string[];
   restart?: string;
-  healthcheck?: unknown;
+  healthcheck?: { disable?: boolean } & Record<string, unknown>;
   profiles?: string[];
   user?: string;
   depends_on?: Record<string, { condition: string }>;
   command?: string[];
   volumes?: string[];
+  environment?: Record<string, unknown>;
+  pull_policy?: string;
+  read_only?: boolean;
+  cap_drop?: string[];
 }
 interface ComposeFile {
   services: Record<string, Service>;
@@ -25,7 +29,10 @@ interface ComposeFile {
 // The official compose-spec schema, vendored (see its $comment): no Docker engine or compose plugin
 // runs here, so `docker compose config` is not available and the schema is the check.
 function composeValidator() {
-  const schema = JSON.parse(readFileSync(path.join(__dirname, 'schemas', 'compose-spec.json'), 'utf8')) as Record<string, unknown>;
+  const schema = JSON.parse(readFileSync(path.join(__dirname, 'schemas', 'compose-spec.json'), 'utf8')) as Record<
+    string,
+    unknown
+  >;
   delete schema.$schema; // draft-07 under its https alias, which ajv does not register
   const ajv = new Ajv({ allErrors: true, strict: false });
   return ajv.compile(schema);
@@ -34,43 +41,69 @@ function composeValidator() {
 const production = readYaml<ComposeFile>('docker-compose.yml');
 const databases = ['auth-db', 'products-db', 'orders-db'];
 const nodeServices = ['auth-service', 'products-service', 'orders-service'];
+/** The saga's workers: dist/worker-start.js in their service's image, its port, the flag that keeps the service from consuming too. */
+const workers = [
+  { name: 'products-worker', service: 'products-service', port: '3004', runFlag: 'RUN_INVENTORY_WORKER' },
+  { name: 'orders-worker', service: 'orders-service', port: '3005', runFlag: 'RUN_ORDERS_WORKER' },
+];
+/** The one-shots applying each service's migrations (dist/migrate.js in its image) before it and its worker start. */
+const migrateOf = (service: string) => service.replace('-service', '-migrate');
+/** Containers that connect to each database: its service, that service's migrate one-shot and its worker, if any. */
+const clientsOf = (db: string) => {
+  const service = db.replace('-db', '-service');
+  return [service, migrateOf(service), ...workers.filter((w) => w.service === service).map((w) => w.name)];
+};
 
 describe('compose files', () => {
   const validate = composeValidator();
 
-  it.each(['docker-compose.yml', 'docker-compose.dev.yml'])('when %s is checked against the compose specification, then it conforms', (file) => {
-    const valid = validate(readYaml(file));
-    expect(valid ? [] : validate.errors).toEqual([]);
-  });
+  it.each(['docker-compose.yml', 'docker-compose.dev.yml'])(
+    'when %s is checked against the compose specification, then it conforms',
+    (file) => {
+      const valid = validate(readYaml(file));
+      expect(valid ? [] : validate.errors).toEqual([]);
+    },
+  );
 
   it('when the schema meets a misspelt key, then it rejects the file (the check can fail)', () => {
     expect(validate({ services: { web: { image: 'nginx', restrat: 'always' } } })).toBe(false);
   });
 
-  it.each(['docker-compose.yml', 'docker-compose.dev.yml', '.github/workflows/ci.yml', '.github/workflows/deploy.yml', '.github/dependabot.yml'])(
-    'when yamllint reads %s, then it finds nothing',
-    (file) => {
-      const bin = requireTool('yamllint');
-      const config = '{extends: default, rules: {line-length: {max: 160}, document-start: disable, truthy: {check-keys: false}, comments: {min-spaces-from-content: 1}}}';
-      const result = run(bin, ['-f', 'parsable', '-d', config, file], { cwd: repoRoot });
-      expect(result.code === 0 ? '' : result.output).toBe('');
-    },
-  );
-
-  it('when the production stack is read, then only nginx publishes a port, on a loopback default', () => {
-    const publishing = Object.entries(production.services).filter(([, s]) => s.ports?.length).map(([name]) => name);
-    expect(publishing).toEqual(['nginx']);
-    expect(production.services.nginx?.ports).toEqual(['${NGINX_PUBLISH_ADDRESS:-127.0.0.1}:${NGINX_PUBLISH_PORT:-8080}:8080']);
+  it.each([
+    'docker-compose.yml',
+    'docker-compose.dev.yml',
+    '.github/workflows/ci.yml',
+    '.github/workflows/deploy.yml',
+    '.github/dependabot.yml',
+  ])('when yamllint reads %s, then it finds nothing', (file) => {
+    const bin = requireTool('yamllint');
+    const config =
+      '{extends: default, rules: {line-length: {max: 160}, document-start: disable, truthy: {check-keys: false}, comments: {min-spaces-from-content: 1}}}';
+    const result = run(bin, ['-f', 'parsable', '-d', config, file], { cwd: repoRoot });
+    expect(result.code === 0 ? '' : result.output).toBe('');
   });
 
-  it('when the production networks are read, then each database shares an internal network with its own service only', () => {
+  it('when the production stack is read, then only nginx publishes a port, on a loopback default', () => {
+    const publishing = Object.entries(production.services)
+      .filter(([, s]) => s.ports?.length)
+      .map(([name]) => name);
+    expect(publishing).toEqual(['nginx']);
+    expect(production.services.nginx?.ports).toEqual([
+      '${NGINX_PUBLISH_ADDRESS:-127.0.0.1}:${NGINX_PUBLISH_PORT:-8080}:8080',
+    ]);
+  });
+
+  it('when the production networks are read, then each database shares an internal network with its own service (and its worker) only', () => {
     for (const db of databases) {
       const networks = production.services[db]?.networks ?? [];
       expect(networks.length).toBeGreaterThan(0);
       for (const network of networks) {
         expect([network, production.networks[network]?.internal]).toEqual([network, true]);
-        const members = Object.entries(production.services).filter(([, s]) => s.networks?.includes(network)).map(([name]) => name).sort();
-        expect(members).toEqual([db, db.replace('-db', '-service')].sort());
+        const members = Object.entries(production.services)
+          .filter(([, s]) => s.networks?.includes(network))
+          .map(([name]) => name)
+          .sort();
+        expect(members).toEqual([db, ...clientsOf(db)].sort());
       }
     }
     const nginxNetworks = production.services.nginx?.networks ?? [];
@@ -79,17 +112,85 @@ describe('compose files', () => {
     }
   });
 
-  it('when the production services are read, then each restarts by itself and the app waits on healthy dependencies', () => {
+  it('when the production services are read, then each restarts by itself (the one-shots excepted) and the app waits on healthy dependencies and applied migrations', () => {
+    const oneShots = nodeServices.map(migrateOf);
     for (const [name, service] of Object.entries(production.services)) {
-      expect([name, service.restart]).toEqual([name, 'unless-stopped']);
+      expect([name, service.restart]).toEqual([name, oneShots.includes(name) ? 'no' : 'unless-stopped']);
     }
     for (const name of nodeServices) {
-      const deps = production.services[name]?.depends_on ?? {};
-      expect(Object.keys(deps).sort()).toEqual([name.replace('-service', '-db'), 'redis'].sort());
-      expect(Object.values(deps).map((d) => d.condition)).toEqual(['service_healthy', 'service_healthy']);
+      expect(production.services[name]?.depends_on).toEqual({
+        [name.replace('-service', '-db')]: { condition: 'service_healthy' },
+        redis: { condition: 'service_healthy' },
+        [migrateOf(name)]: { condition: 'service_completed_successfully' },
+      });
     }
     expect(Object.keys(production.services.nginx?.depends_on ?? {}).sort()).toEqual([...nodeServices].sort());
   });
+
+  it.each(workers)(
+    'when $name is read, then it runs worker-start.js from its service image, unpublished, on its database and Redis only',
+    (worker) => {
+      const service = production.services[worker.service]!;
+      const container = production.services[worker.name]!;
+      expect(container.image).toBe(service.image);
+      // Built by its service only; a registry never supplies it.
+      expect(container.build).toBeUndefined();
+      expect(container.pull_policy).toBe('never');
+      expect(container.command).toEqual(['node', 'dist/worker-start.js']);
+      expect(container.ports).toBeUndefined();
+      expect([...(container.networks ?? [])].sort()).toEqual(
+        [worker.service.replace('-service', '-db'), 'redis'].sort(),
+      );
+      // Hardened like the services (the image runs as its unprivileged user).
+      expect(container.user).toBeUndefined();
+      expect(container.read_only).toBe(true);
+      expect(container.cap_drop).toEqual(['ALL']);
+      // Its service's migrate one-shot has applied the migrations; Redis answers.
+      expect(container.depends_on).toEqual({
+        [migrateOf(worker.service)]: { condition: 'service_completed_successfully' },
+        redis: { condition: 'service_healthy' },
+      });
+      // The image's health check asks /ready on PORT: the worker's own endpoint.
+      expect(container.environment?.PORT).toBe(worker.port);
+      expect(readRepoFile('backend/Dockerfile')).toMatch(/HEALTHCHECK[\s\S]*process\.env\.PORT[\s\S]*\/ready/);
+      // Replicas share the consumer group, each named after its container by the image's entry point.
+      expect(container.environment?.CONSUMER_NAME).toBe('');
+      for (const key of ['ORDERS_STREAM', 'INVENTORY_STREAM'])
+        expect(container.environment?.[key]).toBe(service.environment?.[key]);
+      // The service leaves the consuming to the worker.
+      expect(service.environment?.[worker.runFlag]).toBe('false');
+    },
+  );
+
+  it.each(nodeServices)(
+    'when the migrate one-shot of %s is read, then it runs migrate.js from the service image once, on its database only',
+    (name) => {
+      const service = production.services[name]!;
+      const container = production.services[migrateOf(name)]!;
+      expect(container.image).toBe(service.image);
+      expect(container.build).toBeUndefined();
+      expect(container.pull_policy).toBe('never');
+      expect(container.command).toEqual(['node', 'dist/migrate.js']);
+      expect(container.restart).toBe('no');
+      expect(container.ports).toBeUndefined();
+      expect(container.networks).toEqual([name.replace('-service', '-db')]);
+      expect(container.depends_on).toEqual({ [name.replace('-service', '-db')]: { condition: 'service_healthy' } });
+      // The image's check asks /ready, which a one-shot never serves.
+      expect(container.healthcheck?.disable).toBe(true);
+      expect(container.user).toBeUndefined();
+      expect(container.read_only).toBe(true);
+      expect(container.cap_drop).toEqual(['ALL']);
+      // The image compiles the service's src/, so dist/migrate.js exists; `npm run migrate` runs the same file.
+      expect(existsSync(path.join(repoRoot, 'backend', name, 'src', 'migrate.ts'))).toBe(true);
+      expect(
+        (JSON.parse(readRepoFile(`backend/${name}/package.json`)) as { scripts: Record<string, string> }).scripts
+          .migrate,
+      ).toBe('node dist/migrate.js');
+      expect(readRepoFile('backend/Dockerfile')).toContain(
+        'COPY --from=build /app/backend/${SERVICE}/dist backend/${SERVICE}/dist',
+      );
+    },
+  );
 
   it('when the databases and Redis are read, then their data lives in named volumes and they have health checks', () => {
     for (const name of [...databases, 'redis']) {
@@ -112,7 +213,9 @@ describe('compose files', () => {
     const tunnel = production.services.cloudflared;
     expect(tunnel?.profiles).toEqual(['tunnel']);
     expect(tunnel?.ports).toBeUndefined();
-    expect(tunnel?.networks).toEqual(production.services.nginx?.networks?.filter((n) => !production.networks[n]?.internal));
+    expect(tunnel?.networks).toEqual(
+      production.services.nginx?.networks?.filter((n) => !production.networks[n]?.internal),
+    );
   });
 
   it('when the development stack is read, then it reloads on change and publishes ports on loopback only', () => {

@@ -5,7 +5,9 @@ const dockerfiles = ['backend/Dockerfile', 'frontend/Dockerfile'];
 /** Image references of FROM lines and of the ARGs they name. */
 function baseImages(text: string): string[] {
   const args = Object.fromEntries([...text.matchAll(/^ARG (\w+)=(\S+)$/gm)].map((m) => [m[1], m[2]]));
-  return [...text.matchAll(/^FROM (\S+)/gm)].map((m) => m[1]!.replace(/^\$\{(\w+)\}$/, (_, name: string) => args[name] ?? name));
+  return [...text.matchAll(/^FROM (\S+)/gm)].map((m) =>
+    m[1]!.replace(/^\$\{(\w+)\}$/, (_, name: string) => args[name] ?? name),
+  );
 }
 
 describe('Dockerfiles', () => {
@@ -39,6 +41,7 @@ describe('Dockerfiles', () => {
 
   it('when the build context filter is read, then dependencies, build output, git and env files stay out', () => {
     const ignored = readRepoFile('.dockerignore').split('\n');
-    for (const entry of ['**/node_modules', '**/dist', '.git', '.env', '**/*.env', '.local']) expect(ignored).toContain(entry);
+    for (const entry of ['**/node_modules', '**/dist', '.git', '.env', '**/*.env', '.local'])
+      expect(ignored).toContain(entry);
   });
 });

@@ -1,9 +1,13 @@
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
+import { migrateConfigShape } from '@market/kit';
 import { authConfigShape } from '../../backend/auth-service/src/config';
-import { ordersConfigShape } from '../../backend/orders-service/src/config';
-import { loadConfig as loadProductsConfig, productsConfigShape } from '../../backend/products-service/src/config';
+import { ordersConfigShape, ordersWorkerConfigShape } from '../../backend/orders-service/src/config';
+import {
+  productsConfigShape,
+  workerConfigShape as productsWorkerConfigShape,
+} from '../../backend/products-service/src/config';
 import { readRepoFile, readYaml, repoFiles, repoRoot } from './support';
 
 interface Service {
@@ -19,10 +23,10 @@ interface ComposeFile {
 const production = readYaml<ComposeFile>('docker-compose.yml');
 const development = readYaml<ComposeFile>('docker-compose.dev.yml');
 
-// Keys only tests set (a crash hook the config refuses in production): documented with the local
-// keys, never wired in production. A test below proves the code refuses each in production.
-const TEST_ONLY_KEYS: Record<string, string[]> = { 'products-service': ['CRASH_AFTER_COMMIT_ONCE'] };
-const isTestOnly = (key: string) => key.startsWith('TEST_') || Object.values(TEST_ONLY_KEYS).flat().includes(key);
+// Keys only the test tooling reads (TEST_*): documented with the local keys, never wired in production.
+const isTestOnly = (key: string) => key.startsWith('TEST_');
+/** Test hooks that once sat in a service's configuration; tests now inject them from their harness. */
+const RETIRED_TEST_HOOKS = ['CRASH_AFTER_COMMIT_ONCE'];
 
 /** Keys read by a third-party image's own entry point, as its documentation names them. */
 const IMAGE_KEYS: Record<string, string[]> = {
@@ -41,8 +45,18 @@ function keysRead(): Record<string, string[]> {
     'auth-service': Object.keys(authConfigShape).sort(),
     'products-service': Object.keys(productsConfigShape).sort(),
     'orders-service': Object.keys(ordersConfigShape).sort(),
+    // The saga's workers (dist/worker-start.js in their service's image) read their own, smaller shapes.
+    'products-worker': Object.keys(productsWorkerConfigShape).sort(),
+    'orders-worker': Object.keys(ordersWorkerConfigShape).sort(),
+    // The one-shots applying each service's migrations (dist/migrate.js in its image).
+    'auth-migrate': Object.keys(migrateConfigShape).sort(),
+    'products-migrate': Object.keys(migrateConfigShape).sort(),
+    'orders-migrate': Object.keys(migrateConfigShape).sort(),
     nginx: matches(readRepoFile('deploy/nginx/docker-entrypoint.sh'), /\$\{(NGINX_[A-Z0-9_]+)/g),
-    redis: matches([...(redis.command ?? []), ...(redis.healthcheck?.test ?? [])].join('\n'), /\$\$\{?([A-Z][A-Z0-9_]*)/g),
+    redis: matches(
+      [...(redis.command ?? []), ...(redis.healthcheck?.test ?? [])].join('\n'),
+      /\$\$\{?([A-Z][A-Z0-9_]*)/g,
+    ),
     ...IMAGE_KEYS,
   };
 }
@@ -79,7 +93,10 @@ function ansibleTemplates(): Record<string, string[]> {
       const full = path.join(dir, entry);
       if (statSync(full).isDirectory()) walk(full);
       else if (entry.endsWith('.env.j2') && entry !== 'compose.env.j2' && entry !== 'backup.env.j2') {
-        found[entry.replace('.env.j2', '')] = matches(readRepoFile(path.relative(repoRoot, full)), /^([A-Z][A-Z0-9_]*)=/gm);
+        found[entry.replace('.env.j2', '')] = matches(
+          readRepoFile(path.relative(repoRoot, full)),
+          /^([A-Z][A-Z0-9_]*)=/gm,
+        );
       }
     }
   };
@@ -88,7 +105,9 @@ function ansibleTemplates(): Record<string, string[]> {
 }
 
 const envFileOf = (service: Service) =>
-  (service.env_file ?? []).map((entry) => (typeof entry === 'string' ? entry : entry.path)).map((p) => p.match(/^\$\{MARKETPLACE_ENV_DIR:-\.\/env\}\/([a-z-]+)\.env$/)?.[1] ?? `unexpected path ${p}`);
+  (service.env_file ?? [])
+    .map((entry) => (typeof entry === 'string' ? entry : entry.path))
+    .map((p) => p.match(/^\$\{MARKETPLACE_ENV_DIR:-\.\/env\}\/([a-z-]+)\.env$/)?.[1] ?? `unexpected path ${p}`);
 
 describe('environment keys', () => {
   const read = keysRead();
@@ -98,8 +117,22 @@ describe('environment keys', () => {
 
   it('when the code is read, then every container of the production stack has its keys derived', () => {
     expect(containers).toEqual(Object.keys(production.services).sort());
-    for (const name of ['auth-service', 'products-service', 'orders-service']) {
+    for (const name of ['auth-service', 'products-service', 'orders-service', 'products-worker', 'orders-worker']) {
       expect(read[name]).toEqual(expect.arrayContaining(['DATABASE_URL', 'REDIS_URL', 'PORT', 'HOST']));
+      // Every pool carries the database timeouts.
+      expect(read[name]).toEqual(
+        expect.arrayContaining(['DB_STATEMENT_TIMEOUT_MS', 'DB_LOCK_TIMEOUT_MS', 'DB_IDLE_IN_TRANSACTION_TIMEOUT_MS']),
+      );
+    }
+    // A migrate one-shot reaches its database and nothing else.
+    for (const name of ['auth-migrate', 'products-migrate', 'orders-migrate'])
+      expect([name, read[name]]).toEqual([name, ['DATABASE_URL', 'LOG_LEVEL']]);
+    // The workers verify no tokens: no JWT key reaches them.
+    for (const name of ['products-worker', 'orders-worker']) {
+      expect([name, read[name]!.filter((key) => /^JWT_(PUBLIC|PRIVATE)_KEY$|^JWKS_URL$/.test(key))]).toEqual([
+        name,
+        [],
+      ]);
     }
     expect(read.nginx).toContain('NGINX_LOGIN_RATE');
     expect(read.redis).toEqual(['REDIS_MAXMEMORY', 'REDIS_PASSWORD']);
@@ -111,16 +144,22 @@ describe('environment keys', () => {
 
   it('when the README is read, then its Configuration section explains every .env.example key', () => {
     const readme = readRepoFile('README.md');
-    const section = readme.slice(readme.indexOf('## Configuration'), readme.indexOf('\n## ', readme.indexOf('## Configuration') + 1));
-    const documented = new Set(matches(section, /^\| `([A-Z][A-Z0-9_]*)` \|/gm));
+    const section = readme.slice(
+      readme.indexOf('## Configuration'),
+      readme.indexOf('\n## ', readme.indexOf('## Configuration') + 1),
+    );
+    const documented = new Set(matches(section, /^\| `([A-Z][A-Z0-9_]*)` +\|/gm));
     const keys = [...new Set(Object.values(sections).flat())].sort();
     expect(keys.filter((key) => !documented.has(key))).toEqual([]);
   });
 
-  it.each(Object.keys(keysRead()).sort())('when %s is checked, then .env.example documents exactly the keys it reads', (name) => {
-    const wanted = read[name]!.filter((k) => !isTestOnly(k));
-    expect([...(sections[name] ?? [])].sort()).toEqual(wanted);
-  });
+  it.each(Object.keys(keysRead()).sort())(
+    'when %s is checked, then .env.example documents exactly the keys it reads',
+    (name) => {
+      const wanted = read[name]!.filter((k) => !isTestOnly(k));
+      expect([...(sections[name] ?? [])].sort()).toEqual(wanted);
+    },
+  );
 
   it.each(Object.keys(keysRead()).sort())(
     'when %s is checked, then compose and its Ansible env template wire exactly the keys it reads, each once',
@@ -147,7 +186,9 @@ describe('environment keys', () => {
     const documented = [...(sections.compose ?? [])].sort();
     // COMPOSE_PROFILES is compose's own variable, read from the same file.
     expect(documented).toEqual([...interpolated, 'COMPOSE_PROFILES'].sort());
-    expect(matches(readRepoFile('ansible/roles/app/templates/compose.env.j2'), /^([A-Z][A-Z0-9_]*)=/gm)).toEqual(documented);
+    expect(matches(readRepoFile('ansible/roles/app/templates/compose.env.j2'), /^([A-Z][A-Z0-9_]*)=/gm)).toEqual(
+      documented,
+    );
   });
 
   it('when the development stack is read, then it sets no key its container does not read', () => {
@@ -158,26 +199,42 @@ describe('environment keys', () => {
     }
   });
 
-  it('when a test-only key is set in production, then the service refuses to start', () => {
-    const production = {
-      NODE_ENV: 'production',
-      DATABASE_URL: 'postgres://u:p@db:5432/d',
-      REDIS_URL: 'redis://redis:6379',
-      JWKS_URL: 'http://auth-service:3001/api/auth/.well-known/jwks.json',
-    };
-    const loaders: Record<string, (env: NodeJS.ProcessEnv) => unknown> = { 'products-service': loadProductsConfig };
-    for (const [service, keys] of Object.entries(TEST_ONLY_KEYS)) {
-      for (const key of keys) {
-        expect(() => loaders[service]!({ ...production, [key]: '/tmp/hook' })).toThrow(new RegExp(key));
-      }
-    }
+  it("when the services' configurations are read, then none of them declares a test hook (tests inject theirs from the harness)", () => {
+    const shapes = [
+      authConfigShape,
+      productsConfigShape,
+      ordersConfigShape,
+      productsWorkerConfigShape,
+      ordersWorkerConfigShape,
+      migrateConfigShape,
+    ];
+    const declared = new Set(shapes.flatMap((shape) => Object.keys(shape)));
+
+    expect([...declared].filter((key) => isTestOnly(key) || RETIRED_TEST_HOOKS.includes(key))).toEqual([]);
+    expect(
+      matches(readRepoFile('.env.example'), /^#?\s*([A-Z][A-Z0-9_]*)=/gm).filter((key) =>
+        RETIRED_TEST_HOOKS.includes(key),
+      ),
+    ).toEqual([]);
   });
 
   it('when the local scripts and test helpers are read, then [local] documents the keys they take from the environment', () => {
     const system = new Set(['PATH', 'HOME', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR', 'CI']);
-    const sources = repoFiles().filter((f) => /^scripts\/.*\.mjs$/.test(f) || f === 'backend/packages/kit/src/testing.ts');
-    const keys = new Set(sources.flatMap((f) => matches(readRepoFile(f), /process\.env\.([A-Z][A-Z0-9_]*)/g)).filter((k) => !system.has(k)));
-    for (const shape of [authConfigShape, productsConfigShape, ordersConfigShape]) {
+    const sources = repoFiles().filter(
+      (f) => /^scripts\/.*\.mjs$/.test(f) || f === 'backend/packages/kit/src/testing.ts',
+    );
+    const keys = new Set(
+      sources
+        .flatMap((f) => matches(readRepoFile(f), /process\.env\.([A-Z][A-Z0-9_]*)/g))
+        .filter((k) => !system.has(k)),
+    );
+    for (const shape of [
+      authConfigShape,
+      productsConfigShape,
+      ordersConfigShape,
+      productsWorkerConfigShape,
+      ordersWorkerConfigShape,
+    ]) {
       for (const key of Object.keys(shape).filter(isTestOnly)) keys.add(key);
     }
     expect([...(sections.local ?? [])].sort()).toEqual([...keys].sort());

@@ -7,7 +7,9 @@ function hasShellShebang(file: string): boolean {
   try {
     const head = Buffer.alloc(64);
     const read = readSync(fd, head, 0, head.length, 0);
-    return /^#!\s*(\/usr\/bin\/env\s+)?(\/bin\/|\/usr\/bin\/)?(ba|da)?sh\b/.test(head.subarray(0, read).toString('utf8'));
+    return /^#!\s*(\/usr\/bin\/env\s+)?(\/bin\/|\/usr\/bin\/)?(ba|da)?sh\b/.test(
+      head.subarray(0, read).toString('utf8'),
+    );
   } finally {
     closeSync(fd);
   }
@@ -15,7 +17,9 @@ function hasShellShebang(file: string): boolean {
 
 describe('shell scripts', () => {
   // Every *.sh, plus extension-less scripts that declare a shell (.ci/run).
-  const scripts = repoFiles().filter((file) => file.endsWith('.sh') || (!path.extname(file) && !file.includes('node_modules') && hasShellShebang(file)));
+  const scripts = repoFiles().filter(
+    (file) => file.endsWith('.sh') || (!path.extname(file) && !file.includes('node_modules') && hasShellShebang(file)),
+  );
 
   it('when the repository is searched, then the deployment scripts are among the shell scripts', () => {
     expect(scripts).toEqual(

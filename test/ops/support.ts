@@ -19,7 +19,11 @@ export interface RunResult {
   output: string;
 }
 
-export function run(cmd: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {}): RunResult {
+export function run(
+  cmd: string,
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {},
+): RunResult {
   const result = spawnSync(cmd, args, {
     cwd: options.cwd ?? repoRoot,
     env: { ...process.env, ...options.env },

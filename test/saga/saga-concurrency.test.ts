@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { Order } from '@market/contracts';
 import { eventually } from './support/processes';
 import { lineFor, startStack, type Stack } from './support/stack';
 
@@ -17,14 +16,16 @@ describe('many buyers, little stock', () => {
     const product = await stack.createProduct(seller, { price: '3.00', stock: 50 });
     const buyers = Array.from({ length: 20 }, () => stack.user());
 
-    const placed = await Promise.all(Array.from({ length: 200 }, (_, i) => stack.placeOrder(buyers[i % 20]!, [lineFor(product, 1)], randomUUID())));
+    const placed = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => stack.placeOrder(buyers[i % 20]!, [lineFor(product, 1)], randomUUID())),
+    );
     expect(placed.every((res) => res.status === 202)).toBe(true);
 
     const settled = await eventually(
       'all 200 orders to settle',
       async () => {
         const orders = await Promise.all(placed.map((res, i) => stack.getOrder(buyers[i % 20]!, res.body.id)));
-        const bodies = orders.map((o) => o.body as Order);
+        const bodies = orders.map((o) => o.body);
         return bodies.every((o) => o.status !== 'PENDING') ? bodies : undefined;
       },
       90_000,
@@ -46,7 +47,9 @@ describe('many buyers, little stock', () => {
     const buyer = stack.user();
     const product = await stack.createProduct(stack.user('seller'), { stock: 10 });
     const key = randomUUID();
-    const answers = await Promise.all(Array.from({ length: 10 }, () => stack.placeOrder(buyer, [lineFor(product, 2)], key)));
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, () => stack.placeOrder(buyer, [lineFor(product, 2)], key)),
+    );
 
     expect(new Set(answers.map((a) => a.body.id)).size).toBe(1);
     expect(answers.filter((a) => a.status === 202)).toHaveLength(1);

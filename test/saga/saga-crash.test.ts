@@ -1,8 +1,18 @@
-import { existsSync, mkdtempSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { eventually } from './support/processes';
+import { pathToFileURL } from 'node:url';
+import { eventually, repoRoot } from './support/processes';
 import { lineFor, startStack, type Stack } from './support/stack';
+
+/**
+ * Preloads products' crash injection into the worker: it SIGKILLs itself right after its first
+ * batch committed, before the XACK (see backend/products-service/test/support/crash-before-ack.ts).
+ */
+const CRASH_BEFORE_ACK = [
+  '--import',
+  'tsx',
+  '--import',
+  pathToFileURL(path.join(repoRoot, 'backend/products-service/test/support/crash-before-ack.ts')).href,
+];
 
 let stack: Stack;
 beforeAll(async () => {
@@ -14,10 +24,9 @@ afterAll(async () => {
 
 describe('the products worker killed between COMMIT and XACK', () => {
   it('when it is SIGKILLed after committing a stock change and restarted, then the order completes and the stock was taken once', async () => {
-    const marker = path.join(mkdtempSync(path.join(os.tmpdir(), 'saga-crash-')), 'crashed');
     const buyer = stack.user();
     const product = await stack.createProduct(stack.user('seller'), { stock: 10 });
-    const crashing = stack.startWorker({ CRASH_AFTER_COMMIT_ONCE: marker });
+    const crashing = stack.startWorker({}, CRASH_BEFORE_ACK);
 
     const placed = await stack.placeOrder(buyer, [lineFor(product, 3)]);
     expect(placed.status).toBe(202);
@@ -28,7 +37,7 @@ describe('the products worker killed between COMMIT and XACK', () => {
     const exit = await Promise.race([crashing.exited, deadline]).finally(() => clearTimeout(timer));
 
     expect(exit.signal).toBe('SIGKILL');
-    expect(existsSync(marker)).toBe(true);
+    expect(crashing.tail()).toContain('crash-before-ack: SIGKILL after COMMIT, before XACK');
     // The stock change committed; the entry was never acknowledged.
     expect(await stack.stockOf(product.id)).toBe(7);
     const redis = await stack.redis();
@@ -47,7 +56,9 @@ describe('the products worker killed between COMMIT and XACK', () => {
 
     // The restarted worker goes on with new orders.
     const next = await stack.placeOrder(buyer, [lineFor(product, 2)]);
-    await eventually('the next order', async () => ((await stack.getOrder(buyer, next.body.id)).body.status === 'COMPLETED' ? true : undefined));
+    await eventually('the next order', async () =>
+      (await stack.getOrder(buyer, next.body.id)).body.status === 'COMPLETED' ? true : undefined,
+    );
     expect(await stack.stockOf(product.id)).toBe(5);
   });
 });

@@ -51,7 +51,11 @@ describe('a socket cut under a blocking read', () => {
     stack = await startStack({ separateWorker: true });
     // Only the worker goes through the proxy. XAUTOCLAIM is pushed out of reach (an hour), so only
     // the pending re-read after the reconnect can find the stranded entry.
-    const worker = stack.startWorker({ REDIS_URL: `redis://127.0.0.1:${proxy.port}`, STREAM_BLOCK_MS: '5000', STREAM_CLAIM_IDLE_MS: '3600000' });
+    const worker = stack.startWorker({
+      REDIS_URL: `redis://127.0.0.1:${proxy.port}`,
+      STREAM_BLOCK_MS: '5000',
+      STREAM_CLAIM_IDLE_MS: '3600000',
+    });
     const buyer = stack.user();
     const product = await stack.createProduct(stack.user('seller'), { stock: 10 });
     const warmUp = await stack.placeOrder(buyer, [lineFor(product, 1)]);
@@ -69,6 +73,8 @@ describe('a socket cut under a blocking read', () => {
     expect(order.status).toBe('COMPLETED');
     await stack.drained(stack.streams.ORDERS_STREAM, 'products');
     expect(await stack.stockOf(product.id)).toBe(7);
-    await eventually('the worker to still be running', async () => (worker.process.exitCode === null ? true : undefined));
+    await eventually('the worker to still be running', async () =>
+      worker.process.exitCode === null ? true : undefined,
+    );
   });
 });

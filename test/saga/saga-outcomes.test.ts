@@ -11,7 +11,7 @@ afterAll(async () => {
 });
 
 describe('the stock saga between orders-service and products-service', () => {
-  it('when the stock suffices, then the order COMPLETES with the catalog\'s names, prices and total, and the stock drops', async () => {
+  it("when the stock suffices, then the order COMPLETES with the catalog's names, prices and total, and the stock drops", async () => {
     const seller = stack.user('seller');
     const buyer = stack.user();
     const lamp = await stack.createProduct(seller, { price: '19.99', stock: 10, name: 'Desk lamp' });
@@ -37,7 +37,11 @@ describe('the stock saga between orders-service and products-service', () => {
     const buyer = stack.user();
     const product = await stack.createProduct(stack.user('seller'), { stock: 2 });
     const placed = await stack.placeOrder(buyer, [lineFor(product, 3)]);
-    expect(await stack.settled(buyer, placed.body.id)).toMatchObject({ status: 'FAILED', reason: 'OUT_OF_STOCK', total: null });
+    expect(await stack.settled(buyer, placed.body.id)).toMatchObject({
+      status: 'FAILED',
+      reason: 'OUT_OF_STOCK',
+      total: null,
+    });
     expect(await stack.stockOf(product.id)).toBe(2);
   });
 
@@ -57,8 +61,14 @@ describe('the stock saga between orders-service and products-service', () => {
 
     const first = await stack.placeOrder(buyer, [lineFor(archived, 1)]);
     const second = await stack.placeOrder(buyer, [{ productId: randomUUID(), quantity: 1, unitPrice: '1.00' }]);
-    expect(await stack.settled(buyer, first.body.id)).toMatchObject({ status: 'FAILED', reason: 'PRODUCT_UNAVAILABLE' });
-    expect(await stack.settled(buyer, second.body.id)).toMatchObject({ status: 'FAILED', reason: 'PRODUCT_UNAVAILABLE' });
+    expect(await stack.settled(buyer, first.body.id)).toMatchObject({
+      status: 'FAILED',
+      reason: 'PRODUCT_UNAVAILABLE',
+    });
+    expect(await stack.settled(buyer, second.body.id)).toMatchObject({
+      status: 'FAILED',
+      reason: 'PRODUCT_UNAVAILABLE',
+    });
     expect(await stack.stockOf(archived.id)).toBe(5);
   });
 
@@ -79,7 +89,11 @@ describe('the stock saga between orders-service and products-service', () => {
 
     const placed = await stack.placeOrder(buyer, [lineFor(plenty, 5), lineFor(scarce, 2), lineFor(alsoPlenty, 7)]);
     expect(await stack.settled(buyer, placed.body.id)).toMatchObject({ status: 'FAILED', reason: 'OUT_OF_STOCK' });
-    expect([await stack.stockOf(plenty.id), await stack.stockOf(scarce.id), await stack.stockOf(alsoPlenty.id)]).toEqual([50, 1, 50]);
+    expect([
+      await stack.stockOf(plenty.id),
+      await stack.stockOf(scarce.id),
+      await stack.stockOf(alsoPlenty.id),
+    ]).toEqual([50, 1, 50]);
   });
 
   it('when the buyer cancels a completed order, then the stock comes back once, even if the cancel message is delivered twice', async () => {
@@ -93,8 +107,13 @@ describe('the stock saga between orders-service and products-service', () => {
     expect(cancelled.body.status).toBe('CANCELLED');
     const redis = await stack.redis();
     const { ORDERS_STREAM } = stack.streams;
-    const cancelEntry = await stack.entry(ORDERS_STREAM, (f) => f.order_id === placed.body.id && f.type === 'order.cancelled');
-    await eventually('the stock to come back', async () => ((await stack.stockOf(product.id)) === 10 ? true : undefined));
+    const cancelEntry = await stack.entry(
+      ORDERS_STREAM,
+      (f) => f.order_id === placed.body.id && f.type === 'order.cancelled',
+    );
+    await eventually('the stock to come back', async () =>
+      (await stack.stockOf(product.id)) === 10 ? true : undefined,
+    );
 
     // The relay may publish a row twice (crash between XADD and COMMIT): deliver the very same event again.
     await redis.xadd(ORDERS_STREAM, '*', ...Object.entries(cancelEntry).flat());
@@ -108,7 +127,10 @@ describe('the stock saga between orders-service and products-service', () => {
     const product = await stack.createProduct(stack.user('seller'), { stock: 10 });
     const placed = await stack.placeOrder(buyer, [lineFor(product, 3)]);
     await stack.waitForStatus(buyer, placed.body.id, 'COMPLETED');
-    const placedEntry = await stack.entry(stack.streams.ORDERS_STREAM, (f) => f.order_id === placed.body.id && f.type === 'order.placed');
+    const placedEntry = await stack.entry(
+      stack.streams.ORDERS_STREAM,
+      (f) => f.order_id === placed.body.id && f.type === 'order.placed',
+    );
 
     await (await stack.redis()).xadd(stack.streams.ORDERS_STREAM, '*', ...Object.entries(placedEntry).flat());
     await stack.drained(stack.streams.ORDERS_STREAM, 'products');

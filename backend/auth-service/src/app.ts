@@ -64,7 +64,11 @@ export function buildApp(deps: AppDeps): Express {
     redis: () => redis.ping(),
   });
   const { router: observabilityRouter, measure } = observabilityRoutes(observability);
-  const cookies = { secure: config.COOKIE_SECURE, accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS, refreshTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS };
+  const cookies = {
+    secure: config.COOKIE_SECURE,
+    accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+    refreshTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
+  };
 
   const app = express();
   // The client address comes from X-Forwarded-For only when nginx sits on this host or on the

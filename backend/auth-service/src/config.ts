@@ -1,7 +1,7 @@
 import { createHash, createPrivateKey, createPublicKey } from 'node:crypto';
 import { z } from 'zod';
 import { LIMITS } from '@market/contracts';
-import { baseConfigShape, ConfigError, env, parseConfig } from '@market/kit';
+import { baseConfigShape, ConfigError, databaseTimeoutConfigShape, env, parseConfig } from '@market/kit';
 import { passwordProblem } from './domain/passwords';
 
 function isP256PrivateKey(pem: string): boolean {
@@ -13,7 +13,12 @@ function isP256PrivateKey(pem: string): boolean {
   }
 }
 
-const password = z.string().refine((value) => passwordProblem(value) === undefined, `must be ${LIMITS.passwordMinBytes} to ${LIMITS.passwordMaxBytes} bytes`);
+const password = z
+  .string()
+  .refine(
+    (value) => passwordProblem(value) === undefined,
+    `must be ${LIMITS.passwordMinBytes} to ${LIMITS.passwordMaxBytes} bytes`,
+  );
 
 const optionalBoolean = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -25,6 +30,7 @@ export const databaseShape = {
   NODE_ENV: baseConfigShape.NODE_ENV,
   LOG_LEVEL: baseConfigShape.LOG_LEVEL,
   DATABASE_URL: baseConfigShape.DATABASE_URL,
+  ...databaseTimeoutConfigShape,
   BCRYPT_COST: env.int(12, 4, 16),
 };
 
@@ -41,7 +47,11 @@ export const authConfigShape = {
   DEMO_MODE: env.boolean(false),
   DEMO_BUYER_PASSWORD: password.default('demo-buyer-pass'),
   DEMO_SELLER_PASSWORD: password.default('demo-seller-pass'),
-  ADMIN_EMAIL: z.email().max(LIMITS.emailMax).default('admin@demo.local').transform((v) => v.toLowerCase()),
+  ADMIN_EMAIL: z
+    .email()
+    .max(LIMITS.emailMax)
+    .default('admin@demo.local')
+    .transform((v) => v.toLowerCase()),
   ADMIN_PASSWORD: password.optional(),
   LOGIN_RATE_LIMIT_PER_IP: env.int(20, 1, 100_000),
   LOGIN_RATE_LIMIT_PER_ACCOUNT: env.int(5, 1, 10_000),
@@ -49,7 +59,7 @@ export const authConfigShape = {
   RATE_LIMIT_PREFIX: z.string().min(1).max(100).default('rl:'),
 };
 
-export function keyThumbprint(privateKeyPem: string): string {
+function keyThumbprint(privateKeyPem: string): string {
   const jwk = createPublicKey(createPrivateKey(privateKeyPem)).export({ format: 'jwk' });
   const canonical = JSON.stringify({ crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y });
   return createHash('sha256').update(canonical).digest('base64url');

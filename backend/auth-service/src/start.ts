@@ -3,21 +3,22 @@ import { answerClientErrors, closeGracefully, createPool, runMigrations, runServ
 import { buildApp } from './app';
 import { loadConfig, type AuthConfig } from './config';
 import { createDb, MIGRATIONS_FOLDER } from './data/db';
+import { seedConfiguredAdmin } from './domain/admin-accounts';
 import { demoAccounts, seedDemoAccounts } from './domain/demo-accounts';
 import { createPasswordHasher } from './domain/passwords';
 
 async function start(config: AuthConfig, logger: Logger): Promise<void> {
-  const pool = createPool(config.DATABASE_URL);
-  await runMigrations(pool, MIGRATIONS_FOLDER);
+  const pool = createPool(config);
+  await runMigrations(pool, MIGRATIONS_FOLDER, { logger });
   const db = createDb(pool);
-  if (config.DEMO_MODE) {
-    await seedDemoAccounts({ db, passwords: createPasswordHasher(config.BCRYPT_COST), logger }, demoAccounts(config));
-  }
+  const passwords = createPasswordHasher(config.BCRYPT_COST);
+  await seedConfiguredAdmin({ db, passwords, logger }, config);
+  if (config.DEMO_MODE) await seedDemoAccounts({ db, passwords, logger }, demoAccounts(config));
 
   // No offline queue: while Redis is away, rate-limit calls fail fast to the in-process fallback.
-  const redis = new Redis(config.REDIS_URL, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+  // Connects in the background, so logins work (and /ready says not ready) while Redis is down at start.
+  const redis = new Redis(config.REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
   redis.on('error', (err) => logger.warn({ err }, 'redis connection problem'));
-  await redis.connect();
 
   const app = buildApp({ config, logger, pool, db, redis });
   // Refusals of Node's parser (headers over 16 kB, a broken request line) get the envelope too.
@@ -27,7 +28,10 @@ async function start(config: AuthConfig, logger: Logger): Promise<void> {
     }),
   );
   closeGracefully(logger, [
-    { name: 'http', close: () => new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve()))) },
+    {
+      name: 'http',
+      close: () => new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve()))),
+    },
     { name: 'redis', close: () => redis.quit() },
     { name: 'postgres', close: () => pool.end() },
   ]);

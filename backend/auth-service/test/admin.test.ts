@@ -69,19 +69,34 @@ describe('admin: GET /api/auth/users and PATCH /api/auth/users/:id', () => {
     expect(res.status).toBe(200);
     expect(res.body.disabled).toBe(true);
     expect((await login(ctx.app, someone.credentials.email, someone.credentials.password)).status).toBe(403);
-    const refreshed = await request(ctx.app).post('/api/auth/refresh').set(CSRF).set('Cookie', `refresh_token=${someone.refresh}`);
+    const refreshed = await request(ctx.app)
+      .post('/api/auth/refresh')
+      .set(CSRF)
+      .set('Cookie', `refresh_token=${someone.refresh}`);
     expect(refreshed.status).toBe(401);
   });
 
   it('when the patch is empty, unknown or names a missing user, then it answers 400 or 404 in the envelope', async () => {
     const cookie = await asAdmin();
     const someone = await signup(ctx.app);
-    const empty = await request(ctx.app).patch(`/api/auth/users/${someone.user.id}`).set(CSRF).set('Cookie', cookie).send({});
+    const empty = await request(ctx.app)
+      .patch(`/api/auth/users/${someone.user.id}`)
+      .set(CSRF)
+      .set('Cookie', cookie)
+      .send({});
     expect(empty.status).toBe(400);
-    const unknown = await request(ctx.app).patch(`/api/auth/users/${someone.user.id}`).set(CSRF).set('Cookie', cookie).send({ passwordHash: 'x' });
+    const unknown = await request(ctx.app)
+      .patch(`/api/auth/users/${someone.user.id}`)
+      .set(CSRF)
+      .set('Cookie', cookie)
+      .send({ passwordHash: 'x' });
     expect(unknown.status).toBe(400);
     expect(unknown.body.error.details).toEqual([expect.objectContaining({ field: 'passwordHash' })]);
-    const badRole = await request(ctx.app).patch(`/api/auth/users/${someone.user.id}`).set(CSRF).set('Cookie', cookie).send({ role: 'root' });
+    const badRole = await request(ctx.app)
+      .patch(`/api/auth/users/${someone.user.id}`)
+      .set(CSRF)
+      .set('Cookie', cookie)
+      .send({ role: 'root' });
     expect(badRole.status).toBe(400);
     const missing = await request(ctx.app)
       .patch('/api/auth/users/00000000-0000-4000-8000-00000000dead')

@@ -1,10 +1,11 @@
+import { sql } from 'drizzle-orm';
 import request from 'supertest';
 import { DEMO_USERS } from '@market/contracts';
 import { createPasswordHasher } from '../src/domain/passwords';
 import { demoAccounts, seedDemoAccounts } from '../src/domain/demo-accounts';
 import { CSRF, login, setCookies, startTestApp, type TestApp } from './support/test-app';
 
-const DEMO_ENV = { DEMO_MODE: 'true', DEMO_BUYER_PASSWORD: 'buyer-pass-123', DEMO_SELLER_PASSWORD: 'seller-pass-123', ADMIN_PASSWORD: 'admin-pass-123' };
+const DEMO_ENV = { DEMO_MODE: 'true', DEMO_BUYER_PASSWORD: 'buyer-pass-123', DEMO_SELLER_PASSWORD: 'seller-pass-123' };
 
 describe('POST /api/auth/demo-login', () => {
   describe('when demo mode is on', () => {
@@ -17,18 +18,26 @@ describe('POST /api/auth/demo-login', () => {
     });
     afterAll(() => ctx.close());
 
-    it.each(['buyer', 'seller'] as const)('when the %s button is used, then it signs in as that demo account', async (who) => {
-      const res = await request(ctx.app).post('/api/auth/demo-login').set(CSRF).send({ who });
-      expect(res.status).toBe(200);
-      expect(res.body).toEqual(expect.objectContaining({ id: DEMO_USERS[who].id, role: who }));
-      expect(Object.keys(setCookies(res))).toEqual(expect.arrayContaining(['access_token', 'refresh_token']));
-    });
+    it.each(['buyer', 'seller'] as const)(
+      'when the %s button is used, then it signs in as that demo account',
+      async (who) => {
+        const res = await request(ctx.app).post('/api/auth/demo-login').set(CSRF).send({ who });
+        expect(res.status).toBe(200);
+        expect(res.body).toEqual(expect.objectContaining({ id: DEMO_USERS[who].id, role: who }));
+        expect(Object.keys(setCookies(res))).toEqual(expect.arrayContaining(['access_token', 'refresh_token']));
+      },
+    );
 
-    it('when the demo accounts are seeded, then their configured passwords and the admin password sign in', async () => {
+    it('when the demo accounts are seeded, then their configured passwords sign in', async () => {
       expect((await login(ctx.app, 'buyer@demo.local', DEMO_ENV.DEMO_BUYER_PASSWORD)).status).toBe(200);
       expect((await login(ctx.app, 'seller@demo.local', DEMO_ENV.DEMO_SELLER_PASSWORD)).status).toBe(200);
-      const admin = await login(ctx.app, ctx.config.ADMIN_EMAIL, DEMO_ENV.ADMIN_PASSWORD);
-      expect(admin.body.role).toBe('admin');
+    });
+
+    it('when the demo accounts are seeded, then none of them is an admin (admins come from the operator only)', async () => {
+      const roles = demoAccounts(ctx.config).map((account) => account.role);
+
+      expect(roles).not.toContain('admin');
+      expect((await ctx.db.execute(sql`SELECT id FROM users WHERE role = 'admin'`)).rows).toEqual([]);
     });
 
     it('when the body asks for the admin or anything else, then it answers 400 and signs nobody in', async () => {

@@ -9,14 +9,22 @@ describe('auth-service HTTP contract', () => {
   afterAll(() => ctx.close());
 
   it('when the body is malformed JSON, then it answers 400 MALFORMED_JSON in the envelope', async () => {
-    const res = await request(ctx.app).post('/api/auth/login').set(CSRF).set('Content-Type', 'application/json').send('{"email": "a@b.c",');
+    const res = await request(ctx.app)
+      .post('/api/auth/login')
+      .set(CSRF)
+      .set('Content-Type', 'application/json')
+      .send('{"email": "a@b.c",');
     expect(res.status).toBe(400);
     expect(res.body).toEqual({ error: { code: 'MALFORMED_JSON', message: expect.any(String) } });
   });
 
   it('when the body is 2 MB, then it answers 413 PAYLOAD_TOO_LARGE in the envelope', async () => {
     const huge = JSON.stringify({ ...newCredentials(), username: 'x'.repeat(2 * 1024 * 1024) });
-    const res = await request(ctx.app).post('/api/auth/signup').set(CSRF).set('Content-Type', 'application/json').send(huge);
+    const res = await request(ctx.app)
+      .post('/api/auth/signup')
+      .set(CSRF)
+      .set('Content-Type', 'application/json')
+      .send(huge);
     expect(res.status).toBe(413);
     expect(res.body.error.code).toBe('PAYLOAD_TOO_LARGE');
   });
@@ -43,7 +51,9 @@ describe('auth-service HTTP contract', () => {
   it('when the JWKS is fetched, then it holds the public signing key with its kid and nothing private', async () => {
     const res = await request(ctx.app).get('/api/auth/.well-known/jwks.json');
     expect(res.status).toBe(200);
-    expect(res.body.keys).toEqual([expect.objectContaining({ kid: ctx.keys.kid, kty: 'EC', crv: 'P-256', alg: 'ES256', use: 'sig' })]);
+    expect(res.body.keys).toEqual([
+      expect.objectContaining({ kid: ctx.keys.kid, kty: 'EC', crv: 'P-256', alg: 'ES256', use: 'sig' }),
+    ]);
     expect(res.body.keys[0]).not.toHaveProperty('d');
   });
 
@@ -51,7 +61,14 @@ describe('auth-service HTTP contract', () => {
     const res = await request(ctx.app).get('/api/auth/openapi.json');
     expect(res.status).toBe(200);
     expect(Object.keys(res.body.paths)).toEqual(
-      expect.arrayContaining(['/api/auth/signup', '/api/auth/login', '/api/auth/refresh', '/api/auth/logout', '/api/auth/me', '/api/auth/users']),
+      expect.arrayContaining([
+        '/api/auth/signup',
+        '/api/auth/login',
+        '/api/auth/refresh',
+        '/api/auth/logout',
+        '/api/auth/me',
+        '/api/auth/users',
+      ]),
     );
   });
 

@@ -3,7 +3,11 @@ import { login, newCredentials, randomIp, signup, startTestApp, type TestApp } f
 describe('POST /api/auth/login rate limits', () => {
   let ctx: TestApp;
   beforeAll(async () => {
-    ctx = await startTestApp({ LOGIN_RATE_LIMIT_PER_ACCOUNT: '5', LOGIN_RATE_LIMIT_PER_IP: '8', LOGIN_RATE_LIMIT_WINDOW_SECONDS: '600' });
+    ctx = await startTestApp({
+      LOGIN_RATE_LIMIT_PER_ACCOUNT: '5',
+      LOGIN_RATE_LIMIT_PER_IP: '8',
+      LOGIN_RATE_LIMIT_WINDOW_SECONDS: '600',
+    });
   });
   afterAll(() => ctx.close());
 
@@ -24,7 +28,9 @@ describe('POST /api/auth/login rate limits', () => {
   it('when 20 wrong passwords for one account arrive at once, then at most 5 are checked and the rest answer 429', async () => {
     const { credentials } = await signup(ctx.app);
 
-    const answers = await Promise.all(Array.from({ length: 20 }, () => login(ctx.app, credentials.email, 'wrong password')));
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () => login(ctx.app, credentials.email, 'wrong password')),
+    );
 
     const statuses = answers.map((res) => res.status);
     expect(statuses.filter((status) => status === 401)).toHaveLength(5);
@@ -44,7 +50,8 @@ describe('POST /api/auth/login rate limits', () => {
   it('when one IP fails 8 times across different accounts, then its next attempt answers 429 while other IPs still sign in', async () => {
     const { credentials } = await signup(ctx.app);
     const ip = randomIp();
-    for (let i = 0; i < 8; i += 1) expect((await login(ctx.app, newCredentials().email, 'wrong password', ip)).status).toBe(401);
+    for (let i = 0; i < 8; i += 1)
+      expect((await login(ctx.app, newCredentials().email, 'wrong password', ip)).status).toBe(401);
 
     const blocked = await login(ctx.app, credentials.email, credentials.password, ip);
     const elsewhere = await login(ctx.app, credentials.email, credentials.password, randomIp());
@@ -66,9 +73,12 @@ describe('POST /api/auth/login rate limits', () => {
     expect((await login(ctx.app, credentials.email, credentials.password)).status).toBe(200);
   });
 
-  it('when failures come from different addresses of one IPv6 /64, then they share that prefix\'s budget', async () => {
+  it("when failures come from different addresses of one IPv6 /64, then they share that prefix's budget", async () => {
     const prefix = randomIp().replace(/::1$/, '');
-    for (let i = 0; i < 8; i += 1) expect((await login(ctx.app, newCredentials().email, 'wrong password', `${prefix}:${i + 1}:0:0:${i + 7}`)).status).toBe(401);
+    for (let i = 0; i < 8; i += 1)
+      expect(
+        (await login(ctx.app, newCredentials().email, 'wrong password', `${prefix}:${i + 1}:0:0:${i + 7}`)).status,
+      ).toBe(401);
 
     const res = await login(ctx.app, newCredentials().email, 'wrong password', `${prefix}::beef`);
 

@@ -1,7 +1,18 @@
 import request from 'supertest';
-import { upsertAdmin } from '../src/domain/demo-accounts';
+import { upsertAdmin } from '../src/domain/admin-accounts';
 import { createPasswordHasher } from '../src/domain/passwords';
-import { CSRF, PASSWORD, adminSession, login, me, newCredentials, setCookies, signup, startTestApp, type TestApp } from './support/test-app';
+import {
+  CSRF,
+  PASSWORD,
+  adminSession,
+  login,
+  me,
+  newCredentials,
+  setCookies,
+  signup,
+  startTestApp,
+  type TestApp,
+} from './support/test-app';
 
 describe('POST /api/auth/login', () => {
   let ctx: TestApp;
@@ -19,7 +30,9 @@ describe('POST /api/auth/login', () => {
     expect(res.body).toEqual(user);
     const cookies = setCookies(res);
     expect(cookies.access_token?.attributes).toEqual(expect.arrayContaining(['httponly', 'samesite=strict', 'path=/']));
-    expect(cookies.refresh_token?.attributes).toEqual(expect.arrayContaining(['httponly', 'samesite=strict', 'path=/api/auth']));
+    expect(cookies.refresh_token?.attributes).toEqual(
+      expect.arrayContaining(['httponly', 'samesite=strict', 'path=/api/auth']),
+    );
     expect((await me(ctx.app, cookies.access_token?.value ?? '')).body).toEqual(user);
   });
 
@@ -40,7 +53,9 @@ describe('POST /api/auth/login', () => {
     expect(wrongPassword.status).toBe(401);
     expect(unknownEmail.status).toBe(wrongPassword.status);
     expect(unknownEmail.body).toEqual(wrongPassword.body);
-    expect(wrongPassword.body).toEqual({ error: { code: 'INVALID_CREDENTIALS', message: 'email or password is incorrect' } });
+    expect(wrongPassword.body).toEqual({
+      error: { code: 'INVALID_CREDENTIALS', message: 'email or password is incorrect' },
+    });
     expect(wrongPassword.headers['set-cookie']).toBeUndefined();
     expect(unknownEmail.headers['set-cookie']).toBeUndefined();
   });
@@ -58,12 +73,20 @@ describe('POST /api/auth/login', () => {
   it('when an admin has disabled the account, then the right password no longer signs in', async () => {
     const admin = await adminSession(ctx);
     const { credentials, user } = await signup(ctx.app);
-    await request(ctx.app).patch(`/api/auth/users/${user.id}`).set(CSRF).set('Cookie', `access_token=${admin.access}`).send({ disabled: true }).expect(200);
+    await request(ctx.app)
+      .patch(`/api/auth/users/${user.id}`)
+      .set(CSRF)
+      .set('Cookie', `access_token=${admin.access}`)
+      .send({ disabled: true })
+      .expect(200);
 
     const res = await login(ctx.app, credentials.email, credentials.password);
 
     expect(res.status).toBe(403);
-    expect(res.body.error).toEqual({ code: 'FORBIDDEN', message: 'this account is disabled; contact an administrator' });
+    expect(res.body.error).toEqual({
+      code: 'FORBIDDEN',
+      message: 'this account is disabled; contact an administrator',
+    });
     expect(res.headers['set-cookie']).toBeUndefined();
   });
 
@@ -91,7 +114,10 @@ describe('POST /api/auth/login', () => {
 
     expect(res.status).toBe(400);
     expect(res.body.error.details).toEqual(
-      expect.arrayContaining([expect.objectContaining({ field: 'password' }), expect.objectContaining({ field: 'remember' })]),
+      expect.arrayContaining([
+        expect.objectContaining({ field: 'password' }),
+        expect.objectContaining({ field: 'remember' }),
+      ]),
     );
   });
 
@@ -103,7 +129,13 @@ describe('POST /api/auth/login', () => {
 
     const cookies = setCookies(ok);
     const logs = ctx.logs.join('\n');
-    for (const secret of ['login-log-secret-password', 'login-log-wrong-password', '$2b$', cookies.access_token?.value, cookies.refresh_token?.value]) {
+    for (const secret of [
+      'login-log-secret-password',
+      'login-log-wrong-password',
+      '$2b$',
+      cookies.access_token?.value,
+      cookies.refresh_token?.value,
+    ]) {
       expect(logs).not.toContain(secret);
     }
     expect(logs).toContain('sign-in failed');

@@ -20,8 +20,14 @@ describe('POST /api/auth/logout', () => {
 
     expect(res.status).toBe(204);
     const cookies = setCookies(res);
-    expect(cookies.access_token).toMatchObject({ value: '', attributes: expect.arrayContaining(['path=/', 'httponly']) });
-    expect(cookies.refresh_token).toMatchObject({ value: '', attributes: expect.arrayContaining(['path=/api/auth', 'httponly']) });
+    expect(cookies.access_token).toMatchObject({
+      value: '',
+      attributes: expect.arrayContaining(['path=/', 'httponly']),
+    });
+    expect(cookies.refresh_token).toMatchObject({
+      value: '',
+      attributes: expect.arrayContaining(['path=/api/auth', 'httponly']),
+    });
     expect((await refresh(ctx.app, session.refresh)).status).toBe(401);
   });
 

@@ -40,7 +40,13 @@ describe('GET /api/auth/me', () => {
     const decoded = jwt.decode(session.access, { complete: true });
 
     expect(decoded?.header).toMatchObject({ alg: 'ES256', kid: ctx.keys.kid });
-    expect(decoded?.payload).toMatchObject({ sub: session.user.id, username: session.user.username, role: 'buyer', iss: 'marketplace-auth', aud: 'marketplace' });
+    expect(decoded?.payload).toMatchObject({
+      sub: session.user.id,
+      username: session.user.username,
+      role: 'buyer',
+      iss: 'marketplace-auth',
+      aud: 'marketplace',
+    });
     const { exp, iat } = decoded?.payload as { exp: number; iat: number };
     expect(exp - iat).toBe(900);
   });
@@ -51,7 +57,10 @@ describe('GET /api/auth/me', () => {
 
   it('when the token is signed with another key (same kid), then it answers 401', async () => {
     const session = await signup(ctx.app);
-    const forged = signTestToken({ ...generateTestKeys(), kid: ctx.keys.kid }, { id: session.user.id, username: session.user.username, role: 'admin' });
+    const forged = signTestToken(
+      { ...generateTestKeys(), kid: ctx.keys.kid },
+      { id: session.user.id, username: session.user.username, role: 'admin' },
+    );
 
     expectUnauthenticated(await me(ctx.app, forged));
   });
@@ -96,8 +105,12 @@ describe('GET /api/auth/me', () => {
   it('when the token is for another audience or issuer, then it answers 401', async () => {
     const session = await signup(ctx.app);
 
-    expectUnauthenticated(await me(ctx.app, signTestToken(ctx.keys, session.user as never, { audience: 'another-app' })));
-    expectUnauthenticated(await me(ctx.app, signTestToken(ctx.keys, session.user as never, { issuer: 'someone-else' })));
+    expectUnauthenticated(
+      await me(ctx.app, signTestToken(ctx.keys, session.user as never, { audience: 'another-app' })),
+    );
+    expectUnauthenticated(
+      await me(ctx.app, signTestToken(ctx.keys, session.user as never, { issuer: 'someone-else' })),
+    );
   });
 
   it('when a correctly signed token is minted with the service key, then it is accepted (the rejections above are not accidental)', async () => {
@@ -112,7 +125,12 @@ describe('GET /api/auth/me', () => {
   it('when the account was disabled after the token was issued, then it answers 401', async () => {
     const admin = await adminSession(ctx);
     const session = await signup(ctx.app);
-    await request(ctx.app).patch(`/api/auth/users/${session.user.id}`).set(CSRF).set('Cookie', `access_token=${admin.access}`).send({ disabled: true }).expect(200);
+    await request(ctx.app)
+      .patch(`/api/auth/users/${session.user.id}`)
+      .set(CSRF)
+      .set('Cookie', `access_token=${admin.access}`)
+      .send({ disabled: true })
+      .expect(200);
 
     expectUnauthenticated(await me(ctx.app, session.access));
   });

@@ -20,7 +20,9 @@ describe('POST /api/auth/refresh', () => {
     expect(cookies.refresh_token?.value).not.toBe(session.refresh);
     expect(cookies.access_token?.value).toBeDefined();
     expect(cookies.access_token?.value).not.toBe(session.access);
-    expect(cookies.refresh_token?.attributes).toEqual(expect.arrayContaining(['httponly', 'samesite=strict', 'path=/api/auth']));
+    expect(cookies.refresh_token?.attributes).toEqual(
+      expect.arrayContaining(['httponly', 'samesite=strict', 'path=/api/auth']),
+    );
     expect((await me(ctx.app, cookies.access_token?.value ?? '')).status).toBe(200);
     expect(JSON.stringify(res.body)).not.toContain(cookies.refresh_token?.value ?? '');
   });
@@ -50,7 +52,10 @@ describe('POST /api/auth/refresh', () => {
 
   it('when one family is revoked for reuse, then another login of the same user keeps working', async () => {
     const session = await signup(ctx.app);
-    const other = await request(ctx.app).post('/api/auth/login').set(CSRF).send({ email: session.credentials.email, password: session.credentials.password });
+    const other = await request(ctx.app)
+      .post('/api/auth/login')
+      .set(CSRF)
+      .send({ email: session.credentials.email, password: session.credentials.password });
     await refresh(ctx.app, session.refresh);
     await refresh(ctx.app, session.refresh);
 
@@ -90,7 +95,12 @@ describe('POST /api/auth/refresh', () => {
   it('when the account has been disabled, then refreshing answers 401', async () => {
     const admin = await adminSession(ctx);
     const session = await signup(ctx.app);
-    await request(ctx.app).patch(`/api/auth/users/${session.user.id}`).set(CSRF).set('Cookie', `access_token=${admin.access}`).send({ disabled: true }).expect(200);
+    await request(ctx.app)
+      .patch(`/api/auth/users/${session.user.id}`)
+      .set(CSRF)
+      .set('Cookie', `access_token=${admin.access}`)
+      .send({ disabled: true })
+      .expect(200);
 
     const res = await refresh(ctx.app, session.refresh);
 

@@ -8,7 +8,11 @@ describe('POST /api/auth/signup', () => {
   });
   afterAll(() => ctx.close());
 
-  const post = (body: unknown) => request(ctx.app).post('/api/auth/signup').set(CSRF).send(body as object);
+  const post = (body: unknown) =>
+    request(ctx.app)
+      .post('/api/auth/signup')
+      .set(CSRF)
+      .send(body as object);
 
   it('when the details are valid, then it answers 201 with the user and signs them in with HttpOnly cookies', async () => {
     const credentials = newCredentials({ role: 'seller', email: `Mixed.Case-${Date.now()}@Example.TEST` });
@@ -16,10 +20,17 @@ describe('POST /api/auth/signup', () => {
     const res = await post(credentials);
 
     expect(res.status).toBe(201);
-    expect(res.body).toEqual({ id: expect.any(String), username: credentials.username, email: credentials.email.toLowerCase(), role: 'seller' });
+    expect(res.body).toEqual({
+      id: expect.any(String),
+      username: credentials.username,
+      email: credentials.email.toLowerCase(),
+      role: 'seller',
+    });
     const cookies = setCookies(res);
     expect(cookies.access_token?.attributes).toEqual(expect.arrayContaining(['httponly', 'samesite=strict', 'path=/']));
-    expect(cookies.refresh_token?.attributes).toEqual(expect.arrayContaining(['httponly', 'samesite=strict', 'path=/api/auth']));
+    expect(cookies.refresh_token?.attributes).toEqual(
+      expect.arrayContaining(['httponly', 'samesite=strict', 'path=/api/auth']),
+    );
     expect(cookies.access_token?.attributes).not.toContain('secure');
     const current = await me(ctx.app, cookies.access_token?.value ?? '');
     expect(current.body).toEqual(res.body);
@@ -31,7 +42,10 @@ describe('POST /api/auth/signup', () => {
     const res = await post(newCredentials({ email: first.credentials.email.toUpperCase() }));
 
     expect(res.status).toBe(409);
-    expect(res.body.error).toMatchObject({ code: 'CONFLICT', details: [{ field: 'email', message: 'is already registered' }] });
+    expect(res.body.error).toMatchObject({
+      code: 'CONFLICT',
+      details: [{ field: 'email', message: 'is already registered' }],
+    });
   });
 
   it('when the username exists in another letter case, then it answers 409 CONFLICT', async () => {
@@ -47,14 +61,19 @@ describe('POST /api/auth/signup', () => {
     ['73 ASCII bytes', 'a'.repeat(73), 73],
     ['37 two-byte letters (74 bytes, 37 characters)', 'é'.repeat(37), 74],
     ['19 four-byte emoji (76 bytes)', '🔑'.repeat(19), 76],
-  ])('when the password is %s, then it answers 400 saying at most 72 bytes, instead of truncating', async (_name, password, bytes) => {
-    const res = await post(newCredentials({ password }));
+  ])(
+    'when the password is %s, then it answers 400 saying at most 72 bytes, instead of truncating',
+    async (_name, password, bytes) => {
+      const res = await post(newCredentials({ password }));
 
-    expect(res.status).toBe(400);
-    expect(res.body.error.code).toBe('VALIDATION_FAILED');
-    expect(res.body.error.details).toEqual([{ field: 'password', message: expect.stringContaining('at most 72 bytes') }]);
-    expect(res.body.error.details[0].message).toContain(`it is ${bytes} bytes`);
-  });
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe('VALIDATION_FAILED');
+      expect(res.body.error.details).toEqual([
+        { field: 'password', message: expect.stringContaining('at most 72 bytes') },
+      ]);
+      expect(res.body.error.details[0].message).toContain(`it is ${bytes} bytes`);
+    },
+  );
 
   it('when the password is exactly 72 bytes of multi-byte text, then the account is created', async () => {
     const res = await post(newCredentials({ password: 'é'.repeat(36) }));
@@ -89,7 +108,11 @@ describe('POST /api/auth/signup', () => {
   });
 
   it('when the browser marks the request cross-site, then it answers 403 even with the header', async () => {
-    const res = await request(ctx.app).post('/api/auth/signup').set(CSRF).set('Sec-Fetch-Site', 'cross-site').send(newCredentials());
+    const res = await request(ctx.app)
+      .post('/api/auth/signup')
+      .set(CSRF)
+      .set('Sec-Fetch-Site', 'cross-site')
+      .send(newCredentials());
 
     expect(res.status).toBe(403);
     expect(res.body.error.code).toBe('CSRF_FAILED');
@@ -102,7 +125,12 @@ describe('POST /api/auth/signup', () => {
 
     expect(res.status).toBe(201);
     const cookies = setCookies(res);
-    const secrets = [credentials.password, cookies.access_token?.value, cookies.refresh_token?.value, '$2b$'] as string[];
+    const secrets = [
+      credentials.password,
+      cookies.access_token?.value,
+      cookies.refresh_token?.value,
+      '$2b$',
+    ] as string[];
     const logs = ctx.logs.join('\n');
     for (const secret of secrets) {
       expect(JSON.stringify(res.body)).not.toContain(secret);

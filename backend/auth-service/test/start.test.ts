@@ -1,8 +1,55 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { createTestDatabase, eventually, generateTestKeys, testRedisUrl, type TestDatabase } from '@market/kit/testing';
+import {
+  createTestDatabase,
+  eventually,
+  freePort,
+  generateTestKeys,
+  testRedisUrl,
+  type TestDatabase,
+} from '@market/kit/testing';
 
 const SERVICE_ROOT = path.resolve(__dirname, '..');
+
+/** src/start.ts as its own process on a free port, the way the local stack runs dist/start.js. */
+async function startService(env: Record<string, string>) {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/start.ts'], {
+    cwd: SERVICE_ROOT,
+    env: {
+      PATH: process.env.PATH,
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'warn',
+      PORT: String(port),
+      JWT_PRIVATE_KEY: generateTestKeys().privateKey,
+      BCRYPT_COST: '4',
+      ...env,
+    },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const base = `http://127.0.0.1:${port}`;
+  return {
+    base,
+    /** Resolves once `path` answers `status`; fails at once if the process ended. */
+    answers: (probe: string, status: number) =>
+      eventually(
+        async () => {
+          if (child.exitCode !== null)
+            throw new Error(`the service exited with ${child.exitCode}: ${stderr.slice(-2000)}`);
+          return (await fetch(`${base}${probe}`).catch(() => undefined))?.status === status || undefined;
+        },
+        { timeoutMs: 60_000, intervalMs: 100, what: `${base}${probe} to answer ${status}` },
+      ),
+    /** SIGTERM; the exit code travels with the output, so a failure says why it did not stop cleanly. */
+    async stop() {
+      child.kill('SIGTERM');
+      return { code: await exited, output: stderr.slice(-3000) };
+    },
+  };
+}
 
 describe('start.ts: listen', () => {
   let database: TestDatabase;
@@ -12,33 +59,37 @@ describe('start.ts: listen', () => {
   afterAll(() => database.drop());
 
   it('when a request carries headers over the limit, then the running service answers 431 in the envelope', async () => {
-    const port = 20_000 + Math.floor(Math.random() * 20_000);
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/start.ts'], {
-      cwd: SERVICE_ROOT,
-      env: {
-        PATH: process.env.PATH,
-        NODE_ENV: 'test',
-        LOG_LEVEL: 'warn',
-        PORT: String(port),
-        DATABASE_URL: database.url,
-        REDIS_URL: testRedisUrl(),
-        JWT_PRIVATE_KEY: generateTestKeys().privateKey,
-        BCRYPT_COST: '4',
-      },
-      stdio: 'ignore',
-    });
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const service = await startService({ DATABASE_URL: database.url, REDIS_URL: testRedisUrl() });
     try {
-      const base = `http://127.0.0.1:${port}`;
-      await eventually(async () => (await fetch(`${base}/ready`).catch(() => undefined))?.status === 200 || undefined, { timeoutMs: 20_000, intervalMs: 100, what: `${base}/ready to answer 200` });
+      await service.answers('/ready', 200);
 
-      const res = await fetch(`${base}/api/auth/me`, { headers: { 'X-Padding': 'x'.repeat(20_000) } });
+      const res = await fetch(`${service.base}/api/auth/me`, { headers: { 'X-Padding': 'x'.repeat(20_000) } });
 
       expect(res.status).toBe(431);
       expect(await res.json()).toEqual({ error: { code: 'PAYLOAD_TOO_LARGE', message: expect.any(String) } });
     } finally {
-      child.kill('SIGTERM');
-      expect(await exited).toBe(0);
+      expect(await service.stop()).toMatchObject({ code: 0 });
+    }
+  });
+
+  it('when Redis is down at start, then it serves logins (rate limits fall back in-process), says it is not ready, and stops cleanly', async () => {
+    const service = await startService({
+      DATABASE_URL: database.url,
+      REDIS_URL: `redis://127.0.0.1:${await freePort()}`,
+    });
+    try {
+      await service.answers('/health', 200);
+      expect((await fetch(`${service.base}/ready`)).status).toBe(503);
+
+      const login = await fetch(`${service.base}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'X-Requested-With': 'marketplace' },
+        body: JSON.stringify({ email: 'nobody@example.test', password: 'not the password' }),
+      });
+
+      expect(login.status).toBe(401);
+    } finally {
+      expect(await service.stop()).toMatchObject({ code: 0 });
     }
   });
 });

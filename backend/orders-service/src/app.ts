@@ -4,6 +4,8 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Pool } from 'pg';
 import type { Redis } from 'ioredis';
 import {
+  bodiesKeepTheirJsonTypes,
+  createDeadLetters,
   createTokenVerifier,
   fastifyAuthenticate,
   fastifyCsrf,
@@ -15,16 +17,26 @@ import {
 } from '@market/kit';
 import type { OrdersConfig } from './config';
 import type { OrdersContext } from './domain/context';
+import { deadLetterRoutes } from './http/dead-letter-routes';
 import { eventsRoute } from './http/events-route';
 import { openApi, openApiRoute } from './http/openapi';
 import { ordersRoutes } from './http/orders-routes';
 import type { StatusNotifier } from './messaging/status-notifier';
 
 export interface AppDeps {
-  config: Pick<OrdersConfig, 'JWT_ISSUER' | 'JWT_AUDIENCE' | 'JWT_PUBLIC_KEY' | 'JWKS_URL' | 'SSE_HEARTBEAT_SECONDS'>;
+  config: Pick<
+    OrdersConfig,
+    | 'JWT_ISSUER'
+    | 'JWT_AUDIENCE'
+    | 'JWT_PUBLIC_KEY'
+    | 'JWKS_URL'
+    | 'SSE_HEARTBEAT_SECONDS'
+    | 'ORDERS_STREAM'
+    | 'INVENTORY_STREAM'
+  >;
   logger: Logger;
   pool: Pool;
-  /** Used for the readiness check only. */
+  /** The readiness check and the dead-letter admin routes. */
   redis: Redis;
   /** The use cases' context, wired by startMessaging to the relay and the notifier. */
   context: OrdersContext;
@@ -43,7 +55,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   const { loggerInstance, ...options } = fastifyServerOptions(deps.logger);
-  const app = Fastify({ ...options, loggerInstance: loggerInstance as FastifyBaseLogger });
+  // Widened to Fastify's logger type, so the instance's type stays the plain FastifyInstance.
+  const logger: FastifyBaseLogger = loggerInstance;
+  const app = Fastify({ ...options, loggerInstance: logger });
+  bodiesKeepTheirJsonTypes(app);
   await app.register(fastifyErrors);
   await app.register(helmet);
   await app.register(cookie);
@@ -61,7 +76,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         secured.addHook('onRequest', fastifyCsrf);
         secured.addHook('onRequest', fastifyAuthenticate(verify));
         await secured.register(ordersRoutes(context));
-        await secured.register(eventsRoute(context, { notifier: deps.notifier, heartbeatMs: config.SSE_HEARTBEAT_SECONDS * 1000 }));
+        await secured.register(
+          deadLetterRoutes(createDeadLetters(deps.redis, [config.ORDERS_STREAM, config.INVENTORY_STREAM])),
+        );
+        await secured.register(
+          eventsRoute(context, { notifier: deps.notifier, heartbeatMs: config.SSE_HEARTBEAT_SECONDS * 1000 }),
+        );
       });
     },
     { prefix: '/api/orders' },

@@ -1,4 +1,16 @@
-import { api, CSRF, getOrder, placedOrder, publishReply, readStream, startTestApp, waitForEntry, waitForStatus, type TestApp, type TestUser } from './support/test-app';
+import {
+  api,
+  CSRF,
+  getOrder,
+  placedOrder,
+  publishReply,
+  readStream,
+  startTestApp,
+  waitForEntry,
+  waitForStatus,
+  type TestApp,
+  type TestUser,
+} from './support/test-app';
 
 let ctx: TestApp;
 beforeAll(async () => {
@@ -8,7 +20,8 @@ afterAll(async () => {
   await ctx.close();
 });
 
-const cancel = (user: TestUser, id: string) => api(ctx).post(`/api/orders/${id}/cancel`).set(CSRF).set('Cookie', user.cookie).set('X-Request-Id', `cancel-${id}`);
+const cancel = (user: TestUser, id: string) =>
+  api(ctx).post(`/api/orders/${id}/cancel`).set(CSRF).set('Cookie', user.cookie).set('X-Request-Id', `cancel-${id}`);
 
 describe('POST /api/orders/:id/cancel', () => {
   it('when the buyer cancels a PENDING order, then it is CANCELLED and order.cancelled leaves with its lines', async () => {
@@ -18,9 +31,15 @@ describe('POST /api/orders/:id/cancel', () => {
 
     expect(res.status).toBe(200);
     expect(res.body.status).toBe('CANCELLED');
-    const entry = await waitForEntry(ctx.redis, ctx.config.ORDERS_STREAM, (f) => f.order_id === order.id && f.type === 'order.cancelled');
+    const entry = await waitForEntry(
+      ctx.redis,
+      ctx.config.ORDERS_STREAM,
+      (f) => f.order_id === order.id && f.type === 'order.cancelled',
+    );
     expect(entry.fields.correlation_id).toBe(`cancel-${order.id}`);
-    expect(JSON.parse(entry.fields.products!)).toEqual([{ product_id: order.items[0]!.productId, quantity: 1, price: '10.00' }]);
+    expect(JSON.parse(entry.fields.products!)).toEqual([
+      { product_id: order.items[0]!.productId, quantity: 1, price: '10.00' },
+    ]);
   });
 
   it('when the buyer cancels a COMPLETED order, then it is CANCELLED with the catalog prices in the message', async () => {
@@ -30,7 +49,11 @@ describe('POST /api/orders/:id/cancel', () => {
     await waitForStatus(ctx, buyer, order.id, 'COMPLETED');
 
     expect((await cancel(buyer, order.id)).body.status).toBe('CANCELLED');
-    await waitForEntry(ctx.redis, ctx.config.ORDERS_STREAM, (f) => f.order_id === order.id && f.type === 'order.cancelled');
+    await waitForEntry(
+      ctx.redis,
+      ctx.config.ORDERS_STREAM,
+      (f) => f.order_id === order.id && f.type === 'order.cancelled',
+    );
   });
 
   it('when the order is already CANCELLED, then a second cancel answers 409 and sends nothing more', async () => {
@@ -41,9 +64,15 @@ describe('POST /api/orders/:id/cancel', () => {
 
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe('CONFLICT');
-    await waitForEntry(ctx.redis, ctx.config.ORDERS_STREAM, (f) => f.order_id === order.id && f.type === 'order.cancelled');
+    await waitForEntry(
+      ctx.redis,
+      ctx.config.ORDERS_STREAM,
+      (f) => f.order_id === order.id && f.type === 'order.cancelled',
+    );
     await ctx.messaging.relay.publishBatch();
-    const cancels = (await readStream(ctx.redis, ctx.config.ORDERS_STREAM)).filter((e) => e.fields.order_id === order.id && e.fields.type === 'order.cancelled');
+    const cancels = (await readStream(ctx.redis, ctx.config.ORDERS_STREAM)).filter(
+      (e) => e.fields.order_id === order.id && e.fields.type === 'order.cancelled',
+    );
     expect(cancels).toHaveLength(1);
   });
 

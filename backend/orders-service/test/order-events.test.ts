@@ -1,8 +1,7 @@
-import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
-import type { FastifyInstance } from 'fastify';
 import { eventually, sleep } from '@market/kit/testing';
-import { api, CSRF, placedOrder, publishReply, startTestApp, type TestApp, type TestUser } from './support/test-app';
+import { openEvents, type Stream } from './support/sse';
+import { api, CSRF, placedOrder, publishReply, startTestApp, type TestApp } from './support/test-app';
 
 let ctx: TestApp;
 beforeAll(async () => {
@@ -11,50 +10,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await ctx.close();
 });
-
-interface Stream {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  events: { event: string; data: string }[];
-  comments: number;
-  ended: Promise<void>;
-  close(): void;
-}
-
-/** Opens the SSE stream over real HTTP and collects what arrives. */
-async function openEvents(app: FastifyInstance, user: TestUser, orderId: string): Promise<Stream> {
-  if (!app.server.listening) await app.listen({ host: '127.0.0.1', port: 0 });
-  const { port } = app.server.address() as AddressInfo;
-  return new Promise((resolve, reject) => {
-    const req = http.get({ host: '127.0.0.1', port, path: `/api/orders/${orderId}/events`, headers: { Cookie: user.cookie, Accept: 'text/event-stream' } }, (res) => {
-      let buffer = '';
-      const stream: Stream = {
-        status: res.statusCode ?? 0,
-        headers: res.headers,
-        events: [],
-        comments: 0,
-        ended: new Promise((done) => res.on('close', () => done())),
-        close: () => req.destroy(),
-      };
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        buffer += chunk;
-        let cut: number;
-        while ((cut = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, cut);
-          buffer = buffer.slice(cut + 2);
-          if (block.startsWith(':')) stream.comments += 1;
-          const event = /^event: (.*)$/m.exec(block)?.[1];
-          const data = /^data: (.*)$/m.exec(block)?.[1];
-          if (event && data) stream.events.push({ event, data });
-        }
-      });
-      resolve(stream);
-    });
-    req.on('error', reject);
-  });
-}
-
 
 const statuses = (stream: Stream) => stream.events.map((e) => JSON.parse(e.data).status as string);
 
@@ -89,11 +44,44 @@ describe('GET /api/orders/:id/events', () => {
     expect(statuses(stream)).toEqual(['PENDING', 'FAILED']);
   });
 
+  it('when this replica just accepted the order, then its stream starts from what it knows; once a change leaves that unknown, from the database', async () => {
+    const replica = await ctx.startReplica({ consume: false });
+    const buyer = ctx.user();
+    const order = await placedOrder(ctx, buyer);
+    // Changed behind every replica's back: only a stream that reads the database can see it.
+    await ctx.pool.query(
+      `UPDATE orders SET status = 'FAILED', reason = 'OUT_OF_STOCK', updated_at = now() WHERE id = $1`,
+      [order.id],
+    );
+
+    const here = await openEvents(ctx.app, buyer, order.id);
+    const elsewhere = await openEvents(replica.app, buyer, order.id);
+    await eventually(async () => here.events.length === 1 || undefined, {
+      intervalMs: 25,
+      what: 'the first event here',
+    });
+    await elsewhere.ended;
+    expect(statuses(here)).toEqual(['PENDING']); // no read: the accepting replica's memory
+    expect(statuses(elsewhere)).toEqual(['FAILED']); // the other replica read it
+    here.close();
+    await here.ended;
+
+    // A change heard without the order's state: the accepting replica forgets it and reads.
+    ctx.notifier.changed(order.id);
+    const again = await openEvents(ctx.app, buyer, order.id);
+    await again.ended;
+    expect(statuses(again)).toEqual(['FAILED']);
+  });
+
   it('when the order is PENDING and nothing happens, then heartbeat comments keep the stream open', async () => {
     const buyer = ctx.user();
     const order = await placedOrder(ctx, buyer);
     const stream = await openEvents(ctx.app, buyer, order.id);
-    await eventually(async () => stream.comments >= 2 || undefined, { timeoutMs: 5000, intervalMs: 25, what: 'two heartbeats' });
+    await eventually(async () => stream.comments >= 2 || undefined, {
+      timeoutMs: 5000,
+      intervalMs: 25,
+      what: 'two heartbeats',
+    });
     expect(statuses(stream)).toEqual(['PENDING']);
     stream.close();
     await stream.ended;
@@ -110,6 +98,7 @@ describe('GET /api/orders/:id/events', () => {
   });
 
   it('when another buyer asks for the stream, then it answers 404 without opening one', async () => {
+    // Accepted here, so remembered here: the owner is checked on that path too.
     const order = await placedOrder(ctx, ctx.user());
     const res = await api(ctx).get(`/api/orders/${order.id}/events`).set('Cookie', ctx.user().cookie);
     expect(res.status).toBe(404);
@@ -119,6 +108,8 @@ describe('GET /api/orders/:id/events', () => {
   it('when the client hangs up before the stream opens, then nothing stays subscribed for it', async () => {
     const buyer = ctx.user();
     const order = await placedOrder(ctx, buyer);
+    // Forgotten by this replica (a change heard without its state), so the route reads it first.
+    ctx.notifier.changed(order.id);
     if (!ctx.app.server.listening) await ctx.app.listen({ host: '127.0.0.1', port: 0 });
     const { port } = ctx.app.server.address() as AddressInfo;
     // Every pooled connection held: the route's first read of the order waits while the client leaves.
@@ -156,12 +147,18 @@ describe('GET /api/orders/:id/events', () => {
 
     streams[0]!.close();
     await streams[0]!.ended;
-    await eventually(async () => ctx.notifier.listening() === 10 || undefined, { intervalMs: 25, what: 'the closed stream to be let go' });
+    await eventually(async () => ctx.notifier.listening() === 10 || undefined, {
+      intervalMs: 25,
+      what: 'the closed stream to be let go',
+    });
     const again = await openEvents(ctx.app, buyer, order.id);
     expect(again.status).toBe(200);
 
     for (const stream of [...streams, othersOwn, again]) stream.close();
-    await eventually(async () => ctx.notifier.listening() === 0 || undefined, { intervalMs: 25, what: 'every stream to be let go' });
+    await eventually(async () => ctx.notifier.listening() === 0 || undefined, {
+      intervalMs: 25,
+      what: 'every stream to be let go',
+    });
   });
 
   it('when the stream opens, then it echoes the request id like every other answer', async () => {

@@ -9,7 +9,8 @@ afterAll(async () => {
   await ctx.close();
 });
 
-const fieldsOf = (res: { body: { error?: { details?: { field: string }[] } } }) => (res.body.error?.details ?? []).map((d) => d.field);
+const fieldsOf = (res: { body: { error?: { details?: { field: string }[] } } }) =>
+  (res.body.error?.details ?? []).map((d) => d.field);
 
 describe('POST /api/orders', () => {
   it('when the body is valid, then it answers 202 with the PENDING order and publishes order.placed carrying the request id', async () => {
@@ -22,9 +23,21 @@ describe('POST /api/orders', () => {
     expect(res.body.items).toEqual(items.map((i) => ({ ...i, productName: null, sellerId: null })));
     expect(res.headers['x-request-id']).toBe('req-place-1');
 
-    const entry = await waitForEntry(ctx.redis, ctx.config.ORDERS_STREAM, (f) => f.order_id === res.body.id, 'order.placed');
-    expect(entry.fields).toMatchObject({ type: 'order.placed', version: '1', user_id: buyer.id, correlation_id: 'req-place-1' });
-    expect(JSON.parse(entry.fields.products!)).toEqual(items.map((i) => ({ product_id: i.productId, quantity: i.quantity, price: i.unitPrice })));
+    const entry = await waitForEntry(
+      ctx.redis,
+      ctx.config.ORDERS_STREAM,
+      (f) => f.order_id === res.body.id,
+      'order.placed',
+    );
+    expect(entry.fields).toMatchObject({
+      type: 'order.placed',
+      version: '1',
+      user_id: buyer.id,
+      correlation_id: 'req-place-1',
+    });
+    expect(JSON.parse(entry.fields.products!)).toEqual(
+      items.map((i) => ({ product_id: i.productId, quantity: i.quantity, price: i.unitPrice })),
+    );
   });
 
   it.each([
@@ -41,7 +54,12 @@ describe('POST /api/orders', () => {
     ['a client-set total', { items: [line()], total: '0.00' }, 'total'],
     ['51 lines', { items: Array.from({ length: 51 }, () => line()) }, 'items'],
   ])('when the body has %s, then it answers 400 naming the field', async (_name, body, field) => {
-    const res = await api(ctx).post('/api/orders').set(CSRF).set('Cookie', ctx.user().cookie).set('Idempotency-Key', randomUUID()).send(body);
+    const res = await api(ctx)
+      .post('/api/orders')
+      .set(CSRF)
+      .set('Cookie', ctx.user().cookie)
+      .set('Idempotency-Key', randomUUID())
+      .send(body);
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('VALIDATION_FAILED');
     expect(fieldsOf(res)).toContain(field);
@@ -58,7 +76,11 @@ describe('POST /api/orders', () => {
   });
 
   it('when 50 lines are sent, then the order is accepted', async () => {
-    const res = await placeOrder(ctx, ctx.user(), Array.from({ length: 50 }, () => line()));
+    const res = await placeOrder(
+      ctx,
+      ctx.user(),
+      Array.from({ length: 50 }, () => line()),
+    );
     expect(res.status).toBe(202);
     expect(res.body.items).toHaveLength(50);
   });
@@ -91,16 +113,29 @@ describe('POST /api/orders', () => {
 
   it('when the CSRF header is missing, then it answers 403 and places nothing', async () => {
     const buyer = ctx.user();
-    const res = await api(ctx).post('/api/orders').set('Cookie', buyer.cookie).set('Idempotency-Key', randomUUID()).send({ items: [line()] });
+    const res = await api(ctx)
+      .post('/api/orders')
+      .set('Cookie', buyer.cookie)
+      .set('Idempotency-Key', randomUUID())
+      .send({ items: [line()] });
     expect(res.status).toBe(403);
     expect(res.body.error.code).toBe('CSRF_FAILED');
     expect((await api(ctx).get('/api/orders').set('Cookie', buyer.cookie)).body.pagination.total).toBe(0);
   });
 
   it('when nobody is signed in or the token is forged, then it answers 401', async () => {
-    const anonymous = await api(ctx).post('/api/orders').set(CSRF).set('Idempotency-Key', randomUUID()).send({ items: [line()] });
+    const anonymous = await api(ctx)
+      .post('/api/orders')
+      .set(CSRF)
+      .set('Idempotency-Key', randomUUID())
+      .send({ items: [line()] });
     expect(anonymous.status).toBe(401);
-    const forged = await api(ctx).post('/api/orders').set(CSRF).set('Cookie', 'access_token=not.a.token').set('Idempotency-Key', randomUUID()).send({ items: [line()] });
+    const forged = await api(ctx)
+      .post('/api/orders')
+      .set(CSRF)
+      .set('Cookie', 'access_token=not.a.token')
+      .set('Idempotency-Key', randomUUID())
+      .send({ items: [line()] });
     expect(forged.status).toBe(401);
     expect(forged.body.error.code).toBe('UNAUTHENTICATED');
   });
@@ -118,7 +153,9 @@ describe('Idempotency-Key', () => {
     expect(again.status).toBe(200);
     expect(again.body).toEqual(first.body);
     await waitForEntry(ctx.redis, ctx.config.ORDERS_STREAM, (f) => f.order_id === first.body.id);
-    const placed = (await readStream(ctx.redis, ctx.config.ORDERS_STREAM)).filter((e) => e.fields.order_id === first.body.id);
+    const placed = (await readStream(ctx.redis, ctx.config.ORDERS_STREAM)).filter(
+      (e) => e.fields.order_id === first.body.id,
+    );
     expect(placed).toHaveLength(1);
   });
 

@@ -1,5 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { api, getOrder, line, placedOrder, publishReply, startTestApp, waitForStatus, type TestApp } from './support/test-app';
+import {
+  api,
+  getOrder,
+  line,
+  placedOrder,
+  publishReply,
+  startTestApp,
+  waitForStatus,
+  type TestApp,
+} from './support/test-app';
 
 let ctx: TestApp;
 beforeAll(async () => {
@@ -21,7 +30,9 @@ describe('GET /api/orders and /api/orders/:id', () => {
 
     expect(first.status).toBe(200);
     expect(first.body.pagination).toEqual({ page: 1, pageSize: 2, total: 3, totalPages: 2 });
-    expect([...first.body.data, ...second.body.data].map((o: { id: string }) => o.id)).toEqual(placed.reverse().map((o) => o.id));
+    expect([...first.body.data, ...second.body.data].map((o: { id: string }) => o.id)).toEqual(
+      placed.reverse().map((o) => o.id),
+    );
   });
 
   it('when the page size is out of range, then it answers 400', async () => {
@@ -46,7 +57,7 @@ describe('GET /api/orders and /api/orders/:id', () => {
     expect((await getOrder(ctx, ctx.user(), randomUUID())).status).toBe(404);
   });
 
-  it('when an admin reads someone\'s order, then it comes back', async () => {
+  it("when an admin reads someone's order, then it comes back", async () => {
     const order = await placedOrder(ctx, ctx.user());
     expect((await getOrder(ctx, ctx.user('admin'), order.id)).body.id).toBe(order.id);
   });
@@ -69,7 +80,7 @@ describe('GET /api/orders/all', () => {
     }
   });
 
-  it('when an admin asks, then every buyer\'s orders come back', async () => {
+  it("when an admin asks, then every buyer's orders come back", async () => {
     const a = await placedOrder(ctx, ctx.user());
     const b = await placedOrder(ctx, ctx.user());
     const res = await api(ctx).get('/api/orders/all?pageSize=100').set('Cookie', ctx.user('admin').cookie);
@@ -98,7 +109,13 @@ describe('GET /api/orders/sales', () => {
 
     expect(res.status).toBe(200);
     expect(res.body.data).toEqual([
-      expect.objectContaining({ orderId: completed.id, productId: mine.productId, quantity: 2, unitPrice: '7.25', status: 'COMPLETED' }),
+      expect.objectContaining({
+        orderId: completed.id,
+        productId: mine.productId,
+        quantity: 2,
+        unitPrice: '7.25',
+        status: 'COMPLETED',
+      }),
     ]);
   });
 
@@ -121,12 +138,19 @@ describe('service endpoints', () => {
     const res = await api(ctx).get('/api/orders/openapi.json');
     expect(res.status).toBe(200);
     expect(Object.keys(res.body.paths)).toEqual(
-      expect.arrayContaining(['/api/orders/', '/api/orders/{id}', '/api/orders/{id}/cancel', '/api/orders/{id}/events', '/api/orders/sales', '/api/orders/all']),
+      expect.arrayContaining([
+        '/api/orders/',
+        '/api/orders/{id}',
+        '/api/orders/{id}/cancel',
+        '/api/orders/{id}/events',
+        '/api/orders/sales',
+        '/api/orders/all',
+      ]),
     );
     expect(res.body.paths['/api/orders/'].post.requestBody).toBeDefined();
   });
 
-  it('when an unknown route is asked, then it answers 404 in the envelope with helmet\'s headers', async () => {
+  it("when an unknown route is asked, then it answers 404 in the envelope with helmet's headers", async () => {
     const res = await api(ctx).get('/api/orders/x/y/z').set('Cookie', ctx.user().cookie);
     expect(res.status).toBe(404);
     expect(res.body.error.code).toBe('NOT_FOUND');

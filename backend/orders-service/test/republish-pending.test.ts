@@ -1,4 +1,13 @@
-import { getOrder, placedOrder, publishReply, readStream, startTestApp, eventually, waitForStatus, type TestApp } from './support/test-app';
+import {
+  getOrder,
+  placedOrder,
+  publishReply,
+  readStream,
+  startTestApp,
+  eventually,
+  waitForStatus,
+  type TestApp,
+} from './support/test-app';
 
 let ctx: TestApp;
 beforeAll(async () => {
@@ -9,16 +18,21 @@ afterAll(async () => {
 });
 
 const placedEntries = async (orderId: string) =>
-  (await readStream(ctx.redis, ctx.config.ORDERS_STREAM)).filter((e) => e.fields.order_id === orderId && e.fields.type === 'order.placed');
+  (await readStream(ctx.redis, ctx.config.ORDERS_STREAM)).filter(
+    (e) => e.fields.order_id === orderId && e.fields.type === 'order.placed',
+  );
 
 describe('republishing orders still PENDING', () => {
   it('when nobody answers within the grace period, then the very same order.placed event is published again', async () => {
     const buyer = ctx.user();
     const order = await placedOrder(ctx, buyer);
-    const copies = await eventually(async () => {
-      const entries = await placedEntries(order.id);
-      return entries.length >= 2 ? entries : undefined;
-    }, { what: 'a republished order.placed' });
+    const copies = await eventually(
+      async () => {
+        const entries = await placedEntries(order.id);
+        return entries.length >= 2 ? entries : undefined;
+      },
+      { what: 'a republished order.placed' },
+    );
 
     const { products: _a, ...first } = copies[0]!.fields;
     const { products: _b, ...second } = copies[1]!.fields;
@@ -34,7 +48,7 @@ describe('republishing orders still PENDING', () => {
     await waitForStatus(ctx, buyer, order.id, 'FAILED');
     const before = (await placedEntries(order.id)).length;
     await new Promise((r) => setTimeout(r, 1600));
-    await ctx.messaging.republisher.runOnce();
+    await ctx.messaging.worker!.republisher.runOnce();
     await ctx.messaging.relay.publishBatch();
     expect((await placedEntries(order.id)).length).toBe(before);
   });

@@ -1,16 +1,18 @@
-import { ConfigError, assertVerifierKey, baseConfigShape, env, parseConfig, streamConfigShape, verifierConfigShape } from '@market/kit';
+import {
+  assertVerifierKey,
+  baseConfigShape,
+  env,
+  parseConfig,
+  streamConfigShape,
+  verifierConfigShape,
+} from '@market/kit';
 
 /** Keys the inventory worker needs; it verifies no tokens, so it runs without the JWT keys. */
 export const workerConfigShape = {
   ...baseConfigShape,
+  /** The worker's /health, /ready and /metrics; 0 takes any free port (tests running several workers). */
+  PORT: env.int(3004, 0, 65_535),
   ...streamConfigShape,
-  /**
-   * Test only (refused in production): after the first message whose transaction committed,
-   * the worker kills itself with SIGKILL before XACK, unless this file exists; it creates the
-   * file first, so the restarted worker runs normally. Proves a crash between COMMIT and XACK
-   * neither loses nor doubles a stock change.
-   */
-  CRASH_AFTER_COMMIT_ONCE: env.text().optional(),
 };
 
 export const productsConfigShape = {
@@ -19,28 +21,22 @@ export const productsConfigShape = {
   ...verifierConfigShape,
   /** Seeds the demo catalog (idempotent) on start. */
   DEMO_MODE: env.boolean(false),
-  /** Runs the inventory worker (consumer group + reply relay) inside the HTTP process. */
+  /**
+   * Runs the inventory worker (consumer group + reply relay) inside the HTTP process too. False
+   * when inventory workers (dist/worker-start.js) run beside it, as in `npm start` and the compose stack.
+   */
   RUN_INVENTORY_WORKER: env.boolean(true),
 };
-
-function refuseTestHooksInProduction(config: { NODE_ENV: string; CRASH_AFTER_COMMIT_ONCE?: string }): void {
-  if (config.NODE_ENV === 'production' && config.CRASH_AFTER_COMMIT_ONCE) {
-    throw new ConfigError(['CRASH_AFTER_COMMIT_ONCE: a test-only crash hook; not allowed when NODE_ENV=production']);
-  }
-}
 
 /** Parses the environment once; throws a ConfigError naming every bad key. */
 export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
   const parsed = parseConfig(productsConfigShape, source);
   assertVerifierKey(parsed);
-  refuseTestHooksInProduction(parsed);
   return parsed;
 }
 
 export function loadWorkerConfig(source: NodeJS.ProcessEnv = process.env) {
-  const parsed = parseConfig(workerConfigShape, source);
-  refuseTestHooksInProduction(parsed);
-  return parsed;
+  return parseConfig(workerConfigShape, source);
 }
 
 export type ProductsConfig = ReturnType<typeof loadConfig>;

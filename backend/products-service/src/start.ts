@@ -1,5 +1,16 @@
 import Redis from 'ioredis';
-import { answerClientErrors, closeGracefully, createPool, createTokenVerifier, runMigrations, runService, type Closer, type Logger } from '@market/kit';
+import {
+  answerClientErrors,
+  closeGracefully,
+  createPool,
+  createTokenVerifier,
+  runMigrations,
+  runService,
+  sagaStreams,
+  startSagaMetrics,
+  type Closer,
+  type Logger,
+} from '@market/kit';
 import { buildApp, createProductsObservability } from './app';
 import { loadConfig, type ProductsConfig } from './config';
 import { createDb, MIGRATIONS_FOLDER } from './data/db';
@@ -7,15 +18,15 @@ import { seedDemoCatalog } from './domain/demo-catalog';
 import { startInventoryWorker } from './messaging/inventory-worker';
 
 async function start(config: ProductsConfig, logger: Logger): Promise<void> {
-  const pool = createPool(config.DATABASE_URL);
-  await runMigrations(pool, MIGRATIONS_FOLDER);
+  const pool = createPool(config);
+  await runMigrations(pool, MIGRATIONS_FOLDER, { logger });
   const db = createDb(pool);
   if (config.DEMO_MODE) await seedDemoCatalog(db, logger);
 
-  // Readiness only: the worker and the relay open their own connections.
-  const redis = new Redis(config.REDIS_URL, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+  // Readiness only: the worker and the relay open their own connections. Connects in the
+  // background, so the catalog serves (and /ready says not ready) while Redis is down at start.
+  const redis = new Redis(config.REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
   redis.on('error', (err) => logger.warn({ err }, 'redis connection problem'));
-  await redis.connect();
 
   const verify = createTokenVerifier({
     issuer: config.JWT_ISSUER,
@@ -24,22 +35,50 @@ async function start(config: ProductsConfig, logger: Logger): Promise<void> {
     jwksUrl: config.JWKS_URL,
   });
   const observability = createProductsObservability(pool, redis);
-  const worker = config.RUN_INVENTORY_WORKER
-    ? startInventoryWorker({ pool, db, config, logger, registry: observability.registry })
+  // In-process, the worker still gets a pool of its own: catalog traffic never starves the consumer.
+  const workerPool = config.RUN_INVENTORY_WORKER ? createPool(config, 4) : undefined;
+  const worker = workerPool
+    ? startInventoryWorker({
+        pool: workerPool,
+        db: createDb(workerPool),
+        config,
+        logger,
+        registry: observability.registry,
+      })
+    : undefined;
+  // Saga metrics where this process does stream work; otherwise the inventory workers serve them.
+  const sagaMetrics = worker
+    ? startSagaMetrics({
+        registry: observability.registry,
+        redisUrl: config.REDIS_URL,
+        streams: sagaStreams(config),
+        pool,
+        logger,
+      })
     : undefined;
 
   const app = buildApp({ logger, pool, db, redis, verify, observability });
   // Refusals of Node's parser (headers over 16 kB, a broken request line) get the envelope too.
   const server = answerClientErrors(
     app.listen(config.PORT, config.HOST, () => {
-      logger.info({ host: config.HOST, port: config.PORT, demoMode: config.DEMO_MODE, worker: Boolean(worker) }, 'products-service listening');
+      logger.info(
+        { host: config.HOST, port: config.PORT, demoMode: config.DEMO_MODE, worker: Boolean(worker) },
+        'products-service listening',
+      );
     }),
   );
   const closers: Closer[] = [
-    { name: 'http', close: () => new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve()))) },
+    {
+      name: 'http',
+      close: () => new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve()))),
+    },
   ];
   if (worker) closers.push({ name: 'inventory-worker', close: () => worker.stop() });
-  closers.push({ name: 'redis', close: () => redis.quit() }, { name: 'postgres', close: () => pool.end() });
+  if (sagaMetrics) closers.push({ name: 'saga-metrics', close: () => sagaMetrics.close() });
+  closers.push(
+    { name: 'redis', close: () => redis.quit() },
+    { name: 'postgres', close: () => Promise.all([pool.end(), workerPool?.end()]) },
+  );
   closeGracefully(logger, closers);
 }
 

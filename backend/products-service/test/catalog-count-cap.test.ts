@@ -1,16 +1,7 @@
 import request from 'supertest';
-import type * as CatalogModule from '../src/domain/catalog';
-import { createProduct, startTestApp, type TestApp } from './support/test-app';
-
-// The real caps are 10,000 rows (1,000 for a text search); 7 and 5 let a handful of products cross them. Only the constants change.
-jest.mock('../src/domain/catalog', () => {
-  const actual = jest.requireActual<typeof CatalogModule>('../src/domain/catalog');
-  return {
-    ...actual,
-    createCatalog: (db: Parameters<typeof actual.createCatalog>[0]) =>
-      actual.createCatalog(db, { countCap: 7, searchCountCap: 5 }),
-  };
-});
+import { uniqueSuffix } from '@market/kit/testing';
+import { CATALOG_COUNT_CAP, SEARCH_COUNT_CAP } from '../src/domain/catalog';
+import { startTestApp, type TestApp } from './support/test-app';
 
 interface Listed {
   data: { id: string }[];
@@ -30,84 +21,108 @@ describe('public catalog: the total stops counting at a cap', () => {
     return res.body as Listed;
   };
 
-  /** Creates `n` products whose names share `tag`, so a search sees exactly them. */
-  async function productsTagged(tag: string, n: number) {
-    const seller = ctx.user('seller');
-    const created = [];
-    for (let i = 0; i < n; i++) created.push(await createProduct(ctx.app, seller, { name: `${tag} ${i}` }));
-    return created.map((p) => p.id);
+  /**
+   * Inserts `n` active products of one seller in one statement, named `<tag> <i>` (a search for
+   * the tag finds exactly them): enough rows to cross the real caps. Returns the tag and their ids.
+   */
+  async function products(n: number, { category = 'home', sellerId = ctx.user('seller').id } = {}) {
+    const tag = `tag${uniqueSuffix()}`;
+    const { rows } = await ctx.pool.query<{ id: string }>(
+      `INSERT INTO products (seller_id, seller_name, name, description, category, price, stock)
+       SELECT $1, 'bulk-seller', $2 || ' ' || i, '', $3, 9.99, 5 FROM generate_series(1, $4) AS i
+       RETURNING id`,
+      [sellerId, tag, category, n],
+    );
+    return { tag, ids: rows.map((r) => r.id) };
   }
 
-  it('when more products match than the cap, then the total is the cap, marked capped, and totalPages counts the pages up to it', async () => {
-    await productsTagged('capped-c1', 8);
+  it('when more products match a search than its cap, then the total is the cap, marked capped, and totalPages counts the pages up to it', async () => {
+    const { tag } = await products(SEARCH_COUNT_CAP + 3);
 
-    const first = await list({ q: 'capped-c1', pageSize: 2 });
+    const first = await list({ q: tag, pageSize: 100 });
 
-    expect(first.pagination).toEqual({ page: 1, pageSize: 2, total: 5, totalPages: 3, totalCapped: true });
-    expect(first.data).toHaveLength(2);
+    expect(first.pagination).toEqual({
+      page: 1,
+      pageSize: 100,
+      total: SEARCH_COUNT_CAP,
+      totalPages: SEARCH_COUNT_CAP / 100,
+      totalCapped: true,
+    });
+    expect(first.data).toHaveLength(100);
   });
 
   it('when the list is not a text search, then it counts up to its own, larger cap', async () => {
-    const seller = ctx.user('seller');
-    for (let i = 0; i < 8; i++) await createProduct(ctx.app, seller, { name: `plain-c6 ${i}`, category: 'garden' });
+    await products(CATALOG_COUNT_CAP + 1, { category: 'garden' });
 
-    const res = await list({ category: 'garden', pageSize: 2 });
+    const res = await list({ category: 'garden', pageSize: 100 });
 
-    expect(res.pagination).toEqual({ page: 1, pageSize: 2, total: 7, totalPages: 4, totalCapped: true });
+    expect(res.pagination).toEqual({
+      page: 1,
+      pageSize: 100,
+      total: CATALOG_COUNT_CAP,
+      totalPages: CATALOG_COUNT_CAP / 100,
+      totalCapped: true,
+    });
   });
 
   it('when as many products match as the cap, then the total is exact', async () => {
-    await productsTagged('atcap-c2', 5);
+    const { tag } = await products(SEARCH_COUNT_CAP);
 
-    expect((await list({ q: 'atcap-c2', pageSize: 2 })).pagination).toEqual({
+    expect((await list({ q: tag, pageSize: 100 })).pagination).toEqual({
       page: 1,
-      pageSize: 2,
-      total: 5,
-      totalPages: 3,
+      pageSize: 100,
+      total: SEARCH_COUNT_CAP,
+      totalPages: SEARCH_COUNT_CAP / 100,
       totalCapped: false,
     });
   });
 
   it('when paging past the cap while nothing changes, then every product appears exactly once and the last page has the exact total', async () => {
-    const created = await productsTagged('beyond-c3', 11);
+    const { tag, ids } = await products(SEARCH_COUNT_CAP + 150);
 
     const seen: string[] = [];
     const paginations: Listed['pagination'][] = [];
-    for (let page = 1; page <= 4; page++) {
-      const res = await list({ q: 'beyond-c3', page, pageSize: 3 });
+    for (let page = 1; page <= 12; page++) {
+      const res = await list({ q: tag, page, pageSize: 100 });
       seen.push(...res.data.map((p) => p.id));
       paginations.push(res.pagination);
     }
 
-    expect(seen).toHaveLength(11);
-    expect(new Set(seen)).toEqual(new Set(created));
+    expect(seen).toHaveLength(ids.length);
+    expect(new Set(seen)).toEqual(new Set(ids));
     // Beyond the cap the count reaches one row past the page, so "capped" always promises a next page.
+    const capped = [SEARCH_COUNT_CAP, SEARCH_COUNT_CAP / 100, true];
     expect(paginations.map((p) => [p.total, p.totalPages, p.totalCapped])).toEqual([
-      [5, 2, true],
-      [6, 2, true],
-      [9, 3, true],
-      [11, 4, false],
+      ...Array.from({ length: 10 }, () => capped),
+      [SEARCH_COUNT_CAP + 100, SEARCH_COUNT_CAP / 100 + 1, true],
+      [SEARCH_COUNT_CAP + 150, SEARCH_COUNT_CAP / 100 + 2, false],
     ]);
   });
 
   it('when a page lies past the last product, then it is empty and carries the exact total', async () => {
-    await productsTagged('past-end-c4', 7);
+    const { tag } = await products(7);
 
-    const res = await list({ q: 'past-end-c4', page: 5, pageSize: 3 });
+    const res = await list({ q: tag, page: 5, pageSize: 3 });
 
     expect(res.data).toEqual([]);
     expect(res.pagination).toEqual({ page: 5, pageSize: 3, total: 7, totalPages: 3, totalCapped: false });
   });
 
-  it('when a seller lists their own products, then the total is exact whatever the cap', async () => {
+  it('when a seller lists their own products, then the total is exact even past the public cap', async () => {
     const seller = ctx.user('seller');
-    for (let i = 0; i < 7; i++) await createProduct(ctx.app, seller, { name: `mine-c5 ${i}` });
+    await products(CATALOG_COUNT_CAP + 1, { sellerId: seller.id });
 
     const res = await request(ctx.app)
       .get('/api/products/mine')
       .set('Cookie', `access_token=${seller.token}`)
-      .query({ pageSize: 2 });
+      .query({ pageSize: 100 });
 
-    expect(res.body.pagination).toEqual({ page: 1, pageSize: 2, total: 7, totalPages: 4, totalCapped: false });
+    expect(res.body.pagination).toEqual({
+      page: 1,
+      pageSize: 100,
+      total: CATALOG_COUNT_CAP + 1,
+      totalPages: CATALOG_COUNT_CAP / 100 + 1,
+      totalCapped: false,
+    });
   });
 });

@@ -30,7 +30,9 @@ describe('public catalog: GET /api/products, /:id, /categories', () => {
     const res = await list({ q: 'visible-kettle-x1' });
 
     expect(res.status).toBe(200);
-    expect(res.body.data).toEqual([expect.objectContaining({ id: product.id, price: '12.30', stock: 4, sellerName: 'shown-seller' })]);
+    expect(res.body.data).toEqual([
+      expect.objectContaining({ id: product.id, price: '12.30', stock: 4, sellerName: 'shown-seller' }),
+    ]);
     expect(res.body.pagination).toEqual({ page: 1, pageSize: 20, total: 1, totalPages: 1, totalCapped: false });
   });
 
@@ -40,7 +42,17 @@ describe('public catalog: GET /api/products, /:id, /categories', () => {
     await createProduct(ctx.app, seller, { name: '50 off obrien sale x' });
 
     const hostile = await Promise.all(
-      ["'; DROP TABLE products; --", '%abc%', '_ab_c', '\\abc', '.*abc', '(a|b|c)+$', '[[:alpha:]]', '%%__\\\\abc', "' OR '1'='1"].map((q) => list({ q })),
+      [
+        "'; DROP TABLE products; --",
+        '%abc%',
+        '_ab_c',
+        '\\abc',
+        '.*abc',
+        '(a|b|c)+$',
+        '[[:alpha:]]',
+        '%%__\\\\abc',
+        "' OR '1'='1",
+      ].map((q) => list({ q })),
     );
     const exact = await list({ q: "50%_off \\ o'brien (sale) [x]" });
     const percent = await list({ q: '50%_off' });
@@ -52,7 +64,10 @@ describe('public catalog: GET /api/products, /:id, /categories', () => {
   });
 
   it('when q matches the description, then the product is found, case-insensitively', async () => {
-    const product = await createProduct(ctx.app, ctx.user('seller'), { name: 'Plain name', description: 'Contains the word ZEPHYRINE inside' });
+    const product = await createProduct(ctx.app, ctx.user('seller'), {
+      name: 'Plain name',
+      description: 'Contains the word ZEPHYRINE inside',
+    });
 
     expect(ids(await list({ q: 'zephyrine' }))).toEqual([product.id]);
   });
@@ -71,7 +86,8 @@ describe('public catalog: GET /api/products, /:id, /categories', () => {
   ])('when sorted by %s, then prices are in exact numeric (not text) order', async (sort, expected) => {
     const seller = ctx.user('seller');
     const tag = `sort-${sort}-k3`;
-    for (const price of ['10.00', '1.00', '2.50']) await createProduct(ctx.app, seller, { name: `${tag} ${price}`, price });
+    for (const price of ['10.00', '1.00', '2.50'])
+      await createProduct(ctx.app, seller, { name: `${tag} ${price}`, price });
 
     const res = await list({ q: tag, sort });
 
@@ -90,8 +106,12 @@ describe('public catalog: GET /api/products, /:id, /categories', () => {
   it('when paging through products that share a creation time and a price, then every product appears exactly once', async () => {
     const seller = ctx.user('seller');
     const created = [];
-    for (let i = 0; i < 23; i++) created.push(await createProduct(ctx.app, seller, { name: `pager-w4 ${i % 3}`, price: '5.00' }));
-    await ctx.db.update(products).set({ createdAt: sql`'2026-01-01T00:00:00Z'` }).where(sql`name like 'pager-w4%'`);
+    for (let i = 0; i < 23; i++)
+      created.push(await createProduct(ctx.app, seller, { name: `pager-w4 ${i % 3}`, price: '5.00' }));
+    await ctx.db
+      .update(products)
+      .set({ createdAt: sql`'2026-01-01T00:00:00Z'` })
+      .where(sql`name like 'pager-w4%'`);
 
     for (const sort of ['newest', 'price_asc', 'price_desc', 'name']) {
       const seen: string[] = [];
@@ -114,7 +134,9 @@ describe('public catalog: GET /api/products, /:id, /categories', () => {
 
     for (const res of refused) {
       expect(res.status).toBe(400);
-      expect(res.body.error.details).toEqual([{ field: 'query.q', message: 'q must contain at least 3 letters or digits' }]);
+      expect(res.body.error.details).toEqual([
+        { field: 'query.q', message: 'q must contain at least 3 letters or digits' },
+      ]);
     }
     expect(accepted.map((res) => res.status)).toEqual([200, 200, 200, 200]);
     expect(ids(accepted[1]!)).toContain(product.id);
@@ -145,7 +167,9 @@ describe('public catalog: GET /api/products, /:id, /categories', () => {
     const deepest = await list({ page: 1000, pageSize: 100 });
 
     expect(tooDeep.status).toBe(400);
-    expect(tooDeep.body.error.details).toEqual([{ field: 'query.page', message: expect.stringContaining('narrow it with a search or a category') }]);
+    expect(tooDeep.body.error.details).toEqual([
+      { field: 'query.page', message: expect.stringContaining('narrow it with a search or a category') },
+    ]);
     expect(defaultSize.body.error.details).toEqual([{ field: 'query.page', message: expect.any(String) }]);
     expect(deepest.status).toBe(200);
     expect(deepest.body.data).toEqual([]);
@@ -173,7 +197,9 @@ describe('public catalog: GET /api/products, /:id, /categories', () => {
   it('when a visitor carries an expired or forged cookie, then public reads still answer', async () => {
     const product = await createProduct(ctx.app, ctx.user('seller'));
 
-    const res = await request(ctx.app).get(`/api/products/${product.id}`).set('Cookie', 'access_token=forged.token.value');
+    const res = await request(ctx.app)
+      .get(`/api/products/${product.id}`)
+      .set('Cookie', 'access_token=forged.token.value');
 
     expect(res.status).toBe(200);
   });
@@ -197,12 +223,23 @@ describe('public catalog: GET /api/products, /:id, /categories', () => {
     const res = await request(ctx.app).get('/api/products/openapi.json');
 
     expect(res.status).toBe(200);
-    expect(Object.keys(res.body.paths).sort()).toEqual(['/api/products', '/api/products/categories', '/api/products/mine', '/api/products/{id}']);
-    expect(res.body.components.schemas.ProductPage.properties.pagination.properties.totalCapped).toEqual(expect.objectContaining({ type: 'boolean' }));
+    expect(Object.keys(res.body.paths).sort()).toEqual([
+      '/api/products',
+      '/api/products/categories',
+      '/api/products/mine',
+      '/api/products/{id}',
+    ]);
+    expect(res.body.components.schemas.ProductPage.properties.pagination.properties.totalCapped).toEqual(
+      expect.objectContaining({ type: 'boolean' }),
+    );
   });
 
   it('when health, readiness and metrics are asked for, then they answer at the root', async () => {
-    const [health, ready, metrics] = await Promise.all([request(ctx.app).get('/health'), request(ctx.app).get('/ready'), request(ctx.app).get('/metrics')]);
+    const [health, ready, metrics] = await Promise.all([
+      request(ctx.app).get('/health'),
+      request(ctx.app).get('/ready'),
+      request(ctx.app).get('/metrics'),
+    ]);
 
     expect(health.status).toBe(200);
     expect(ready.body).toEqual({ status: 'ready', checks: { postgres: 'ok', redis: 'ok' } });

@@ -14,11 +14,15 @@ describe('inventory worker: copies that arrive after their inbox rows were prune
   });
   afterAll(() => h.close());
 
-  const inboxHas = async (eventId: string) => (await h.pool.query('SELECT 1 FROM processed_messages WHERE event_id = $1', [eventId])).rowCount === 1;
+  const inboxHas = async (eventId: string) =>
+    (await h.pool.query('SELECT 1 FROM processed_messages WHERE event_id = $1', [eventId])).rowCount === 1;
 
   /** Makes the events look eight days old, then runs a pruner with the default week of retention. */
   async function pruneAsIfAWeekPassed(...eventIds: string[]): Promise<void> {
-    await h.pool.query(`UPDATE processed_messages SET processed_at = now() - interval '8 days' WHERE event_id = ANY($1::uuid[])`, [eventIds]);
+    await h.pool.query(
+      `UPDATE processed_messages SET processed_at = now() - interval '8 days' WHERE event_id = ANY($1::uuid[])`,
+      [eventIds],
+    );
     const pruner = startInboxPruner({ pool: h.pool, logger: captureLogs().logger, intervalMs: 3_600_000 });
     await pruner.pruneOnce();
     await pruner.stop();
@@ -63,7 +67,9 @@ describe('inventory worker: copies that arrive after their inbox rows were prune
 
     expect(await inboxHas(cancelId)).toBe(true);
     expect(await h.product(product.id)).toMatchObject({ stock: 10, version: product.version + 2 });
-    expect((await h.db.select().from(orderOutcomes).where(eq(orderOutcomes.orderId, order.order_id)))[0]?.status).toBe('CANCELLED');
+    expect((await h.db.select().from(orderOutcomes).where(eq(orderOutcomes.orderId, order.order_id)))[0]?.status).toBe(
+      'CANCELLED',
+    );
     expect(await h.replies(order.order_id)).toHaveLength(1);
   });
 });

@@ -43,6 +43,9 @@ describe('a seller edit racing a sale', () => {
 
     expect(res.status).toBe(409);
     expect(res.body.error.code).toBe('VERSION_CONFLICT');
-    expect((await request(app).get(`/api/products/${product.id}`)).body).toMatchObject({ stock: 6, version: loaded.version + 1 });
+    expect((await request(app).get(`/api/products/${product.id}`)).body).toMatchObject({
+      stock: 6,
+      version: loaded.version + 1,
+    });
   });
 });

@@ -15,7 +15,10 @@ describe('seller management: POST, PATCH, DELETE /api/products and GET /api/prod
     it('when a seller sends a valid product, then it answers 201 with the product, the seller name taken from the token', async () => {
       const seller = ctx.user('seller', 'lamp-maker');
 
-      const res = await as(ctx.app, seller).post('/api/products', productInput({ name: 'Brass lamp', price: '0.10', stock: 3, imageUrl: 'https://img.example/lamp.png' }));
+      const res = await as(ctx.app, seller).post(
+        '/api/products',
+        productInput({ name: 'Brass lamp', price: '0.10', stock: 3, imageUrl: 'https://img.example/lamp.png' }),
+      );
 
       expect(res.status).toBe(201);
       expect(res.headers.location).toBe(`/api/products/${res.body.id}`);
@@ -66,16 +69,28 @@ describe('seller management: POST, PATCH, DELETE /api/products and GET /api/prod
     });
 
     it('when the token is signed by another key, then it answers 401', async () => {
-      const res = await request(ctx.app).post('/api/products').set(CSRF).set('Authorization', 'Bearer eyJhbGciOiJIUzI1NiJ9.e30.x').send(productInput());
+      const res = await request(ctx.app)
+        .post('/api/products')
+        .set(CSRF)
+        .set('Authorization', 'Bearer eyJhbGciOiJIUzI1NiJ9.e30.x')
+        .send(productInput());
 
       expect(res.status).toBe(401);
     });
 
     it('when a token from the right key carries no expiry, then it answers 401 and nothing is created', async () => {
       const seller = ctx.user('seller');
-      const forever = signTestToken(ctx.keys, seller, { issuer: ctx.config.JWT_ISSUER, audience: ctx.config.JWT_AUDIENCE, expiresIn: null });
+      const forever = signTestToken(ctx.keys, seller, {
+        issuer: ctx.config.JWT_ISSUER,
+        audience: ctx.config.JWT_AUDIENCE,
+        expiresIn: null,
+      });
 
-      const res = await request(ctx.app).post('/api/products').set(CSRF).set('Cookie', `access_token=${forever}`).send(productInput());
+      const res = await request(ctx.app)
+        .post('/api/products')
+        .set(CSRF)
+        .set('Cookie', `access_token=${forever}`)
+        .send(productInput());
 
       expect(res.status).toBe(401);
       expect(res.body.error.code).toBe('UNAUTHENTICATED');
@@ -85,7 +100,10 @@ describe('seller management: POST, PATCH, DELETE /api/products and GET /api/prod
     it('when the CSRF header is missing, then it answers 403 CSRF_FAILED even with a valid session', async () => {
       const seller = ctx.user('seller');
 
-      const res = await request(ctx.app).post('/api/products').set('Cookie', cookie(seller)).send(productInput({ name: 'csrf-probe' }));
+      const res = await request(ctx.app)
+        .post('/api/products')
+        .set('Cookie', cookie(seller))
+        .send(productInput({ name: 'csrf-probe' }));
 
       expect(res.status).toBe(403);
       expect(res.body.error.code).toBe('CSRF_FAILED');
@@ -107,32 +125,48 @@ describe('seller management: POST, PATCH, DELETE /api/products and GET /api/prod
       ['an unknown category', { category: 'weapons' }, 'category'],
       ['a javascript: image URL', { imageUrl: 'javascript:alert(1)' }, 'imageUrl'],
       ['an unknown field', { sellerId: '00000000-0000-4000-8000-000000000009' }, 'sellerId'],
-    ])('when the body has %s, then it answers 400 VALIDATION_FAILED naming the field', async (_case, override, field) => {
-      const res = await as(ctx.app, ctx.user('seller')).post('/api/products', { ...productInput(), ...override });
+    ])(
+      'when the body has %s, then it answers 400 VALIDATION_FAILED naming the field',
+      async (_case, override, field) => {
+        const res = await as(ctx.app, ctx.user('seller')).post('/api/products', { ...productInput(), ...override });
 
-      expect(res.status).toBe(400);
-      expect(res.body.error.code).toBe('VALIDATION_FAILED');
-      expect(res.body.error.details).toEqual([{ field, message: expect.any(String) }]);
-    });
+        expect(res.status).toBe(400);
+        expect(res.body.error.code).toBe('VALIDATION_FAILED');
+        expect(res.body.error.details).toEqual([{ field, message: expect.any(String) }]);
+      },
+    );
 
     it('when required fields are missing, then every one of them is named', async () => {
       const res = await as(ctx.app, ctx.user('seller')).post('/api/products', {});
 
       expect(res.status).toBe(400);
-      expect((res.body.error.details as { field: string }[]).map((d) => d.field).sort()).toEqual(['category', 'name', 'price', 'stock']);
+      expect((res.body.error.details as { field: string }[]).map((d) => d.field).sort()).toEqual([
+        'category',
+        'name',
+        'price',
+        'stock',
+      ]);
     });
 
     it('when the body is not valid JSON, then it answers 400 MALFORMED_JSON in the envelope', async () => {
       const seller = ctx.user('seller');
 
-      const res = await request(ctx.app).post('/api/products').set('Cookie', cookie(seller)).set(CSRF).set('Content-Type', 'application/json').send('{"name": ');
+      const res = await request(ctx.app)
+        .post('/api/products')
+        .set('Cookie', cookie(seller))
+        .set(CSRF)
+        .set('Content-Type', 'application/json')
+        .send('{"name": ');
 
       expect(res.status).toBe(400);
       expect(res.body).toEqual({ error: { code: 'MALFORMED_JSON', message: expect.any(String) } });
     });
 
     it('when the body is larger than 100 kB, then it answers 413 PAYLOAD_TOO_LARGE in the envelope', async () => {
-      const res = await as(ctx.app, ctx.user('seller')).post('/api/products', productInput({ description: 'x'.repeat(200_000) }));
+      const res = await as(ctx.app, ctx.user('seller')).post(
+        '/api/products',
+        productInput({ description: 'x'.repeat(200_000) }),
+      );
 
       expect(res.status).toBe(413);
       expect(res.body).toEqual({ error: { code: 'PAYLOAD_TOO_LARGE', message: expect.any(String) } });
@@ -141,7 +175,12 @@ describe('seller management: POST, PATCH, DELETE /api/products and GET /api/prod
     it('when the body is a form instead of JSON, then it answers 415', async () => {
       const seller = ctx.user('seller');
 
-      const res = await request(ctx.app).post('/api/products').set('Cookie', cookie(seller)).set(CSRF).type('form').send('name=x');
+      const res = await request(ctx.app)
+        .post('/api/products')
+        .set('Cookie', cookie(seller))
+        .set(CSRF)
+        .type('form')
+        .send('name=x');
 
       expect(res.status).toBe(415);
       expect(res.body.error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
@@ -153,7 +192,12 @@ describe('seller management: POST, PATCH, DELETE /api/products and GET /api/prod
       const seller = ctx.user('seller');
       const product = await createProduct(ctx.app, seller, { stock: 5 });
 
-      const res = await as(ctx.app, seller).patch(`/api/products/${product.id}`, { version: 1, price: '25.5', stock: 7, name: '  Renamed  ' });
+      const res = await as(ctx.app, seller).patch(`/api/products/${product.id}`, {
+        version: 1,
+        price: '25.5',
+        stock: 7,
+        name: '  Renamed  ',
+      });
 
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ price: '25.50', stock: 7, name: 'Renamed', version: 2 });
@@ -169,7 +213,9 @@ describe('seller management: POST, PATCH, DELETE /api/products and GET /api/prod
 
       expect(res.status).toBe(409);
       expect(res.body.error.code).toBe('VERSION_CONFLICT');
-      expect(res.body.error.details).toEqual([{ field: 'version', message: expect.stringContaining('current version is 2') }]);
+      expect(res.body.error.details).toEqual([
+        { field: 'version', message: expect.stringContaining('current version is 2') },
+      ]);
       expect((await read(product.id)).body).toMatchObject({ stock: 5, name: 'First edit', version: 2 });
     });
 
@@ -178,17 +224,24 @@ describe('seller management: POST, PATCH, DELETE /api/products and GET /api/prod
       const product = await createProduct(ctx.app, owner);
       const before = (await read(product.id)).body;
 
-      const res = await as(ctx.app, ctx.user('seller')).patch(`/api/products/${product.id}`, { version: 1, price: '0.01', stock: 0 });
+      const res = await as(ctx.app, ctx.user('seller')).patch(`/api/products/${product.id}`, {
+        version: 1,
+        price: '0.01',
+        stock: 0,
+      });
 
       expect(res.status).toBe(403);
       expect(res.body.error.code).toBe('FORBIDDEN');
       expect((await read(product.id)).body).toEqual(before);
     });
 
-    it('when an admin edits a seller\'s product, then it applies', async () => {
+    it("when an admin edits a seller's product, then it applies", async () => {
       const product = await createProduct(ctx.app, ctx.user('seller'));
 
-      const res = await as(ctx.app, ctx.user('admin')).patch(`/api/products/${product.id}`, { version: 1, category: 'garden' });
+      const res = await as(ctx.app, ctx.user('admin')).patch(`/api/products/${product.id}`, {
+        version: 1,
+        category: 'garden',
+      });
 
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ category: 'garden', version: 2 });
@@ -199,7 +252,11 @@ describe('seller management: POST, PATCH, DELETE /api/products and GET /api/prod
       const product = await createProduct(ctx.app, seller);
       const patch = (body: object) => as(ctx.app, seller).patch(`/api/products/${product.id}`, body);
 
-      const [noVersion, onlyVersion, unknown] = await Promise.all([patch({ stock: 1 }), patch({ version: 1 }), patch({ version: 1, stock: 2, status: 'archived' })]);
+      const [noVersion, onlyVersion, unknown] = await Promise.all([
+        patch({ stock: 1 }),
+        patch({ version: 1 }),
+        patch({ version: 1, stock: 2, status: 'archived' }),
+      ]);
 
       expect(noVersion.status).toBe(400);
       expect(noVersion.body.error.details).toEqual([{ field: 'version', message: expect.any(String) }]);
@@ -212,7 +269,10 @@ describe('seller management: POST, PATCH, DELETE /api/products and GET /api/prod
     it('when the product does not exist or the id is not a UUID, then it answers 404 or 400', async () => {
       const seller = ctx.user('seller');
 
-      const missing = await as(ctx.app, seller).patch('/api/products/00000000-0000-4000-8000-00000000dead', { version: 1, stock: 1 });
+      const missing = await as(ctx.app, seller).patch('/api/products/00000000-0000-4000-8000-00000000dead', {
+        version: 1,
+        stock: 1,
+      });
       const malformed = await as(ctx.app, seller).patch('/api/products/not-a-uuid', { version: 1, stock: 1 });
 
       expect(missing.status).toBe(404);
@@ -223,7 +283,7 @@ describe('seller management: POST, PATCH, DELETE /api/products and GET /api/prod
   });
 
   describe('archiving', () => {
-    it('when the owner deletes a product, then it is archived: gone from the public list and page, still in the owner\'s list and page', async () => {
+    it("when the owner deletes a product, then it is archived: gone from the public list and page, still in the owner's list and page", async () => {
       const seller = ctx.user('seller');
       const product = await createProduct(ctx.app, seller, { name: 'archive-me-zq' });
 
@@ -236,7 +296,9 @@ describe('seller management: POST, PATCH, DELETE /api/products and GET /api/prod
       expect((await as(ctx.app, ctx.user('buyer')).get(`/api/products/${product.id}`)).status).toBe(404);
       expect((await as(ctx.app, seller).get(`/api/products/${product.id}`)).body.status).toBe('archived');
       const mine = await as(ctx.app, seller).get('/api/products/mine');
-      expect(mine.body.data.map((p: { id: string; status: string }) => [p.id, p.status])).toEqual([[product.id, 'archived']]);
+      expect(mine.body.data.map((p: { id: string; status: string }) => [p.id, p.status])).toEqual([
+        [product.id, 'archived'],
+      ]);
     });
 
     it('when another seller deletes a product, then it answers 403 and the product stays active', async () => {

@@ -2,7 +2,15 @@ import { spawn } from 'node:child_process';
 import Redis from 'ioredis';
 import path from 'node:path';
 import { DEMO_USERS } from '@market/contracts';
-import { createTestDatabase, eventually, generateTestKeys, testRedisUrl, uniqueSuffix, type TestDatabase } from '@market/kit/testing';
+import {
+  createTestDatabase,
+  eventually,
+  freePort,
+  generateTestKeys,
+  testRedisUrl,
+  uniqueSuffix,
+  type TestDatabase,
+} from '@market/kit/testing';
 
 const SERVICE_ROOT = path.resolve(__dirname, '..');
 
@@ -33,7 +41,7 @@ describe('start.ts: migrate, seed, listen, stop', () => {
   });
 
   it('when started twice in demo mode, then it becomes ready, answers oversized headers in the envelope, and the demo catalog is seeded once, for two sellers', async () => {
-    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    const port = await freePort();
     const env = {
       PORT: String(port),
       DATABASE_URL: database.url,
@@ -49,14 +57,20 @@ describe('start.ts: migrate, seed, listen, stop', () => {
     for (let run = 0; run < 2; run++) {
       const service = startService(env);
       try {
-        await eventually(async () => (await fetch(`${base}/ready`).catch(() => undefined))?.status === 200 || undefined, { timeoutMs: 60_000, intervalMs: 25, what: 'GET /ready' });
+        await eventually(
+          async () => (await fetch(`${base}/ready`).catch(() => undefined))?.status === 200 || undefined,
+          { timeoutMs: 60_000, intervalMs: 25, what: 'GET /ready' },
+        );
         if (run === 0) {
           const oversized = await fetch(`${base}/api/products`, { headers: { 'X-Padding': 'x'.repeat(20_000) } });
           expect(oversized.status).toBe(431);
           expect(await oversized.json()).toEqual({ error: { code: 'PAYLOAD_TOO_LARGE', message: expect.any(String) } });
         }
         const res = await fetch(`${base}/api/products?pageSize=100`);
-        const page = (await res.json()) as { data: { sellerId: string; stock: number; category: string }[]; pagination: { total: number } };
+        const page = (await res.json()) as {
+          data: { sellerId: string; stock: number; category: string }[];
+          pagination: { total: number };
+        };
         totals.push(page.pagination.total);
         sellers = new Set(page.data.map((p) => p.sellerId));
         expect(new Set(page.data.map((p) => p.category)).size).toBeGreaterThanOrEqual(4);

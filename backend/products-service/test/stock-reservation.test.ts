@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import { sleep } from '@market/kit/testing';
 import { line, startWorkerHarness, type WorkerHarness } from './support/worker-harness';
 
 describe('inventory worker: order.placed on the orders stream', () => {
@@ -35,23 +37,29 @@ describe('inventory worker: order.placed on the orders stream', () => {
     ['OUT_OF_STOCK', { stock: 2 }, 3, undefined],
     ['PRICE_CHANGED', { price: '19.99' }, 1, '18.99'],
     ['PRODUCT_UNAVAILABLE', { status: 'archived' as const }, 1, undefined],
-  ])('when a line is %s, then the reply is FAILED with that reason and nothing is taken', async (reason, productOverrides, quantity, seenPrice) => {
-    const product = await h.addProduct({ stock: 5, ...productOverrides });
-    const order = h.placed({ lines: [line(product, quantity, seenPrice)] });
+  ])(
+    'when a line is %s, then the reply is FAILED with that reason and nothing is taken',
+    async (reason, productOverrides, quantity, seenPrice) => {
+      const product = await h.addProduct({ stock: 5, ...productOverrides });
+      const order = h.placed({ lines: [line(product, quantity, seenPrice)] });
 
-    await h.publish(order);
-    const [reply] = await h.waitForReplies(order.order_id);
+      await h.publish(order);
+      const [reply] = await h.waitForReplies(order.order_id);
 
-    expect(reply).toMatchObject({ status: 'FAILED', reason, items: [] });
-    expect(await h.product(product.id)).toMatchObject({ stock: product.stock, version: product.version });
-  });
+      expect(reply).toMatchObject({ status: 'FAILED', reason, items: [] });
+      expect(await h.product(product.id)).toMatchObject({ stock: product.stock, version: product.version });
+    },
+  );
 
   it('when a line names a product that does not exist, then the reply is FAILED PRODUCT_UNAVAILABLE', async () => {
     const order = h.placed({ lines: [{ product_id: randomUUID(), quantity: 1, price: '1.00' }] });
 
     await h.publish(order);
 
-    expect((await h.waitForReplies(order.order_id))[0]).toMatchObject({ status: 'FAILED', reason: 'PRODUCT_UNAVAILABLE' });
+    expect((await h.waitForReplies(order.order_id))[0]).toMatchObject({
+      status: 'FAILED',
+      reason: 'PRODUCT_UNAVAILABLE',
+    });
   });
 
   it('when the buyer is the seller of a line, then the reply is FAILED OWN_PRODUCT and nothing is taken', async () => {
@@ -74,7 +82,11 @@ describe('inventory worker: order.placed on the orders stream', () => {
     await h.publish(order);
 
     expect((await h.waitForReplies(order.order_id))[0]).toMatchObject({ status: 'FAILED', reason: 'OUT_OF_STOCK' });
-    expect([(await h.product(plenty.id)).stock, (await h.product(short.id)).stock, (await h.product(alsoPlenty.id)).stock]).toEqual([100, 1, 100]);
+    expect([
+      (await h.product(plenty.id)).stock,
+      (await h.product(short.id)).stock,
+      (await h.product(alsoPlenty.id)).stock,
+    ]).toEqual([100, 1, 100]);
   });
 
   it('when the same event is delivered twice, then the stock is taken once', async () => {
@@ -115,14 +127,13 @@ describe('inventory worker: order.placed on the orders stream', () => {
     expect(replies.filter((r) => r.status === 'FAILED').every((r) => r.reason === 'OUT_OF_STOCK')).toBe(true);
     expect((await h.product(product.id)).stock).toBe(0);
   });
-
 });
 
 describe('inventory worker: product row locks', () => {
   let h: WorkerHarness;
   beforeAll(async () => {
-    // Two consumers on one stream, each with the production default of four entries at once.
-    h = await startWorkerHarness({ STREAM_CONCURRENCY: 4 });
+    // Two consumers on one stream, each reading batches of up to 16 entries.
+    h = await startWorkerHarness({ STREAM_BATCH_SIZE: 16 });
     h.startWorker();
     h.startWorker(`second-${randomUUID().slice(0, 8)}`);
   });
@@ -150,5 +161,27 @@ describe('inventory worker: product row locks', () => {
     expect(h.logs.slice(logsBefore).filter((l) => /deadlock|entry failed/i.test(l))).toEqual([]);
     expect((await h.product(a.id)).stock).toBe(1000 - taken(a.id));
     expect((await h.product(b.id)).stock).toBe(1000 - taken(b.id));
+  });
+
+  it('when another session holds a product row locked past the lock timeout, then the consumer retries without dead-lettering and applies the order once the lock is gone', async () => {
+    const product = await h.addProduct({ stock: 5 });
+    const holder = new Client({ connectionString: h.database.url });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT 1 FROM products WHERE id = $1 FOR UPDATE', [product.id]);
+      const order = h.placed({ lines: [line(product, 2)] });
+      await h.publish(order);
+      // The pool's lock_timeout (5 s) fails the batch; it is retried, not counted: 3 deliveries would dead-letter it.
+      await sleep(12_000);
+      expect(await h.replies(order.order_id)).toEqual([]);
+      await holder.query('COMMIT');
+      const [reply] = await h.waitForReplies(order.order_id);
+      expect(reply).toMatchObject({ status: 'COMPLETED' });
+    } finally {
+      await holder.end();
+    }
+    expect(await h.product(product.id)).toMatchObject({ stock: 3 });
+    expect(await h.deadLetters()).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import { expect, type APIRequestContext, type BrowserContext, type Page } from '@playwright/test';
+import { expect, type APIRequestContext, type Page } from '@playwright/test';
 import type { CreateProductRequest, Order, Product, SignupRole, User } from '../../src/api/contracts';
 
 // The same-origin proof every state-changing request carries (CSRF_HEADER in the contracts).
@@ -36,16 +36,6 @@ export async function signupViaApi(request: APIRequestContext, role: SignupRole)
   return { user, email: details.email, password: details.password };
 }
 
-export async function loginViaApi(request: APIRequestContext, email: string, password: string): Promise<User> {
-  const response = await request.post('/api/auth/login', { data: { email, password }, headers: JSON_HEADERS });
-  return ok<User>(response, 'login');
-}
-
-/** A signed-in browser context for `role`, with its own cookie jar. */
-export async function signedInContext(context: BrowserContext, role: SignupRole): Promise<Account> {
-  return signupViaApi(context.request, role);
-}
-
 export async function createProductViaApi(
   request: APIRequestContext,
   overrides: Partial<CreateProductRequest> = {},
@@ -65,9 +55,16 @@ export async function getProductViaApi(request: APIRequestContext, id: string): 
   return ok<Product>(await request.get(`/api/products/${id}`), 'get product');
 }
 
-export async function updateProductViaApi(request: APIRequestContext, product: Product, changes: Partial<CreateProductRequest>) {
+export async function updateProductViaApi(
+  request: APIRequestContext,
+  product: Product,
+  changes: Partial<CreateProductRequest>,
+) {
   const body = { ...changes, version: product.version };
-  return ok<Product>(await request.patch(`/api/products/${product.id}`, { data: body, headers: JSON_HEADERS }), 'update product');
+  return ok<Product>(
+    await request.patch(`/api/products/${product.id}`, { data: body, headers: JSON_HEADERS }),
+    'update product',
+  );
 }
 
 /** Places an order and waits until the saga settled it. */

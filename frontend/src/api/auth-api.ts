@@ -1,5 +1,13 @@
 import { api } from './http-client';
-import type { AdminUser, DemoLoginRequest, LoginRequest, Page, SignupRequest, UpdateUserRequest, User } from './contracts';
+import type {
+  AdminUser,
+  DemoLoginRequest,
+  LoginRequest,
+  Page,
+  SignupRequest,
+  UpdateUserRequest,
+  User,
+} from './contracts';
 
 export async function fetchMe(): Promise<User> {
   return (await api.get<User>('/auth/me')).data;
@@ -21,7 +29,10 @@ export async function logout(): Promise<void> {
   await api.post('/auth/logout');
 }
 
-export async function listUsers(query: { page: number; pageSize: number; q?: string }, signal?: AbortSignal): Promise<Page<AdminUser>> {
+export async function listUsers(
+  query: { page: number; pageSize: number; q?: string },
+  signal?: AbortSignal,
+): Promise<Page<AdminUser>> {
   const params = query.q ? query : { page: query.page, pageSize: query.pageSize };
   return (await api.get<Page<AdminUser>>('/auth/users', { params, signal })).data;
 }

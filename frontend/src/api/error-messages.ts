@@ -1,6 +1,13 @@
 import axios from 'axios';
 import { isErrorCode, type ErrorCode, type FieldError } from './contracts';
 
+// OVERLOADED (503) carries Retry-After in seconds; without a usable one the orders service's own 2 s is assumed,
+// and no wait longer than a minute is shown: the pipeline catches up well before that.
+const OVERLOADED_WAIT_FALLBACK = 2;
+const OVERLOADED_WAIT_MAX = 60;
+
+const overloadedSentence = (seconds: number) => `The shop is busy right now — please try again in ${seconds} s.`;
+
 const SENTENCES: Record<ErrorCode, string> = {
   VALIDATION_FAILED: 'Some fields need attention. Check the messages next to them.',
   MALFORMED_JSON: 'The request could not be read. Please try again.',
@@ -9,6 +16,7 @@ const SENTENCES: Record<ErrorCode, string> = {
   FORBIDDEN: 'Your account is not allowed to do that.',
   CSRF_FAILED: 'The request was blocked as a security precaution. Reload the page and try again.',
   NOT_FOUND: 'We could not find what you were looking for.',
+  METHOD_NOT_ALLOWED: 'That action is not available here. Reload the page and try again.',
   CONFLICT: 'That conflicts with something that already exists.',
   VERSION_CONFLICT: 'Someone else changed this while you were editing it.',
   PAYLOAD_TOO_LARGE: 'That is too large to send. Shorten it and try again.',
@@ -17,6 +25,7 @@ const SENTENCES: Record<ErrorCode, string> = {
   RATE_LIMITED: 'Too many attempts. Please wait a moment and try again.',
   INTERNAL: 'Something went wrong on our side. Please try again.',
   SERVICE_UNAVAILABLE: 'The service is temporarily unavailable. Please try again shortly.',
+  OVERLOADED: overloadedSentence(OVERLOADED_WAIT_FALLBACK),
 };
 
 export interface DescribedError {
@@ -25,6 +34,8 @@ export interface DescribedError {
   message: string;
   /** Field name (dotted path) to a sentence, for messages shown next to form fields. */
   fields: Record<string, string>;
+  /** Whole seconds the server asked to wait before trying again (OVERLOADED only). */
+  retryAfterSeconds?: number;
 }
 
 export type MessageOverrides = Partial<Record<DescribedError['code'], string>>;
@@ -46,6 +57,13 @@ function retryAfterSentence(header: unknown): string {
   return `Too many attempts. Please wait ${Math.ceil(seconds)} ${unit} and try again.`;
 }
 
+/** Retry-After as whole seconds, 1 to the cap. An HTTP date is valid there too, but no service sends one. */
+function overloadedWait(header: unknown): number {
+  const text = typeof header === 'string' || typeof header === 'number' ? String(header).trim() : '';
+  if (!/^\d+(\.\d+)?$/.test(text)) return OVERLOADED_WAIT_FALLBACK;
+  return Math.min(OVERLOADED_WAIT_MAX, Math.max(1, Math.ceil(Number(text))));
+}
+
 /** Turns anything a request can throw into a sentence for people, never a stack or raw server text. */
 export function describeError(error: unknown, overrides: MessageOverrides = {}): DescribedError {
   if (!axios.isAxiosError(error)) {
@@ -58,17 +76,19 @@ export function describeError(error: unknown, overrides: MessageOverrides = {}):
   }
   const body = (response.data as { error?: { code?: unknown; details?: FieldError[] } } | undefined)?.error;
   if (!body || !isErrorCode(body.code)) {
-    const message = overrides.UNKNOWN ?? `The server answered unexpectedly (status ${response.status}). Please try again.`;
+    const message =
+      overrides.UNKNOWN ?? `The server answered unexpectedly (status ${response.status}). Please try again.`;
     return { code: 'UNKNOWN', status: response.status, message, fields: {} };
   }
   const code = body.code;
+  const fields = fieldMessages(Array.isArray(body.details) ? body.details : undefined);
+  if (code === 'OVERLOADED') {
+    const seconds = overloadedWait(response.headers['retry-after']);
+    const message = overrides[code] ?? overloadedSentence(seconds);
+    return { code, status: response.status, message, fields, retryAfterSeconds: seconds };
+  }
   const fallback = code === 'RATE_LIMITED' ? retryAfterSentence(response.headers['retry-after']) : SENTENCES[code];
-  return {
-    code,
-    status: response.status,
-    message: overrides[code] ?? fallback,
-    fields: fieldMessages(Array.isArray(body.details) ? body.details : undefined),
-  };
+  return { code, status: response.status, message: overrides[code] ?? fallback, fields };
 }
 
 export function isNotFound(error: unknown): boolean {

@@ -1,5 +1,6 @@
 import axios, { type AxiosError, type InternalAxiosRequestConfig } from 'axios';
 import { CSRF_HEADER, CSRF_HEADER_VALUE, type User } from './contracts';
+import { reportRefreshed, reportSessionEnded } from './session-events';
 
 export const api = axios.create({
   baseURL: '/api',
@@ -8,29 +9,17 @@ export const api = axios.create({
   headers: { [CSRF_HEADER]: CSRF_HEADER_VALUE },
 });
 
-interface SessionHooks {
-  onRefreshed(user: User): void;
-  onSessionEnded(): void;
-}
-
-let hooks: SessionHooks = { onRefreshed: () => {}, onSessionEnded: () => {} };
-
-/** The session provider listens here; the client itself knows nothing about React or routing. */
-export function setSessionHooks(next: SessionHooks): void {
-  hooks = next;
-}
-
 // Requests whose 401 means "wrong credentials" or "no session", never "token expired".
 const NO_REFRESH = ['/auth/login', '/auth/signup', '/auth/refresh', '/auth/logout', '/auth/demo-login'];
 
 let refreshing: Promise<User> | null = null;
 
 /** One refresh for any number of requests that failed together. */
-export function refreshSession(): Promise<User> {
+function refreshSession(): Promise<User> {
   refreshing ??= api
     .post<User>('/auth/refresh')
     .then((response) => {
-      hooks.onRefreshed(response.data);
+      reportRefreshed(response.data);
       return response.data;
     })
     .finally(() => {
@@ -56,7 +45,7 @@ api.interceptors.response.use(undefined, async (error: unknown) => {
   try {
     await refreshSession();
   } catch {
-    hooks.onSessionEnded();
+    reportSessionEnded();
     throw error;
   }
   return api.request(config);

@@ -1,4 +1,7 @@
-import { LIMITS, type Money, type Product } from '../api/contracts';
+import { CONTRACT_RULES, type Money, type Product } from '../api/contracts';
+
+/** The server's rules for an order's lines, generated from the contracts. */
+const ORDER_LINES = CONTRACT_RULES.placeOrder.items;
 import { fromCents, toCents } from '../lib/money';
 
 export interface CartLine {
@@ -13,7 +16,7 @@ export interface CartLine {
 }
 
 export function maxQuantity(stock: number): number {
-  return Math.max(0, Math.min(stock, LIMITS.quantityMax));
+  return Math.max(0, Math.min(stock, ORDER_LINES.items.quantity.max));
 }
 
 export function lineFromProduct(product: Product, quantity: number): CartLine {
@@ -35,7 +38,7 @@ export interface AddResult {
 
 export function addLine(lines: CartLine[], product: Product, quantity: number): AddResult {
   const existing = lines.find((line) => line.productId === product.id);
-  if (!existing && lines.length >= LIMITS.orderLinesMax) return { lines, added: 0 };
+  if (!existing && lines.length >= ORDER_LINES.maxItems) return { lines, added: 0 };
   const before = existing?.quantity ?? 0;
   const after = Math.min(before + quantity, maxQuantity(product.stock));
   if (after <= 0) return { lines: lines.filter((line) => line.productId !== product.id), added: 0 };

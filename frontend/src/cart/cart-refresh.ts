@@ -68,7 +68,14 @@ export function applyFreshProducts(lines: CartLine[], fresh: FreshProducts, user
       if (toCents(product.price) !== toCents(line.unitPrice)) {
         changes.push({ kind: 'price', name, from: line.unitPrice, to: product.price });
       }
-      next.push({ ...line, name, quantity, unitPrice: product.price, stock: product.stock, sellerId: product.sellerId });
+      next.push({
+        ...line,
+        name,
+        quantity,
+        unitPrice: product.price,
+        stock: product.stock,
+        sellerId: product.sellerId,
+      });
     }
   }
   return { lines: next, changes };

@@ -3,7 +3,7 @@ import { useEffect, useRef, useState } from 'react';
 interface Props {
   label: string;
   confirmLabel: string;
-  onConfirm(): void;
+  onConfirm: () => void;
   disabled?: boolean;
 }
 

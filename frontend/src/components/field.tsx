@@ -11,7 +11,7 @@ interface Props {
   label: string;
   error?: string | undefined;
   hint?: string;
-  children(control: ControlProps): ReactNode;
+  children: (control: ControlProps) => ReactNode;
 }
 
 /** Label, control, hint and error wired together so screen readers announce all of them. */

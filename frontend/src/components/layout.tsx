@@ -1,8 +1,11 @@
-import { Suspense, useRef } from 'react';
+import { lazy, Suspense, useRef } from 'react';
 import { Outlet, useLocation } from 'react-router-dom';
 import { SiteHeader } from './site-header';
 import { LoadingState } from './status-views';
 import { useRouteFocus } from './use-route-focus';
+
+// The query cache (and axios behind it) arrives with the first page, not with the shell.
+const DataLayer = lazy(() => import('../data-layer'));
 
 function FlashNotice() {
   const state = useLocation().state as { notice?: unknown } | null;
@@ -26,7 +29,11 @@ export function Layout() {
       <main id="main" ref={mainRef} tabIndex={-1}>
         <FlashNotice />
         <Suspense fallback={<LoadingState label="Loading page" />}>
-          <Outlet />
+          <DataLayer>
+            <Suspense fallback={<LoadingState label="Loading page" />}>
+              <Outlet />
+            </Suspense>
+          </DataLayer>
         </Suspense>
       </main>
       <footer className="site-footer">

@@ -1,12 +1,12 @@
+import type { UseQueryResult } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import type { Page } from '../api/contracts';
 import { describeError } from '../api/error-messages';
-import type { AsyncState } from '../lib/use-async';
 import { Pagination } from './pagination';
 import { EmptyState, ErrorState, LoadingState } from './status-views';
 
 interface Props<T> {
-  result: AsyncState<Page<T>> & { reload(): void };
+  result: UseQueryResult<Page<T>>;
   loadingLabel: string;
   /** What an empty page says; `false` says nothing, for a message that the data on screen may no longer match. */
   empty: ReactNode;
@@ -14,8 +14,8 @@ interface Props<T> {
   /** The `<th scope="col">` cells of the header row. */
   columns: ReactNode;
   /** One keyed `<tr>` per item. */
-  renderRow(item: T): ReactNode;
-  onPage(page: number): void;
+  renderRow: (item: T) => ReactNode;
+  onPage: (page: number) => void;
 }
 
 /** One page of a server-paged list: its error, loading and empty states, else a table of the items and the page links. */
@@ -23,8 +23,10 @@ export function PagedResult<T>({ result, loadingLabel, empty, caption, columns, 
   const page = result.data;
   return (
     <>
-      {result.status === 'error' && <ErrorState message={describeError(result.error).message} onRetry={result.reload} />}
-      {!page && result.status === 'loading' && <LoadingState label={loadingLabel} />}
+      {result.isError && (
+        <ErrorState message={describeError(result.error).message} onRetry={() => void result.refetch()} />
+      )}
+      {result.isPending && <LoadingState label={loadingLabel} />}
       {page?.data.length === 0 && empty !== false && <EmptyState>{empty}</EmptyState>}
       {page && page.data.length > 0 && (
         <>

@@ -2,7 +2,7 @@ import type { Pagination as PageInfo } from '../api/contracts';
 
 interface Props {
   info: PageInfo;
-  onChange(page: number): void;
+  onChange: (page: number) => void;
   label?: string;
 }
 

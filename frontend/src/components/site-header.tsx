@@ -12,7 +12,7 @@ export function SiteHeader() {
   const onLogout = async () => {
     setLeaving(true);
     try {
-      await logout(() => navigate('/', { state: { notice: 'You have logged out.' } }));
+      await logout(() => void navigate('/', { state: { notice: 'You have logged out.' } }));
     } catch {
       // The cookies may outlive a failed call, but this browser no longer shows the account.
     } finally {

@@ -8,9 +8,15 @@ export function OrderItemsTable({ order }: { order: Order }) {
       <thead>
         <tr>
           <th scope="col">Product</th>
-          <th scope="col" className="num">Quantity</th>
-          <th scope="col" className="num">Unit price</th>
-          <th scope="col" className="num">Subtotal</th>
+          <th scope="col" className="num">
+            Quantity
+          </th>
+          <th scope="col" className="num">
+            Unit price
+          </th>
+          <th scope="col" className="num">
+            Subtotal
+          </th>
         </tr>
       </thead>
       <tbody>

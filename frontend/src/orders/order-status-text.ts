@@ -19,6 +19,7 @@ const REASON_SENTENCES: Record<FailureReason, string> = {
   PRICE_CHANGED: 'The price of an item changed before the order was confirmed. Check the new price and order again.',
   PRODUCT_UNAVAILABLE: 'One of the items is no longer sold.',
   OWN_PRODUCT: 'You cannot buy your own product.',
+  TIMED_OUT: 'The shop could not confirm it in time, so nothing was reserved or charged. Please order again.',
 };
 
 export function describeReason(reason: FailureReason | null): string {

@@ -1,7 +1,9 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import axios from 'axios';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { Order } from '../api/contracts';
 import { getOrder, orderEventsUrl } from '../api/orders-api';
+import { queryKeys } from '../api/query-client';
 
 export const POLL_INTERVAL_MS = 2000;
 
@@ -23,82 +25,63 @@ function isFinal(error: unknown): boolean {
 }
 
 /**
- * Follows one order while it is PENDING: Server-Sent Events first, polling every two seconds
- * when the stream fails (a proxy that buffers, an expired access token, an old browser).
+ * Follows one order while it is PENDING: Server-Sent Events first, each event written into the query
+ * cache; when the stream fails (a proxy that buffers, an expired access token, an old browser) the
+ * same query polls every two seconds until the order settles.
  */
 export function useOrderStatus(orderId: string) {
-  const [order, setOrder] = useState<Order | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [mode, setMode] = useState<WatchMode>('connecting');
-  const latest = useRef<Order | null>(null);
+  const client = useQueryClient();
+  const [streamMode, setStreamMode] = useState<'connecting' | 'live' | 'failed'>('connecting');
+  const key = queryKeys.order(orderId);
+
+  const query = useQuery({
+    queryKey: key,
+    queryFn: ({ signal }) => getOrder(orderId, signal),
+    enabled: streamMode === 'failed',
+    // Polling is its own retry: every interval asks again, until the order settles or the answer is final.
+    retry: false,
+    staleTime: 0,
+    refetchInterval: (current) => {
+      if (current.state.error && isFinal(current.state.error)) return false;
+      return current.state.data?.status === 'PENDING' || !current.state.data ? POLL_INTERVAL_MS : false;
+    },
+    refetchIntervalInBackground: true,
+  });
 
   useEffect(() => {
-    let closed = false;
-    let source: EventSource | null = null;
-    let timer: number | undefined;
-    const controller = new AbortController();
-    latest.current = null;
-    setOrder(null);
-    setError(null);
-    setMode('connecting');
-
-    const accept = (next: Order): boolean => {
-      latest.current = next;
-      setOrder(next);
-      setError(null);
-      const settled = next.status !== 'PENDING';
-      if (settled) setMode('stopped');
-      return settled;
-    };
-
-    const poll = async () => {
-      try {
-        const next = await getOrder(orderId, controller.signal);
-        if (closed || accept(next)) return;
-      } catch (caught) {
-        if (closed) return;
-        setError(caught);
-        if (isFinal(caught)) return setMode('stopped');
-      }
-      timer = window.setTimeout(() => void poll(), POLL_INTERVAL_MS);
-    };
-
-    const startPolling = () => {
-      source?.close();
-      source = null;
-      setMode('polling');
-      void poll();
-    };
-
+    setStreamMode('connecting');
     if (typeof EventSource === 'undefined') {
-      startPolling();
-    } else {
-      source = new EventSource(orderEventsUrl(orderId), { withCredentials: true });
-      source.addEventListener('status', (event) => {
-        const next = parseOrder((event as MessageEvent).data);
-        if (closed || !next) return;
-        setMode('live');
-        if (accept(next)) source?.close();
-      });
-      source.onerror = () => {
-        if (closed) return;
-        if (latest.current && latest.current.status !== 'PENDING') source?.close();
-        else startPolling();
-      };
+      setStreamMode('failed');
+      return;
     }
-
+    let closed = false;
+    const source = new EventSource(orderEventsUrl(orderId), { withCredentials: true });
+    source.addEventListener('status', (event) => {
+      const next = parseOrder(event.data);
+      if (closed || !next) return;
+      client.setQueryData(queryKeys.order(orderId), next);
+      setStreamMode('live');
+      if (next.status !== 'PENDING') source.close();
+    });
+    source.onerror = () => {
+      if (closed) return;
+      source.close();
+      const known = client.getQueryData<Order>(queryKeys.order(orderId));
+      if (!known || known.status === 'PENDING') setStreamMode('failed');
+    };
     return () => {
       closed = true;
-      source?.close();
-      controller.abort();
-      window.clearTimeout(timer);
+      source.close();
     };
-  }, [orderId]);
+  }, [client, orderId]);
 
-  const replace = (next: Order) => {
-    latest.current = next;
-    setOrder(next);
-  };
+  const order = query.data ?? null;
+  const error: unknown = query.error;
+  let mode: WatchMode = streamMode === 'failed' ? 'polling' : streamMode;
+  if ((order && order.status !== 'PENDING') || (error && isFinal(error))) mode = 'stopped';
+
+  /** Shows the order a mutation (say, a cancel) returned. */
+  const replace = (next: Order) => client.setQueryData(key, next);
 
   return { order, error, mode, replace };
 }

@@ -5,8 +5,8 @@ import { formatMoney, multiply } from '../lib/money';
 interface Props {
   line: CartLine;
   disabled: boolean;
-  onQuantity(quantity: number): void;
-  onRemove(): void;
+  onQuantity: (quantity: number) => void;
+  onRemove: () => void;
 }
 
 export function CartLineRow({ line, disabled, onQuantity, onRemove }: Props) {

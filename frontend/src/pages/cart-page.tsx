@@ -1,37 +1,52 @@
+import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import { describeError } from '../api/error-messages';
 import { placeOrder } from '../api/orders-api';
 import { getProduct } from '../api/products-api';
+import { queryKeys } from '../api/query-client';
 import { applyFreshProducts, describeChange, fetchFreshProducts, type CartChange } from '../cart/cart-refresh';
 import { readCart, writeCart } from '../cart/cart-storage';
 import { checkoutKeyFor, forgetCheckoutKey } from '../cart/checkout-key';
 import { useCart } from '../cart/use-cart';
 import { EmptyState, ErrorState } from '../components/status-views';
 import { formatMoney } from '../lib/money';
+import { useCountdown } from '../lib/use-countdown';
 import { usePageTitle } from '../lib/use-page-title';
 import { CartLineRow } from './cart-line-row';
 
 type Phase = 'checking' | 'idle' | 'placing';
+
+function buttonLabel(phase: Phase, waitLeft: number): string {
+  if (phase === 'placing') return 'Placing order…';
+  if (phase === 'checking') return 'Checking prices…';
+  return waitLeft > 0 ? `Place order (in ${waitLeft} s)` : 'Place order';
+}
 
 export default function CartPage() {
   usePageTitle('Cart');
   const cart = useCart();
   const { userId } = cart;
   const navigate = useNavigate();
+  const client = useQueryClient();
   const [phase, setPhase] = useState<Phase>('checking');
   const [changes, setChanges] = useState<CartChange[]>([]);
   const [error, setError] = useState<string | null>(null);
+  // After a 503 OVERLOADED the button rests for Retry-After seconds: trying sooner only adds to the queue.
+  const wait = useCountdown();
 
   /** Re-reads every line from the catalog; returns what changed so checkout can stop and show it. */
   const refresh = useCallback(async (): Promise<CartChange[]> => {
     if (!userId) return [];
-    const fresh = await fetchFreshProducts(readCart(userId), (id) => getProduct(id));
+    // Always asked again (staleTime 0), and the answers refresh the product pages' cache too.
+    const load = (id: string) =>
+      client.fetchQuery({ queryKey: queryKeys.product(id), queryFn: () => getProduct(id), staleTime: 0 });
+    const fresh = await fetchFreshProducts(readCart(userId), load);
     const result = applyFreshProducts(readCart(userId), fresh, userId);
     writeCart(userId, result.lines);
     setChanges(result.changes);
     return result.changes;
-  }, [userId]);
+  }, [client, userId]);
 
   useEffect(() => {
     let active = true;
@@ -61,9 +76,16 @@ export default function CartPage() {
       const order = await placeOrder(body, checkoutKeyFor(userId, body));
       forgetCheckoutKey(userId);
       writeCart(userId, []);
-      navigate(`/orders/${order.id}`, { state: { notice: 'Order placed. Its status updates on this page.' } });
+      // My orders gain one; the stock the catalog shows is about to change.
+      void client.invalidateQueries({ queryKey: queryKeys.orders });
+      void client.invalidateQueries({ queryKey: queryKeys.products });
+      await navigate(`/orders/${order.id}`, { state: { notice: 'Order placed. Its status updates on this page.' } });
     } catch (caught) {
-      setError(describeError(caught).message);
+      // The cart and its checkout key stay: a 503 placed no order, and after a lost answer the retry of the
+      // same cart sends the same key, so the server hands back the order it took instead of placing another.
+      const described = describeError(caught);
+      setError(described.message);
+      if (described.retryAfterSeconds) wait.start(described.retryAfterSeconds);
       setPhase('idle');
     }
   };
@@ -99,10 +121,16 @@ export default function CartPage() {
             <thead>
               <tr>
                 <th scope="col">Product</th>
-                <th scope="col" className="num">Price</th>
+                <th scope="col" className="num">
+                  Price
+                </th>
                 <th scope="col">Quantity</th>
-                <th scope="col" className="num">Subtotal</th>
-                <th scope="col"><span className="visually-hidden">Actions</span></th>
+                <th scope="col" className="num">
+                  Subtotal
+                </th>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -120,8 +148,13 @@ export default function CartPage() {
           <p className="cart-total">
             Total: <strong>{formatMoney(cart.total)}</strong>
           </p>
-          <button type="button" className="button button-primary" disabled={busy} onClick={() => void checkout()}>
-            {phase === 'placing' ? 'Placing order…' : phase === 'checking' ? 'Checking prices…' : 'Place order'}
+          <button
+            type="button"
+            className="button button-primary"
+            disabled={busy || wait.left > 0}
+            onClick={() => void checkout()}
+          >
+            {buttonLabel(phase, wait.left)}
           </button>
         </>
       )}

@@ -1,7 +1,8 @@
+import { useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { CATEGORIES, LIMITS, PRODUCT_SORTS, type ProductSort } from '../api/contracts';
+import { CATEGORIES, CONTRACT_RULES, LIMITS, PRODUCT_SORTS, type ProductSort } from '../api/contracts';
 import { listCategories } from '../api/products-api';
-import { useAsync } from '../lib/use-async';
+import { queryKeys } from '../api/query-client';
 
 const SORT_LABELS: Record<ProductSort, string> = {
   newest: 'Newest first',
@@ -25,13 +26,18 @@ interface Props {
   q: string;
   category: string;
   sort: ProductSort;
-  onChange(changes: Record<string, string>): void;
+  onChange: (changes: Record<string, string>) => void;
 }
 
 export function CatalogFilters({ q, category, sort, onChange }: Props) {
   const [text, setText] = useState(q);
   const [problem, setProblem] = useState(() => checkSearch(q));
-  const categories = useAsync((signal) => listCategories(signal), []);
+  // The list barely changes; until it arrives (or if it cannot), the known categories stand in.
+  const categories = useQuery({
+    queryKey: queryKeys.categories,
+    queryFn: ({ signal }) => listCategories(signal),
+    staleTime: 5 * 60_000,
+  });
   const options = categories.data?.length ? categories.data : [...CATEGORIES];
 
   const onSubmit = (event: FormEvent) => {
@@ -51,7 +57,7 @@ export function CatalogFilters({ q, category, sort, onChange }: Props) {
             type="search"
             name="q"
             value={text}
-            maxLength={LIMITS.searchMax}
+            maxLength={CONTRACT_RULES.searchProducts.q.maxLength}
             aria-invalid={Boolean(problem)}
             aria-describedby={problem ? 'search-q-error' : undefined}
             onChange={(event) => setText(event.target.value)}

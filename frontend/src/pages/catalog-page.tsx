@@ -1,11 +1,12 @@
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Link, useSearchParams } from 'react-router-dom';
 import type { Pagination as PageInfo } from '../api/contracts';
 import { describeError } from '../api/error-messages';
 import { listProducts } from '../api/products-api';
+import { queryKeys } from '../api/query-client';
 import { Pagination, parsePage } from '../components/pagination';
 import { ProductCard } from '../components/product-card';
 import { EmptyState, ErrorState, LoadingState } from '../components/status-views';
-import { useAsync } from '../lib/use-async';
 import { usePageTitle } from '../lib/use-page-title';
 import { CatalogFilters, checkSearch, parseSort } from './catalog-filters';
 
@@ -17,7 +18,7 @@ export function describeCount({ total, totalCapped }: PageInfo): string {
   return `${amount} ${total === 1 && !totalCapped ? 'product' : 'products'} found.`;
 }
 
-export function CatalogPage() {
+export default function CatalogPage() {
   usePageTitle('Catalog');
   const [params, setParams] = useSearchParams();
   const q = params.get('q') ?? '';
@@ -26,10 +27,13 @@ export function CatalogPage() {
   const page = parsePage(params.get('page'));
   // A link may carry a search the API would refuse; the search field says why, and nothing is asked.
   const searchProblem = checkSearch(q);
-  const result = useAsync(
-    (signal) => (searchProblem ? Promise.resolve(null) : listProducts({ q, category, sort, page, pageSize: PAGE_SIZE }, signal)),
-    [q, category, sort, page],
-  );
+  const query = { q, category, sort, page, pageSize: PAGE_SIZE };
+  const result = useQuery({
+    queryKey: queryKeys.productList(query),
+    queryFn: ({ signal }) => listProducts(query, signal),
+    enabled: !searchProblem,
+    placeholderData: keepPreviousData,
+  });
 
   // Filters live in the address, so Back, reload and shared links show the same results.
   const update = (changes: Record<string, string>) => {
@@ -42,12 +46,13 @@ export function CatalogPage() {
     setParams(next);
   };
 
-  const products = result.data;
+  const products = searchProblem ? undefined : result.data;
+  const settled = result.isSuccess && !result.isFetching;
   const filtered = Boolean(q || category);
   let count = 'Loading products…';
-  if (result.status === 'ready' && products) {
+  if (settled && products) {
     count = describeCount(products.pagination);
-  } else if (result.status === 'error' || searchProblem) count = '';
+  } else if (result.isError || searchProblem) count = '';
 
   return (
     <section aria-labelledby="page-title">
@@ -56,9 +61,11 @@ export function CatalogPage() {
       <p className="result-count" role="status">
         {count}
       </p>
-      {result.status === 'error' && <ErrorState message={describeError(result.error).message} onRetry={result.reload} />}
-      {result.status === 'loading' && !products && <LoadingState label="Loading products" />}
-      {products && products.data.length === 0 && result.status === 'ready' && (
+      {result.isError && (
+        <ErrorState message={describeError(result.error).message} onRetry={() => void result.refetch()} />
+      )}
+      {result.isPending && !searchProblem && <LoadingState label="Loading products" />}
+      {products && products.data.length === 0 && settled && (
         <EmptyState>
           <p>{filtered ? 'No products match your search.' : 'There are no products for sale yet.'}</p>
           {filtered && <Link to="/">Show all products</Link>}
@@ -66,7 +73,7 @@ export function CatalogPage() {
       )}
       {products && products.data.length > 0 && (
         <>
-          <ul className="product-grid" aria-busy={result.status === 'loading'}>
+          <ul className="product-grid" aria-busy={result.isFetching}>
             {products.data.map((product) => (
               <ProductCard key={product.id} product={product} />
             ))}

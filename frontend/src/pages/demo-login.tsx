@@ -13,7 +13,7 @@ function demoKnownOff(): boolean {
   }
 }
 
-export function DemoLogin({ onDone }: { onDone(): void }) {
+export function DemoLogin({ onDone }: { onDone: () => void }) {
   const { demoLogin } = useSession();
   const [hidden, setHidden] = useState(demoKnownOff);
   const [busy, setBusy] = useState(false);

@@ -1,7 +1,8 @@
-import { useState } from 'react';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router-dom';
 import { describeError } from '../api/error-messages';
 import { cancelOrder } from '../api/orders-api';
+import { queryKeys } from '../api/query-client';
 import { ConfirmButton } from '../components/confirm-button';
 import { ErrorState } from '../components/status-views';
 import { formatDateTime, shortId } from '../lib/format';
@@ -15,20 +16,22 @@ export default function OrderPage() {
   const { id = '' } = useParams();
   usePageTitle(`Order ${shortId(id)}`);
   const { order, error, mode, replace } = useOrderStatus(id);
-  const [cancelling, setCancelling] = useState(false);
-  const [cancelError, setCancelError] = useState<string | null>(null);
-
-  const onCancel = async () => {
-    setCancelling(true);
-    setCancelError(null);
-    try {
-      replace(await cancelOrder(id));
-    } catch (caught) {
-      setCancelError(describeError(caught, { CONFLICT: 'This order can no longer be cancelled.' }).message);
-    } finally {
-      setCancelling(false);
-    }
-  };
+  const client = useQueryClient();
+  const cancel = useMutation({
+    mutationFn: () => cancelOrder(id),
+    onSuccess: (cancelled) => {
+      replace(cancelled);
+      // My orders and the catalog's stock follow.
+      void client.invalidateQueries({
+        queryKey: queryKeys.orders,
+        predicate: (query) => query.queryKey[1] !== 'detail',
+      });
+      void client.invalidateQueries({ queryKey: queryKeys.products });
+    },
+  });
+  const cancelError = cancel.isError
+    ? describeError(cancel.error, { CONFLICT: 'This order can no longer be cancelled.' }).message
+    : null;
 
   return (
     <section aria-labelledby="page-title">
@@ -40,15 +43,16 @@ export default function OrderPage() {
       <div className="order-status" role="status" aria-atomic="true" data-testid="order-status">
         {order ? (
           <>
-            <OrderStatusBadge status={order.status} />{' '}
-            <span>{describeStatus(order)}</span>
+            <OrderStatusBadge status={order.status} /> <span>{describeStatus(order)}</span>
           </>
         ) : (
           !error && 'Loading the order status…'
         )}
       </div>
       {mode === 'polling' && order?.status === 'PENDING' && (
-        <p className="muted small">Live updates are unavailable; checking again every {POLL_INTERVAL_MS / 1000} seconds.</p>
+        <p className="muted small">
+          Live updates are unavailable; checking again every {POLL_INTERVAL_MS / 1000} seconds.
+        </p>
       )}
       {error !== null && !order && (
         <ErrorState message={describeError(error, { NOT_FOUND: 'There is no order with this number.' }).message} />
@@ -62,8 +66,8 @@ export default function OrderPage() {
             <ConfirmButton
               label="Cancel order"
               confirmLabel="Yes, cancel this order"
-              disabled={cancelling}
-              onConfirm={() => void onCancel()}
+              disabled={cancel.isPending}
+              onConfirm={() => cancel.mutate()}
             />
           )}
           {order.status === 'FAILED' && (

@@ -1,14 +1,16 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import type { Order } from '../api/contracts';
 import { describeError } from '../api/error-messages';
 import { cancelOrder, listMyOrders } from '../api/orders-api';
+import { queryKeys, replaceInPages } from '../api/query-client';
 import { ConfirmButton } from '../components/confirm-button';
 import { LiveNotice, type Notice } from '../components/live-notice';
 import { PagedResult } from '../components/paged-result';
 import { formatDateTime, shortId } from '../lib/format';
 import { formatMoney } from '../lib/money';
-import { usePagedList } from '../lib/use-paged-list';
+import { usePagedQuery } from '../lib/use-paged-query';
 import { usePageTitle } from '../lib/use-page-title';
 import { summarizeItems } from '../orders/order-items-table';
 import { OrderStatusBadge } from '../orders/order-status-badge';
@@ -16,19 +18,25 @@ import { canCancel } from '../orders/order-status-text';
 
 export default function OrdersPage() {
   usePageTitle('My orders');
-  const { result, setPage, replaceItem } = usePagedList(listMyOrders);
+  const { result, setPage } = usePagedQuery(queryKeys.myOrders, listMyOrders);
   const [message, setMessage] = useState<Notice | null>(null);
-
-  const onCancel = async (order: Order) => {
-    setMessage(null);
-    try {
-      replaceItem(await cancelOrder(order.id));
-      setMessage({ text: `Order ${shortId(order.id)} was cancelled.`, error: false });
-    } catch (caught) {
+  const client = useQueryClient();
+  const cancel = useMutation({
+    mutationFn: (order: Order) => cancelOrder(order.id),
+    onMutate: () => setMessage(null),
+    onSuccess: (cancelled) => {
+      replaceInPages(client, queryKeys.orders, cancelled);
+      client.setQueryData(queryKeys.order(cancelled.id), cancelled);
+      void client.invalidateQueries({ queryKey: queryKeys.orders });
+      // The stock came back to the catalog.
+      void client.invalidateQueries({ queryKey: queryKeys.products });
+      setMessage({ text: `Order ${shortId(cancelled.id)} was cancelled.`, error: false });
+    },
+    onError: (caught) => {
       const text = describeError(caught, { CONFLICT: 'This order can no longer be cancelled.' }).message;
       setMessage({ text, error: true });
-    }
-  };
+    },
+  });
 
   return (
     <section aria-labelledby="page-title">
@@ -48,9 +56,13 @@ export default function OrdersPage() {
           <>
             <th scope="col">Order</th>
             <th scope="col">Items</th>
-            <th scope="col" className="num">Total</th>
+            <th scope="col" className="num">
+              Total
+            </th>
             <th scope="col">Status</th>
-            <th scope="col"><span className="visually-hidden">Actions</span></th>
+            <th scope="col">
+              <span className="visually-hidden">Actions</span>
+            </th>
           </>
         }
         renderRow={(order) => (
@@ -69,7 +81,7 @@ export default function OrdersPage() {
                 <ConfirmButton
                   label={`Cancel order ${shortId(order.id)}`}
                   confirmLabel="Yes, cancel it"
-                  onConfirm={() => void onCancel(order)}
+                  onConfirm={() => cancel.mutate(order)}
                 />
               )}
             </td>

@@ -1,13 +1,14 @@
+import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { describeError } from '../api/error-messages';
 import { getProduct } from '../api/products-api';
+import { queryKeys } from '../api/query-client';
 import { AddToCart } from '../components/add-to-cart';
 import { StockText } from '../components/product-card';
 import { ErrorState, LoadingState } from '../components/status-views';
 import { maxQuantity } from '../cart/cart-lines';
 import { formatMoney } from '../lib/money';
-import { useAsync } from '../lib/use-async';
 import { usePageTitle } from '../lib/use-page-title';
 
 function ProductImage({ src, alt }: { src: string; alt: string }) {
@@ -16,21 +17,21 @@ function ProductImage({ src, alt }: { src: string; alt: string }) {
   return <img className="product-image" src={src} alt={alt} width={480} height={360} onError={() => setBroken(true)} />;
 }
 
-export function ProductPage() {
+export default function ProductPage() {
   const { id = '' } = useParams();
-  const result = useAsync((signal) => getProduct(id, signal), [id]);
+  const result = useQuery({ queryKey: queryKeys.product(id), queryFn: ({ signal }) => getProduct(id, signal) });
   const [quantity, setQuantity] = useState(1);
   const product = result.data;
   usePageTitle(product?.name ?? 'Product');
 
-  if (result.status === 'error') {
+  if (result.isError && !product) {
     const message = describeError(result.error, {
       NOT_FOUND: 'This product does not exist or is no longer sold.',
     }).message;
     return (
       <section aria-labelledby="page-title">
         <h1 id="page-title">Product</h1>
-        <ErrorState message={message} onRetry={result.reload} />
+        <ErrorState message={message} onRetry={() => void result.refetch()} />
         <p>
           <Link to="/">Back to the catalog</Link>
         </p>
@@ -52,7 +53,11 @@ export function ProductPage() {
         {product.category} · sold by {product.sellerName}
       </p>
       <p className="price price-large">{formatMoney(product.price)}</p>
-      {active ? <StockText stock={product.stock} /> : <p className="notice notice-warning">This product is no longer sold.</p>}
+      {active ? (
+        <StockText stock={product.stock} />
+      ) : (
+        <p className="notice notice-warning">This product is no longer sold.</p>
+      )}
       <p className="description">{product.description}</p>
       {active && cap > 0 && (
         <div className="field field-narrow">

@@ -1,76 +1,82 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
+import { useForm } from 'react-hook-form';
 import { Link, Navigate, useLocation, useNavigate } from 'react-router-dom';
-import { LIMITS, type SignupRole } from '../api/contracts';
+import { CONTRACT_RULES, LIMITS, type SignupRequest } from '../api/contracts';
 import { describeError } from '../api/error-messages';
 import { Field } from '../components/field';
 import { ErrorState } from '../components/status-views';
 import { usePageTitle } from '../lib/use-page-title';
-import { checkEmail, checkNewPassword, checkUsername, collectErrors, focusFirstError, type FieldErrors } from '../lib/validation';
+import {
+  checkEmail,
+  checkNewPassword,
+  checkUsername,
+  collectErrors,
+  resolverFrom,
+  showServerErrors,
+} from '../lib/validation';
 import { returnPath } from '../session/return-path';
 import { useSession } from '../session/session-context';
 
 const FIELDS = ['username', 'email', 'password', 'role'] as const;
+
+const resolver = resolverFrom<SignupRequest>(({ username, email, password }) =>
+  collectErrors({ username: checkUsername(username), email: checkEmail(email), password: checkNewPassword(password) }),
+);
 
 export default function SignupPage() {
   usePageTitle('Sign up');
   const { user, signup } = useSession();
   const location = useLocation();
   const navigate = useNavigate();
-  const [form, setForm] = useState({ username: '', email: '', password: '', role: 'buyer' as SignupRole });
-  const [errors, setErrors] = useState<FieldErrors>({});
+  const form = useForm<SignupRequest>({
+    defaultValues: { username: '', email: '', password: '', role: 'buyer' },
+    resolver,
+  });
   const [formError, setFormError] = useState<string | null>(null);
+  // Set before the request, so the render that sees the new user does not redirect before this page navigates.
   const [busy, setBusy] = useState(false);
+  const { errors } = form.formState;
 
   if (user && !busy) return <Navigate to={returnPath(location.state)} replace />;
 
-  const set = (field: keyof typeof form) => (value: string) => setForm((current) => ({ ...current, [field]: value }));
-
-  const onSubmit = async (event: FormEvent) => {
-    event.preventDefault();
-    const found = collectErrors({
-      username: checkUsername(form.username),
-      email: checkEmail(form.email),
-      password: checkNewPassword(form.password),
-    });
-    setErrors(found);
+  const onSubmit = form.handleSubmit(async (values) => {
     setFormError(null);
-    if (Object.keys(found).length > 0) return focusFirstError(found, FIELDS, 'signup');
     setBusy(true);
     try {
-      const me = await signup({ ...form, username: form.username.trim(), email: form.email.trim() });
-      navigate(me.role === 'seller' ? '/seller' : returnPath(location.state), { replace: true });
+      const me = await signup({ ...values, username: values.username.trim(), email: values.email.trim() });
+      await navigate(me.role === 'seller' ? '/seller' : returnPath(location.state), { replace: true });
     } catch (caught) {
       const described = describeError(caught, { CONFLICT: 'That username or email is already registered.' });
-      setErrors(described.fields);
+      showServerErrors(form.setError, described.fields, FIELDS);
       setFormError(described.message);
       setBusy(false);
     }
-  };
+  });
 
   return (
     <section className="form-page" aria-labelledby="page-title">
       <h1 id="page-title">Create an account</h1>
       {formError && <ErrorState message={formError} />}
       <form noValidate onSubmit={(event) => void onSubmit(event)}>
-        <Field id="signup-username" label="Username" error={errors.username} hint={`${LIMITS.usernameMin} to ${LIMITS.usernameMax} characters, shown to other people.`}>
-          {(control) => (
-            <input {...control} autoComplete="username" value={form.username} onChange={(e) => set('username')(e.target.value)} />
-          )}
+        <Field
+          id="signup-username"
+          label="Username"
+          error={errors.username?.message}
+          hint={`${CONTRACT_RULES.signup.username.minLength} to ${CONTRACT_RULES.signup.username.maxLength} characters, shown to other people.`}
+        >
+          {(control) => <input {...control} autoComplete="username" {...form.register('username')} />}
         </Field>
-        <Field id="signup-email" label="Email" error={errors.email}>
-          {(control) => (
-            <input {...control} type="email" autoComplete="email" value={form.email} onChange={(e) => set('email')(e.target.value)} />
-          )}
+        <Field id="signup-email" label="Email" error={errors.email?.message}>
+          {(control) => <input {...control} type="email" autoComplete="email" {...form.register('email')} />}
         </Field>
-        <Field id="signup-password" label="Password" error={errors.password} hint={`At least ${LIMITS.passwordMinBytes} characters.`}>
+        <Field
+          id="signup-password"
+          label="Password"
+          error={errors.password?.message}
+          hint={`At least ${LIMITS.passwordMinBytes} characters.`}
+        >
           {(control) => (
-            <input
-              {...control}
-              type="password"
-              autoComplete="new-password"
-              value={form.password}
-              onChange={(e) => set('password')(e.target.value)}
-            />
+            <input {...control} type="password" autoComplete="new-password" {...form.register('password')} />
           )}
         </Field>
         <fieldset className="field" aria-describedby={errors.role ? 'signup-role-error' : undefined}>
@@ -79,18 +85,16 @@ export default function SignupPage() {
             <label key={role} className="radio">
               <input
                 type="radio"
-                name="role"
                 id={role === 'buyer' ? 'signup-role' : undefined}
                 value={role}
-                checked={form.role === role}
-                onChange={() => set('role')(role)}
+                {...form.register('role')}
               />
               {role === 'buyer' ? 'Buy products' : 'Sell products (you can still buy from others)'}
             </label>
           ))}
           {errors.role && (
             <p className="field-error" id="signup-role-error">
-              {errors.role}
+              {errors.role.message}
             </p>
           )}
         </fieldset>
@@ -99,7 +103,10 @@ export default function SignupPage() {
         </button>
       </form>
       <p>
-        Already have an account? <Link to="/login" state={location.state}>Log in</Link>
+        Already have an account?{' '}
+        <Link to="/login" state={location.state as unknown}>
+          Log in
+        </Link>
       </p>
     </section>
   );

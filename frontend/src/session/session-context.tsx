@@ -1,9 +1,21 @@
-import { createContext, startTransition, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import {
+  createContext,
+  startTransition,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  type ReactNode,
+} from 'react';
 import { useLocation, useNavigate } from 'react-router-dom';
-import * as authApi from '../api/auth-api';
 import type { LoginRequest, SignupRequest, User } from '../api/contracts';
-import { setSessionHooks } from '../api/http-client';
+import { setSessionHooks } from '../api/session-events';
 import { readSessionHint, writeSessionHint } from './session-hint';
+
+// The shell paints before axios loads: the session asks the API through a dynamic import.
+const loadAuthApi = () => import('../api/auth-api');
 
 export const SESSION_ENDED_NOTICE = 'Your session ended. Please log in again.';
 
@@ -12,11 +24,11 @@ export interface SessionValue {
   ready: boolean;
   /** True after the server ended a session this tab had (expired refresh, revoked, disabled account). */
   ended: boolean;
-  login(body: LoginRequest): Promise<User>;
-  signup(body: SignupRequest): Promise<User>;
-  demoLogin(who: 'buyer' | 'seller'): Promise<User>;
+  login: (body: LoginRequest) => Promise<User>;
+  signup: (body: SignupRequest) => Promise<User>;
+  demoLogin: (who: 'buyer' | 'seller') => Promise<User>;
   /** `then` runs in the same transition that forgets the user, so a guarded page never sees both. */
-  logout(then?: () => void): Promise<void>;
+  logout: (then?: () => void) => Promise<void>;
 }
 
 const SessionContext = createContext<SessionValue | null>(null);
@@ -51,7 +63,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         startTransition(() => {
           setEnded(true);
           setUser(null);
-          navigate('/login', { replace: true, state: { notice: SESSION_ENDED_NOTICE, from } });
+          void navigate('/login', { replace: true, state: { notice: SESSION_ENDED_NOTICE, from } });
         });
       },
     });
@@ -63,8 +75,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       return;
     }
     let active = true;
-    authApi
-      .fetchMe()
+    loadAuthApi()
+      .then((authApi) => authApi.fetchMe())
       // A failure that is not about the session (network, 5xx) leaves the hint, so the next load
       // tries again; a session that really ended is forgotten by onSessionEnded above.
       .then(
@@ -83,23 +95,23 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       ready,
       ended,
       login: async (body) => {
-        const me = await authApi.login(body);
+        const me = await (await loadAuthApi()).login(body);
         setUser(me);
         return me;
       },
       signup: async (body) => {
-        const me = await authApi.signup(body);
+        const me = await (await loadAuthApi()).signup(body);
         setUser(me);
         return me;
       },
       demoLogin: async (who) => {
-        const me = await authApi.demoLogin(who);
+        const me = await (await loadAuthApi()).demoLogin(who);
         setUser(me);
         return me;
       },
       logout: async (then) => {
         try {
-          await authApi.logout();
+          await (await loadAuthApi()).logout();
         } finally {
           startTransition(() => {
             then?.();

@@ -14,7 +14,9 @@ export interface Upstream {
 }
 
 /** A stand-in service: records each request, then lets `handler` answer it. */
-export async function startUpstream(handler: (req: http.IncomingMessage, res: http.ServerResponse) => void): Promise<Upstream> {
+export async function startUpstream(
+  handler: (req: http.IncomingMessage, res: http.ServerResponse) => void,
+): Promise<Upstream> {
   const seen: Upstream['seen'] = [];
   const server = http.createServer((req, res) => {
     seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers });
@@ -36,7 +38,10 @@ export async function startUpstream(handler: (req: http.IncomingMessage, res: ht
 export function fakeSpa(): { root: string; asset: string; remove(): void } {
   const root = mkdtempSync(path.join(os.tmpdir(), 'spa-'));
   mkdirSync(path.join(root, 'assets'));
-  writeFileSync(path.join(root, 'index.html'), '<!doctype html><html lang="en"><head><title>Marketplace</title></head><body><div id="root"></div></body></html>');
+  writeFileSync(
+    path.join(root, 'index.html'),
+    '<!doctype html><html lang="en"><head><title>Marketplace</title></head><body><div id="root"></div></body></html>',
+  );
   const asset = '/assets/index-Ab12Cd34.js';
   writeFileSync(path.join(root, asset), `export const data = ${JSON.stringify('x'.repeat(20_000))};\n`);
   return { root, asset, remove: () => rmSync(root, { recursive: true, force: true }) };
@@ -56,7 +61,9 @@ export async function startNginxUnderTest(options: {
   loginBurst?: number;
 }): Promise<NginxUnderTest> {
   const script = path.join(__dirname, 'serve-nginx.mjs');
-  const child: ChildProcess = spawn(process.execPath, [script, JSON.stringify(options)], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, [script, JSON.stringify(options)], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const lines = createInterface({ input: child.stdout! });

@@ -11,8 +11,12 @@ export const logDir = mkdtempSync(path.join(os.tmpdir(), 'saga-logs-'));
 export { sleep };
 
 /** Polls until `check` returns a value (not undefined) or the deadline passes. */
-export const eventually = <T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 20_000, intervalMs = 100): Promise<T> =>
-  pollUntil(check, { what, timeoutMs, intervalMs });
+export const eventually = <T>(
+  what: string,
+  check: () => Promise<T | undefined>,
+  timeoutMs = 20_000,
+  intervalMs = 100,
+): Promise<T> => pollUntil(check, { what, timeoutMs, intervalMs });
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -73,8 +77,18 @@ export function startChild(name: string, command: string, args: string[], env: R
 
 /** A Redis the test owns (no persistence), so it can be stopped and started again on the same port. */
 export async function startPrivateRedis(port: number): Promise<Child> {
-  const child = startChild(`redis-${port}`, 'redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {});
-  await eventually(`redis-server on port ${port}`, async () => ((await pingRedis(port)) ? true : undefined), 10_000, 50);
+  const child = startChild(
+    `redis-${port}`,
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    {},
+  );
+  await eventually(
+    `redis-server on port ${port}`,
+    async () => ((await pingRedis(port)) ? true : undefined),
+    10_000,
+    50,
+  );
   return child;
 }
 

@@ -2,10 +2,17 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import type { Order, Product } from '@market/contracts';
-import { createTestDatabase, generateTestKeys, signTestToken, testRedisUrl, uniqueSuffix, type TestDatabase } from '@market/kit/testing';
+import {
+  createTestDatabase,
+  generateTestKeys,
+  signTestToken,
+  testRedisUrl,
+  uniqueSuffix,
+  type TestDatabase,
+} from '@market/kit/testing';
 import { eventually, freePort, repoRoot, startChild, type Child } from './processes';
 
-export const CSRF = { 'X-Requested-With': 'marketplace' } as const;
+const CSRF = { 'X-Requested-With': 'marketplace' } as const;
 
 export interface User {
   id: string;
@@ -36,7 +43,13 @@ export interface Answer<T = unknown> {
 
 const entry = (service: string, file: string) => path.join(repoRoot, 'backend', service, 'dist', file);
 
-async function http<T>(method: string, url: string, user?: User, body?: unknown, headers: Record<string, string> = {}): Promise<Answer<T>> {
+async function http<T>(
+  method: string,
+  url: string,
+  user?: User,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<Answer<T>> {
   const res = await fetch(url, {
     method,
     headers: {
@@ -77,8 +90,14 @@ export async function startStack(options: StackOptions = {}) {
   const suffix = uniqueSuffix();
   const keys = generateTestKeys();
   const redisUrl = options.redisUrl ?? testRedisUrl();
-  const [productsDb, ordersDb]: TestDatabase[] = await Promise.all([createTestDatabase('saga_products'), createTestDatabase('saga_orders')]);
-  const streams = { ORDERS_STREAM: `test:saga:${suffix}:orders_stream`, INVENTORY_STREAM: `test:saga:${suffix}:inventory_stream` };
+  const [productsDb, ordersDb]: TestDatabase[] = await Promise.all([
+    createTestDatabase('saga_products'),
+    createTestDatabase('saga_orders'),
+  ]);
+  const streams = {
+    ORDERS_STREAM: `test:saga:${suffix}:orders_stream`,
+    INVENTORY_STREAM: `test:saga:${suffix}:inventory_stream`,
+  };
   const common = {
     NODE_ENV: 'test',
     LOG_LEVEL: 'info',
@@ -96,6 +115,7 @@ export async function startStack(options: StackOptions = {}) {
     ...common,
     DATABASE_URL: productsDb!.url,
     CONSUMER_NAME: `saga-worker-${suffix}`,
+    PORT: '0', // its /ready is not probed here; several workers may run at once
     ...options.workerEnv,
   };
 
@@ -130,13 +150,26 @@ export async function startStack(options: StackOptions = {}) {
     products,
     orders,
     user,
-    /** The worker as its own process; started again with the same consumer name after a crash. */
-    startWorker(extraEnv: Record<string, string> = {}): Child {
-      const worker = startChild('products-worker', process.execPath, [entry('products-service', 'worker-start.js')], { ...workerEnv, ...extraEnv });
+    /** The test databases of products and orders (name and URL), for checks the HTTP API does not show. */
+    databases: { products: productsDb!, orders: ordersDb! },
+    /**
+     * The worker as its own process; started again with the same consumer name after a crash.
+     * `nodeArgs` go before the entry (e.g. a test's preload that injects a crash).
+     */
+    startWorker(extraEnv: Record<string, string> = {}, nodeArgs: string[] = []): Child {
+      const worker = startChild(
+        'products-worker',
+        process.execPath,
+        [...nodeArgs, entry('products-service', 'worker-start.js')],
+        { ...workerEnv, ...extraEnv },
+      );
       children.push(worker);
       return worker;
     },
-    async createProduct(seller: User, fields: { price?: string; stock?: number; name?: string } = {}): Promise<Product> {
+    async createProduct(
+      seller: User,
+      fields: { price?: string; stock?: number; name?: string } = {},
+    ): Promise<Product> {
       const res = await http<Product>('POST', `${productsUrl}/api/products`, seller, {
         name: fields.name ?? `Saga item ${uniqueSuffix()}`,
         description: 'made by a saga test',
@@ -157,7 +190,12 @@ export async function startStack(options: StackOptions = {}) {
       http<Order>('POST', `${ordersUrl}/api/orders`, buyer, { items }, { 'Idempotency-Key': key }),
     getOrder: (viewer: User, id: string) => http<Order>('GET', `${ordersUrl}/api/orders/${id}`, viewer),
     cancelOrder: (viewer: User, id: string) => http<Order>('POST', `${ordersUrl}/api/orders/${id}/cancel`, viewer),
-    sales: (seller: User) => http<{ data: { quantity: number }[]; pagination: { total: number } }>('GET', `${ordersUrl}/api/orders/sales?pageSize=100`, seller),
+    sales: (seller: User) =>
+      http<{ data: { quantity: number }[]; pagination: { total: number } }>(
+        'GET',
+        `${ordersUrl}/api/orders/sales?pageSize=100`,
+        seller,
+      ),
     /** Polls the order until it leaves PENDING. */
     async settled(buyer: User, id: string, timeoutMs = 30_000): Promise<Order> {
       return eventually(
@@ -185,7 +223,11 @@ export async function startStack(options: StackOptions = {}) {
       return redis;
     },
     /** Waits for an entry of `stream` (on the shared test Redis) whose fields match; returns its fields. */
-    async entry(stream: string, match: (fields: Record<string, string>) => boolean, client?: Redis): Promise<Record<string, string>> {
+    async entry(
+      stream: string,
+      match: (fields: Record<string, string>) => boolean,
+      client?: Redis,
+    ): Promise<Record<string, string>> {
       const r = client ?? (await stack.redis());
       return eventually(`an entry on ${stream}`, async () => {
         for (const [, list] of await r.xrange(stream, '-', '+')) {
@@ -201,7 +243,9 @@ export async function startStack(options: StackOptions = {}) {
       const r = client ?? (await stack.redis());
       await eventually(`group ${group} on ${stream} to drain`, async () => {
         const groups = (await r.xinfo('GROUPS', stream)) as unknown[][];
-        const info = groups.map((g) => Object.fromEntries(Array.from({ length: g.length / 2 }, (_, i) => [g[2 * i], g[2 * i + 1]]))).find((g) => g.name === group);
+        const info = groups
+          .map((g) => Object.fromEntries(Array.from({ length: g.length / 2 }, (_, i) => [g[2 * i], g[2 * i + 1]])))
+          .find((g) => g.name === group);
         if (!info || info.pending !== 0) return undefined;
         if (info.lag === 0) return true;
         // An entry deleted before the group read it stays in the lag for good (or makes it nil):
@@ -213,7 +257,12 @@ export async function startStack(options: StackOptions = {}) {
     async close(): Promise<void> {
       await Promise.all(children.map((child) => child.stop()));
       if (redis.status === 'ready') {
-        await redis.del(streams.ORDERS_STREAM, streams.INVENTORY_STREAM, `${streams.ORDERS_STREAM}:dead`, `${streams.INVENTORY_STREAM}:dead`);
+        await redis.del(
+          streams.ORDERS_STREAM,
+          streams.INVENTORY_STREAM,
+          `${streams.ORDERS_STREAM}:dead`,
+          `${streams.INVENTORY_STREAM}:dead`,
+        );
       }
       redis.disconnect();
       await Promise.all([productsDb!.drop(), ordersDb!.drop()]);
@@ -231,4 +280,8 @@ function isAfter(a: string, b: string): boolean {
 
 export type Stack = Awaited<ReturnType<typeof startStack>>;
 
-export const lineFor = (product: Product, quantity = 1, unitPrice = product.price): Line => ({ productId: product.id, quantity, unitPrice });
+export const lineFor = (product: Product, quantity = 1, unitPrice = product.price): Line => ({
+  productId: product.id,
+  quantity,
+  unitPrice,
+});

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Restores one database from a dump made by marketplace-backup:
 #   marketplace-restore <auth-db|products-db|orders-db> <dump file>
-# Stops the service that owns the database, replaces its contents, starts the service again and
-# waits until it is healthy. Settings: /etc/marketplace/backup.env.
+# Stops the service that owns the database and its worker (if it has one), replaces the database's
+# contents, starts them again and waits until they are healthy. Settings: /etc/marketplace/backup.env.
 set -euo pipefail
 
 # shellcheck source=/dev/null
@@ -23,16 +23,21 @@ for entry in $BACKUP_DATABASES; do
   fi
 done
 [[ -n "$database" ]] || { echo "unknown database service: $service" >&2; exit 1; }
-app_service="${service%-db}-service"
 
 cd "$BACKUP_PROJECT_DIR"
-echo "stopping $app_service"
-docker compose stop "$app_service"
+# Every container that connects to the database: its service and, for products and orders, the
+# worker beside it (the saga's consumer), which would otherwise write while the dump is restored.
+app_services=("${service%-db}-service")
+if docker compose config --services | grep -qx "${service%-db}-worker"; then
+  app_services+=("${service%-db}-worker")
+fi
+echo "stopping ${app_services[*]}"
+docker compose stop "${app_services[@]}"
 echo "restoring $dump into $service"
 docker compose exec -T "$service" pg_restore --username "$user" --dbname "$database" \
   --clean --if-exists --no-owner --single-transaction <"$dump"
-echo "starting $app_service"
-docker compose up --detach --wait "$app_service"
+echo "starting ${app_services[*]}"
+docker compose up --detach --wait "${app_services[@]}"
 # nginx resolves its upstreams when it starts.
 docker compose restart nginx
 echo "restored $service from $dump"

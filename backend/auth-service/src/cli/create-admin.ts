@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { passwordProblem, createPasswordHasher } from '../domain/passwords';
 import { checkBcryptCost, databaseShape } from '../config';
 import { createDb, MIGRATIONS_FOLDER } from '../data/db';
-import { upsertAdmin } from '../domain/demo-accounts';
+import { upsertAdmin } from '../domain/admin-accounts';
 
 /** Usage: ADMIN_PASSWORD=… node dist/cli/create-admin.js <email> <username> — creates or promotes an admin. */
 async function main(): Promise<void> {
@@ -17,11 +17,14 @@ async function main(): Promise<void> {
   if (problem) problems.push(`ADMIN_PASSWORD: ${problem}`);
   if (problems.length > 0) throw new ConfigError(problems);
 
-  const pool = createPool(config.DATABASE_URL, 1);
+  const pool = createPool(config, 1);
   try {
     await runMigrations(pool, MIGRATIONS_FOLDER);
-    const result = await upsertAdmin({ db: createDb(pool), passwords: createPasswordHasher(config.BCRYPT_COST) }, { email, username, password: config.ADMIN_PASSWORD });
-    process.stdout.write(`${result.created ? 'created' : 'promoted'} admin ${email.toLowerCase()} (${result.id})\n`);
+    const result = await upsertAdmin(
+      { db: createDb(pool), passwords: createPasswordHasher(config.BCRYPT_COST) },
+      { email, username, password: config.ADMIN_PASSWORD },
+    );
+    process.stdout.write(`admin ${email.toLowerCase()} (${result.id}): ${result.outcome}\n`);
   } finally {
     await pool.end();
   }

@@ -16,7 +16,11 @@ export function createDb(pool: Pool): Db {
 
 /** The name of the unique constraint a failed insert or update hit, if that is why it failed. */
 export function uniqueViolation(error: unknown): string | undefined {
-  for (let e = error as { code?: string; constraint?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
+  for (
+    let e = error as { code?: string; constraint?: string; cause?: unknown } | undefined;
+    e;
+    e = e.cause as typeof e
+  ) {
     if (e.code === '23505') return e.constraint ?? 'unknown';
   }
   return undefined;

@@ -16,7 +16,10 @@ export async function insertFamily(userId: string, tx: Tx): Promise<string> {
   return (row as { id: string }).id;
 }
 
-export async function insertRefreshToken(token: { familyId: string; tokenHash: string; expiresAt: Date }, tx: Tx): Promise<string> {
+export async function insertRefreshToken(
+  token: { familyId: string; tokenHash: string; expiresAt: Date },
+  tx: Tx,
+): Promise<string> {
   const [row] = await tx.insert(refreshTokens).values(token).returning({ id: refreshTokens.id });
   return (row as { id: string }).id;
 }
@@ -41,7 +44,10 @@ export async function findTokenForUpdate(tokenHash: string, tx: Tx): Promise<Pre
 }
 
 export async function markTokenUsed(tokenId: string, replacedBy: string, tx: Tx): Promise<void> {
-  await tx.update(refreshTokens).set({ usedAt: sql`now()`, replacedBy }).where(eq(refreshTokens.id, tokenId));
+  await tx
+    .update(refreshTokens)
+    .set({ usedAt: sql`now()`, replacedBy })
+    .where(eq(refreshTokens.id, tokenId));
 }
 
 export async function revokeFamily(familyId: string, reason: string, tx: Tx): Promise<void> {

@@ -10,22 +10,39 @@ import { toUser } from './user-shapes';
 const invalidCredentials = () => new AppError('INVALID_CREDENTIALS', 'email or password is incorrect');
 const disabledAccount = () => new AppError('FORBIDDEN', 'this account is disabled; contact an administrator');
 
-export function createAccounts(deps: { db: Db; passwords: PasswordHasher; sessions: Sessions; limiter: LoginLimiter; logger: Logger }) {
+export function createAccounts(deps: {
+  db: Db;
+  passwords: PasswordHasher;
+  sessions: Sessions;
+  limiter: LoginLimiter;
+  logger: Logger;
+}) {
   const { db, passwords, sessions, limiter, logger } = deps;
 
   /** `email` arrives lower-cased from validation. */
-  async function signup(input: { username: string; email: string; password: string; role: SignupRole }): Promise<IssuedSession> {
+  async function signup(input: {
+    username: string;
+    email: string;
+    password: string;
+    role: SignupRole;
+  }): Promise<IssuedSession> {
     const problem = passwordProblem(input.password);
     if (problem) throw new AppError('VALIDATION_FAILED', problem, 400, [{ field: 'password', message: problem }]);
     const passwordHash = await passwords.hash(input.password);
     return db.transaction(async (tx) => {
       let user: User;
       try {
-        user = toUser(await insertUser({ username: input.username, email: input.email, passwordHash, role: input.role }, tx));
+        user = toUser(
+          await insertUser({ username: input.username, email: input.email, passwordHash, role: input.role }, tx),
+        );
       } catch (error) {
         const constraint = uniqueViolation(error);
-        if (constraint === 'users_email_unique') throw new AppError('CONFLICT', 'an account with this email already exists', 409, [{ field: 'email', message: 'is already registered' }]);
-        if (constraint === 'users_username_unique') throw new AppError('CONFLICT', 'this username is taken', 409, [{ field: 'username', message: 'is taken' }]);
+        if (constraint === 'users_email_unique')
+          throw new AppError('CONFLICT', 'an account with this email already exists', 409, [
+            { field: 'email', message: 'is already registered' },
+          ]);
+        if (constraint === 'users_username_unique')
+          throw new AppError('CONFLICT', 'this username is taken', 409, [{ field: 'username', message: 'is taken' }]);
         throw error;
       }
       logger.info({ userId: user.id, role: user.role }, 'account created');

@@ -1,4 +1,4 @@
-import type { AdminUser, Page, Role, UpdateUserRequest } from '@market/contracts';
+import type { AdminUser, Page, UpdateUserRequest } from '@market/contracts';
 import { AppError, type Logger } from '@market/kit';
 import type { Db } from '../data/db';
 import { findUserById, listUsers, updateUser } from '../data/user-repository';
@@ -11,11 +11,15 @@ export function createAdminUsers(deps: { db: Db; sessions: Sessions; logger: Log
   /** Admin rights are read from the database, not only the token, so a demoted admin loses them at once. */
   async function assertAdmin(userId: string): Promise<void> {
     const caller = await findUserById(userId, db);
-    if (!caller || caller.disabled || caller.role !== 'admin') throw new AppError('FORBIDDEN', 'this needs the admin role');
+    if (!caller || caller.disabled || caller.role !== 'admin')
+      throw new AppError('FORBIDDEN', 'this needs the admin role');
   }
 
   async function list(query: { page: number; pageSize: number; q?: string }): Promise<Page<AdminUser>> {
-    const { rows, total } = await listUsers({ offset: (query.page - 1) * query.pageSize, limit: query.pageSize, search: query.q }, db);
+    const { rows, total } = await listUsers(
+      { offset: (query.page - 1) * query.pageSize, limit: query.pageSize, search: query.q },
+      db,
+    );
     return {
       data: rows.map(toAdminUser),
       pagination: { page: query.page, pageSize: query.pageSize, total, totalPages: Math.ceil(total / query.pageSize) },
@@ -27,7 +31,7 @@ export function createAdminUsers(deps: { db: Db; sessions: Sessions; logger: Log
       throw new AppError('FORBIDDEN', 'you cannot disable or demote your own account');
     }
     const row = await db.transaction(async (tx) => {
-      const updated = await updateUser(userId, { role: patch.role as Role | undefined, disabled: patch.disabled }, tx);
+      const updated = await updateUser(userId, { role: patch.role, disabled: patch.disabled }, tx);
       if (updated?.disabled) await sessions.revokeAllFor(userId, 'disabled', tx);
       return updated;
     });

@@ -23,7 +23,12 @@ export interface IssuedSession {
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 const sessionExpired = () => new AppError('UNAUTHENTICATED', 'your session has ended; sign in again');
 
-export function createSessions(deps: { db: Db; accessTokens: AccessTokens; refreshTtlSeconds: number; logger: Logger }) {
+export function createSessions(deps: {
+  db: Db;
+  accessTokens: AccessTokens;
+  refreshTtlSeconds: number;
+  logger: Logger;
+}) {
   const { db, accessTokens, logger } = deps;
 
   async function issueRefreshToken(familyId: string, tx: Tx): Promise<{ id: string; token: string }> {

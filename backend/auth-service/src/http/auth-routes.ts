@@ -1,12 +1,18 @@
 import express, { type Request, type Router } from 'express';
-import { REFRESH_COOKIE, DEMO_USERS } from '@market/contracts';
+import {
+  REFRESH_COOKIE,
+  DEMO_USERS,
+  type DemoLoginRequest,
+  type LoginRequest,
+  type SignupRequest,
+} from '@market/contracts';
 import { AppError, authenticate, validate } from '@market/kit';
 import type { AccessTokens } from '../domain/access-tokens';
 import type { Accounts } from '../domain/accounts';
 import type { Sessions } from '../domain/sessions';
 import { clientAddress } from './client-address';
 import { clearSessionCookies, setSessionCookies, type CookiePolicy } from './cookies';
-import { demoLoginBody, loginBody, signupBody } from './schemas';
+import { validators } from './schemas';
 
 export interface AuthRouteDeps {
   accounts: Accounts;
@@ -16,21 +22,23 @@ export interface AuthRouteDeps {
   demoMode: boolean;
 }
 
-const refreshTokenOf = (req: Request): string | undefined => (req.cookies as Record<string, string> | undefined)?.[REFRESH_COOKIE];
+const refreshTokenOf = (req: Request): string | undefined =>
+  (req.cookies as Record<string, string> | undefined)?.[REFRESH_COOKIE];
 
 /** Sign-up, sign-in, rotation and sign-out. Tokens only ever leave in cookies. */
 export function authRoutes(deps: AuthRouteDeps): Router {
   const router = express.Router();
   const { accounts, sessions, cookies } = deps;
 
-  router.post('/signup', validate({ body: signupBody }), async (req, res) => {
-    const session = await accounts.signup(req.body);
+  router.post('/signup', validate(validators.signup), async (req, res) => {
+    const session = await accounts.signup(req.body as SignupRequest);
     setSessionCookies(res, session, cookies);
     res.status(201).json(session.user);
   });
 
-  router.post('/login', validate({ body: loginBody }), async (req, res) => {
-    const session = await accounts.login({ email: req.body.email, password: req.body.password, ip: clientAddress(req) });
+  router.post('/login', validate(validators.login), async (req, res) => {
+    const { email, password } = req.body as LoginRequest;
+    const session = await accounts.login({ email, password, ip: clientAddress(req) });
     setSessionCookies(res, session, cookies);
     res.json(session.user);
   });
@@ -39,8 +47,8 @@ export function authRoutes(deps: AuthRouteDeps): Router {
     if (!deps.demoMode) throw new AppError('NOT_FOUND', `no route ${req.method} ${req.path}`);
     next();
   });
-  router.post('/demo-login', validate({ body: demoLoginBody }), async (req, res) => {
-    const session = await accounts.loginAs(DEMO_USERS[req.body.who as 'buyer' | 'seller'].id);
+  router.post('/demo-login', validate(validators.demoLogin), async (req, res) => {
+    const session = await accounts.loginAs(DEMO_USERS[(req.body as DemoLoginRequest).who].id);
     setSessionCookies(res, session, cookies);
     res.json(session.user);
   });

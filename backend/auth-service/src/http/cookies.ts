@@ -9,13 +9,21 @@ export interface CookiePolicy {
 }
 
 /** The refresh token only ever travels to /api/auth; the access token goes to every API. */
-export const REFRESH_COOKIE_PATH = '/api/auth';
+const REFRESH_COOKIE_PATH = '/api/auth';
 
-const base = (policy: CookiePolicy, path: string): CookieOptions => ({ httpOnly: true, sameSite: 'strict', secure: policy.secure, path });
+const base = (policy: CookiePolicy, path: string): CookieOptions => ({
+  httpOnly: true,
+  sameSite: 'strict',
+  secure: policy.secure,
+  path,
+});
 
 export function setSessionCookies(res: Response, session: IssuedSession, policy: CookiePolicy): void {
   res.cookie(ACCESS_COOKIE, session.accessToken, { ...base(policy, '/'), maxAge: policy.accessTtlSeconds * 1000 });
-  res.cookie(REFRESH_COOKIE, session.refreshToken, { ...base(policy, REFRESH_COOKIE_PATH), maxAge: policy.refreshTtlSeconds * 1000 });
+  res.cookie(REFRESH_COOKIE, session.refreshToken, {
+    ...base(policy, REFRESH_COOKIE_PATH),
+    maxAge: policy.refreshTtlSeconds * 1000,
+  });
 }
 
 export function clearSessionCookies(res: Response, policy: CookiePolicy): void {

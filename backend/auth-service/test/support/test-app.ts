@@ -2,11 +2,17 @@ import type { Express } from 'express';
 import Redis from 'ioredis';
 import request from 'supertest';
 import type { Logger } from '@market/kit';
-import { captureLogs, createMigratedTestDatabase, generateTestKeys, uniqueSuffix, type TestKeys } from '@market/kit/testing';
+import {
+  captureLogs,
+  createMigratedTestDatabase,
+  generateTestKeys,
+  uniqueSuffix,
+  type TestKeys,
+} from '@market/kit/testing';
 import { buildApp } from '../../src/app';
 import { loadConfig, type AuthConfig } from '../../src/config';
 import { createDb, MIGRATIONS_FOLDER, type Db } from '../../src/data/db';
-import { upsertAdmin } from '../../src/domain/demo-accounts';
+import { upsertAdmin } from '../../src/domain/admin-accounts';
 import { createPasswordHasher } from '../../src/domain/passwords';
 
 export const CSRF = { 'X-Requested-With': 'marketplace' } as const;
@@ -65,7 +71,13 @@ export interface Credentials {
 
 export function newCredentials(overrides: Partial<Credentials> = {}): Credentials {
   const suffix = uniqueSuffix();
-  return { username: `user-${suffix}`, email: `user-${suffix}@example.test`, password: PASSWORD, role: 'buyer', ...overrides };
+  return {
+    username: `user-${suffix}`,
+    email: `user-${suffix}@example.test`,
+    password: PASSWORD,
+    role: 'buyer',
+    ...overrides,
+  };
 }
 
 export interface SetCookie {
@@ -80,7 +92,10 @@ export function setCookies(res: request.Response): Record<string, SetCookie> {
   for (const line of header ?? []) {
     const [pair = '', ...attributes] = line.split(';').map((part) => part.trim());
     const eq = pair.indexOf('=');
-    cookies[pair.slice(0, eq)] = { value: decodeURIComponent(pair.slice(eq + 1)), attributes: attributes.map((a) => a.toLowerCase()) };
+    cookies[pair.slice(0, eq)] = {
+      value: decodeURIComponent(pair.slice(eq + 1)),
+      attributes: attributes.map((a) => a.toLowerCase()),
+    };
   }
   return cookies;
 }
@@ -95,11 +110,15 @@ function sessionFrom(res: request.Response): Session {
   const cookies = setCookies(res);
   const access = cookies.access_token?.value;
   const refresh = cookies.refresh_token?.value;
-  if (!access || !refresh) throw new Error(`expected session cookies, got status ${res.status}: ${JSON.stringify(res.body)}`);
+  if (!access || !refresh)
+    throw new Error(`expected session cookies, got status ${res.status}: ${JSON.stringify(res.body)}`);
   return { user: res.body, access, refresh };
 }
 
-export async function signup(app: Express, credentials: Credentials = newCredentials()): Promise<Session & { credentials: Credentials }> {
+export async function signup(
+  app: Express,
+  credentials: Credentials = newCredentials(),
+): Promise<Session & { credentials: Credentials }> {
   const res = await request(app).post('/api/auth/signup').set(CSRF).send(credentials);
   if (res.status !== 201) throw new Error(`signup failed with ${res.status}: ${JSON.stringify(res.body)}`);
   return { ...sessionFrom(res), credentials };
@@ -108,14 +127,15 @@ export async function signup(app: Express, credentials: Credentials = newCredent
 export const login = (app: Express, email: string, password: string, ip = randomIp()) =>
   request(app).post('/api/auth/login').set(CSRF).set('X-Forwarded-For', ip).send({ email, password });
 
-export async function loginSession(app: Express, email: string, password: string): Promise<Session> {
+async function loginSession(app: Express, email: string, password: string): Promise<Session> {
   return sessionFrom(await login(app, email, password));
 }
 
 export const refresh = (app: Express, refreshToken: string) =>
   request(app).post('/api/auth/refresh').set(CSRF).set('Cookie', `refresh_token=${refreshToken}`);
 
-export const me = (app: Express, accessToken: string) => request(app).get('/api/auth/me').set('Cookie', `access_token=${accessToken}`);
+export const me = (app: Express, accessToken: string) =>
+  request(app).get('/api/auth/me').set('Cookie', `access_token=${accessToken}`);
 
 /** An admin created the way an operator does it, then signed in through the API. */
 export async function adminSession(ctx: TestApp): Promise<Session> {

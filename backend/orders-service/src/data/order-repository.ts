@@ -1,7 +1,8 @@
 import { and, asc, count, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
-import type { FailureReason, OrderStatus } from '@market/contracts';
-import type { Tx } from './db';
-import { CANCEL_REPUBLISH_LIMIT, orderItems, orders } from './schema';
+import type { FailureReason, OrderStatus, StreamFields } from '@market/contracts';
+import type { Db, Tx } from './db';
+import { sourcesOf } from '../domain/order-status';
+import { orders } from './schema';
 
 export interface ItemRecord {
   productId: string;
@@ -35,6 +36,7 @@ export interface CancelEvent {
 
 export interface NewOrder {
   id: string;
+  createdAt: Date;
   buyerId: string;
   idempotencyKey: string;
   requestHash: string;
@@ -58,23 +60,66 @@ const orderColumns = {
   updatedAt: orders.updatedAt,
 };
 
-/** Inserts the order and its lines unless the buyer already used the key; true when inserted. */
-export async function insertOrderIfNew(tx: Tx, order: NewOrder): Promise<boolean> {
-  const inserted = await tx
-    .insert(orders)
-    .values({
-      id: order.id,
-      buyerId: order.buyerId,
-      idempotencyKey: order.idempotencyKey,
-      requestHash: order.requestHash,
-      placedEventId: order.placedEventId,
-      correlationId: order.correlationId,
-    })
-    .onConflictDoNothing({ target: [orders.buyerId, orders.idempotencyKey] })
-    .returning({ id: orders.id });
-  if (inserted.length === 0) return false;
-  await tx.insert(orderItems).values(order.items.map((item, line) => ({ orderId: order.id, line, ...item })));
-  return true;
+/** The guard of every UPDATE into `to`: the order is in one of the statuses the status machine allows it from. */
+const mayBecome = (to: OrderStatus, table?: string) =>
+  sql`${sql.raw(table ? `${table}.status` : 'status')} = ANY(${sql.param(sourcesOf(to))}::text[])`;
+
+/**
+ * Inserts the order, its lines and its order.placed outbox row in ONE statement (atomic without
+ * a transaction: one round trip), unless the buyer already used the key; true when inserted. A
+ * concurrent request with the same key waits for the first insert, then inserts nothing.
+ * Returns the outbox row's id when inserted.
+ */
+export async function insertOrderIfNew(
+  db: Db,
+  order: NewOrder,
+  outbox: { stream: string; fields: StreamFields },
+): Promise<{ outboxId: string } | undefined> {
+  const lines = order.items.map((item, line) => ({
+    line,
+    product_id: item.productId,
+    quantity: item.quantity,
+    unit_price: item.unitPrice,
+  }));
+  const at = order.createdAt.toISOString();
+  // A named statement: parsed and planned once per connection, however many orders follow.
+  const { rows } = await db.$client.query<{ id: string }>({
+    name: 'orders_place_order',
+    text: `
+      WITH new_order AS (
+        INSERT INTO orders (id, buyer_id, idempotency_key, request_hash, placed_event_id, correlation_id, created_at, updated_at, last_published_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $7)
+        ON CONFLICT (buyer_id, idempotency_key) DO NOTHING
+        RETURNING id
+      ), new_lines AS (
+        INSERT INTO order_items (order_id, line, product_id, quantity, unit_price)
+        SELECT n.id, l.line, l.product_id, l.quantity, l.unit_price
+        FROM new_order AS n, jsonb_to_recordset($8::jsonb) AS l(line smallint, product_id uuid, quantity int, unit_price numeric)
+      ), new_message AS (
+        INSERT INTO outbox (stream, fields) SELECT $9, $10::jsonb FROM new_order RETURNING id
+      )
+      SELECT id::text FROM new_message`,
+    values: [
+      order.id,
+      order.buyerId,
+      order.idempotencyKey,
+      order.requestHash,
+      order.placedEventId,
+      order.correlationId,
+      at,
+      JSON.stringify(lines),
+      outbox.stream,
+      JSON.stringify(outbox.fields),
+    ],
+  });
+  return rows[0] ? { outboxId: rows[0].id } : undefined;
+}
+
+/** PENDING orders, counted up to `cap`: accepted but not yet settled by the pipeline. */
+export async function countPending(tx: Tx, cap: number): Promise<number> {
+  const { rows } = await tx.execute<{ n: number }>(sql`
+    SELECT count(*)::int AS n FROM (SELECT 1 FROM orders WHERE status = 'PENDING' LIMIT ${cap}) AS pending`);
+  return rows[0]?.n ?? 0;
 }
 
 export async function findByIdempotencyKey(tx: Tx, buyerId: string, key: string) {
@@ -85,24 +130,38 @@ export async function findByIdempotencyKey(tx: Tx, buyerId: string, key: string)
   return row;
 }
 
-async function withItems(tx: Tx, rows: Omit<OrderRecord, 'items'>[]): Promise<OrderRecord[]> {
-  if (rows.length === 0) return [];
-  const items = await tx
-    .select()
-    .from(orderItems)
-    .where(inArray(orderItems.orderId, rows.map((r) => r.id)))
-    .orderBy(asc(orderItems.line));
-  return rows.map((row) => ({
-    ...row,
-    items: items
-      .filter((item) => item.orderId === row.id)
-      .map(({ productId, productName, sellerId, quantity, unitPrice }) => ({ productId, productName, sellerId, quantity, unitPrice })),
-  }));
+/** An order's lines in line order, read with the order in one query (prices as exact decimal strings). */
+const itemsColumn = sql<ItemRecord[]>`(
+  SELECT coalesce(json_agg(json_build_object('productId', i.product_id, 'productName', i.product_name, 'sellerId', i.seller_id,
+    'quantity', i.quantity, 'unitPrice', i.unit_price::text) ORDER BY i.line), '[]'::json)
+  FROM order_items AS i WHERE i.order_id = ${orders.id})`;
+
+/**
+ * The read every order page and event stream makes, prepared once per database handle: PostgreSQL
+ * parses and plans it once per connection, and the query is not built again for each request.
+ */
+const preparedFind = new WeakMap<Db, ReturnType<typeof prepareFind>>();
+const prepareFind = (db: Db) =>
+  db
+    .select({ ...orderColumns, items: itemsColumn })
+    .from(orders)
+    .where(eq(orders.id, sql.placeholder('id')))
+    .prepare('orders_find_order');
+
+/** One order with its lines, outside any transaction (reads for the API). */
+export async function readOrderById(db: Db, id: string): Promise<OrderRecord | undefined> {
+  let find = preparedFind.get(db);
+  if (!find) preparedFind.set(db, (find = prepareFind(db)));
+  const [row] = await find.execute({ id });
+  return row;
 }
 
 export async function findOrder(tx: Tx, id: string): Promise<OrderRecord | undefined> {
-  const rows = await tx.select(orderColumns).from(orders).where(eq(orders.id, id));
-  return (await withItems(tx, rows))[0];
+  const [row] = await tx
+    .select({ ...orderColumns, items: itemsColumn })
+    .from(orders)
+    .where(eq(orders.id, id));
+  return row;
 }
 
 /** A page of orders, newest first; all buyers' when `buyerId` is undefined. */
@@ -110,7 +169,7 @@ export async function listOrders(tx: Tx, buyerId: string | undefined, page: numb
   const where = buyerId ? eq(orders.buyerId, buyerId) : undefined;
   const [rows, [counted]] = await Promise.all([
     tx
-      .select(orderColumns)
+      .select({ ...orderColumns, items: itemsColumn })
       .from(orders)
       .where(where)
       .orderBy(desc(orders.createdAt), desc(orders.id))
@@ -118,14 +177,14 @@ export async function listOrders(tx: Tx, buyerId: string | undefined, page: numb
       .offset((page - 1) * pageSize),
     tx.select({ total: count() }).from(orders).where(where),
   ]);
-  return { rows: await withItems(tx, rows), total: counted?.total ?? 0 };
+  return { rows, total: counted?.total ?? 0 };
 }
 
 /**
- * → CANCELLED for the buyer's own order, only from one of `from`, storing the order.cancelled
- * event it publishes; false when the guard did not match.
+ * → CANCELLED for the buyer's own order, only from a status the status machine allows, storing
+ * the order.cancelled event it publishes; false when the guard did not match.
  */
-export async function markCancelled(tx: Tx, id: string, buyerId: string, from: readonly OrderStatus[], cancel: CancelEvent): Promise<boolean> {
+export async function markCancelled(tx: Tx, id: string, buyerId: string, cancel: CancelEvent): Promise<boolean> {
   const updated = await tx
     .update(orders)
     .set({
@@ -134,55 +193,169 @@ export async function markCancelled(tx: Tx, id: string, buyerId: string, from: r
       cancelCorrelationId: cancel.correlationId,
       cancelledAt: sql`now()`,
       lastPublishedAt: sql`now()`,
-      cancelRepublishes: 0,
+      giveBackConfirmedAt: null,
       updatedAt: sql`now()`,
     })
-    .where(and(eq(orders.id, id), eq(orders.buyerId, buyerId), inArray(orders.status, [...from])))
+    .where(and(eq(orders.id, id), eq(orders.buyerId, buyerId), inArray(orders.status, sourcesOf('CANCELLED'))))
     .returning({ id: orders.id });
   return updated.length > 0;
 }
 
-/** PENDING → COMPLETED with the catalog's prices, names and sellers; the total summed in NUMERIC. */
-export async function markCompleted(tx: Tx, id: string, priced: ItemRecord[]): Promise<boolean> {
-  const updated = await tx
-    .update(orders)
-    .set({ status: 'COMPLETED', reason: null, updatedAt: sql`now()` })
-    .where(and(eq(orders.id, id), eq(orders.status, 'PENDING')))
-    .returning({ id: orders.id });
-  if (updated.length === 0) return false;
-  for (const item of priced) {
-    await tx
-      .update(orderItems)
-      .set({ unitPrice: item.unitPrice, productName: item.productName, sellerId: item.sellerId })
-      .where(and(eq(orderItems.orderId, id), eq(orderItems.productId, item.productId)));
-  }
-  await tx.execute(sql`
-    UPDATE orders SET total = (SELECT coalesce(sum(quantity * unit_price), 0) FROM order_items WHERE order_id = ${id})
-    WHERE id = ${id}`);
-  return true;
+/** The orders with these ids, locked in id order (so two consumers never deadlock), with their lines. */
+export async function lockOrdersById(tx: Tx, ids: string[]): Promise<Map<string, OrderRecord>> {
+  if (ids.length === 0) return new Map();
+  const rows = await tx
+    .select({ ...orderColumns, items: itemsColumn })
+    .from(orders)
+    .where(inArray(orders.id, ids))
+    .orderBy(asc(orders.id))
+    .for('update');
+  return new Map(rows.map((order) => [order.id, order]));
 }
 
-/** PENDING → FAILED with the reason. */
-export async function markFailed(tx: Tx, id: string, reason: FailureReason): Promise<boolean> {
-  const updated = await tx
-    .update(orders)
-    .set({ status: 'FAILED', reason, updatedAt: sql`now()` })
-    .where(and(eq(orders.id, id), eq(orders.status, 'PENDING')))
-    .returning({ id: orders.id });
-  return updated.length > 0;
+export interface SettledRow {
+  id: string;
+  total: string | null;
+  updatedAt: Date;
 }
 
-/** Locks PENDING orders not published for `graceSeconds`; other replicas skip them. */
-export async function lockStalePending(tx: Tx, graceSeconds: number, limit: number): Promise<string[]> {
+export interface Settlement {
+  id: string;
+  status: 'COMPLETED' | 'FAILED';
+  reason: FailureReason | null;
+  /** COMPLETED: every line with the catalog's price, name and seller; the total is summed from them in NUMERIC. */
+  priced: ItemRecord[];
+}
+
+/**
+ * Applies replies to orders in one statement: the priced lines and each order's status, reason
+ * and total, guarded by the status machine (a replayed or late reply never moves an order back).
+ * Returns the orders that changed, with their new total and update time.
+ */
+export async function settleOrders(tx: Tx, settlements: Settlement[]): Promise<SettledRow[]> {
+  if (settlements.length === 0) return [];
+  const rows = settlements.map((s) => ({
+    id: s.id,
+    status: s.status,
+    reason: s.reason,
+    items: s.priced.map((item) => ({
+      product_id: item.productId,
+      quantity: item.quantity,
+      unit_price: item.unitPrice,
+      product_name: item.productName,
+      seller_id: item.sellerId,
+    })),
+    sources: sourcesOf(s.status),
+  }));
+  // One statement: the priced lines and each order's status, reason and total (summed in NUMERIC
+  // from the priced lines, which the caller checked are exactly the order's lines).
+  const { rows: changed } = await tx.execute<{ id: string; total: string | null; updated_at: string }>(sql`
+    WITH v AS (
+      SELECT * FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS v(id uuid, status text, reason text, items jsonb, sources text[])
+    ), lines AS (
+      UPDATE order_items AS i SET unit_price = l.unit_price, product_name = l.product_name, seller_id = l.seller_id
+      FROM v, jsonb_to_recordset(v.items) AS l(product_id uuid, unit_price numeric, product_name text, seller_id uuid)
+      WHERE i.order_id = v.id AND i.product_id = l.product_id
+    )
+    UPDATE orders AS o SET status = v.status, reason = v.reason, updated_at = now(),
+      total = CASE WHEN v.status = 'COMPLETED' THEN
+        (SELECT coalesce(sum(l.quantity * l.unit_price), 0) FROM jsonb_to_recordset(v.items) AS l(quantity int, unit_price numeric)) END
+    FROM v
+    WHERE o.id = v.id AND o.status = ANY(v.sources)
+    RETURNING o.id, o.total::text AS total, o.updated_at`);
+  return changed.map((r) => ({ id: r.id, total: r.total, updatedAt: new Date(r.updated_at) }));
+}
+
+/**
+ * The wait before an event is queued again: as long as it had already been out when last queued
+ * (`since` is when it was first queued), at least the grace and at most the cap — so the waits
+ * double (grace, grace, 2×, 4×, …) without a counter.
+ */
+const backoffDue = (since: ReturnType<typeof sql.raw>, retry: Retry) => sql`
+  last_published_at < now() - make_interval(secs => ${retry.graceSeconds})
+  AND last_published_at < now() - least(make_interval(secs => ${retry.capSeconds}),
+    greatest(make_interval(secs => ${retry.graceSeconds}), last_published_at - ${since}))`;
+
+export interface Retry {
+  graceSeconds: number;
+  capSeconds: number;
+}
+
+/** Locks PENDING orders whose order.placed is due again (see backoffDue); other replicas skip them. */
+export async function lockStalePending(tx: Tx, retry: Retry, limit: number): Promise<string[]> {
   const { rows } = await tx.execute<{ id: string }>(sql`
     SELECT id FROM orders
-    WHERE status = 'PENDING' AND last_published_at < now() - make_interval(secs => ${graceSeconds})
+    WHERE status = 'PENDING' AND ${backoffDue(sql.raw('created_at'), retry)}
     ORDER BY last_published_at LIMIT ${limit} FOR UPDATE SKIP LOCKED`);
   return rows.map((r) => r.id);
 }
 
+/**
+ * Locks the orders placed longer ago than the deadline that may still turn FAILED (the guard
+ * markTimedOut applies), oldest first; other replicas skip them.
+ */
+export async function lockOverdue(tx: Tx, deadlineSeconds: number, limit: number): Promise<string[]> {
+  const { rows } = await tx.execute<{ id: string }>(sql`
+    SELECT id FROM orders
+    WHERE ${mayBecome('FAILED')} AND created_at < now() - make_interval(secs => ${deadlineSeconds})
+    ORDER BY created_at LIMIT ${limit} FOR UPDATE SKIP LOCKED`);
+  return rows.map((r) => r.id);
+}
+
+export interface TimedOut {
+  id: string;
+  /** The give-back every copy of whose order.cancelled carries these. */
+  cancel: CancelEvent & { at: Date };
+}
+
+/** → FAILED (TIMED_OUT) from PENDING with the give-back's event stored; returns the orders changed and their update time. */
+export async function markTimedOut(tx: Tx, timedOut: TimedOut[]): Promise<{ id: string; updatedAt: Date }[]> {
+  if (timedOut.length === 0) return [];
+  const rows = timedOut.map((t) => ({
+    id: t.id,
+    event_id: t.cancel.eventId,
+    correlation_id: t.cancel.correlationId,
+    at: t.cancel.at.toISOString(),
+  }));
+  const { rows: changed } = await tx.execute<{ id: string; updated_at: string }>(sql`
+    UPDATE orders AS o SET status = 'FAILED', reason = 'TIMED_OUT', cancelled_event_id = v.event_id,
+      cancel_correlation_id = v.correlation_id, cancelled_at = v.at, last_published_at = now(),
+      give_back_confirmed_at = NULL, updated_at = now()
+    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS v(id uuid, event_id uuid, correlation_id text, at timestamptz)
+    WHERE o.id = v.id AND ${mayBecome('FAILED', 'o')}
+    RETURNING o.id, o.updated_at`);
+  return changed.map((r) => ({ id: r.id, updatedAt: new Date(r.updated_at) }));
+}
+
+/** Give-backs answered by products (inventory.released of that very order.cancelled); returns the orders confirmed now. */
+export async function confirmGiveBacks(
+  tx: Tx,
+  answers: { orderId: string; cancelEventId: string }[],
+): Promise<string[]> {
+  if (answers.length === 0) return [];
+  const rows = answers.map((a) => ({ order_id: a.orderId, cancel_event_id: a.cancelEventId }));
+  const { rows: changed } = await tx.execute<{ id: string }>(sql`
+    UPDATE orders AS o SET give_back_confirmed_at = now()
+    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS v(order_id uuid, cancel_event_id uuid)
+    WHERE o.id = v.order_id AND o.cancelled_event_id = v.cancel_event_id AND o.give_back_confirmed_at IS NULL
+    RETURNING o.id`);
+  return changed.map((r) => r.id);
+}
+
+/** Give-backs products has not answered yet, counted up to `cap`. */
+export async function countUnconfirmedGiveBacks(db: Db | Tx, cap: number): Promise<number> {
+  const { rows } = await db.execute<{ n: number }>(sql`
+    SELECT count(*)::int AS n FROM (
+      SELECT 1 FROM orders WHERE cancelled_event_id IS NOT NULL AND give_back_confirmed_at IS NULL LIMIT ${cap}) AS waiting`);
+  return rows[0]?.n ?? 0;
+}
+
 export async function touchPublished(tx: Tx, ids: string[]): Promise<void> {
-  if (ids.length > 0) await tx.update(orders).set({ lastPublishedAt: sql`now()` }).where(inArray(orders.id, ids));
+  if (ids.length > 0)
+    await tx
+      .update(orders)
+      .set({ lastPublishedAt: sql`now()` })
+      .where(inArray(orders.id, ids));
 }
 
 /**
@@ -196,24 +369,11 @@ export async function storeMissingCancelEvent(tx: Tx, id: string, cancel: Cancel
     .where(and(eq(orders.id, id), eq(orders.status, 'CANCELLED'), isNull(orders.cancelledEventId)));
 }
 
-/**
- * Locks CANCELLED orders whose order.cancelled was last queued longer ago than the grace,
- * doubled for each republish already made, and republished fewer than CANCEL_REPUBLISH_LIMIT
- * times; other replicas skip them.
- */
-export async function lockStaleCancels(tx: Tx, graceSeconds: number, limit: number): Promise<string[]> {
+/** Locks orders whose give-back products has not answered and is due again (see backoffDue); other replicas skip them. */
+export async function lockUnconfirmedGiveBacks(tx: Tx, retry: Retry, limit: number): Promise<string[]> {
   const { rows } = await tx.execute<{ id: string }>(sql`
     SELECT id FROM orders
-    WHERE status = 'CANCELLED' AND cancelled_event_id IS NOT NULL AND cancel_republishes < ${sql.raw(String(CANCEL_REPUBLISH_LIMIT))}
-      AND last_published_at < now() - make_interval(secs => ${graceSeconds} * power(2, cancel_republishes))
+    WHERE cancelled_event_id IS NOT NULL AND give_back_confirmed_at IS NULL AND ${backoffDue(sql.raw('cancelled_at'), retry)}
     ORDER BY last_published_at LIMIT ${limit} FOR UPDATE SKIP LOCKED`);
   return rows.map((r) => r.id);
-}
-
-/** The wait for the next republish of the order's order.cancelled starts again; `counted` adds one republish. */
-export async function touchCancelPublished(tx: Tx, id: string, options: { counted: boolean }): Promise<void> {
-  await tx
-    .update(orders)
-    .set({ lastPublishedAt: sql`now()`, ...(options.counted ? { cancelRepublishes: sql`${orders.cancelRepublishes} + 1` } : {}) })
-    .where(eq(orders.id, id));
 }

@@ -1,2 +1,2 @@
 // The outbox and inbox rows live in the tables every saga participant shares (kit/streams).
-export { enqueueOutboxRow as enqueue, isAwaitingRelay, recordProcessed } from '@market/kit';
+export { enqueueOutboxRow as enqueue, forgetProcessed, isAwaitingRelay, recordProcessedBatch } from '@market/kit';

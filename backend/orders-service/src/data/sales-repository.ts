@@ -16,7 +16,15 @@ export interface SaleRecord {
 export async function listSales(tx: Tx, sellerId: string, page: number, pageSize: number) {
   const where = sql`i.seller_id = ${sellerId} AND o.status = 'COMPLETED'`;
   const [{ rows }, { rows: counted }] = await Promise.all([
-    tx.execute<{ order_id: string; product_id: string; product_name: string | null; quantity: number; unit_price: string; status: OrderStatus; created_at: string | Date }>(sql`
+    tx.execute<{
+      order_id: string;
+      product_id: string;
+      product_name: string | null;
+      quantity: number;
+      unit_price: string;
+      status: OrderStatus;
+      created_at: string | Date;
+    }>(sql`
       SELECT i.order_id, i.product_id, i.product_name, i.quantity, i.unit_price, o.status, o.created_at
       FROM order_items i JOIN orders o ON o.id = i.order_id
       WHERE ${where}

@@ -1,17 +1,29 @@
 import { sql } from 'drizzle-orm';
-import { check, index, integer, numeric, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  check,
+  index,
+  integer,
+  numeric,
+  pgTable,
+  primaryKey,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { FAILURE_REASONS } from '@market/contracts';
 import { outboxTable, processedMessagesTable } from '@market/kit';
-
-/** How many times an order.cancelled is published again at most (each after a longer wait). */
-export const CANCEL_REPUBLISH_LIMIT = 3;
 
 export const orders = pgTable(
   'orders',
   {
     id: uuid('id').primaryKey(),
     buyerId: uuid('buyer_id').notNull(),
-    status: text('status', { enum: ['PENDING', 'COMPLETED', 'FAILED', 'CANCELLED'] }).notNull().default('PENDING'),
-    reason: text('reason', { enum: ['OUT_OF_STOCK', 'PRICE_CHANGED', 'PRODUCT_UNAVAILABLE', 'OWN_PRODUCT'] }),
+    status: text('status', { enum: ['PENDING', 'COMPLETED', 'FAILED', 'CANCELLED'] })
+      .notNull()
+      .default('PENDING'),
+    reason: text('reason', { enum: FAILURE_REASONS }),
     /** Known once the catalog priced the order; exact decimal. */
     total: numeric('total', { precision: 14, scale: 2 }),
     idempotencyKey: text('idempotency_key').notNull(),
@@ -20,15 +32,22 @@ export const orders = pgTable(
     /** event_id of order.placed, reused by every republish so consumers dedupe it. */
     placedEventId: uuid('placed_event_id').notNull(),
     correlationId: text('correlation_id').notNull(),
-    /** When the order's latest event (order.placed, then order.cancelled) was last queued for publishing. */
+    /**
+     * When the order's latest event (order.placed, then the give-back's order.cancelled) was last
+     * queued for publishing. Each republish waits as long as the event had already been out
+     * (at least the grace, at most the backoff cap): the waits double without a counter.
+     */
     lastPublishedAt: timestamp('last_published_at', { withTimezone: true }).notNull().defaultNow(),
-    /** event_id of order.cancelled, set with the cancel and reused by every republish and give-back. */
+    /**
+     * event_id of the give-back's order.cancelled — set when the buyer cancels, or when the order
+     * times out (FAILED, TIMED_OUT) — reused by every copy so products gives stock back once.
+     */
     cancelledEventId: uuid('cancelled_event_id'),
-    /** The cancel request's correlation id and time: a republished order.cancelled carries the very same fields. */
+    /** The give-back's correlation id and time: every copy of order.cancelled carries the very same fields. */
     cancelCorrelationId: text('cancel_correlation_id'),
     cancelledAt: timestamp('cancelled_at', { withTimezone: true }),
-    /** How many times order.cancelled was published again; bounded by CANCEL_REPUBLISH_LIMIT. */
-    cancelRepublishes: smallint('cancel_republishes').notNull().default(0),
+    /** When products answered the give-back (inventory.released); until then it is sent again, with backoff. */
+    giveBackConfirmedAt: timestamp('give_back_confirmed_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -36,13 +55,21 @@ export const orders = pgTable(
     uniqueIndex('orders_buyer_idempotency_key_unique').on(t.buyerId, t.idempotencyKey),
     index('orders_buyer_created_idx').on(t.buyerId, t.createdAt),
     index('orders_created_idx').on(t.createdAt),
-    index('orders_pending_published_idx').on(t.lastPublishedAt).where(sql`status = 'PENDING'`),
-    index('orders_cancel_republish_idx')
+    index('orders_pending_published_idx')
       .on(t.lastPublishedAt)
-      .where(sql`status = 'CANCELLED' AND cancelled_event_id IS NOT NULL AND cancel_republishes < ${sql.raw(String(CANCEL_REPUBLISH_LIMIT))}`),
+      .where(sql`status = 'PENDING'`),
+    index('orders_pending_created_idx')
+      .on(t.createdAt)
+      .where(sql`status = 'PENDING'`),
+    index('orders_give_back_unconfirmed_idx')
+      .on(t.lastPublishedAt)
+      .where(sql`cancelled_event_id IS NOT NULL AND give_back_confirmed_at IS NULL`),
     check('orders_status_known', sql`${t.status} in ('PENDING', 'COMPLETED', 'FAILED', 'CANCELLED')`),
     check('orders_reason_only_when_failed', sql`(${t.status} = 'FAILED') = (${t.reason} IS NOT NULL)`),
-    check('orders_cancel_event_only_when_cancelled', sql`${t.cancelledEventId} IS NULL OR ${t.status} = 'CANCELLED'`),
+    check(
+      'orders_give_back_only_when_cancelled_or_timed_out',
+      sql`${t.cancelledEventId} IS NULL OR ${t.status} = 'CANCELLED' OR ${t.reason} = 'TIMED_OUT'`,
+    ),
   ],
 );
 

@@ -6,26 +6,32 @@ import { enqueue } from '../data/outbox-repository';
 import type { OrdersContext } from './context';
 import { cancelledMessage } from './order-messages';
 import { toOrder } from './order-shapes';
-import { sourcesOf } from './order-status';
 
 /**
  * The buyer cancels a PENDING or COMPLETED order: a guarded UPDATE that stores the
  * order.cancelled event and its outbox row commit together, so products is told exactly when
  * the status changed, and the republisher can send the very same event again if it is lost.
  */
-export async function cancelOrder(ctx: OrdersContext, user: AuthUser, orderId: string, correlationId: string): Promise<Order> {
+export async function cancelOrder(
+  ctx: OrdersContext,
+  user: AuthUser,
+  orderId: string,
+  correlationId: string,
+): Promise<Order> {
   const order = await ctx.db.transaction(async (tx) => {
     const current = await findOrder(tx, orderId);
     if (!current || current.buyerId !== user.id) throw notFound('order');
-    if (!(await markCancelled(tx, orderId, user.id, sourcesOf('CANCELLED'), { eventId: randomUUID(), correlationId }))) {
+    if (!(await markCancelled(tx, orderId, user.id, { eventId: randomUUID(), correlationId }))) {
       const latest = (await findOrder(tx, orderId)) ?? current;
       throw new AppError('CONFLICT', `an order that is ${latest.status} cannot be cancelled`);
     }
     const cancelled = (await findOrder(tx, orderId))!;
-    await enqueue(tx, ctx.ordersStream, encodeOrdersMessage(cancelledMessage(cancelled)));
-    return cancelled;
+    const row = await enqueue(tx, ctx.ordersStream, encodeOrdersMessage(cancelledMessage(cancelled)));
+    return { ...cancelled, row, from: current.status };
   });
-  ctx.outboxWritten();
-  ctx.statusChanged(orderId);
-  return toOrder(order);
+  ctx.outboxCommitted([order.row]);
+  const result = toOrder(order);
+  ctx.statusChanged(orderId, result);
+  ctx.finalized(result, order.from);
+  return result;
 }

@@ -24,7 +24,12 @@ export function toSale(record: SaleRecord): Sale {
   return { ...record, createdAt: record.createdAt.toISOString() };
 }
 
-export function toPage<R, T>(result: { rows: R[]; total: number }, map: (row: R) => T, page: number, pageSize: number): Page<T> {
+export function toPage<R, T>(
+  result: { rows: R[]; total: number },
+  map: (row: R) => T,
+  page: number,
+  pageSize: number,
+): Page<T> {
   return {
     data: result.rows.map(map),
     pagination: { page, pageSize, total: result.total, totalPages: Math.ceil(result.total / pageSize) },

@@ -1,8 +1,9 @@
 import type { OrderStatus } from '@market/contracts';
 
 /**
- * The status machine. Every transition is applied with a guarded UPDATE (`WHERE status IN
- * <allowed sources>`), so a replayed or late message can never move an order backwards.
+ * The status machine, the one place its rules live. Every status change is applied with an UPDATE
+ * guarded by `sourcesOf(target)` (`WHERE status = ANY(<allowed sources>)`), and decisions in code
+ * ask `canTransition`, so a replayed or late message can never move an order backwards.
  */
 const TRANSITIONS: Record<OrderStatus, readonly OrderStatus[]> = {
   PENDING: ['COMPLETED', 'FAILED', 'CANCELLED'],

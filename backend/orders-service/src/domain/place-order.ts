@@ -2,7 +2,6 @@ import { createHash, randomUUID } from 'node:crypto';
 import { encodeOrdersMessage, type Order, type PlaceOrderRequest } from '@market/contracts';
 import { AppError } from '@market/kit';
 import { findByIdempotencyKey, findOrder, insertOrderIfNew, type OrderRecord } from '../data/order-repository';
-import { enqueue } from '../data/outbox-repository';
 import type { OrdersContext } from './context';
 import { placedMessage } from './order-messages';
 import { toOrder } from './order-shapes';
@@ -19,7 +18,8 @@ function assertDistinctProducts(items: PlaceOrderInput['items']): void {
   const details = [];
   for (const [i, item] of items.entries()) {
     const id = item.productId.toLowerCase();
-    if (seen.has(id)) details.push({ field: `items.${i}.productId`, message: 'repeats an earlier line; change its quantity instead' });
+    if (seen.has(id))
+      details.push({ field: `items.${i}.productId`, message: 'repeats an earlier line; change its quantity instead' });
     seen.add(id);
   }
   if (details.length > 0) throw new AppError('VALIDATION_FAILED', 'some fields are not valid', 400, details);
@@ -31,35 +31,79 @@ function requestHash(items: PlaceOrderInput['items']): string {
   return createHash('sha256').update(JSON.stringify(canonical)).digest('hex');
 }
 
+/** The PENDING order as it is inserted: built here, so accepting it needs no read back. */
+function newRecord(input: PlaceOrderInput): OrderRecord {
+  const createdAt = new Date();
+  return {
+    id: randomUUID(),
+    buyerId: input.buyerId,
+    status: 'PENDING',
+    reason: null,
+    total: null,
+    placedEventId: randomUUID(),
+    correlationId: input.correlationId,
+    cancelledEventId: null,
+    cancelCorrelationId: null,
+    cancelledAt: null,
+    createdAt,
+    updatedAt: createdAt,
+    items: input.items.map((item) => ({
+      productId: item.productId.toLowerCase(),
+      productName: null,
+      sellerId: null,
+      quantity: item.quantity,
+      unitPrice: item.unitPrice,
+    })),
+  };
+}
+
+/** The order that first used the buyer's key, if the body is the same; another body is refused. */
+async function replayed(ctx: OrdersContext, input: PlaceOrderInput, hash: string): Promise<OrderRecord | undefined> {
+  const existing = await findByIdempotencyKey(ctx.db, input.buyerId, input.idempotencyKey);
+  if (!existing) return undefined;
+  if (existing.requestHash !== hash) {
+    throw new AppError(
+      'IDEMPOTENCY_KEY_REUSED',
+      'this Idempotency-Key was already used for another order; use a new key',
+    );
+  }
+  const order = await findOrder(ctx.db, existing.id);
+  if (!order) throw new Error('the order holding this idempotency key vanished');
+  return order;
+}
+
 /**
- * Writes the PENDING order, its lines and its order.placed outbox row in one transaction.
- * The unique (buyer, key) index makes a replay — even a concurrent one, which waits on the
- * first insert and then does nothing — return the first order; another body is refused.
+ * Writes the PENDING order, its lines and its order.placed outbox row in one statement. The
+ * unique (buyer, key) index makes a replay — even a concurrent one, which waits on the first
+ * insert and then does nothing — return the first order; another body is refused. While the
+ * pipeline is behind by more than its bound, a new order is refused with 503 OVERLOADED (a
+ * replay is still answered).
  */
-export async function placeOrder(ctx: OrdersContext, input: PlaceOrderInput): Promise<{ order: Order; created: boolean }> {
+export async function placeOrder(
+  ctx: OrdersContext,
+  input: PlaceOrderInput,
+): Promise<{ order: Order; created: boolean }> {
   assertDistinctProducts(input.items);
   const hash = requestHash(input.items);
-  const id = randomUUID();
-  const { record, created } = await ctx.db.transaction(async (tx): Promise<{ record: OrderRecord; created: boolean }> => {
-    const inserted = await insertOrderIfNew(tx, {
-      id,
-      buyerId: input.buyerId,
-      idempotencyKey: input.idempotencyKey,
-      requestHash: hash,
-      placedEventId: randomUUID(),
-      correlationId: input.correlationId,
-      items: input.items.map((item) => ({ productId: item.productId.toLowerCase(), quantity: item.quantity, unitPrice: item.unitPrice })),
-    });
-    const existing = inserted ? { id, requestHash: hash } : await findByIdempotencyKey(tx, input.buyerId, input.idempotencyKey);
-    if (!existing) throw new Error('the order holding this idempotency key vanished');
-    if (existing.requestHash !== hash) {
-      throw new AppError('IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was already used for another order; use a new key');
-    }
-    const order = await findOrder(tx, existing.id);
-    if (!order) throw new Error('the order holding this idempotency key vanished');
-    if (inserted) await enqueue(tx, ctx.ordersStream, encodeOrdersMessage(placedMessage(order)));
-    return { record: order, created: inserted };
-  });
-  if (created) ctx.outboxWritten();
-  return { order: toOrder(record), created };
+  if (ctx.backlog.overloaded()) {
+    const first = await replayed(ctx, input, hash);
+    if (first) return { order: toOrder(first), created: false };
+    throw ctx.backlog.refusal();
+  }
+  const record = newRecord(input);
+  const outbox = { stream: ctx.ordersStream, fields: encodeOrdersMessage(placedMessage(record)) };
+  const inserted = await insertOrderIfNew(
+    ctx.db,
+    { ...record, idempotencyKey: input.idempotencyKey, requestHash: hash },
+    outbox,
+  );
+  if (inserted) {
+    ctx.outboxCommitted([{ id: inserted.outboxId, ...outbox }]);
+    const order = toOrder(record);
+    ctx.orderAccepted(order, record.buyerId);
+    return { order, created: true };
+  }
+  const first = await replayed(ctx, input, hash);
+  if (!first) throw new Error('the order holding this idempotency key vanished');
+  return { order: toOrder(first), created: false };
 }

@@ -15,7 +15,7 @@ export interface EventsOptions {
 }
 
 /** Enough for a buyer with several tabs open; a script opening thousands is refused. */
-export const MAX_STREAMS_PER_USER = 10;
+const MAX_STREAMS_PER_USER = 10;
 
 /** Counts each user's open streams; `acquire` throws 429 past the cap and returns the release. */
 function streamSlots(max: number) {
@@ -23,7 +23,13 @@ function streamSlots(max: number) {
   return (userId: string): (() => void) => {
     const count = held.get(userId) ?? 0;
     if (count >= max) {
-      throw new AppError('RATE_LIMITED', `at most ${max} order streams may be open at once; close one first`, 429, undefined, { 'Retry-After': '5' });
+      throw new AppError(
+        'RATE_LIMITED',
+        `at most ${max} order streams may be open at once; close one first`,
+        429,
+        undefined,
+        { 'Retry-After': '5' },
+      );
     }
     held.set(userId, count + 1);
     let released = false;
@@ -59,7 +65,13 @@ export function eventsRoute(ctx: OrdersContext, options: EventsOptions) {
           summary: 'Server-Sent Events with the order\'s status (event "status", data: the order)',
           security: [{ accessCookie: [] }],
           params: orderIdParams,
-          response: { 200: { description: 'text/event-stream', type: 'string' }, ...errors(400, 401, 404, 429) },
+          response: {
+            200: {
+              description: 'The order now, then each change, as `status` events',
+              content: { 'text/event-stream': { schema: { type: 'string' } } },
+            },
+            ...errors(400, 401, 404, 429),
+          },
         },
       },
       async (request, reply) => {
@@ -67,11 +79,23 @@ export function eventsRoute(ctx: OrdersContext, options: EventsOptions) {
         const orderId = request.params.id;
         // Taken before the first read, so a burst of requests cannot all pass the count at once.
         const releaseSlot = acquireSlot(user.id);
+        // Listening before the first read: a change that lands while it runs is not missed, and
+        // no second read is needed to catch one.
+        let missed = false;
+        const stopListening = options.notifier.subscribe(orderId, () => {
+          missed = true;
+        });
         let last: Order;
         try {
+          // An order this replica just accepted is known as every change since left it: no read.
+          const known = options.notifier.recall(orderId);
           // Ownership is checked before the stream opens, so a stranger gets the usual 404.
-          last = await readOrder(ctx, user, orderId);
+          last =
+            known && (known.buyerId === user.id || user.role === 'admin')
+              ? known.order
+              : await readOrder(ctx, user, orderId);
         } catch (error) {
+          stopListening();
           releaseSlot();
           throw error;
         }
@@ -92,27 +116,32 @@ export function eventsRoute(ctx: OrdersContext, options: EventsOptions) {
 
         let closed = false;
         let reading = Promise.resolve();
-        const close = () => {
+        const closeWith = (finalFrame?: string) => {
           if (closed) return;
           closed = true;
           open.delete(close);
           releaseSlot();
           clearInterval(heartbeat);
           unsubscribe();
-          res.end();
+          res.end(finalFrame);
         };
-        const refresh = () => {
+        const close = () => closeWith();
+        const refresh = (carried?: Order) => {
           // Reads run one after another, so events leave in the order the changes happened.
           reading = reading.then(async () => {
             if (closed) return;
             try {
-              const next = await readOrder(ctx, user, orderId);
+              // A change that carried the order's new state needs no read (the owner was checked on open).
+              const next = carried ?? (await readOrder(ctx, user, orderId));
               if (closed) return;
-              if (next.status !== last.status || next.updatedAt !== last.updatedAt) {
-                last = next;
-                res.write(frame(next));
+              const changed = next.status !== last.status || next.updatedAt !== last.updatedAt;
+              if (changed) last = next;
+              if (next.status !== 'PENDING') {
+                // The last event and the end of the stream in one write.
+                closeWith(changed ? frame(next) : undefined);
+                return;
               }
-              if (next.status !== 'PENDING') close();
+              if (changed) res.write(frame(next));
             } catch (err) {
               request.log.warn({ err, orderId }, 'order events: cannot read the order; closing the stream');
               close();
@@ -120,6 +149,7 @@ export function eventsRoute(ctx: OrdersContext, options: EventsOptions) {
           });
         };
 
+        stopListening();
         const unsubscribe = options.notifier.subscribe(orderId, refresh);
         const heartbeat = setInterval(() => {
           if (!closed) res.write(': heartbeat\n\n');
@@ -129,8 +159,8 @@ export function eventsRoute(ctx: OrdersContext, options: EventsOptions) {
         res.on('close', close);
         // The client may have left while the first read ran: 'close' was emitted before anyone listened.
         if (res.destroyed || request.raw.socket.destroyed) close();
-        // A change may have landed between the first read and the subscription.
-        refresh();
+        if (last.status !== 'PENDING') close();
+        else if (missed) refresh();
       },
     );
   };

@@ -9,14 +9,13 @@ import {
   errors,
   idempotencyHeaders,
   orderIdParams,
+  orderPageSchema,
   orderSchema,
-  pageOf,
   pageQuery,
   placeOrderBody,
-  saleSchema,
+  salePageSchema,
   type PageQuery,
 } from './schemas';
-import { assertOrderBodyTypes } from './strict-body';
 
 /** Set by the authenticate hook of this scope; every route here needs a signed-in user. */
 const userOf = (request: FastifyRequest) => request.user as AuthUser;
@@ -29,14 +28,13 @@ export function ordersRoutes(ctx: OrdersContext) {
       '/',
       {
         schema: {
-          summary: 'Place an order; answered 202 while the sellers\' stock is checked',
+          summary: "Place an order; answered 202 while the sellers' stock is checked",
           description: 'The same Idempotency-Key with the same body returns the same order; with another body, 422.',
           security: stateChanging,
           headers: idempotencyHeaders,
           body: placeOrderBody,
           response: { 200: orderSchema, 202: orderSchema, ...errors(400, 401, 403, 413, 415, 422) },
         },
-        preValidation: async (request) => assertOrderBodyTypes(request.body),
       },
       async (request, reply) => {
         const { order, created } = await placeOrder(ctx, {
@@ -46,14 +44,22 @@ export function ordersRoutes(ctx: OrdersContext) {
           items: request.body.items,
         });
         // A replay answers 200 with the order the first request created.
-        return reply.status(created ? 202 : 200).header('Location', `/api/orders/${order.id}`).send(order);
+        return reply
+          .status(created ? 202 : 200)
+          .header('Location', `/api/orders/${order.id}`)
+          .send(order);
       },
     );
 
     app.get<{ Querystring: PageQuery }>(
       '/',
       {
-        schema: { summary: 'The caller\'s orders, newest first', security: signedIn, querystring: pageQuery, response: { 200: pageOf(orderSchema), ...errors(400, 401) } },
+        schema: {
+          summary: "The caller's orders, newest first",
+          security: signedIn,
+          querystring: pageQuery,
+          response: { 200: orderPageSchema, ...errors(400, 401) },
+        },
       },
       async (request) => listOrdersOf(ctx, userOf(request).id, request.query.page, request.query.pageSize),
     );
@@ -62,7 +68,12 @@ export function ordersRoutes(ctx: OrdersContext) {
       '/all',
       {
         onRequest: fastifyRequireRole('admin'),
-        schema: { summary: 'Every order (admin)', security: signedIn, querystring: pageQuery, response: { 200: pageOf(orderSchema), ...errors(400, 401, 403) } },
+        schema: {
+          summary: 'Every order (admin)',
+          security: signedIn,
+          querystring: pageQuery,
+          response: { 200: orderPageSchema, ...errors(400, 401, 403) },
+        },
       },
       async (request) => listEveryOrder(ctx, request.query.page, request.query.pageSize),
     );
@@ -72,10 +83,10 @@ export function ordersRoutes(ctx: OrdersContext) {
       {
         onRequest: fastifyRequireRole('seller', 'admin'),
         schema: {
-          summary: 'Lines of the caller\'s products in completed orders (seller)',
+          summary: "Lines of the caller's products in completed orders (seller)",
           security: signedIn,
           querystring: pageQuery,
-          response: { 200: pageOf(saleSchema), ...errors(400, 401, 403) },
+          response: { 200: salePageSchema, ...errors(400, 401, 403) },
         },
       },
       async (request) => listSalesOf(ctx, userOf(request).id, request.query.page, request.query.pageSize),
@@ -84,7 +95,12 @@ export function ordersRoutes(ctx: OrdersContext) {
     app.get<{ Params: { id: string } }>(
       '/:id',
       {
-        schema: { summary: 'One order (its buyer or an admin)', security: signedIn, params: orderIdParams, response: { 200: orderSchema, ...errors(400, 401, 404) } },
+        schema: {
+          summary: 'One order (its buyer or an admin)',
+          security: signedIn,
+          params: orderIdParams,
+          response: { 200: orderSchema, ...errors(400, 401, 404) },
+        },
       },
       async (request) => readOrder(ctx, userOf(request), request.params.id),
     );

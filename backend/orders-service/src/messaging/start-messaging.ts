@@ -2,6 +2,7 @@ import type { Pool } from 'pg';
 import type { Registry } from 'prom-client';
 import { ORDERS_GROUP } from '@market/contracts';
 import {
+  DIRECT_GRACE_MS,
   consumerOptions,
   relayOptions,
   startInboxPruner,
@@ -15,12 +16,23 @@ import {
 } from '@market/kit';
 import type { OrdersConfig } from '../config';
 import type { Db } from '../data/db';
-import { applyInventoryResult } from '../domain/apply-inventory-result';
+import { applyInventoryResults } from '../domain/apply-inventory-result';
 import type { OrdersContext } from '../domain/context';
+import { countUnconfirmedGiveBacks } from '../data/order-repository';
+import { openGate, type BacklogGate } from './backlog-gate';
+import { orderMetrics } from './order-metrics';
 import { startRepublisher, type Republisher } from './republisher';
 import type { StatusNotifier } from './status-notifier';
 
-export type MessagingConfig = StreamConnectionConfig & Pick<OrdersConfig, 'ORDERS_STREAM' | 'INVENTORY_STREAM' | 'PENDING_REPUBLISH_AFTER_SECONDS'>;
+export type MessagingConfig = StreamConnectionConfig &
+  Pick<
+    OrdersConfig,
+    | 'ORDERS_STREAM'
+    | 'INVENTORY_STREAM'
+    | 'PENDING_REPUBLISH_AFTER_SECONDS'
+    | 'REPUBLISH_BACKOFF_MAX_SECONDS'
+    | 'ORDER_DEADLINE_SECONDS'
+  >;
 
 export interface MessagingDeps {
   pool: Pool;
@@ -31,60 +43,84 @@ export interface MessagingDeps {
   registry?: Registry;
   /** How often the republisher looks for stale PENDING and CANCELLED orders; default: every 5 s or half the grace. */
   republishIntervalMs?: number;
+  /**
+   * False for an API process whose replies are applied by orders workers (RUN_ORDERS_WORKER=false):
+   * then only the relay runs here, publishing the orders this process accepts.
+   */
+  consume?: boolean;
+  /** The bound on unsettled orders that POST checks; none for a worker. */
+  backlog?: BacklogGate;
+  /**
+   * API processes publish the orders and cancels they commit themselves, right after the commit;
+   * every relay on this outbox (API or worker) leaves rows this young to them in its timed passes,
+   * or it would publish each one a second time. Default 2000.
+   */
+  directGraceMs?: number;
 }
 
 export interface Messaging {
   /** The context the HTTP use cases share, wired to wake the relay and notify SSE clients. */
   context: OrdersContext;
   relay: OutboxRelay;
-  consumer: StreamConsumer;
-  republisher: Republisher;
-  inboxPruner: InboxPruner;
+  /** The consuming side; absent when `consume` is false. */
+  worker?: { consumer: StreamConsumer; republisher: Republisher; inboxPruner: InboxPruner };
   stop(): Promise<void>;
 }
 
 /**
  * The orders side of the saga: the outbox relay (order.placed / order.cancelled →
  * ORDERS_STREAM), the inventory.result consumer (group "orders" on INVENTORY_STREAM) and
- * the republisher of order.placed for orders still PENDING and of order.cancelled for
- * CANCELLED orders after the grace period; and the pruner of old inbox rows (safe: replies apply
+ * the republisher (PENDING orders time out after ORDER_DEADLINE_SECONDS; order.placed of orders
+ * still PENDING and unanswered give-backs are sent again with capped backoff); and the pruner of old inbox rows (safe: replies apply
  * through guarded transitions; see kit's inbox-pruner).
  */
 export function startMessaging(deps: MessagingDeps): Messaging {
   const { config, logger } = deps;
-  const relay = startOutboxRelay(relayOptions(config, { pool: deps.pool, logger }));
+  const metrics = orderMetrics(deps.registry);
+  const relay = startOutboxRelay(
+    relayOptions(config, { pool: deps.pool, logger, directGraceMs: deps.directGraceMs ?? DIRECT_GRACE_MS }),
+  );
   const context: OrdersContext = {
     db: deps.db,
     ordersStream: config.ORDERS_STREAM,
     outboxWritten: () => relay.notify(),
-    statusChanged: (orderId) => deps.notifier.changed(orderId),
+    outboxCommitted: (rows) => relay.publishCommitted(rows),
+    orderAccepted: (order, buyerId) => deps.notifier.remember(order, buyerId),
+    statusChanged: (orderId, order) => deps.notifier.changed(orderId, order),
+    finalized: (order, from) => metrics.finalized(order, from),
+    backlog: deps.backlog ?? openGate,
   };
+  if (deps.consume === false) return { context, relay, stop: () => relay.stop() };
+
   const consumer = startStreamConsumer(
     consumerOptions(config, {
       stream: config.INVENTORY_STREAM,
       group: ORDERS_GROUP,
       logger,
       registry: deps.registry,
-      handle: async (entry) => {
-        const outcome = await applyInventoryResult(context, config.INVENTORY_STREAM, entry.fields);
-        if (outcome === 'unknown-order') logger.warn({ entryId: entry.id }, 'inventory result for an unknown order; skipped');
+      handleBatch: async (entries) => {
+        const { failures, outcomes } = await applyInventoryResults(context, config.INVENTORY_STREAM, entries);
+        for (const [entryId, outcome] of outcomes) {
+          if (outcome === 'unknown-order') logger.warn({ entryId }, 'inventory result for an unknown order; skipped');
+        }
+        return failures;
       },
     }),
   );
   const graceSeconds = config.PENDING_REPUBLISH_AFTER_SECONDS;
   const republisher = startRepublisher(context, {
-    graceSeconds,
+    retry: { graceSeconds, capSeconds: Math.max(graceSeconds, config.REPUBLISH_BACKOFF_MAX_SECONDS) },
+    deadlineSeconds: config.ORDER_DEADLINE_SECONDS,
     intervalMs: deps.republishIntervalMs ?? Math.min(5000, (graceSeconds * 1000) / 2),
     logger,
+    afterPass: async () => metrics.setUnconfirmedGiveBacks(await countUnconfirmedGiveBacks(deps.db, 100_000)),
   });
   const inboxPruner = startInboxPruner({ pool: deps.pool, logger });
 
   return {
     context,
     relay,
-    consumer,
-    republisher,
-    inboxPruner,
+    worker: { consumer, republisher, inboxPruner },
     async stop() {
       await republisher.stop();
       await inboxPruner.stop();

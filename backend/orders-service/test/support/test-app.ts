@@ -3,12 +3,21 @@ import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import type { Pool } from 'pg';
 import request from 'supertest';
-import { encodeInventoryResult, MESSAGE_VERSION, type Order, type Role } from '@market/contracts';
+import { encodeInventoryMessage, MESSAGE_VERSION, type Order, type Role } from '@market/contracts';
 import { createObservability } from '@market/kit';
-import { captureLogs, createMigratedTestDatabase, eventually, generateTestKeys, signTestToken, uniqueSuffix, type TestKeys } from '@market/kit/testing';
+import {
+  captureLogs,
+  createMigratedTestDatabase,
+  eventually,
+  generateTestKeys,
+  signTestToken,
+  uniqueSuffix,
+  type TestKeys,
+} from '@market/kit/testing';
 import { buildApp } from '../../src/app';
 import { loadConfig, type OrdersConfig } from '../../src/config';
 import { createDb, MIGRATIONS_FOLDER, type Db } from '../../src/data/db';
+import { startBacklogGate } from '../../src/messaging/backlog-gate';
 import { startMessaging, type Messaging } from '../../src/messaging/start-messaging';
 import { createStatusNotifier, statusChannel, type StatusNotifier } from '../../src/messaging/status-notifier';
 
@@ -46,13 +55,52 @@ export interface TestApp extends Replica {
   startReplica(options?: { consume?: boolean }): Promise<Replica>;
 }
 
-async function startReplica(config: OrdersConfig, pool: Pool, db: Db, redis: Redis, logs: ReturnType<typeof captureLogs>, consume = true): Promise<Replica> {
-  const notifier = createStatusNotifier({ redisUrl: config.REDIS_URL, channel: statusChannel(config.ORDERS_STREAM), logger: logs.logger });
-  const observability = createObservability('orders-service', { postgres: () => pool.query('select 1'), redis: () => redis.ping() });
+async function startReplica(
+  config: OrdersConfig,
+  pool: Pool,
+  db: Db,
+  redis: Redis,
+  logs: ReturnType<typeof captureLogs>,
+  consume = true,
+): Promise<Replica> {
+  const notifier = createStatusNotifier({
+    redisUrl: config.REDIS_URL,
+    channel: statusChannel(config.ORDERS_STREAM),
+    logger: logs.logger,
+  });
+  const observability = createObservability('orders-service', {
+    postgres: () => pool.query('select 1'),
+    redis: () => redis.ping(),
+  });
+  const backlog = startBacklogGate({
+    db,
+    maxBacklog: config.ORDERS_MAX_BACKLOG,
+    intervalMs: 100,
+    logger: logs.logger,
+    registry: observability.registry,
+  });
   const messaging = consume
-    ? startMessaging({ pool, db, config, logger: logs.logger, notifier, registry: observability.registry, republishIntervalMs: 200 })
+    ? startMessaging({
+        pool,
+        db,
+        config,
+        logger: logs.logger,
+        notifier,
+        registry: observability.registry,
+        republishIntervalMs: 200,
+        backlog,
+      })
     : undefined;
-  const context = messaging?.context ?? { db, ordersStream: config.ORDERS_STREAM, outboxWritten: () => undefined, statusChanged: (id: string) => notifier.changed(id) };
+  const context = messaging?.context ?? {
+    db,
+    ordersStream: config.ORDERS_STREAM,
+    outboxWritten: () => undefined,
+    outboxCommitted: () => undefined,
+    orderAccepted: (order: Order, buyerId: string) => notifier.remember(order, buyerId),
+    statusChanged: (id: string) => notifier.changed(id),
+    finalized: () => undefined,
+    backlog,
+  };
   const app = await buildApp({ config, logger: logs.logger, pool, redis, context, notifier, observability });
   await app.ready();
   return {
@@ -60,6 +108,7 @@ async function startReplica(config: OrdersConfig, pool: Pool, db: Db, redis: Red
     messaging,
     notifier,
     async close() {
+      backlog.stop();
       await app.close();
       await messaging?.stop();
       await notifier.close();
@@ -109,13 +158,25 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     },
     async startReplica(options = {}) {
       replicaCount += 1;
-      const replica = await startReplica({ ...config, CONSUMER_NAME: `${config.CONSUMER_NAME}-r${replicaCount}` }, pool, db, redis, logs, options.consume ?? true);
+      const replica = await startReplica(
+        { ...config, CONSUMER_NAME: `${config.CONSUMER_NAME}-r${replicaCount}` },
+        pool,
+        db,
+        redis,
+        logs,
+        options.consume ?? true,
+      );
       replicas.push(replica);
       return replica;
     },
     async close() {
       for (const replica of replicas.reverse()) await replica.close();
-      await redis.del(config.ORDERS_STREAM, config.INVENTORY_STREAM, `${config.ORDERS_STREAM}:dead`, `${config.INVENTORY_STREAM}:dead`);
+      await redis.del(
+        config.ORDERS_STREAM,
+        config.INVENTORY_STREAM,
+        `${config.ORDERS_STREAM}:dead`,
+        `${config.INVENTORY_STREAM}:dead`,
+      );
       redis.disconnect();
       await pool.end();
       await database.drop();
@@ -133,13 +194,27 @@ export interface Line {
   unitPrice: string;
 }
 
-export const line = (overrides: Partial<Line> = {}): Line => ({ productId: randomUUID(), quantity: 1, unitPrice: '10.00', ...overrides });
+export const line = (overrides: Partial<Line> = {}): Line => ({
+  productId: randomUUID(),
+  quantity: 1,
+  unitPrice: '10.00',
+  ...overrides,
+});
 
-export function placeOrder(ctx: { app: FastifyInstance }, user: TestUser, items: unknown[] = [line()], key: string = randomUUID()) {
+export function placeOrder(
+  ctx: { app: FastifyInstance },
+  user: TestUser,
+  items: unknown[] = [line()],
+  key: string = randomUUID(),
+) {
   return api(ctx).post('/api/orders').set(CSRF).set('Cookie', user.cookie).set('Idempotency-Key', key).send({ items });
 }
 
-export async function placedOrder(ctx: { app: FastifyInstance }, user: TestUser, items: Line[] = [line()]): Promise<Order> {
+export async function placedOrder(
+  ctx: { app: FastifyInstance },
+  user: TestUser,
+  items: Line[] = [line()],
+): Promise<Order> {
   const res = await placeOrder(ctx, user, items);
   if (res.status !== 202) throw new Error(`placing an order answered ${res.status}: ${JSON.stringify(res.body)}`);
   return res.body as Order;
@@ -161,17 +236,23 @@ export async function readStream(redis: Redis, stream: string): Promise<Entry[]>
 }
 
 /** Waits until an entry of `stream` matches. */
-export const waitForEntry = (redis: Redis, stream: string, match: (fields: Record<string, string>) => boolean, what = 'a stream entry') =>
-  eventually(async () => (await readStream(redis, stream)).find((e) => match(e.fields)), { what });
+export const waitForEntry = (
+  redis: Redis,
+  stream: string,
+  match: (fields: Record<string, string>) => boolean,
+  what = 'a stream entry',
+) => eventually(async () => (await readStream(redis, stream)).find((e) => match(e.fields)), { what });
 
 /** Publishes what products-service would answer for an order, straight onto the inventory stream. */
 export async function publishReply(
   ctx: { redis: Redis; config: OrdersConfig },
   order: Order,
-  outcome: { status: 'COMPLETED'; sellerId?: string; unitPrice?: string } | { status: 'FAILED'; reason: 'OUT_OF_STOCK' | 'PRICE_CHANGED' | 'PRODUCT_UNAVAILABLE' | 'OWN_PRODUCT' },
+  outcome:
+    | { status: 'COMPLETED'; sellerId?: string; unitPrice?: string }
+    | { status: 'FAILED'; reason: 'OUT_OF_STOCK' | 'PRICE_CHANGED' | 'PRODUCT_UNAVAILABLE' | 'OWN_PRODUCT' },
   eventId: string = randomUUID(),
 ): Promise<string> {
-  const fields = encodeInventoryResult({
+  const fields = encodeInventoryMessage({
     type: 'inventory.result',
     version: MESSAGE_VERSION,
     event_id: eventId,
@@ -195,7 +276,30 @@ export async function publishReply(
   return eventId;
 }
 
-export async function waitForStatus(ctx: { app: FastifyInstance }, user: TestUser, id: string, status: string): Promise<Order> {
+/** Publishes products' answer to a give-back (inventory.released of the order.cancelled `cancelEventId`). */
+export async function publishReleased(
+  ctx: { redis: Redis; config: OrdersConfig },
+  orderId: string,
+  cancelEventId: string,
+): Promise<void> {
+  const fields = encodeInventoryMessage({
+    type: 'inventory.released',
+    version: MESSAGE_VERSION,
+    event_id: randomUUID(),
+    order_id: orderId,
+    correlation_id: 'test-correlation',
+    occurred_at: new Date().toISOString(),
+    cancel_event_id: cancelEventId,
+  });
+  await ctx.redis.xadd(ctx.config.INVENTORY_STREAM, '*', ...Object.entries(fields).flat());
+}
+
+export async function waitForStatus(
+  ctx: { app: FastifyInstance },
+  user: TestUser,
+  id: string,
+  status: string,
+): Promise<Order> {
   return eventually(
     async () => {
       const res = await getOrder(ctx, user, id);

@@ -1,3 +1,4 @@
 export * from './errors';
 export * from './http';
 export * from './streams';
+export * from './api';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { FAILURE_REASONS, LIMITS, MONEY_PATTERN } from './http';
+import { LIMITS, MONEY_PATTERN, STOCK_FAILURE_REASONS } from './http';
 
 /**
  * Redis stream messages (DESIGN section 4). Entries are flat string maps in snake_case;
@@ -20,14 +20,17 @@ const quantity = z.number().int().min(LIMITS.quantityMin).max(LIMITS.quantityMax
 
 /** A JSON-encoded field that must parse and then match `schema`. */
 function jsonField<T extends z.ZodType>(schema: T) {
-  return z.string().transform((text, ctx) => {
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      ctx.addIssue({ code: 'custom', message: 'not valid JSON' });
-      return z.NEVER;
-    }
-  }).pipe(schema);
+  return z
+    .string()
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'not valid JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(schema);
 }
 
 const envelope = {
@@ -80,18 +83,37 @@ export const InventoryResult = z.object({
   type: z.literal('inventory.result'),
   status: z.enum(['COMPLETED', 'FAILED']),
   /** Empty when COMPLETED. */
-  reason: z.union([z.enum(FAILURE_REASONS), z.literal('')]),
+  reason: z.union([z.enum(STOCK_FAILURE_REASONS), z.literal('')]),
   /** Priced lines when COMPLETED; empty when FAILED. */
   items: z.array(ReservedItem).max(LIMITS.orderLinesMax),
 });
 export type InventoryResult = z.infer<typeof InventoryResult>;
+
+/**
+ * Products' answer to an order.cancelled (every copy of it): the give-back it asks for is done
+ * (stock returned, or nothing was taken and never will be). orders-service sends the cancel again,
+ * with backoff, until this arrives.
+ */
+export const InventoryReleased = z.object({
+  ...envelope,
+  type: z.literal('inventory.released'),
+  /** The event_id of the order.cancelled answered. */
+  cancel_event_id: uuid,
+});
+export type InventoryReleased = z.infer<typeof InventoryReleased>;
+
+export const InventoryStreamMessage = z.discriminatedUnion('type', [InventoryResult, InventoryReleased]);
+export type InventoryStreamMessage = z.infer<typeof InventoryStreamMessage>;
 
 /** Wire form (flat string fields) of the orders_stream messages. */
 const OrdersStreamWire = z.discriminatedUnion('type', [
   OrderPlaced.extend({ products: jsonField(orderLines) }),
   OrderCancelled.extend({ products: jsonField(orderLines) }),
 ]);
-const InventoryWire = InventoryResult.extend({ items: jsonField(z.array(ReservedItem).max(LIMITS.orderLinesMax)) });
+const InventoryWire = z.discriminatedUnion('type', [
+  InventoryResult.extend({ items: jsonField(z.array(ReservedItem).max(LIMITS.orderLinesMax)) }),
+  InventoryReleased,
+]);
 
 export type StreamFields = Record<string, string>;
 
@@ -130,13 +152,13 @@ export function decodeOrdersMessage(fields: StreamFields): OrdersStreamMessage {
   return parsed.data;
 }
 
-export function encodeInventoryResult(message: InventoryResult): StreamFields {
-  const checked = InventoryResult.safeParse(message);
+export function encodeInventoryMessage(message: InventoryStreamMessage): StreamFields {
+  const checked = InventoryStreamMessage.safeParse(message);
   if (!checked.success) throw new InvalidMessageError('invalid inventory_stream message', describe(checked.error));
   return toFields(checked.data);
 }
 
-export function decodeInventoryResult(fields: StreamFields): InventoryResult {
+export function decodeInventoryMessage(fields: StreamFields): InventoryStreamMessage {
   const parsed = InventoryWire.safeParse(fields);
   if (!parsed.success) throw new InvalidMessageError('invalid inventory_stream entry', describe(parsed.error));
   return parsed.data;

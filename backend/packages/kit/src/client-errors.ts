@@ -4,10 +4,16 @@ import type { ErrorBody } from '@market/contracts';
 
 function answerFor(error: NodeJS.ErrnoException): { status: number; body: ErrorBody } {
   if (error.code === 'HPE_HEADER_OVERFLOW') {
-    return { status: 431, body: { error: { code: 'PAYLOAD_TOO_LARGE', message: 'the request headers are too large' } } };
+    return {
+      status: 431,
+      body: { error: { code: 'PAYLOAD_TOO_LARGE', message: 'the request headers are too large' } },
+    };
   }
   if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
-    return { status: 408, body: { error: { code: 'VALIDATION_FAILED', message: 'the request took too long to arrive' } } };
+    return {
+      status: 408,
+      body: { error: { code: 'VALIDATION_FAILED', message: 'the request took too long to arrive' } },
+    };
   }
   return { status: 400, body: { error: { code: 'VALIDATION_FAILED', message: 'the request could not be read' } } };
 }

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
+import { DB_TIMEOUT_DEFAULTS } from './db';
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -45,18 +46,35 @@ export const env = {
   text: () => z.string().min(1),
   port: (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback),
   url: (protocols: string[]) =>
-    z.string().refine((value) => {
-      try {
-        return protocols.includes(new URL(value).protocol.replace(':', ''));
-      } catch {
-        return false;
-      }
-    }, `must be a ${protocols.join(' or ')} URL`),
+    z.string().refine(
+      (value) => {
+        try {
+          return protocols.includes(new URL(value).protocol.replace(':', ''));
+        } catch {
+          return false;
+        }
+      },
+      `must be a ${protocols.join(' or ')} URL`,
+    ),
   pem: (kind: 'PUBLIC' | 'PRIVATE') =>
     z
       .string()
       .transform((value) => value.replace(/\\n/g, '\n'))
-      .refine((value) => value.includes(`-----BEGIN ${kind} KEY-----`) || value.includes(`-----BEGIN EC ${kind} KEY-----`), `must be a PEM ${kind.toLowerCase()} key`),
+      .refine(
+        (value) => value.includes(`-----BEGIN ${kind} KEY-----`) || value.includes(`-----BEGIN EC ${kind} KEY-----`),
+        `must be a PEM ${kind.toLowerCase()} key`,
+      ),
+};
+
+/**
+ * Limits PostgreSQL sets on every pooled connection (createPool), so a stalled connection fails the
+ * work on it instead of hanging it: a statement running longer is cancelled, a lock waited for
+ * longer gives up, a transaction left idle longer is ended. Migrations run without them.
+ */
+export const databaseTimeoutConfigShape = {
+  DB_STATEMENT_TIMEOUT_MS: env.int(DB_TIMEOUT_DEFAULTS.DB_STATEMENT_TIMEOUT_MS, 100, 3_600_000),
+  DB_LOCK_TIMEOUT_MS: env.int(DB_TIMEOUT_DEFAULTS.DB_LOCK_TIMEOUT_MS, 10, 3_600_000),
+  DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: env.int(DB_TIMEOUT_DEFAULTS.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS, 100, 86_400_000),
 };
 
 export const baseConfigShape = {
@@ -64,9 +82,16 @@ export const baseConfigShape = {
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HOST: z.string().min(1).default('127.0.0.1'),
   DATABASE_URL: env.url(['postgres', 'postgresql']),
+  ...databaseTimeoutConfigShape,
   REDIS_URL: env.url(['redis', 'rediss']),
   JWT_ISSUER: z.string().min(1).default('marketplace-auth'),
   JWT_AUDIENCE: z.string().min(1).default('marketplace'),
+};
+
+/** Keys of a service's migrate entry (dist/migrate.js): its database only. */
+export const migrateConfigShape = {
+  LOG_LEVEL: baseConfigShape.LOG_LEVEL,
+  DATABASE_URL: baseConfigShape.DATABASE_URL,
 };
 
 /** Keys of services that verify tokens but never mint them. */
@@ -91,7 +116,17 @@ export const streamConfigShape = {
   STREAM_MAXLEN: env.int(1_000_000, 1000, 100_000_000),
   STREAM_BLOCK_MS: env.int(2000, 10, 60_000),
   STREAM_CLAIM_IDLE_MS: env.int(30_000, 100, 3_600_000),
+  /** Failed handlings (not redeliveries, not outages: see isTransientError) after which an entry is dead-lettered. */
   STREAM_MAX_DELIVERIES: env.int(5, 1, 100),
-  /** Entries of one read a consumer handles at once; safe because every handler dedupes and locks. */
-  STREAM_CONCURRENCY: env.int(4, 1, 64),
+  /** Deadline of one batch's handling; past it the batch is retried later and shutdown stops waiting for it. */
+  STREAM_HANDLER_TIMEOUT_MS: env.int(30_000, 100, 600_000),
+  /** A consumer that has not read for this long and has nothing pending is removed from its group. */
+  STREAM_CONSUMER_EXPIRY_MS: env.int(3_600_000, 10_000, 604_800_000),
+  /** Entries a consumer reads at once and applies as one batch (set-based SQL, one XACK). */
+  STREAM_BATCH_SIZE: env.int(64, 1, 1000),
+  /**
+   * After a batch smaller than STREAM_BATCH_SIZE, the consumer waits this long before reading
+   * again, so entries gather into the next batch: a few ms of latency buy fewer transactions per order.
+   */
+  STREAM_BATCH_WAIT_MS: env.int(50, 0, 1000),
 };

@@ -37,7 +37,8 @@ export interface MappedError {
  */
 export function mapError(error: unknown): MappedError {
   if (error instanceof AppError) {
-    const hidden = error.status >= 500;
+    // OVERLOADED is a 503 we choose to answer: its message (how long to wait) is for the client.
+    const hidden = error.status >= 500 && error.code !== 'OVERLOADED';
     return {
       status: error.status,
       body: {

@@ -24,9 +24,14 @@ export function requestLogging(logger: Logger): RequestHandler {
       res.setHeader('X-Request-Id', id);
       return id;
     },
-    customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+    customLogLevel: (_req, res, error) =>
+      error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
     serializers: {
-      req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url.split('?')[0] }),
+      req: (req: { id: string; method: string; url: string }) => ({
+        id: req.id,
+        method: req.method,
+        url: req.url.split('?')[0],
+      }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
     },
   });
@@ -46,15 +51,21 @@ export function validate(schemas: Partial<Record<Part, Joi.Schema>>): RequestHan
     for (const part of ['params', 'query', 'body'] as const) {
       const schema = schemas[part];
       if (!schema) continue;
-      const { value, error } = schema.validate(req[part] ?? (part === 'body' ? undefined : {}), {
+      const result = schema.validate(req[part] ?? (part === 'body' ? undefined : {}), {
         abortEarly: false,
         allowUnknown: false,
         convert: true,
         errors: { wrap: { label: false } },
       });
-      if (error) details.push(...joiDetails(error, part === 'body' ? '' : `${part}.`));
+      if (result.error) details.push(...joiDetails(result.error, part === 'body' ? '' : `${part}.`));
       // Express 5 exposes req.query through a getter; define the validated value over it.
-      else Object.defineProperty(req, part, { value, writable: true, enumerable: true, configurable: true });
+      else
+        Object.defineProperty(req, part, {
+          value: result.value as unknown,
+          writable: true,
+          enumerable: true,
+          configurable: true,
+        });
     }
     if (details.length > 0) throw new AppError('VALIDATION_FAILED', 'some fields are not valid', 400, details);
     next();
@@ -63,7 +74,9 @@ export function validate(schemas: Partial<Record<Part, Joi.Schema>>): RequestHan
 
 /** A body that is not JSON is refused (415) rather than silently read as empty; no body at all is fine. */
 export const requireJsonBody: RequestHandler = (req, _res, next) => {
-  const empty = req.headers['content-length'] === '0' || (req.headers['content-length'] === undefined && !req.headers['transfer-encoding']);
+  const empty =
+    req.headers['content-length'] === '0' ||
+    (req.headers['content-length'] === undefined && !req.headers['transfer-encoding']);
   if (!empty && req.is(['application/json', 'application/*+json']) === false) {
     throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'send the body as application/json');
   }
@@ -77,7 +90,8 @@ export const csrfProtection: RequestHandler = (req, _res, next) => {
 };
 
 function tokenFrom(req: Request): string | undefined {
-  const cookies = (req as Request & { cookies?: Record<string, string> }).cookies;
+  // cookie-parser (in the services that read cookies) fills req.cookies; Express types it as any.
+  const cookies = req.cookies as Record<string, string> | undefined;
   const fromCookie = cookies?.[ACCESS_COOKIE];
   if (fromCookie) return fromCookie;
   const header = req.headers.authorization;
@@ -110,11 +124,21 @@ function translate(error: unknown): unknown {
   if (e?.type === 'entity.too.large') return new AppError('PAYLOAD_TOO_LARGE', 'the request body is too large');
   if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported')
     return new AppError('UNSUPPORTED_MEDIA_TYPE', 'the request body encoding is not supported');
-  if (e?.status && e.status >= 400 && e.status < 500 && e.type) return new AppError('VALIDATION_FAILED', 'the request could not be read', e.status);
+  if (e?.status && e.status >= 400 && e.status < 500 && e.type)
+    return new AppError('VALIDATION_FAILED', 'the request could not be read', e.status);
   // A body that fails to inflate (http-errors, `expose` set, no `type`) and a path parameter
   // that is not valid percent-encoding (the router's URIError) are the client's fault, not a 500.
-  if (e?.status && e.status >= 400 && e.status < 500 && ((e as { expose?: unknown }).expose === true || error instanceof URIError)) {
-    return new AppError('VALIDATION_FAILED', error instanceof URIError ? 'the request path is not valid percent-encoding' : 'the request could not be read', e.status);
+  if (
+    e?.status &&
+    e.status >= 400 &&
+    e.status < 500 &&
+    ((e as { expose?: unknown }).expose === true || error instanceof URIError)
+  ) {
+    return new AppError(
+      'VALIDATION_FAILED',
+      error instanceof URIError ? 'the request path is not valid percent-encoding' : 'the request could not be read',
+      e.status,
+    );
   }
   return error;
 }
@@ -149,7 +173,7 @@ export function observabilityRoutes(observability: Observability): { router: Rou
   const measure: RequestHandler = (req, res, next) => {
     const end = observability.httpDuration.startTimer();
     res.on('finish', () => {
-      const route = req.route ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
+      const route = req.route ? `${req.baseUrl}${String((req.route as { path: string }).path)}` : 'unmatched';
       end({ method: req.method, route, status: String(res.statusCode) });
     });
     next();

@@ -1,6 +1,7 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import jwt, { type JwtPayload } from 'jsonwebtoken';
 import { JwksClient } from 'jwks-rsa';
+import { LRUCache } from 'lru-cache';
 import { ROLES, type Role } from '@market/contracts';
 import { AppError } from './errors';
 
@@ -34,7 +35,13 @@ export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
     const key = createPublicKey(options.publicKey);
     keyFor = () => Promise.resolve(key);
   } else if (options.jwksUrl) {
-    const client = new JwksClient({ jwksUri: options.jwksUrl, cache: true, cacheMaxAge: 10 * 60_000, rateLimit: true, jwksRequestsPerMinute: 10 });
+    const client = new JwksClient({
+      jwksUri: options.jwksUrl,
+      cache: true,
+      cacheMaxAge: 10 * 60_000,
+      rateLimit: true,
+      jwksRequestsPerMinute: 10,
+    });
     keyFor = async (kid) => {
       if (!kid) throw invalid();
       const signingKey = await client.getSigningKey(kid).catch(() => {
@@ -46,7 +53,14 @@ export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
     throw new Error('token verification needs JWT_PUBLIC_KEY or JWKS_URL');
   }
 
+  // A browser sends the same access token with every request until it is refreshed: an ES256
+  // verify per request was the largest CPU cost of placing an order. Verified tokens are
+  // remembered (bounded) until their own expiry; a token that fails is never cached.
+  const verified = new LRUCache<string, AuthUser>({ max: 10_000 });
+
   return async (token) => {
+    const known = verified.get(token);
+    if (known) return known;
     const decoded = jwt.decode(token, { complete: true });
     if (!decoded || typeof decoded.payload === 'string') throw invalid();
     const key = await keyFor(decoded.header.kid);
@@ -60,10 +74,24 @@ export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
     } catch {
       throw invalid();
     }
-    const { sub, username, role, exp } = payload as { sub?: unknown; username?: unknown; role?: unknown; exp?: unknown };
+    const { sub, username, role, exp } = payload as {
+      sub?: unknown;
+      username?: unknown;
+      role?: unknown;
+      exp?: unknown;
+    };
     // jsonwebtoken checks `exp` only when present; an access token without one would never expire.
-    if (typeof exp !== 'number' || typeof sub !== 'string' || typeof username !== 'string' || !ROLES.includes(role as Role)) throw invalid();
-    return { id: sub, username, role: role as Role };
+    if (
+      typeof exp !== 'number' ||
+      typeof sub !== 'string' ||
+      typeof username !== 'string' ||
+      !ROLES.includes(role as Role)
+    )
+      throw invalid();
+    const user = { id: sub, username, role: role as Role };
+    const ttl = exp * 1000 - Date.now();
+    if (ttl > 0) verified.set(token, user, { ttl });
+    return user;
   };
 }
 

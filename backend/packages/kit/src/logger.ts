@@ -56,7 +56,11 @@ export function serializeError(error: unknown): unknown {
   };
 }
 
-export function createLogger(options: { service: string; level: string; destination?: pino.DestinationStream }): Logger {
+export function createLogger(options: {
+  service: string;
+  level: string;
+  destination?: pino.DestinationStream;
+}): Logger {
   return pino(
     {
       level: options.level,

@@ -1,4 +1,5 @@
 import client, { Registry, Histogram } from 'prom-client';
+import { registerHeapAfterGc } from './heap-after-gc';
 
 export type ReadinessCheck = () => Promise<unknown>;
 
@@ -9,10 +10,15 @@ export interface Observability {
   readiness(): Promise<{ ok: boolean; checks: Record<string, 'ok' | 'failing'> }>;
 }
 
-export function createObservability(service: string, checks: Record<string, ReadinessCheck>, timeoutMs = 2000): Observability {
+export function createObservability(
+  service: string,
+  checks: Record<string, ReadinessCheck>,
+  timeoutMs = 2000,
+): Observability {
   const registry = new Registry();
   registry.setDefaultLabels({ service });
   client.collectDefaultMetrics({ register: registry });
+  registerHeapAfterGc(registry);
   const httpDuration = new Histogram({
     name: 'http_request_duration_seconds',
     help: 'HTTP request duration by method, route pattern and status',

@@ -1,5 +1,8 @@
+import type { Redis } from 'ioredis';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
 import { Writable } from 'node:stream';
+import { inspect } from 'node:util';
 import jwt from 'jsonwebtoken';
 import { Client, type Pool } from 'pg';
 import type { Role } from '@market/contracts';
@@ -49,17 +52,42 @@ export interface MigratedTestDatabase {
 }
 
 /** A fresh test database with the service's migrations applied and a pool on it. */
-export async function createMigratedTestDatabase(prefix: string, migrationsFolder: string, poolMax = 5): Promise<MigratedTestDatabase> {
+export async function createMigratedTestDatabase(
+  prefix: string,
+  migrationsFolder: string,
+  poolMax = 5,
+): Promise<MigratedTestDatabase> {
   const database = await createTestDatabase(prefix);
   const pool = createPool(database.url, poolMax);
   await runMigrations(pool, migrationsFolder);
-  return { database, pool, env: { NODE_ENV: 'test', LOG_LEVEL: 'debug', DATABASE_URL: database.url, REDIS_URL: testRedisUrl() } };
+  return {
+    database,
+    pool,
+    env: { NODE_ENV: 'test', LOG_LEVEL: 'debug', DATABASE_URL: database.url, REDIS_URL: testRedisUrl() },
+  };
+}
+
+/** A port the kernel just handed out and nobody listens on, for a service a test starts as its own process. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls until `check` returns a value (not undefined) or the deadline passes; a throwing check counts as not yet. */
-export async function eventually<T>(check: () => Promise<T | undefined>, { timeoutMs = 10_000, intervalMs = 50, what = 'condition' } = {}): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined>,
+  { timeoutMs = 10_000, intervalMs = 50, what = 'condition' } = {},
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -69,7 +97,10 @@ export async function eventually<T>(check: () => Promise<T | undefined>, { timeo
     } catch (error) {
       last = error;
     }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${last instanceof Error ? String(last) : inspect(last)})` : ''}`,
+      );
     await sleep(intervalMs);
   }
 }
@@ -116,4 +147,25 @@ export function signTestToken(
     audience: options.audience ?? 'marketplace',
     ...(options.expiresIn === null ? {} : { expiresIn: options.expiresIn ?? 900 }),
   });
+}
+
+/** Writes dead letter number `n` the way startStreamConsumer does (the original fields plus dead_*); returns its id. */
+export async function writeDeadLetter(
+  redis: Redis,
+  stream: string,
+  n: number,
+  overrides: Record<string, string> = {},
+): Promise<string> {
+  const fields = {
+    type: 'order.cancelled',
+    event_id: `event-${n}`,
+    order_id: `order-${n}`,
+    dead_original_id: `${1000 + n}-0`,
+    dead_group: 'products',
+    dead_reason: `failed 5 times: database unavailable (${n})`,
+    dead_deliveries: '5',
+    dead_at: new Date(Date.UTC(2026, 0, 1, 0, 0, n)).toISOString(),
+    ...overrides,
+  };
+  return (await redis.xadd(`${stream}:dead`, '*', ...Object.entries(fields).flat()))!;
 }

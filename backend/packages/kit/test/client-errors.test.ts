@@ -17,6 +17,8 @@ describe('answerClientErrors', () => {
 
     expect(res.status).toBe(431);
     expect(res.headers.get('content-type')).toMatch(/application\/json/);
-    expect(await res.json()).toEqual({ error: { code: 'PAYLOAD_TOO_LARGE', message: 'the request headers are too large' } });
+    expect(await res.json()).toEqual({
+      error: { code: 'PAYLOAD_TOO_LARGE', message: 'the request headers are too large' },
+    });
   });
 });

@@ -2,7 +2,12 @@ import { z } from 'zod';
 import { ConfigError, env, parseConfig } from '@market/kit';
 
 describe('parseConfig', () => {
-  const shape = { PORT: env.port(3000), DATABASE_URL: env.url(['postgres']), DEMO_MODE: env.boolean(false), NAME: z.string().min(1) };
+  const shape = {
+    PORT: env.port(3000),
+    DATABASE_URL: env.url(['postgres']),
+    DEMO_MODE: env.boolean(false),
+    NAME: z.string().min(1),
+  };
 
   it('when every key is valid, then it returns a frozen typed object with defaults applied', () => {
     const config = parseConfig(shape, { DATABASE_URL: 'postgres://x@h/db', NAME: 'n', DEMO_MODE: 'true' });

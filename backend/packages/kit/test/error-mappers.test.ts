@@ -2,7 +2,15 @@ import express from 'express';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import type { Server } from 'node:http';
 import request from 'supertest';
-import { AppError, expressErrorHandler, expressNotFound, fastifyErrors, fastifyServerOptions, jsonBody, requestLogging } from '@market/kit';
+import {
+  AppError,
+  expressErrorHandler,
+  expressNotFound,
+  fastifyErrors,
+  fastifyServerOptions,
+  jsonBody,
+  requestLogging,
+} from '@market/kit';
 import { captureLogs } from '@market/kit/testing';
 
 const SECRET_CAUSE = 'connect ECONNREFUSED 10.0.0.7:5432 password=hunter2';
@@ -20,7 +28,9 @@ function expressApp() {
     res.json({ id: req.params.id });
   });
   app.get('/conflict', () => {
-    throw new AppError('VERSION_CONFLICT', 'the product changed since you loaded it', undefined, [{ field: 'version', message: 'is stale' }]);
+    throw new AppError('VERSION_CONFLICT', 'the product changed since you loaded it', undefined, [
+      { field: 'version', message: 'is stale' },
+    ]);
   });
   app.get('/limited', () => {
     throw new AppError('RATE_LIMITED', 'slow down', undefined, undefined, { 'Retry-After': '7' });
@@ -39,12 +49,15 @@ function expressApp() {
 async function fastifyApp(): Promise<{ server: Server; lines: string[]; close: () => Promise<void> }> {
   const { logger, lines } = captureLogs('kit-test');
   const { loggerInstance, ...options } = fastifyServerOptions(logger);
-  const app = Fastify({ ...options, loggerInstance: loggerInstance as FastifyBaseLogger, bodyLimit: 1024 });
+  const fastifyLogger: FastifyBaseLogger = loggerInstance;
+  const app = Fastify({ ...options, loggerInstance: fastifyLogger, bodyLimit: 1024 });
   await app.register(fastifyErrors);
   app.post('/echo', async (req) => req.body);
   app.get('/items/:id', async (req) => ({ id: (req.params as { id: string }).id }));
   app.get('/conflict', async () => {
-    throw new AppError('VERSION_CONFLICT', 'the product changed since you loaded it', undefined, [{ field: 'version', message: 'is stale' }]);
+    throw new AppError('VERSION_CONFLICT', 'the product changed since you loaded it', undefined, [
+      { field: 'version', message: 'is stale' },
+    ]);
   });
   app.get('/limited', async () => {
     throw new AppError('RATE_LIMITED', 'slow down', undefined, undefined, { 'Retry-After': '7' });
@@ -74,7 +87,11 @@ describe.each([
     expect(res.status).toBe(409);
     expect(res.headers['content-type']).toMatch(/application\/json/);
     expect(res.body).toEqual({
-      error: { code: 'VERSION_CONFLICT', message: 'the product changed since you loaded it', details: [{ field: 'version', message: 'is stale' }] },
+      error: {
+        code: 'VERSION_CONFLICT',
+        message: 'the product changed since you loaded it',
+        details: [{ field: 'version', message: 'is stale' }],
+      },
     });
   });
 
@@ -138,17 +155,34 @@ describe.each([
   });
 });
 
+describe('fastify routing errors', () => {
+  it('when a path parameter is longer than the router takes, then it answers 400 in the envelope, not 414', async () => {
+    const ctx = await fastifyApp();
+    try {
+      const res = await request(ctx.server).get(`/items/${'x'.repeat(500)}`);
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe('VALIDATION_FAILED');
+    } finally {
+      await ctx.close();
+    }
+  });
+});
+
 describe('express body reading', () => {
   it('when a gzip-labelled body cannot be inflated, then it answers 400 VALIDATION_FAILED in the envelope, not 500', async () => {
     const { server } = expressApp();
-    const res = await request(server).post('/echo').set('Content-Type', 'application/json').set('Content-Encoding', 'gzip').send('{"a": 1}');
+    const res = await request(server)
+      .post('/echo')
+      .set('Content-Type', 'application/json')
+      .set('Content-Encoding', 'gzip')
+      .send('{"a": 1}');
     expect(res.status).toBe(400);
     expect(res.body).toEqual({ error: { code: 'VALIDATION_FAILED', message: expect.any(String) } });
   });
 });
 
 describe('fastify requests refused by the HTTP parser', () => {
-  it('when the headers are over the limit, then it answers 431 in the envelope, not Fastify\'s own body', async () => {
+  it("when the headers are over the limit, then it answers 431 in the envelope, not Fastify's own body", async () => {
     const { server, close } = await fastifyApp();
     try {
       const res = await request(server).get('/conflict').set('X-Padding', 'x'.repeat(20_000));

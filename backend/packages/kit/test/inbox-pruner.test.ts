@@ -36,7 +36,10 @@ describe('inbox pruner', () => {
     );
     return rows.map((row) => row.event_id);
   };
-  const remaining = async () => (await pool.query<{ event_id: string }>('SELECT event_id FROM processed_messages')).rows.map((row) => row.event_id).sort();
+  const remaining = async () =>
+    (await pool.query<{ event_id: string }>('SELECT event_id FROM processed_messages')).rows
+      .map((row) => row.event_id)
+      .sort();
 
   it('when rows are older than the retention, then they are deleted and recent rows are kept', async () => {
     await addRows(25, 24 * 8);
@@ -55,7 +58,9 @@ describe('inbox pruner', () => {
     await addRows(2000, 3);
     const recent = await addRows(5, 0);
     const { logger } = captureLogs();
-    const pruners = [1, 2].map(() => startInboxPruner({ pool, logger, retainMs: 2 * HOUR_MS, batchSize: 50, intervalMs: 60_000 }));
+    const pruners = [1, 2].map(() =>
+      startInboxPruner({ pool, logger, retainMs: 2 * HOUR_MS, batchSize: 50, intervalMs: 60_000 }),
+    );
 
     const counts = await Promise.all(pruners.map((pruner) => pruner.pruneOnce()));
     await Promise.all(pruners.map((pruner) => pruner.stop()));

@@ -12,7 +12,9 @@ describe('error serializer', () => {
   beforeAll(async () => {
     database = await createTestDatabase('kit');
     pool = createPool(database.url, 2);
-    await pool.query('CREATE TABLE accounts (password_hash text NOT NULL, email text NOT NULL CHECK (email = lower(email)))');
+    await pool.query(
+      'CREATE TABLE accounts (password_hash text NOT NULL, email text NOT NULL CHECK (email = lower(email)))',
+    );
   });
   afterAll(async () => {
     await pool.end();
@@ -30,7 +32,9 @@ describe('error serializer', () => {
 
   it('when a drizzle statement breaks a constraint, then the log line names the constraint but holds neither the parameters nor the row', async () => {
     const db = drizzle(pool);
-    const error = await failure(() => db.execute(sql`INSERT INTO accounts (password_hash, email) VALUES (${HASH}, ${'Upper@Example.test'})`));
+    const error = await failure(() =>
+      db.execute(sql`INSERT INTO accounts (password_hash, email) VALUES (${HASH}, ${'Upper@Example.test'})`),
+    );
     const { logger, lines } = captureLogs();
 
     logger.error({ err: error }, 'request failed');
@@ -40,7 +44,9 @@ describe('error serializer', () => {
   });
 
   it('when pg itself reports a constraint violation, then the row values in its detail are not logged', async () => {
-    const error = await failure(() => pool.query(`INSERT INTO accounts (password_hash, email) VALUES ('${HASH}', 'Upper@Example.test')`));
+    const error = await failure(() =>
+      pool.query(`INSERT INTO accounts (password_hash, email) VALUES ('${HASH}', 'Upper@Example.test')`),
+    );
     const { logger, lines } = captureLogs();
 
     logger.error({ err: error }, 'request failed');

@@ -6,7 +6,9 @@ import { products } from './schema';
 
 export type ProductRow = typeof products.$inferSelect;
 export type NewProduct = Omit<typeof products.$inferInsert, 'status' | 'version' | 'createdAt' | 'updatedAt'>;
-export type ProductChanges = Partial<Pick<NewProduct, 'name' | 'description' | 'category' | 'price' | 'stock' | 'imageUrl'>>;
+export type ProductChanges = Partial<
+  Pick<NewProduct, 'name' | 'description' | 'category' | 'price' | 'stock' | 'imageUrl'>
+>;
 
 export interface ProductQuery {
   q?: string;
@@ -41,19 +43,41 @@ export async function listActiveProducts(
     conditions.push(or(ilike(products.name, pattern), ilike(products.description, pattern))!);
   }
   const where = and(...conditions);
-  const matching = tx.select({ one: sql`1` }).from(products).where(where).limit(query.countUpTo + 1).as('matching');
+  const matching = tx
+    .select({ one: sql`1` })
+    .from(products)
+    .where(where)
+    .limit(query.countUpTo + 1)
+    .as('matching');
   const [rows, [counted]] = await Promise.all([
-    tx.select().from(products).where(where).orderBy(...ORDER_BY[query.sort]).limit(query.limit).offset(query.offset),
+    tx
+      .select()
+      .from(products)
+      .where(where)
+      .orderBy(...ORDER_BY[query.sort])
+      .limit(query.limit)
+      .offset(query.offset),
     tx.select({ n: count() }).from(matching),
   ]);
   const n = counted?.n ?? 0;
   return n > query.countUpTo ? { rows, total: query.countUpTo, capped: true } : { rows, total: n, capped: false };
 }
 
-export async function listSellerProducts(tx: Tx, sellerId: string, limit: number, offset: number): Promise<{ rows: ProductRow[]; total: number }> {
+export async function listSellerProducts(
+  tx: Tx,
+  sellerId: string,
+  limit: number,
+  offset: number,
+): Promise<{ rows: ProductRow[]; total: number }> {
   const where = eq(products.sellerId, sellerId);
   const [rows, [totals]] = await Promise.all([
-    tx.select().from(products).where(where).orderBy(...ORDER_BY.newest).limit(limit).offset(offset),
+    tx
+      .select()
+      .from(products)
+      .where(where)
+      .orderBy(...ORDER_BY.newest)
+      .limit(limit)
+      .offset(offset),
     tx.select({ total: count() }).from(products).where(where),
   ]);
   return { rows, total: totals?.total ?? 0 };
@@ -71,7 +95,11 @@ export async function insertProduct(tx: Tx, product: NewProduct): Promise<Produc
 
 /** Inserts rows whose id already exists nowhere; existing ids are left as they are. */
 export async function insertProductsIfAbsent(tx: Tx, rows: NewProduct[]): Promise<number> {
-  const inserted = await tx.insert(products).values(rows).onConflictDoNothing({ target: products.id }).returning({ id: products.id });
+  const inserted = await tx
+    .insert(products)
+    .values(rows)
+    .onConflictDoNothing({ target: products.id })
+    .returning({ id: products.id });
   return inserted.length;
 }
 
@@ -109,12 +137,4 @@ export async function archiveProduct(tx: Tx, id: string, version: number | undef
 export async function lockProducts(tx: Tx, ids: string[]): Promise<ProductRow[]> {
   if (ids.length === 0) return [];
   return tx.select().from(products).where(inArray(products.id, ids)).orderBy(asc(products.id)).for('update');
-}
-
-/** Adds `delta` (negative to take) to a locked product's stock; the CHECK refuses going below zero. */
-export async function adjustStock(tx: Tx, id: string, delta: number): Promise<void> {
-  await tx
-    .update(products)
-    .set({ stock: sql`${products.stock} + ${delta}`, version: sql`${products.version} + 1`, updatedAt: sql`now()` })
-    .where(eq(products.id, id));
 }

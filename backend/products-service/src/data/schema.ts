@@ -16,7 +16,9 @@ export const products = pgTable(
     price: numeric('price', { precision: 12, scale: 2, mode: 'string' }).notNull(),
     stock: integer('stock').notNull(),
     imageUrl: text('image_url'),
-    status: text('status', { enum: ['active', 'archived'] }).notNull().default('active'),
+    status: text('status', { enum: ['active', 'archived'] })
+      .notNull()
+      .default('active'),
     version: integer('version').notNull().default(1),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
@@ -27,12 +29,24 @@ export const products = pgTable(
     check('products_status_known', sql`${t.status} in ('active', 'archived')`),
     // The public list reads only active rows: one partial index per sort order, id as the tiebreak.
     // Ascending indexes serve the descending sorts by a backward scan (DESC NULLS FIRST, the default).
-    index('products_active_created_idx').on(t.createdAt, t.id).where(sql`status = 'active'`),
-    index('products_active_price_idx').on(t.price, t.id).where(sql`status = 'active'`),
-    index('products_active_name_idx').on(t.name, t.id).where(sql`status = 'active'`),
-    index('products_active_category_created_idx').on(t.category, t.createdAt, t.id).where(sql`status = 'active'`),
-    index('products_active_category_price_idx').on(t.category, t.price, t.id).where(sql`status = 'active'`),
-    index('products_active_category_name_idx').on(t.category, t.name, t.id).where(sql`status = 'active'`),
+    index('products_active_created_idx')
+      .on(t.createdAt, t.id)
+      .where(sql`status = 'active'`),
+    index('products_active_price_idx')
+      .on(t.price, t.id)
+      .where(sql`status = 'active'`),
+    index('products_active_name_idx')
+      .on(t.name, t.id)
+      .where(sql`status = 'active'`),
+    index('products_active_category_created_idx')
+      .on(t.category, t.createdAt, t.id)
+      .where(sql`status = 'active'`),
+    index('products_active_category_price_idx')
+      .on(t.category, t.price, t.id)
+      .where(sql`status = 'active'`),
+    index('products_active_category_name_idx')
+      .on(t.category, t.name, t.id)
+      .where(sql`status = 'active'`),
     index('products_seller_created_idx').on(t.sellerId, t.createdAt, t.id),
     // Substring search (ILIKE '%q%') on name and description; needs the pg_trgm extension (migration 0000).
     index('products_name_trgm_idx').using('gin', t.name.op('gin_trgm_ops')),
@@ -51,7 +65,10 @@ export const stockReservations = pgTable(
     /** Set when a cancel gave the quantity back; a reservation is released at most once. */
     releasedAt: timestamp('released_at', { withTimezone: true }),
   },
-  (t) => [primaryKey({ columns: [t.orderId, t.productId] }), check('stock_reservations_quantity_positive', sql`${t.quantity} > 0`)],
+  (t) => [
+    primaryKey({ columns: [t.orderId, t.productId] }),
+    check('stock_reservations_quantity_positive', sql`${t.quantity} > 0`),
+  ],
 );
 
 export const OUTCOME_STATUSES = ['RESERVED', 'REJECTED', 'CANCELLED'] as const;

@@ -44,18 +44,21 @@ export const CATALOG_COUNT_CAP = 10_000;
  */
 export const SEARCH_COUNT_CAP = 1_000;
 
-export interface CatalogOptions {
-  countCap?: number;
-  searchCountCap?: number;
-}
-
-function toPage(rows: ProductRow[], total: number, { page, pageSize }: PageRequest, totalCapped = false): Page<Product> {
-  return { data: rows.map(toProduct), pagination: { page, pageSize, total, totalPages: Math.ceil(total / pageSize), totalCapped } };
+function toPage(
+  rows: ProductRow[],
+  total: number,
+  { page, pageSize }: PageRequest,
+  totalCapped = false,
+): Page<Product> {
+  return {
+    data: rows.map(toProduct),
+    pagination: { page, pageSize, total, totalPages: Math.ceil(total / pageSize), totalCapped },
+  };
 }
 
 const canManage = (user: AuthUser, row: ProductRow) => user.role === 'admin' || row.sellerId === user.id;
 
-export function createCatalog(db: Db, { countCap = CATALOG_COUNT_CAP, searchCountCap = SEARCH_COUNT_CAP }: CatalogOptions = {}) {
+export function createCatalog(db: Db) {
   /** Loads a product the caller may change: 404 if there is none, 403 if it is someone else's. */
   async function productToChange(user: AuthUser, id: string): Promise<ProductRow> {
     const row = await findProduct(db, id);
@@ -65,9 +68,17 @@ export function createCatalog(db: Db, { countCap = CATALOG_COUNT_CAP, searchCoun
   }
 
   const versionConflict = (row: ProductRow) =>
-    new AppError('VERSION_CONFLICT', `the product changed since the version you edited; it is now at version ${row.version}`, 409, [
-      { field: 'version', message: `the current version is ${row.version}; reload the product and apply your edit again` },
-    ]);
+    new AppError(
+      'VERSION_CONFLICT',
+      `the product changed since the version you edited; it is now at version ${row.version}`,
+      409,
+      [
+        {
+          field: 'version',
+          message: `the current version is ${row.version}; reload the product and apply your edit again`,
+        },
+      ],
+    );
 
   return {
     /**
@@ -83,7 +94,7 @@ export function createCatalog(db: Db, { countCap = CATALOG_COUNT_CAP, searchCoun
         sort: request.sort,
         limit: request.pageSize,
         offset,
-        countUpTo: Math.max(request.q ? searchCountCap : countCap, offset + request.pageSize),
+        countUpTo: Math.max(request.q ? SEARCH_COUNT_CAP : CATALOG_COUNT_CAP, offset + request.pageSize),
       });
       return toPage(rows, total, request, capped);
     },
@@ -96,7 +107,12 @@ export function createCatalog(db: Db, { countCap = CATALOG_COUNT_CAP, searchCoun
     },
 
     async listMine(user: AuthUser, request: PageRequest): Promise<Page<Product>> {
-      const { rows, total } = await listSellerProducts(db, user.id, request.pageSize, (request.page - 1) * request.pageSize);
+      const { rows, total } = await listSellerProducts(
+        db,
+        user.id,
+        request.pageSize,
+        (request.page - 1) * request.pageSize,
+      );
       return toPage(rows, total, request);
     },
 

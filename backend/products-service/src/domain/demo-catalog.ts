@@ -25,7 +25,7 @@ const PRODUCTS: DemoProduct[] = [
   ['otherSeller', 'Gift card holder', 'other', '5.00', 1000, 'A small card sleeve for presents.'],
 ];
 
-export function demoProducts(): NewProduct[] {
+function demoProducts(): NewProduct[] {
   return PRODUCTS.map(([seller, name, category, price, stock, description], i) => ({
     id: demoId(i + 1),
     sellerId: DEMO_USERS[seller].id,

@@ -1,7 +1,4 @@
-import { LIMITS, type Money } from '@market/contracts';
-
-/** What a client may send as a price: up to six integer digits and at most two decimals. */
-export const PRICE_INPUT_PATTERN = /^\d{1,6}(\.\d{1,2})?$/;
+import { LIMITS, PRICE_INPUT_PATTERN, type Money } from '@market/contracts';
 
 /**
  * Reads a price sent as a decimal string ("19.9") or a JSON number (19.9) into the canonical

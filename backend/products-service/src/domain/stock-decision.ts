@@ -1,14 +1,13 @@
-import type { FailureReason, OrderLine, ReservedItem } from '@market/contracts';
+import type { StockFailureReason, OrderLine, ReservedItem } from '@market/contracts';
 import type { ProductRow } from '../data/product-repository';
 import type { Reservation } from '../data/saga-repository';
 import { compareMoney } from './money';
 
 export type StockDecision =
-  | { ok: true; items: ReservedItem[]; reservations: Reservation[] }
-  | { ok: false; reason: FailureReason };
+  { ok: true; items: ReservedItem[]; reservations: Reservation[] } | { ok: false; reason: StockFailureReason };
 
 /** When lines fail for different reasons, the order reports the first of these. */
-const REASON_PRECEDENCE: FailureReason[] = ['PRODUCT_UNAVAILABLE', 'OWN_PRODUCT', 'PRICE_CHANGED', 'OUT_OF_STOCK'];
+const REASON_PRECEDENCE: StockFailureReason[] = ['PRODUCT_UNAVAILABLE', 'OWN_PRODUCT', 'PRICE_CHANGED', 'OUT_OF_STOCK'];
 
 /**
  * Decides an order against the locked products: every line must name an active product of
@@ -20,7 +19,7 @@ export function decideStock(lines: OrderLine[], products: ProductRow[], buyerId:
   const wanted = new Map<string, number>();
   for (const line of lines) wanted.set(line.product_id, (wanted.get(line.product_id) ?? 0) + line.quantity);
 
-  const reasons = new Set<FailureReason>();
+  const reasons = new Set<StockFailureReason>();
   for (const line of lines) {
     const product = byId.get(line.product_id);
     if (!product || product.status !== 'active') reasons.add('PRODUCT_UNAVAILABLE');
@@ -33,8 +32,18 @@ export function decideStock(lines: OrderLine[], products: ProductRow[], buyerId:
 
   const items = lines.map((line) => {
     const product = byId.get(line.product_id) as ProductRow;
-    return { product_id: product.id, quantity: line.quantity, unit_price: product.price, product_name: product.name, seller_id: product.sellerId };
+    return {
+      product_id: product.id,
+      quantity: line.quantity,
+      unit_price: product.price,
+      product_name: product.name,
+      seller_id: product.sellerId,
+    };
   });
-  const reservations = [...wanted].map(([productId, quantity]) => ({ productId, quantity, unitPrice: (byId.get(productId) as ProductRow).price }));
+  const reservations = [...wanted].map(([productId, quantity]) => ({
+    productId,
+    quantity,
+    unitPrice: (byId.get(productId) as ProductRow).price,
+  }));
   return { ok: true, items, reservations };
 }

@@ -1,26 +1,18 @@
-import { randomUUID } from 'node:crypto';
-import {
-  MESSAGE_VERSION,
-  decodeOrdersMessage,
-  encodeInventoryResult,
-  type InventoryResult,
-  type OrderCancelled,
-  type OrderPlaced,
-  type StreamFields,
-} from '@market/contracts';
+import { decodeOrdersMessage, type OrdersStreamMessage } from '@market/contracts';
+import { decodeBatch, type BatchFailures, type CommittedRow, type StreamEntry } from '@market/kit';
 import type { Db, Tx } from '../data/db';
-import { adjustStock, lockProducts } from '../data/product-repository';
+import { lockProducts } from '../data/product-repository';
 import {
-  enqueue,
-  findOutcome,
-  insertReservations,
-  isAwaitingRelay,
-  lockOrder,
-  recordProcessed,
-  releaseReservations,
-  saveOutcome,
+  awaitingRelayOf,
+  findOutcomes,
+  findReservations,
+  lockOrders,
+  recordProcessedBatch,
+  saveBatch,
 } from '../data/saga-repository';
-import { decideStock } from './stock-decision';
+import { decideBatch, type SagaOutcome } from './stock-batch';
+
+export type { SagaOutcome } from './stock-batch';
 
 export interface SagaContext {
   db: Db;
@@ -30,97 +22,86 @@ export interface SagaContext {
   inventoryStream: string;
 }
 
-export type SagaOutcome =
-  | 'reserved'
-  | 'rejected'
-  | 'replied-again'
-  | 'duplicate'
-  | 'placed-after-cancel'
-  | 'released'
-  | 'cancelled-before-placed'
-  | 'already-settled';
-
-export interface SagaResult {
+export interface AppliedMessage {
+  entryId: string;
+  orderId: string;
+  type: OrdersStreamMessage['type'];
   outcome: SagaOutcome;
-  /** True when an outbox row was written, so the relay can be woken. */
-  replied: boolean;
 }
 
-function resultMessage(order: OrderPlaced, fields: Pick<InventoryResult, 'status' | 'reason' | 'items'>): StreamFields {
-  return encodeInventoryResult({
-    type: 'inventory.result',
-    version: MESSAGE_VERSION,
-    event_id: randomUUID(),
-    order_id: order.order_id,
-    correlation_id: order.correlation_id,
-    occurred_at: new Date().toISOString(),
-    ...fields,
+export interface BatchResult {
+  /** Entries that can never apply (dead-lettered by the consumer). */
+  failures: BatchFailures;
+  applied: AppliedMessage[];
+  /** The outbox rows the batch committed (its replies), for the relay to publish at once. */
+  replies: CommittedRow[];
+}
+
+const sortedUnique = (ids: string[]) => [...new Set(ids)].sort();
+
+/** Reads what the batch decides over, under its locks: per-order locks first, then products in id order. */
+async function readState(tx: Tx, ctx: SagaContext, messages: OrdersStreamMessage[]) {
+  const fresh = await recordProcessedBatch(
+    tx,
+    messages.map((m) => m.event_id.toLowerCase()),
+    ctx.ordersStream,
+  );
+  const orderIds = sortedUnique(messages.map((m) => m.order_id));
+  await lockOrders(tx, orderIds);
+  const outcomes = await findOutcomes(tx, orderIds);
+  const isFresh = (m: OrdersStreamMessage) => fresh.has(m.event_id.toLowerCase());
+  const reservations = await findReservations(
+    tx,
+    messages
+      .filter((m) => m.type === 'order.cancelled' && isFresh(m) && outcomes.get(m.order_id)?.status === 'RESERVED')
+      .map((m) => m.order_id),
+  );
+  const productIds = sortedUnique([
+    ...messages
+      .filter((m) => m.type === 'order.placed' && isFresh(m))
+      .flatMap((m) => m.products.map((line) => line.product_id)),
+    ...[...reservations.values()].flat().map((r) => r.productId),
+  ]);
+  const products = new Map((await lockProducts(tx, productIds)).map((p) => [p.id, p]));
+  // Copies of orders decided earlier are answered again, unless that answer still waits in the outbox.
+  const earlierReplies = messages
+    .filter((m) => m.type === 'order.placed')
+    .flatMap((m) => outcomes.get(m.order_id)?.reply?.event_id ?? []);
+  const awaitingRelay = await awaitingRelayOf(tx, earlierReplies);
+  return { fresh, outcomes, reservations, products, awaitingRelay };
+}
+
+/**
+ * Applies a batch of orders_stream entries in ONE transaction: inbox dedupe of every event id in
+ * one statement, per-order locks, the batch's products locked in id order, then every decision
+ * in code (each order all lines or none; see decideBatch) and all the writes in one statement.
+ * Entries that fail validation are returned as failures and take no part; any other error rolls
+ * the whole batch back (the consumer then retries its entries one by one).
+ */
+export async function applyOrdersBatch(ctx: SagaContext, entries: StreamEntry[]): Promise<BatchResult> {
+  const { valid, failures } = decodeBatch(entries, decodeOrdersMessage);
+  if (valid.length === 0) return { failures, applied: [], replies: [] };
+  // Ids compared in code are compared as PostgreSQL stores them (lower case), as its uuid type compares them.
+  const messages = valid.map(({ message }) => ({
+    ...message,
+    order_id: message.order_id.toLowerCase(),
+    products: message.products.map((line) => ({ ...line, product_id: line.product_id.toLowerCase() })),
+  }));
+  const { outcomes, replies } = await ctx.db.transaction(async (tx) => {
+    const decided = decideBatch(messages, await readState(tx, ctx, messages));
+    const { writes } = decided;
+    const replies = await saveBatch(tx, {
+      ...writes,
+      outcomes: [...writes.outcomes.values()],
+      replies: writes.replies.map((fields) => ({ stream: ctx.inventoryStream, fields })),
+    });
+    return { outcomes: decided.outcomes, replies };
   });
-}
-
-/**
- * Sends the stored reply again, unless the same reply still waits in the outbox. This is what
- * answers a republished order.placed, also when the first reply was lost with Redis's last second.
- */
-async function replyAgain(tx: Tx, ctx: SagaContext, reply: StreamFields | null): Promise<boolean> {
-  if (!reply || (reply.event_id && (await isAwaitingRelay(tx, reply.event_id)))) return false;
-  await enqueue(tx, ctx.inventoryStream, reply);
-  return true;
-}
-
-async function place(tx: Tx, ctx: SagaContext, order: OrderPlaced): Promise<SagaResult> {
-  const firstDelivery = await recordProcessed(tx, order.event_id, ctx.ordersStream);
-  await lockOrder(tx, order.order_id);
-  const existing = await findOutcome(tx, order.order_id);
-  if (existing?.status === 'CANCELLED') return { outcome: 'placed-after-cancel', replied: false };
-  if (existing) {
-    const replied = await replyAgain(tx, ctx, existing.reply);
-    return { outcome: firstDelivery ? 'replied-again' : 'duplicate', replied };
-  }
-  if (!firstDelivery) return { outcome: 'duplicate', replied: false };
-
-  const ids = [...new Set(order.products.map((line) => line.product_id))].sort();
-  const locked = await lockProducts(tx, ids);
-  const decision = decideStock(order.products, locked, order.user_id);
-  if (!decision.ok) {
-    const reply = resultMessage(order, { status: 'FAILED', reason: decision.reason, items: [] });
-    await saveOutcome(tx, { orderId: order.order_id, status: 'REJECTED', reason: decision.reason, reply });
-    await enqueue(tx, ctx.inventoryStream, reply);
-    return { outcome: 'rejected', replied: true };
-  }
-  for (const reservation of decision.reservations) await adjustStock(tx, reservation.productId, -reservation.quantity);
-  await insertReservations(tx, order.order_id, decision.reservations);
-  const reply = resultMessage(order, { status: 'COMPLETED', reason: '', items: decision.items });
-  await saveOutcome(tx, { orderId: order.order_id, status: 'RESERVED', reply });
-  await enqueue(tx, ctx.inventoryStream, reply);
-  return { outcome: 'reserved', replied: true };
-}
-
-async function cancel(tx: Tx, ctx: SagaContext, order: OrderCancelled): Promise<SagaResult> {
-  if (!(await recordProcessed(tx, order.event_id, ctx.ordersStream))) return { outcome: 'duplicate', replied: false };
-  await lockOrder(tx, order.order_id);
-  const existing = await findOutcome(tx, order.order_id);
-  if (!existing) {
-    // The cancel overtook its order.placed: leave a tombstone so the placed never takes stock.
-    await saveOutcome(tx, { orderId: order.order_id, status: 'CANCELLED' });
-    return { outcome: 'cancelled-before-placed', replied: false };
-  }
-  if (existing.status !== 'RESERVED') return { outcome: 'already-settled', replied: false };
-  const released = await releaseReservations(tx, order.order_id);
-  await lockProducts(tx, released.map((r) => r.productId));
-  for (const reservation of released) await adjustStock(tx, reservation.productId, reservation.quantity);
-  await saveOutcome(tx, { orderId: order.order_id, status: 'CANCELLED' });
-  return { outcome: 'released', replied: false };
-}
-
-/**
- * Applies one orders_stream entry in ONE transaction: inbox dedupe by event id, a per-order
- * lock, then the stock decision (all lines or none) or the give-back, and the reply in the
- * outbox. Throws InvalidMessageError for an entry that can never apply (dead-lettered);
- * any other error rolls everything back and leaves the entry for a retry.
- */
-export async function applyOrdersMessage(ctx: SagaContext, fields: StreamFields): Promise<SagaResult & { orderId: string; type: string }> {
-  const message = decodeOrdersMessage(fields);
-  const result = await ctx.db.transaction((tx) => (message.type === 'order.placed' ? place(tx, ctx, message) : cancel(tx, ctx, message)));
-  return { ...result, orderId: message.order_id, type: message.type };
+  const applied = valid.map(({ entryId, message }, i) => ({
+    entryId,
+    orderId: message.order_id,
+    type: message.type,
+    outcome: outcomes[i]!,
+  }));
+  return { failures, applied, replies };
 }

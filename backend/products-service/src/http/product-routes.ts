@@ -1,9 +1,9 @@
 import express, { type RequestHandler, type Router } from 'express';
 import { CATEGORIES } from '@market/contracts';
 import { authenticate, requireRole, validate, type AuthUser, type TokenVerifier } from '@market/kit';
-import type { Catalog, CatalogSearch } from '../domain/catalog';
+import type { Catalog, CatalogSearch, NewProductInput } from '../domain/catalog';
 import { openApiDocument } from './openapi';
-import { archiveQuery, createProductBody, listProductsQuery, pageQuery, productIdParams, updateProductBody } from './schemas';
+import { validators } from './schemas';
 
 export interface ProductRouteDeps {
   catalog: Catalog;
@@ -42,31 +42,31 @@ export function productRoutes(deps: ProductRouteDeps): Router {
     res.set('Cache-Control', 'public, max-age=300').json({ data: CATEGORIES });
   });
 
-  router.get('/', validate({ query: listProductsQuery }), async (req, res) => {
+  router.get('/', validate(validators.search), async (req, res) => {
     const { q, ...rest } = req.query as unknown as Omit<CatalogSearch, 'q'> & { q?: string };
     res.json(await catalog.search({ ...rest, q: q || undefined }));
   });
 
-  router.get('/mine', ...seller, validate({ query: pageQuery }), async (req, res) => {
+  router.get('/mine', ...seller, validate(validators.mine), async (req, res) => {
     const { page, pageSize } = req.query as unknown as { page: number; pageSize: number };
     res.json(await catalog.listMine(userOf(req), { page, pageSize }));
   });
 
-  router.get('/:id', validate({ params: productIdParams }), identifyIfSignedIn(deps.verify), async (req, res) => {
+  router.get('/:id', validate(validators.read), identifyIfSignedIn(deps.verify), async (req, res) => {
     res.json(await catalog.get(String(req.params.id), req.user));
   });
 
-  router.post('/', ...seller, validate({ body: createProductBody }), async (req, res) => {
-    const product = await catalog.create(userOf(req), req.body);
+  router.post('/', ...seller, validate(validators.create), async (req, res) => {
+    const product = await catalog.create(userOf(req), req.body as NewProductInput);
     res.status(201).location(`/api/products/${product.id}`).json(product);
   });
 
-  router.patch('/:id', ...seller, validate({ params: productIdParams, body: updateProductBody }), async (req, res) => {
+  router.patch('/:id', ...seller, validate(validators.update), async (req, res) => {
     const { version, ...changes } = req.body as { version: number } & Record<string, unknown>;
     res.json(await catalog.update(userOf(req), String(req.params.id), version, changes));
   });
 
-  router.delete('/:id', ...seller, validate({ params: productIdParams, query: archiveQuery }), async (req, res) => {
+  router.delete('/:id', ...seller, validate(validators.archive), async (req, res) => {
     const { version } = req.query as { version?: number };
     res.json(await catalog.archive(userOf(req), String(req.params.id), version));
   });

@@ -1,8 +1,8 @@
-import { existsSync, writeFileSync } from 'node:fs';
 import type { Pool } from 'pg';
 import type { Registry } from 'prom-client';
 import { PRODUCTS_GROUP } from '@market/contracts';
 import {
+  DIRECT_GRACE_MS,
   consumerOptions,
   relayOptions,
   startInboxPruner,
@@ -16,9 +16,9 @@ import {
 } from '@market/kit';
 import type { WorkerConfig } from '../config';
 import type { Db } from '../data/db';
-import { applyOrdersMessage } from '../domain/stock-saga';
+import { applyOrdersBatch } from '../domain/stock-saga';
 
-export type InventoryWorkerConfig = StreamConnectionConfig & Pick<WorkerConfig, 'ORDERS_STREAM' | 'INVENTORY_STREAM' | 'CRASH_AFTER_COMMIT_ONCE'>;
+export type InventoryWorkerConfig = StreamConnectionConfig & Pick<WorkerConfig, 'ORDERS_STREAM' | 'INVENTORY_STREAM'>;
 
 export interface InventoryWorkerDeps {
   pool: Pool;
@@ -37,15 +37,10 @@ export interface InventoryWorker {
   stop(): Promise<void>;
 }
 
-/** The test-only crash between COMMIT and XACK (see CRASH_AFTER_COMMIT_ONCE in config.ts). */
-function crashAfterCommitOnce(marker: string | undefined, logger: Logger): () => void {
-  if (!marker) return () => undefined;
-  return () => {
-    if (existsSync(marker)) return;
-    writeFileSync(marker, `${process.pid}\n`);
-    logger.warn({ marker }, 'CRASH_AFTER_COMMIT_ONCE: killing this process after COMMIT, before XACK');
-    process.kill(process.pid, 'SIGKILL');
-  };
+function countBy(values: string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const value of values) counts[value] = (counts[value] ?? 0) + 1;
+  return counts;
 }
 
 /**
@@ -57,9 +52,16 @@ function crashAfterCommitOnce(marker: string | undefined, logger: Logger): () =>
 export function startInventoryWorker(deps: InventoryWorkerDeps): InventoryWorker {
   const { config, logger } = deps;
   const log = logger.child({ component: 'inventory-worker' });
-  const relay = startOutboxRelay(relayOptions(config, { pool: deps.pool, logger, idleDelayMs: deps.relayIdleDelayMs }));
+  // Replies are published right after their batch commits; the relay's passes send what that missed.
+  const relay = startOutboxRelay(
+    relayOptions(config, {
+      pool: deps.pool,
+      logger,
+      idleDelayMs: deps.relayIdleDelayMs,
+      directGraceMs: DIRECT_GRACE_MS,
+    }),
+  );
   const inboxPruner = startInboxPruner({ pool: deps.pool, logger });
-  const crashHook = crashAfterCommitOnce(config.CRASH_AFTER_COMMIT_ONCE, log);
   const context = { db: deps.db, ordersStream: config.ORDERS_STREAM, inventoryStream: config.INVENTORY_STREAM };
   const consumer = startStreamConsumer(
     consumerOptions(config, {
@@ -67,11 +69,20 @@ export function startInventoryWorker(deps: InventoryWorkerDeps): InventoryWorker
       group: PRODUCTS_GROUP,
       logger,
       registry: deps.registry,
-      handle: async (entry) => {
-        const result = await applyOrdersMessage(context, entry.fields);
-        log.info({ entryId: entry.id, orderId: result.orderId, type: result.type, outcome: result.outcome, correlationId: entry.fields.correlation_id }, 'orders message applied');
-        if (result.replied) relay.notify();
-        crashHook();
+      handleBatch: async (entries) => {
+        const result = await applyOrdersBatch(context, entries);
+        for (const m of result.applied) {
+          log.debug(
+            { entryId: m.entryId, orderId: m.orderId, type: m.type, outcome: m.outcome },
+            'orders message applied',
+          );
+        }
+        log.info(
+          { applied: result.applied.length, outcomes: countBy(result.applied.map((m) => m.outcome)) },
+          'orders batch applied',
+        );
+        relay.publishCommitted(result.replies);
+        return result.failures;
       },
     }),
   );

@@ -4,7 +4,13 @@ import Redis from 'ioredis';
 import request from 'supertest';
 import type { Role } from '@market/contracts';
 import { createTokenVerifier } from '@market/kit';
-import { captureLogs, createMigratedTestDatabase, generateTestKeys, signTestToken, type TestKeys } from '@market/kit/testing';
+import {
+  captureLogs,
+  createMigratedTestDatabase,
+  generateTestKeys,
+  signTestToken,
+  type TestKeys,
+} from '@market/kit/testing';
 import type { Pool } from 'pg';
 import { buildApp } from '../../src/app';
 import { loadConfig, type ProductsConfig } from '../../src/config';
@@ -44,7 +50,11 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   const redis = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
   await redis.connect();
   const { logger, lines } = captureLogs('products-service');
-  const verify = createTokenVerifier({ issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, publicKey: config.JWT_PUBLIC_KEY });
+  const verify = createTokenVerifier({
+    issuer: config.JWT_ISSUER,
+    audience: config.JWT_AUDIENCE,
+    publicKey: config.JWT_PUBLIC_KEY,
+  });
   const app = buildApp({ logger, pool, db, redis, verify });
   return {
     app,
@@ -99,5 +109,13 @@ export const productInput = (overrides: Partial<ProductInput> = {}): ProductInpu
 export async function createProduct(app: Express, seller: TestUser, overrides: Partial<ProductInput> = {}) {
   const res = await as(app, seller).post('/api/products', productInput(overrides));
   if (res.status !== 201) throw new Error(`create failed with ${res.status}: ${JSON.stringify(res.body)}`);
-  return res.body as { id: string; version: number; stock: number; price: string; name: string; sellerId: string; status: string };
+  return res.body as {
+    id: string;
+    version: number;
+    stock: number;
+    price: string;
+    name: string;
+    sellerId: string;
+    status: string;
+  };
 }

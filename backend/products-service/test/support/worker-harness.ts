@@ -1,21 +1,35 @@
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import Redis from 'ioredis';
 import type { Pool } from 'pg';
 import {
   MESSAGE_VERSION,
   PRODUCTS_GROUP,
-  decodeInventoryResult,
+  decodeInventoryMessage,
   encodeOrdersMessage,
   fieldsFromList,
+  type InventoryReleased,
   type InventoryResult,
   type OrderLine,
   type StreamFields,
 } from '@market/contracts';
 import { createPool, deadLetterStream, runMigrations } from '@market/kit';
-import { captureLogs, createTestDatabase, eventually, testRedisUrl, uniqueSuffix, type TestDatabase } from '@market/kit/testing';
+import {
+  captureLogs,
+  createTestDatabase,
+  eventually,
+  testRedisUrl,
+  uniqueSuffix,
+  type TestDatabase,
+} from '@market/kit/testing';
 import { createDb, MIGRATIONS_FOLDER, type Db } from '../../src/data/db';
 import { findProduct, insertProduct, type NewProduct, type ProductRow } from '../../src/data/product-repository';
-import { startInventoryWorker, type InventoryWorker, type InventoryWorkerConfig } from '../../src/messaging/inventory-worker';
+import {
+  startInventoryWorker,
+  type InventoryWorker,
+  type InventoryWorkerConfig,
+} from '../../src/messaging/inventory-worker';
 
 export interface WorkerHarness {
   db: Db;
@@ -29,15 +43,33 @@ export interface WorkerHarness {
   product(id: string): Promise<ProductRow>;
   /** XADDs raw fields to the orders stream, as orders-service's relay would. */
   publish(fields: StreamFields): Promise<string>;
-  placed(order: { orderId?: string; buyerId?: string; lines: OrderLine[]; eventId?: string }): StreamFields & { order_id: string };
+  placed(order: {
+    orderId?: string;
+    buyerId?: string;
+    lines: OrderLine[];
+    eventId?: string;
+  }): StreamFields & { order_id: string };
   cancelled(placed: StreamFields, eventId?: string): StreamFields;
   replies(orderId?: string): Promise<InventoryResult[]>;
+  /** The inventory.released answers to cancels. */
+  releases(orderId?: string): Promise<InventoryReleased[]>;
   waitForReplies(orderId: string, count?: number): Promise<InventoryResult[]>;
-  /** Resolves once the group has read every entry and none is pending. */
+  /** Resolves once the group has read every entry, none is pending, and every reply left the outbox (sent). */
   drained(): Promise<void>;
   deadLetters(): Promise<StreamFields[]>;
   close(): Promise<void>;
 }
+
+/**
+ * Node options that make a worker process SIGKILL itself right after its first batch committed,
+ * before the XACK (see crash-before-ack.ts): the crash is injected by the test, not built into the worker.
+ */
+export const crashBeforeAckArgs = [
+  '--import',
+  'tsx',
+  '--import',
+  pathToFileURL(path.join(__dirname, 'crash-before-ack.ts')).href,
+];
 
 /** A migrated database, streams of its own (random names) and workers started on demand. */
 export async function startWorkerHarness(overrides: Partial<InventoryWorkerConfig> = {}): Promise<WorkerHarness> {
@@ -56,16 +88,21 @@ export async function startWorkerHarness(overrides: Partial<InventoryWorkerConfi
     STREAM_BLOCK_MS: 100,
     STREAM_CLAIM_IDLE_MS: 1000,
     STREAM_MAX_DELIVERIES: 3,
-    CRASH_AFTER_COMMIT_ONCE: undefined,
     ...overrides,
   };
   const { logger, lines } = captureLogs('products-worker');
   const workers: InventoryWorker[] = [];
 
-  const replies = async (orderId?: string) => {
+  const messages = async (orderId?: string) => {
     const entries = (await redis.xrange(config.INVENTORY_STREAM, '-', '+')) as [string, string[]][];
-    return entries.map(([, list]) => decodeInventoryResult(fieldsFromList(list))).filter((r) => !orderId || r.order_id === orderId);
+    return entries
+      .map(([, list]) => decodeInventoryMessage(fieldsFromList(list)))
+      .filter((r) => !orderId || r.order_id === orderId);
   };
+  const replies = async (orderId?: string) =>
+    (await messages(orderId)).filter((m): m is InventoryResult => m.type === 'inventory.result');
+  const releases = async (orderId?: string) =>
+    (await messages(orderId)).filter((m): m is InventoryReleased => m.type === 'inventory.released');
 
   const harness: WorkerHarness = {
     db,
@@ -75,7 +112,13 @@ export async function startWorkerHarness(overrides: Partial<InventoryWorkerConfi
     config,
     logs: lines,
     startWorker(consumer = config.CONSUMER_NAME) {
-      const worker = startInventoryWorker({ pool, db, config: { ...config, CONSUMER_NAME: consumer }, logger, relayIdleDelayMs: 20 });
+      const worker = startInventoryWorker({
+        pool,
+        db,
+        config: { ...config, CONSUMER_NAME: consumer },
+        logger,
+        relayIdleDelayMs: 20,
+      });
       workers.push(worker);
       return worker;
     },
@@ -104,8 +147,14 @@ export async function startWorkerHarness(overrides: Partial<InventoryWorkerConfi
         occurred_at: new Date().toISOString(),
         products: lines,
       }) as StreamFields & { order_id: string },
-    cancelled: (placed, eventId = randomUUID()) => ({ ...placed, type: 'order.cancelled', event_id: eventId, occurred_at: new Date().toISOString() }),
+    cancelled: (placed, eventId = randomUUID()) => ({
+      ...placed,
+      type: 'order.cancelled',
+      event_id: eventId,
+      occurred_at: new Date().toISOString(),
+    }),
     replies,
+    releases,
     waitForReplies: (orderId, count = 1) =>
       eventually(
         async () => {
@@ -115,12 +164,17 @@ export async function startWorkerHarness(overrides: Partial<InventoryWorkerConfi
         { intervalMs: 25, what: `${count} inventory.result for ${orderId}` },
       ),
     async drained() {
-      await eventually(async () => {
-        const [last] = (await redis.xrevrange(config.ORDERS_STREAM, '+', '-', 'COUNT', 1)) as [string, string[]][];
-        const groups = (await redis.xinfo('GROUPS', config.ORDERS_STREAM)) as (string | number)[][];
-        const group = groups.map((g) => fieldsFromList(g.map(String))).find((g) => g.name === PRODUCTS_GROUP);
-        return group && last && group['last-delivered-id'] === last[0] && group.pending === '0' ? true : undefined;
-      }, { intervalMs: 25, what: 'the products group to drain its stream' });
+      await eventually(
+        async () => {
+          const [last] = (await redis.xrevrange(config.ORDERS_STREAM, '+', '-', 'COUNT', 1)) as [string, string[]][];
+          const groups = (await redis.xinfo('GROUPS', config.ORDERS_STREAM)) as (string | number)[][];
+          const group = groups.map((g) => fieldsFromList(g.map(String))).find((g) => g.name === PRODUCTS_GROUP);
+          if (!group || !last || group['last-delivered-id'] !== last[0] || group.pending !== '0') return undefined;
+          const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox');
+          return rows[0]!.n === 0 ? true : undefined;
+        },
+        { intervalMs: 25, what: 'the products group to drain its stream and the outbox to empty' },
+      );
     },
     async deadLetters() {
       const entries = (await redis.xrange(deadLetterStream(config.ORDERS_STREAM), '-', '+')) as [string, string[]][];
@@ -137,4 +191,8 @@ export async function startWorkerHarness(overrides: Partial<InventoryWorkerConfi
   return harness;
 }
 
-export const line = (product: ProductRow, quantity: number, price = product.price): OrderLine => ({ product_id: product.id, quantity, price });
+export const line = (product: ProductRow, quantity: number, price = product.price): OrderLine => ({
+  product_id: product.id,
+  quantity,
+  price,
+});

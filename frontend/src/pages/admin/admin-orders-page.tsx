@@ -1,9 +1,10 @@
 import { Link } from 'react-router-dom';
 import { listAllOrders } from '../../api/orders-api';
+import { queryKeys } from '../../api/query-client';
 import { PagedResult } from '../../components/paged-result';
 import { formatDateTime, shortId } from '../../lib/format';
 import { formatMoney } from '../../lib/money';
-import { usePagedList } from '../../lib/use-paged-list';
+import { usePagedQuery } from '../../lib/use-paged-query';
 import { usePageTitle } from '../../lib/use-page-title';
 import { summarizeItems } from '../../orders/order-items-table';
 import { OrderStatusBadge } from '../../orders/order-status-badge';
@@ -11,7 +12,7 @@ import { describeReason } from '../../orders/order-status-text';
 
 export default function AdminOrdersPage() {
   usePageTitle('All orders');
-  const { result, setPage } = usePagedList(listAllOrders);
+  const { result, setPage } = usePagedQuery(queryKeys.allOrders, listAllOrders);
 
   return (
     <section aria-labelledby="page-title">
@@ -26,7 +27,9 @@ export default function AdminOrdersPage() {
             <th scope="col">Order</th>
             <th scope="col">Placed</th>
             <th scope="col">Items</th>
-            <th scope="col" className="num">Total</th>
+            <th scope="col" className="num">
+              Total
+            </th>
             <th scope="col">Status</th>
           </>
         }

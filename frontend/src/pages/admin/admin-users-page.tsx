@@ -1,18 +1,22 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { listUsers, updateUser } from '../../api/auth-api';
-import { LIMITS, type AdminUser, type UpdateUserRequest } from '../../api/contracts';
+import { CONTRACT_RULES, type AdminUser, type UpdateUserRequest } from '../../api/contracts';
 import { describeError } from '../../api/error-messages';
+import { queryKeys, replaceInPages } from '../../api/query-client';
 import { LiveNotice, type Notice } from '../../components/live-notice';
 import { PagedResult } from '../../components/paged-result';
-import { usePagedList } from '../../lib/use-paged-list';
+import { usePagedQuery } from '../../lib/use-paged-query';
 import { usePageTitle } from '../../lib/use-page-title';
 import { useSession } from '../../session/session-context';
 import { UserRow } from './user-row';
 
 function describeChange(user: AdminUser, change: UpdateUserRequest): string {
   if (change.role) return `${user.username} is now a ${user.role}.`;
-  return user.disabled ? `${user.username} is disabled and can no longer log in.` : `${user.username} is enabled again.`;
+  return user.disabled
+    ? `${user.username} is disabled and can no longer log in.`
+    : `${user.username} is enabled again.`;
 }
 
 export default function AdminUsersPage() {
@@ -21,23 +25,23 @@ export default function AdminUsersPage() {
   const [params, setParams] = useSearchParams();
   const q = params.get('q') ?? '';
   const [text, setText] = useState(q);
-  const { result, replaceItem } = usePagedList((page, pageSize, signal) => listUsers({ page, pageSize, q }, signal), [q]);
-  const [busyId, setBusyId] = useState<string | null>(null);
+  const { result, setPage } = usePagedQuery(
+    (page) => queryKeys.userList({ page, q }),
+    (page, pageSize, signal) => listUsers({ page, pageSize, q }, signal),
+  );
   const [message, setMessage] = useState<Notice | null>(null);
-
-  const onUpdate = async (user: AdminUser, change: UpdateUserRequest) => {
-    setBusyId(user.id);
-    setMessage(null);
-    try {
-      const updated = await updateUser(user.id, change);
-      replaceItem(updated);
+  const client = useQueryClient();
+  const update = useMutation({
+    mutationFn: ({ user, change }: { user: AdminUser; change: UpdateUserRequest }) => updateUser(user.id, change),
+    onMutate: () => setMessage(null),
+    onSuccess: (updated, { change }) => {
+      replaceInPages(client, queryKeys.users, updated);
+      void client.invalidateQueries({ queryKey: queryKeys.users });
       setMessage({ text: describeChange(updated, change), error: false });
-    } catch (caught) {
-      setMessage({ text: describeError(caught).message, error: true });
-    } finally {
-      setBusyId(null);
-    }
-  };
+    },
+    onError: (caught) => setMessage({ text: describeError(caught).message, error: true }),
+  });
+  const busyId = update.isPending ? update.variables.user.id : null;
 
   const onSearch = (event: FormEvent) => {
     event.preventDefault();
@@ -54,7 +58,7 @@ export default function AdminUsersPage() {
             id="user-search"
             type="search"
             value={text}
-            maxLength={LIMITS.searchMax}
+            maxLength={CONTRACT_RULES.listUsers.q.maxLength}
             onChange={(event) => setText(event.target.value)}
           />
           <button type="submit" className="button button-primary">
@@ -67,7 +71,7 @@ export default function AdminUsersPage() {
         result={result}
         loadingLabel="Loading users"
         // The search may have changed while the last answer is still on screen: say nothing about it until the new one.
-        empty={result.status === 'ready' && (q ? 'No user matches this search.' : 'No users yet.')}
+        empty={!result.isPlaceholderData && (q ? 'No user matches this search.' : 'No users yet.')}
         caption="All user accounts"
         columns={
           <>
@@ -76,7 +80,9 @@ export default function AdminUsersPage() {
             <th scope="col">Joined</th>
             <th scope="col">Role</th>
             <th scope="col">Status</th>
-            <th scope="col"><span className="visually-hidden">Actions</span></th>
+            <th scope="col">
+              <span className="visually-hidden">Actions</span>
+            </th>
           </>
         }
         renderRow={(user) => (
@@ -85,10 +91,10 @@ export default function AdminUsersPage() {
             user={user}
             isSelf={user.id === me?.id}
             busy={busyId === user.id}
-            onUpdate={(change) => void onUpdate(user, change)}
+            onUpdate={(change) => update.mutate({ user, change })}
           />
         )}
-        onPage={(next) => setParams(q ? { q, page: String(next) } : { page: String(next) })}
+        onPage={setPage}
       />
     </section>
   );

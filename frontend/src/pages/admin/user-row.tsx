@@ -5,7 +5,7 @@ interface Props {
   user: AdminUser;
   isSelf: boolean;
   busy: boolean;
-  onUpdate(change: UpdateUserRequest): void;
+  onUpdate: (change: UpdateUserRequest) => void;
 }
 
 export function UserRow({ user, isSelf, busy, onUpdate }: Props) {

@@ -3,7 +3,7 @@ import { formatMoney } from '../../lib/money';
 
 interface Props {
   fresh: Product;
-  onUseLatest(): void;
+  onUseLatest: () => void;
 }
 
 /** Shown when a save was based on a stale version: what is saved now, and what to do next. */
@@ -12,9 +12,9 @@ export function ConflictNotice({ fresh, onUseLatest }: Props) {
     <div className="notice notice-warning" role="alert" data-testid="conflict-notice">
       <h2>This product changed while you were editing it</h2>
       <p>
-        Your changes were not saved, because someone else (a sale, or you in another tab) changed the product first.
-        The latest saved values are below and already fill the fields you did not touch; your own edits are kept.
-        Check them and save again, or start over from the latest values.
+        Your changes were not saved, because someone else (a sale, or you in another tab) changed the product first. The
+        latest saved values are below and already fill the fields you did not touch; your own edits are kept. Check them
+        and save again, or start over from the latest values.
       </p>
       <dl className="fresh-values">
         <dt>Name</dt>

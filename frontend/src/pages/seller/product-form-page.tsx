@@ -1,8 +1,9 @@
+import { useQuery } from '@tanstack/react-query';
 import { useParams } from 'react-router-dom';
 import { describeError } from '../../api/error-messages';
 import { getProduct } from '../../api/products-api';
+import { queryKeys } from '../../api/query-client';
 import { ErrorState, LoadingState } from '../../components/status-views';
-import { useAsync } from '../../lib/use-async';
 import { usePageTitle } from '../../lib/use-page-title';
 import { ProductEditor } from './product-editor';
 
@@ -10,19 +11,27 @@ export default function ProductFormPage() {
   const { id } = useParams();
   const title = id ? 'Edit product' : 'Add a product';
   usePageTitle(title);
-  const loaded = useAsync((signal) => (id ? getProduct(id, signal) : Promise.resolve(null)), [id]);
+  // An edit starts from the product as saved now, never from a cached copy: its version guards the save.
+  const loaded = useQuery({
+    queryKey: queryKeys.product(id ?? ''),
+    queryFn: ({ signal }) => getProduct(id ?? '', signal),
+    enabled: Boolean(id),
+    refetchOnMount: 'always',
+    refetchOnWindowFocus: false,
+  });
+  const ready = !id || (loaded.isFetchedAfterMount && loaded.isSuccess);
 
   return (
     <section className="form-page" aria-labelledby="page-title">
       <h1 id="page-title">{title}</h1>
-      {loaded.status === 'loading' && <LoadingState label="Loading product" />}
-      {loaded.status === 'error' && (
+      {!ready && !loaded.isError && <LoadingState label="Loading product" />}
+      {loaded.isError && (
         <ErrorState
           message={describeError(loaded.error, { NOT_FOUND: 'This product does not exist.' }).message}
-          onRetry={loaded.reload}
+          onRetry={() => void loaded.refetch()}
         />
       )}
-      {loaded.status === 'ready' && <ProductEditor key={id ?? 'new'} product={loaded.data} />}
+      {ready && <ProductEditor key={id ?? 'new'} product={id ? (loaded.data ?? null) : null} />}
     </section>
   );
 }

@@ -1,4 +1,11 @@
-import { CATEGORIES, LIMITS, type Category, type CreateProductRequest, type Product } from '../../api/contracts';
+import {
+  CATEGORIES,
+  CONTRACT_RULES,
+  LIMITS,
+  type Category,
+  type CreateProductRequest,
+  type Product,
+} from '../../api/contracts';
 import { normalizeMoneyInput } from '../../lib/money';
 import type { FieldErrors } from '../../lib/validation';
 
@@ -12,10 +19,24 @@ export interface ProductValues {
   imageUrl: string;
 }
 
-export const PRODUCT_FIELDS = ['name', 'description', 'category', 'price', 'stock', 'imageUrl'] as const;
+export const PRODUCT_FIELDS = [
+  'name',
+  'description',
+  'category',
+  'price',
+  'stock',
+  'imageUrl',
+] as const satisfies readonly (keyof ProductValues)[];
 export type ProductField = (typeof PRODUCT_FIELDS)[number];
 
-export const EMPTY_VALUES: ProductValues = { name: '', description: '', category: '', price: '', stock: '', imageUrl: '' };
+export const EMPTY_VALUES: ProductValues = {
+  name: '',
+  description: '',
+  category: '',
+  price: '',
+  stock: '',
+  imageUrl: '',
+};
 
 export function valuesFromProduct(product: Product): ProductValues {
   return {
@@ -27,6 +48,9 @@ export function valuesFromProduct(product: Product): ProductValues {
     imageUrl: product.imageUrl ?? '',
   };
 }
+
+/** The server's rules for these fields, generated from the contracts. */
+const RULES = CONTRACT_RULES.createProduct;
 
 function isHttpUrl(text: string): boolean {
   try {
@@ -46,20 +70,20 @@ export function checkProduct(values: ProductValues): { errors: FieldErrors; body
   const imageUrl = values.imageUrl.trim();
 
   if (!name) errors.name = 'Enter a name.';
-  else if (name.length > LIMITS.productNameMax) errors.name = `Use at most ${LIMITS.productNameMax} characters.`;
+  else if (name.length > RULES.name.maxLength) errors.name = `Use at most ${RULES.name.maxLength} characters.`;
   if (!description) errors.description = 'Describe the product in a sentence or two.';
-  else if (description.length > LIMITS.productDescriptionMax) {
-    errors.description = `Use at most ${LIMITS.productDescriptionMax} characters.`;
+  else if (description.length > RULES.description.maxLength) {
+    errors.description = `Use at most ${RULES.description.maxLength} characters.`;
   }
   const category = CATEGORIES.find((c) => c === values.category);
   if (!category) errors.category = 'Choose a category.';
   if (price === null || price === '0.00') {
     errors.price = `Enter a price between 0.01 and ${LIMITS.priceMax}, like 19.99.`;
   }
-  if (!values.stock.trim() || !Number.isInteger(stock) || stock < 0 || stock > LIMITS.stockMax) {
-    errors.stock = `Enter a whole number from 0 to ${LIMITS.stockMax.toLocaleString('en-US')}.`;
+  if (!values.stock.trim() || !Number.isInteger(stock) || stock < RULES.stock.min || stock > RULES.stock.max) {
+    errors.stock = `Enter a whole number from ${RULES.stock.min} to ${RULES.stock.max.toLocaleString('en-US')}.`;
   }
-  if (imageUrl && (imageUrl.length > LIMITS.imageUrlMax || !isHttpUrl(imageUrl))) {
+  if (imageUrl && (imageUrl.length > RULES.imageUrl.maxLength || !isHttpUrl(imageUrl))) {
     errors.imageUrl = 'Enter a full web address starting with https://, or leave it empty.';
   }
   if (Object.keys(errors).length > 0 || !category || price === null) return { errors, body: null };

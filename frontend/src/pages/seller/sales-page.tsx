@@ -1,14 +1,15 @@
 import { listMySales } from '../../api/orders-api';
+import { queryKeys } from '../../api/query-client';
 import { PagedResult } from '../../components/paged-result';
 import { formatDateTime, shortId } from '../../lib/format';
 import { formatMoney, multiply } from '../../lib/money';
-import { usePagedList } from '../../lib/use-paged-list';
+import { usePagedQuery } from '../../lib/use-paged-query';
 import { usePageTitle } from '../../lib/use-page-title';
 import { OrderStatusBadge } from '../../orders/order-status-badge';
 
 export default function SalesPage() {
   usePageTitle('My sales');
-  const { result, setPage } = usePagedList(listMySales);
+  const { result, setPage } = usePagedQuery(queryKeys.sales, listMySales);
 
   return (
     <section aria-labelledby="page-title">
@@ -22,9 +23,15 @@ export default function SalesPage() {
           <>
             <th scope="col">Product</th>
             <th scope="col">Date</th>
-            <th scope="col" className="num">Quantity</th>
-            <th scope="col" className="num">Unit price</th>
-            <th scope="col" className="num">Subtotal</th>
+            <th scope="col" className="num">
+              Quantity
+            </th>
+            <th scope="col" className="num">
+              Unit price
+            </th>
+            <th scope="col" className="num">
+              Subtotal
+            </th>
             <th scope="col">Status</th>
             <th scope="col">Order</th>
           </>

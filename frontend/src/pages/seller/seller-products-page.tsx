@@ -1,29 +1,34 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import type { Product } from '../../api/contracts';
 import { describeError } from '../../api/error-messages';
 import { archiveProduct, listMyProducts } from '../../api/products-api';
+import { queryKeys, replaceInPages } from '../../api/query-client';
 import { ConfirmButton } from '../../components/confirm-button';
 import { LiveNotice, type Notice } from '../../components/live-notice';
 import { PagedResult } from '../../components/paged-result';
 import { formatMoney } from '../../lib/money';
-import { usePagedList } from '../../lib/use-paged-list';
+import { usePagedQuery } from '../../lib/use-paged-query';
 import { usePageTitle } from '../../lib/use-page-title';
 
 export default function SellerProductsPage() {
   usePageTitle('My products');
-  const { result, setPage, replaceItem } = usePagedList(listMyProducts);
+  const { result, setPage } = usePagedQuery(queryKeys.myProducts, listMyProducts);
   const [message, setMessage] = useState<Notice | null>(null);
-
-  const onArchive = async (product: Product) => {
-    setMessage(null);
-    try {
-      replaceItem(await archiveProduct(product.id));
+  const client = useQueryClient();
+  const archive = useMutation({
+    mutationFn: (product: Product) => archiveProduct(product.id),
+    onMutate: () => setMessage(null),
+    onSuccess: (archived, product) => {
+      replaceInPages(client, queryKeys.products, archived);
+      client.setQueryData(queryKeys.product(archived.id), archived);
+      // The catalog no longer lists it.
+      void client.invalidateQueries({ queryKey: queryKeys.products });
       setMessage({ text: `“${product.name}” is archived and no longer listed.`, error: false });
-    } catch (caught) {
-      setMessage({ text: describeError(caught).message, error: true });
-    }
-  };
+    },
+    onError: (caught) => setMessage({ text: describeError(caught).message, error: true }),
+  });
 
   return (
     <section aria-labelledby="page-title">
@@ -42,10 +47,16 @@ export default function SellerProductsPage() {
         columns={
           <>
             <th scope="col">Name</th>
-            <th scope="col" className="num">Price</th>
-            <th scope="col" className="num">Stock</th>
+            <th scope="col" className="num">
+              Price
+            </th>
+            <th scope="col" className="num">
+              Stock
+            </th>
             <th scope="col">Status</th>
-            <th scope="col"><span className="visually-hidden">Actions</span></th>
+            <th scope="col">
+              <span className="visually-hidden">Actions</span>
+            </th>
           </>
         }
         renderRow={(product) => (
@@ -56,7 +67,9 @@ export default function SellerProductsPage() {
             <td className="num">{formatMoney(product.price)}</td>
             <td className="num">{product.stock}</td>
             <td>
-              <span className={`badge badge-${product.status}`}>{product.status === 'active' ? 'Listed' : 'Archived'}</span>
+              <span className={`badge badge-${product.status}`}>
+                {product.status === 'active' ? 'Listed' : 'Archived'}
+              </span>
             </td>
             <td className="actions">
               <Link to={`/seller/products/${product.id}/edit`} className="button">
@@ -66,7 +79,7 @@ export default function SellerProductsPage() {
                 <ConfirmButton
                   label={`Archive ${product.name}`}
                   confirmLabel={`Yes, archive ${product.name}`}
-                  onConfirm={() => void onArchive(product)}
+                  onConfirm={() => archive.mutate(product)}
                 />
               )}
             </td>

@@ -9,19 +9,38 @@ export interface StreamConnectionConfig {
   STREAM_BLOCK_MS: number;
   STREAM_CLAIM_IDLE_MS: number;
   STREAM_MAX_DELIVERIES: number;
-  /** Entries of a batch a consumer handles at once; 1 when absent. */
-  STREAM_CONCURRENCY?: number;
+  /** The consumer's defaults when absent. */
+  STREAM_HANDLER_TIMEOUT_MS?: number;
+  STREAM_CONSUMER_EXPIRY_MS?: number;
+  /** Entries a consumer reads and handles as one batch; the consumer's default when absent. */
+  STREAM_BATCH_SIZE?: number;
+  /** Pause after a batch that was not full; the consumer's default when absent. */
+  STREAM_BATCH_WAIT_MS?: number;
 }
 
 /** Relay options: Redis and the stream cap from the config, the rest from the caller. */
-export function relayOptions(config: StreamConnectionConfig, options: Omit<OutboxRelayOptions, 'redisUrl' | 'maxLen'>): OutboxRelayOptions {
+export function relayOptions(
+  config: StreamConnectionConfig,
+  options: Omit<OutboxRelayOptions, 'redisUrl' | 'maxLen'>,
+): OutboxRelayOptions {
   return { ...options, redisUrl: config.REDIS_URL, maxLen: config.STREAM_MAXLEN };
 }
 
 /** Consumer options: Redis, this process's consumer name and the delivery timings from the config. */
 export function consumerOptions(
   config: StreamConnectionConfig,
-  options: Omit<StreamConsumerOptions, 'redisUrl' | 'consumer' | 'blockMs' | 'claimIdleMs' | 'maxDeliveries' | 'concurrency'>,
+  options: Omit<
+    StreamConsumerOptions,
+    | 'redisUrl'
+    | 'consumer'
+    | 'blockMs'
+    | 'claimIdleMs'
+    | 'maxDeliveries'
+    | 'count'
+    | 'batchWaitMs'
+    | 'handlerTimeoutMs'
+    | 'consumerExpiryMs'
+  >,
 ): StreamConsumerOptions {
   return {
     ...options,
@@ -30,6 +49,9 @@ export function consumerOptions(
     blockMs: config.STREAM_BLOCK_MS,
     claimIdleMs: config.STREAM_CLAIM_IDLE_MS,
     maxDeliveries: config.STREAM_MAX_DELIVERIES,
-    concurrency: config.STREAM_CONCURRENCY ?? 1,
+    count: config.STREAM_BATCH_SIZE,
+    batchWaitMs: config.STREAM_BATCH_WAIT_MS,
+    handlerTimeoutMs: config.STREAM_HANDLER_TIMEOUT_MS,
+    consumerExpiryMs: config.STREAM_CONSUMER_EXPIRY_MS,
   };
 }

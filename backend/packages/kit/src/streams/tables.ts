@@ -17,8 +17,12 @@ export const outboxTable = (name = 'outbox') =>
       publishedAt: timestamp('published_at', { withTimezone: true }),
     },
     (t) => [
-      index(`${name}_unpublished_idx`).on(t.id).where(sql`published_at IS NULL`),
-      index(`${name}_published_at_idx`).on(t.publishedAt).where(sql`published_at IS NOT NULL`),
+      index(`${name}_unpublished_idx`)
+        .on(t.id)
+        .where(sql`published_at IS NULL`),
+      index(`${name}_published_at_idx`)
+        .on(t.publishedAt)
+        .where(sql`published_at IS NOT NULL`),
     ],
   );
 

@@ -1,0 +1,9 @@
+/**
+ * Applies orders-service's migrations and exits (dist/migrate.js, `npm run migrate -w backend/orders-service`):
+ * compose's orders-migrate runs it before the service and its workers start. Start-up migrates too,
+ * under the same advisory lock, so running both, or several at once, applies each migration once.
+ */
+import { runMigrateEntry } from '@market/kit';
+import { MIGRATIONS_FOLDER } from './data/db';
+
+runMigrateEntry({ service: 'orders-service', migrationsFolder: MIGRATIONS_FOLDER });

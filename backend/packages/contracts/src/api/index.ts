@@ -1,0 +1,6 @@
+export * from './common';
+export * from './auth';
+export * from './products';
+export * from './orders';
+export * from './client-rules';
+export * from './zod-defs';

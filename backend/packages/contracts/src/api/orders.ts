@@ -1,0 +1,121 @@
+import { z } from 'zod';
+import { DEAD_LETTER_ORDERS, FAILURE_REASONS, LIMITS, ORDER_STATUSES, STREAM_ID_PATTERN } from '../http';
+import { id, money, pageOf, pageSize, PageQuery, timestamp } from './common';
+
+/** Idempotency keys: what a UUID, a ULID or a client's own token looks like; no spaces or quotes. */
+export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9._:-]+$/;
+export const DEAD_LETTER_PAGE_SIZE = 20;
+
+export const OrderItem = z.strictObject({
+  productId: id(),
+  productName: z.string().nullable(),
+  sellerId: z.string().nullable(),
+  quantity: z.number().int(),
+  unitPrice: money(),
+});
+export type OrderItem = z.output<typeof OrderItem>;
+
+export const Order = z.strictObject({
+  id: id(),
+  status: z.enum(ORDER_STATUSES),
+  reason: z.enum(FAILURE_REASONS).nullable(),
+  total: money().nullable(),
+  items: z.array(OrderItem),
+  createdAt: timestamp(),
+  updatedAt: timestamp(),
+});
+export type Order = z.output<typeof Order>;
+export const OrderPage = pageOf(Order);
+
+export const Sale = z.strictObject({
+  orderId: id(),
+  productId: id(),
+  productName: z.string().nullable(),
+  quantity: z.number().int(),
+  unitPrice: money(),
+  status: z.enum(ORDER_STATUSES),
+  createdAt: timestamp(),
+});
+export type Sale = z.output<typeof Sale>;
+export const SalePage = pageOf(Sale);
+
+export const PlaceOrderRequest = z.strictObject({
+  items: z
+    .array(
+      z.strictObject({
+        productId: id(),
+        quantity: z.number().int().min(LIMITS.quantityMin).max(LIMITS.quantityMax),
+        unitPrice: money().meta({ description: 'The price the buyer saw; the catalog decides whether it still holds' }),
+      }),
+    )
+    .min(1)
+    .max(LIMITS.orderLinesMax),
+});
+export type PlaceOrderRequest = z.input<typeof PlaceOrderRequest>;
+
+export const IdempotencyHeaders = z.object({
+  'idempotency-key': z.string().min(1).max(LIMITS.idempotencyKeyMax).regex(IDEMPOTENCY_KEY_PATTERN),
+});
+
+export const OrderIdParams = z.strictObject({ id: id() });
+export const OrdersPageQuery = PageQuery;
+
+const streamId = () =>
+  z
+    .string()
+    .regex(STREAM_ID_PATTERN)
+    .max(41)
+    .meta({ examples: ['1733000000000-0'] });
+const nullableText = () => z.string().nullable();
+
+export const DeadLetter = z.strictObject({
+  id: streamId().meta({ description: "The entry's id in `<stream>:dead`" }),
+  stream: z.string(),
+  originalId: z.string(),
+  group: z.string().meta({ description: 'The consumer group that gave up on the entry' }),
+  reason: z.string(),
+  deliveries: z.number().int(),
+  deadAt: z.string().meta({ description: 'ISO-8601 time it was dead-lettered' }),
+  type: nullableText(),
+  orderId: nullableText(),
+  eventId: nullableText(),
+  fields: z
+    .record(z.string(), z.string())
+    .meta({ description: "The original entry in the stream's wire format (snake_case)" }),
+});
+export type DeadLetter = z.output<typeof DeadLetter>;
+
+export const DeadLetterStreamSummary = z.strictObject({ stream: z.string(), count: z.number().int() });
+export type DeadLetterStreamSummary = z.output<typeof DeadLetterStreamSummary>;
+export const DeadLetterStreams = z.strictObject({ data: z.array(DeadLetterStreamSummary) });
+
+export const DeadLetterPage = z.strictObject({
+  data: z.array(DeadLetter),
+  pagination: z.strictObject({ pageSize: z.number().int(), total: z.number().int(), next: z.string().nullable() }),
+});
+
+/** A page of a list read by cursor (a Redis stream): `next` is the `cursor` of the following page, null on the last. */
+export interface CursorPage<T> {
+  data: T[];
+  pagination: { pageSize: number; total: number; next: string | null };
+}
+
+export const ReplayedDeadLetter = z.strictObject({
+  id: streamId().meta({ description: "The dead letter's id, now gone from `<stream>:dead`" }),
+  stream: z.string(),
+  replayedAs: streamId().meta({ description: 'The id of the entry the replay put back on the stream' }),
+});
+export type ReplayedDeadLetter = z.output<typeof ReplayedDeadLetter>;
+
+/** The saga streams a service knows come from its config: anything else is refused with 400. */
+export const deadLetterStreamParams = (streams: readonly string[]) =>
+  z.strictObject({ stream: z.enum(streams as [string, ...string[]]) });
+export const deadLetterParams = (streams: readonly string[]) =>
+  z.strictObject({ stream: z.enum(streams as [string, ...string[]]), id: streamId() });
+
+export const DeadLetterQuery = z.strictObject({
+  order: z.enum(DEAD_LETTER_ORDERS).default('newest'),
+  pageSize: pageSize(DEAD_LETTER_PAGE_SIZE),
+  cursor: streamId().optional().meta({ description: 'The `next` of the previous page' }),
+});
+export type DeadLetterQuery = z.output<typeof DeadLetterQuery>;

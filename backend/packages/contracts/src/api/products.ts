@@ -1,0 +1,235 @@
+import { z } from 'zod';
+import { CATEGORIES, LIMITS, PRODUCT_SORTS } from '../http';
+import {
+  asText,
+  errorAnswer,
+  noNulMessage,
+  id,
+  money,
+  operation,
+  pageNumber,
+  pageOf,
+  PageQuery,
+  pageSize,
+  requestBody,
+  text,
+  timestamp,
+  withRules,
+  type SecurityScheme,
+} from './common';
+
+/**
+ * How deep an anonymous visitor may page into the public list: OFFSET and the count both grow
+ * with it, so page × pageSize is bounded; past it, a search or a category narrows the list.
+ */
+export const CATALOG_DEPTH_MAX = 100_000;
+
+/** What a client may send as a price: up to six integer digits and at most two decimals. */
+export const PRICE_INPUT_PATTERN = /^\d{1,6}(\.\d{1,2})?$/;
+
+export const Product = z.strictObject({
+  id: id(),
+  sellerId: id(),
+  sellerName: z.string(),
+  name: z.string(),
+  description: z.string(),
+  category: z.enum(CATEGORIES),
+  price: money(),
+  stock: z.number().int().min(0),
+  imageUrl: z.string().nullable(),
+  status: z.enum(['active', 'archived']),
+  version: z.number().int().min(1),
+  createdAt: timestamp(),
+  updatedAt: timestamp(),
+});
+export type Product = z.output<typeof Product>;
+export type ProductStatus = Product['status'];
+export const ProductPage = pageOf(Product);
+
+export const ProductIdParams = z.strictObject({
+  id: withRules(id(), { messages: { 'string.guid': 'id must be a product id (UUID)' } }),
+});
+
+/**
+ * pg_trgm draws no trigram from text with fewer letters or digits, so the index could not narrow
+ * such a search and every product would be read; the `search-text` kind refuses it with a message.
+ */
+const searchText = withRules(text().trim().max(LIMITS.searchMax), {
+  kind: 'search-text',
+  messages: {
+    'string.pattern.base': noNulMessage,
+    'search.tooShort': `{{#label}} must contain at least ${LIMITS.searchMinLettersOrDigits} letters or digits`,
+  },
+}).meta({
+  description: `Text found in the name or description (taken literally). Needs at least ${LIMITS.searchMinLettersOrDigits} letters or digits, so the trigram index can answer it; fewer answer 400 VALIDATION_FAILED naming query.q. Empty means no search.`,
+});
+
+export const ListProductsQuery = z.strictObject({
+  q: searchText.optional(),
+  category: z.enum(CATEGORIES).optional(),
+  sort: z.enum(PRODUCT_SORTS).default('newest'),
+  page: withRules(pageNumber(), {
+    kind: 'catalog-page',
+    messages: {
+      'number.max': `page may reach only the first ${CATALOG_DEPTH_MAX.toLocaleString('en')} products of a list; narrow it with a search or a category`,
+    },
+  }),
+  pageSize: pageSize(),
+});
+export type ListProductsQuery = z.output<typeof ListProductsQuery>;
+
+export const ArchiveQuery = z.strictObject({
+  version: z.number().int().min(1).optional().meta({ description: 'Archive only if still at this version' }),
+});
+
+/** The `price` kind reads a decimal string ("19.99") or a JSON number exactly into the canonical two-place string. */
+const priceInput = withRules(z.union([z.string().regex(PRICE_INPUT_PATTERN), z.number().gt(0).multipleOf(0.01)]), {
+  kind: 'price',
+  messages: {
+    'price.invalid': `price must be a positive amount with at most two decimals, at most ${LIMITS.priceMax}`,
+  },
+}).meta({ description: `Greater than 0, at most two decimals, at most ${LIMITS.priceMax}` });
+
+const editable = {
+  name: asText(text().trim().min(1).max(LIMITS.productNameMax)),
+  description: asText(text().trim().max(LIMITS.productDescriptionMax)),
+  category: z.enum(CATEGORIES),
+  price: priceInput,
+  stock: withRules(z.number().int().min(0).max(LIMITS.stockMax), {
+    messages: { 'number.integer': 'stock must be a whole number' },
+  }),
+  imageUrl: withRules(
+    z
+      .url({ protocol: /^https?$/ })
+      .trim()
+      .max(LIMITS.imageUrlMax),
+    {
+      messages: { 'string.uriCustomScheme': 'imageUrl must be an http or https URL' },
+    },
+  )
+    .nullable()
+    .meta({ description: 'http or https only' }),
+};
+
+export const CreateProductRequest = requestBody({
+  name: editable.name,
+  description: editable.description.default(''),
+  category: editable.category,
+  price: editable.price,
+  stock: editable.stock,
+  imageUrl: editable.imageUrl.default(null),
+});
+export type CreateProductRequest = z.input<typeof CreateProductRequest>;
+
+const EDITABLE = ['name', 'description', 'category', 'price', 'stock', 'imageUrl'] as const;
+
+export const UpdateProductRequest = requestBody(
+  {
+    version: withRules(z.number().int().min(1), {
+      messages: { 'any.required': 'version is required: send the version your edit is based on' },
+    }).meta({
+      description: 'The version the edit was based on; a stale one is answered 409',
+    }),
+    name: editable.name.optional(),
+    description: editable.description.optional(),
+    category: editable.category.optional(),
+    price: editable.price.optional(),
+    stock: editable.stock.optional(),
+    imageUrl: editable.imageUrl.optional(),
+  },
+  {
+    oneOrMoreOf: EDITABLE,
+    messages: { 'object.missing': `send at least one of ${EDITABLE.join(', ')} besides version` },
+  },
+);
+export type UpdateProductRequest = z.input<typeof UpdateProductRequest>;
+
+export const CategoryList = z.strictObject({ data: z.array(z.enum(CATEGORIES)) });
+
+const sellerWrite: SecurityScheme[][] = [
+  ['accessCookie', 'csrfHeader'],
+  ['bearer', 'csrfHeader'],
+];
+const sellerRead: SecurityScheme[][] = [['accessCookie'], ['bearer']];
+const guarded = {
+  400: errorAnswer('VALIDATION_FAILED (details name each field), MALFORMED_JSON'),
+  401: errorAnswer('UNAUTHENTICATED'),
+  403: errorAnswer('FORBIDDEN (not a seller, or not the owner or an admin) or CSRF_FAILED'),
+  413: errorAnswer('PAYLOAD_TOO_LARGE'),
+  415: errorAnswer('UNSUPPORTED_MEDIA_TYPE: the body is not JSON'),
+};
+
+/** The products API; the service validates with it and serves it as its OpenAPI document. */
+export const productsApi = {
+  search: operation({
+    method: 'get',
+    path: '/api/products',
+    summary: 'Search active products',
+    query: ListProductsQuery,
+    responses: { 200: { description: 'A page of active products', body: ProductPage }, 400: guarded[400] },
+  }),
+  create: operation({
+    method: 'post',
+    path: '/api/products',
+    summary: 'Create a product (seller or admin); the seller name is taken from the access token',
+    security: sellerWrite,
+    body: CreateProductRequest,
+    responses: { 201: { description: 'The new product', body: Product }, ...guarded },
+  }),
+  categories: operation({
+    method: 'get',
+    path: '/api/products/categories',
+    summary: 'The categories a product may have',
+    responses: { 200: { description: 'Categories', body: CategoryList } },
+  }),
+  mine: operation({
+    method: 'get',
+    path: '/api/products/mine',
+    summary: "The caller's products, archived ones included",
+    security: sellerRead,
+    query: PageQuery,
+    responses: {
+      200: { description: 'A page of products', body: ProductPage },
+      400: guarded[400],
+      401: guarded[401],
+      403: guarded[403],
+    },
+  }),
+  read: operation({
+    method: 'get',
+    path: '/api/products/{id}',
+    summary: 'One product; an archived one only for its seller or an admin',
+    params: ProductIdParams,
+    responses: { 200: { description: 'The product', body: Product }, 400: guarded[400], 404: errorAnswer('NOT_FOUND') },
+  }),
+  update: operation({
+    method: 'patch',
+    path: '/api/products/{id}',
+    summary: 'Edit a product (owner or admin), based on the version the edit started from',
+    security: sellerWrite,
+    params: ProductIdParams,
+    body: UpdateProductRequest,
+    responses: {
+      200: { description: 'The updated product (version + 1)', body: Product },
+      ...guarded,
+      404: errorAnswer('NOT_FOUND'),
+      409: errorAnswer(
+        'VERSION_CONFLICT: the product changed (an edit or a sale) since that version; nothing was changed',
+      ),
+    },
+  }),
+  archive: operation({
+    method: 'delete',
+    path: '/api/products/{id}',
+    summary: 'Archive a product (owner or admin); orders keep their snapshots',
+    security: sellerWrite,
+    params: ProductIdParams,
+    query: ArchiveQuery,
+    responses: {
+      200: { description: 'The archived product', body: Product },
+      ...guarded,
+      404: errorAnswer('NOT_FOUND'),
+      409: errorAnswer('VERSION_CONFLICT'),
+    },
+  }),
+};
