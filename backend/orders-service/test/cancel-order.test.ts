@@ -1,3 +1,4 @@
+import { relayPass } from '@market/kit/testing';
 import {
   api,
   CSRF,
@@ -69,7 +70,7 @@ describe('POST /api/orders/:id/cancel', () => {
       ctx.config.ORDERS_STREAM,
       (f) => f.order_id === order.id && f.type === 'order.cancelled',
     );
-    await ctx.messaging.relay.publishBatch();
+    await relayPass(ctx.messaging.relay);
     const cancels = (await readStream(ctx.redis, ctx.config.ORDERS_STREAM)).filter(
       (e) => e.fields.order_id === order.id && e.fields.type === 'order.cancelled',
     );

@@ -1,3 +1,4 @@
+import { relayPass } from '@market/kit/testing';
 import {
   api,
   CSRF,
@@ -50,7 +51,7 @@ const sameEvent = (fields: Record<string, string>) => ({ ...fields, occurred_at:
 
 async function resendGiveBacks(): Promise<number> {
   const { giveBacks } = await ctx.messaging.worker!.republisher.runOnce();
-  await ctx.messaging.relay.publishBatch();
+  await relayPass(ctx.messaging.relay);
   return giveBacks;
 }
 

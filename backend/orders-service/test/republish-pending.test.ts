@@ -1,3 +1,4 @@
+import { relayPass } from '@market/kit/testing';
 import {
   getOrder,
   placedOrder,
@@ -49,7 +50,7 @@ describe('republishing orders still PENDING', () => {
     const before = (await placedEntries(order.id)).length;
     await new Promise((r) => setTimeout(r, 1600));
     await ctx.messaging.worker!.republisher.runOnce();
-    await ctx.messaging.relay.publishBatch();
+    await relayPass(ctx.messaging.relay);
     expect((await placedEntries(order.id)).length).toBe(before);
   });
 });

@@ -1,3 +1,4 @@
+import { relayPass } from '@market/kit/testing';
 import { openEvents } from './support/sse';
 import {
   eventually,
@@ -36,7 +37,7 @@ const giveBackOf = async (orderId: string) =>
 
 async function runPass() {
   const counts = await ctx.messaging.worker!.republisher.runOnce();
-  await ctx.messaging.relay.publishBatch();
+  await relayPass(ctx.messaging.relay);
   return counts;
 }
 

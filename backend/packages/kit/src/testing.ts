@@ -105,6 +105,14 @@ export async function eventually<T>(
   }
 }
 
+/**
+ * One relay pass that went through: a relay's Redis connection may still be connecting (it
+ * queues nothing offline, so a pass then fails and the rows wait), which a loaded machine
+ * makes likely right after start. Resolves the number of rows the pass published.
+ */
+export const relayPass = (relay: { publishBatch(): Promise<number> }) =>
+  eventually(() => relay.publishBatch(), { what: 'a relay pass with Redis connected' });
+
 /** A logger whose lines are kept in memory, so tests can assert what was (not) logged. */
 export function captureLogs(service = 'test'): { logger: Logger; lines: string[] } {
   const lines: string[] = [];

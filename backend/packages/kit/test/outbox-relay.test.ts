@@ -5,6 +5,7 @@ import {
   captureLogs,
   createTestDatabase,
   eventually,
+  relayPass,
   sleep,
   testRedisUrl,
   uniqueSuffix,
@@ -51,10 +52,6 @@ describe('outbox relay', () => {
   const unpublished = async () => Number((await pool.query('SELECT count(*) FROM outbox')).rows[0].count);
 
   it('when committed rows are published directly while the relay polls and is asked for passes, then each reaches the stream once and leaves the outbox', async () => {
-    const { rows } = await pool.query<{ id: string; fields: Record<string, string> }>(
-      `INSERT INTO outbox (stream, fields) SELECT $1, jsonb_build_object('seq', g::text) FROM generate_series(1, 200) g RETURNING id, fields`,
-      [stream],
-    );
     const { logger } = captureLogs();
     const relay = startOutboxRelay({
       pool,
@@ -64,6 +61,11 @@ describe('outbox relay', () => {
       idleDelayMs: 5,
       directGraceMs: 60_000,
     });
+    await relayPass(relay); // connected: a direct publish would otherwise be refused and wait out the grace
+    const { rows } = await pool.query<{ id: string; fields: Record<string, string> }>(
+      `INSERT INTO outbox (stream, fields) SELECT $1, jsonb_build_object('seq', g::text) FROM generate_series(1, 200) g RETURNING id, fields`,
+      [stream],
+    );
     relay.publishCommitted(rows.map((row) => ({ id: row.id, stream, fields: row.fields })));
     relay.notify(); // a pass that takes every row, but never the ones being published directly
     await relay.publishBatch();
