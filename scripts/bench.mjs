@@ -6,7 +6,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { closedLoop, routeBareThroughNginx, startBareServer, BARE_PATH } from './bench/catalog-nginx.mjs';
 import { measurePgbench, measureRedisXadd } from './bench/ceilings.mjs';
-import { createCpuSampler } from './bench/cpu.mjs';
+import { createCpuSampler, postgresProcessIsOurs } from './bench/cpu.mjs';
 import { measuredStep, runBench } from './bench/harness.mjs';
 import { createClient } from './bench/http-client.mjs';
 import { orderPipeline, printOrderResults } from './bench/order-pipeline.mjs';
@@ -109,12 +109,15 @@ async function measureCatalog(s, target) {
 }
 
 /** Processes whose CPU time each step reports: the bench stack's own, PostgreSQL, Redis and this generator. */
-function cpuGroups(stack) {
+function cpuGroups(s, stack) {
   const groups = {};
   for (const svc of stack?.services ?? []) groups[svc.group ?? svc.api] = svc.pid;
   const pidFile = stack ? path.join(stack.nginx.prefix, 'nginx.pid') : '';
   if (pidFile && existsSync(pidFile)) groups.nginx = { parent: Number(readFileSync(pidFile, 'utf8').trim()) };
-  groups.postgres = (stat) => stat.comm === 'postgres';
+  // PostgreSQL's shared processes (postmaster, WAL writer, checkpointer, autovacuum …) and the
+  // backends of this run's databases; sessions of other databases on the same server are not ours.
+  const ours = new Set(Object.values(databaseNames(s.dbSuffix)));
+  groups.postgres = (stat) => stat.comm === 'postgres' && postgresProcessIsOurs(stat.pid, ours);
   groups.redis = (stat) => stat.comm.startsWith('redis-server');
   groups.generator = process.pid;
   return groups;
@@ -159,7 +162,7 @@ async function benchmark(s, { pg, redis, facts, startStack }) {
     });
     target = { url: stack.url, nginx: stack.nginx };
   }
-  target.cpu = createCpuSampler(cpuGroups(stack));
+  target.cpu = createCpuSampler(cpuGroups(s, stack));
   target.ordersUrl = databaseUrl(pg.url, dbs.orders);
   target.productsUrl = databaseUrl(pg.url, dbs.products);
   const streams = [`orders_stream${s.streamSuffix}`, `inventory_stream${s.streamSuffix}`];

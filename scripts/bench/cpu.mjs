@@ -1,6 +1,7 @@
 // CPU time per component during a load step, from /proc (Linux): it shows which process ran out of
-// cores first, and what one completed order costs each. PostgreSQL and Redis are counted machine-wide,
-// so other clients of them count too.
+// cores first, and what one completed order costs each. PostgreSQL is counted as its shared
+// processes plus the backends of the benchmark's own databases (other clients' sessions are left
+// out); Redis machine-wide, so other clients of it count too.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 
@@ -18,15 +19,43 @@ function readStat(pid) {
   }
 }
 
+// PostgreSQL's shared processes, as their titles start (after "postgres: " and the cluster name).
+const POSTGRES_SHARED =
+  /^(checkpointer|background writer|walwriter|autovacuum launcher|logical replication launcher|archiver|stats collector|parallel worker|walsender|walreceiver|startup)/;
+
+/**
+ * Whether a PostgreSQL process works for one of `databases`: the postmaster and the shared
+ * processes always do; a backend ("user database host status") or an autovacuum worker
+ * ("autovacuum worker database") when its database is one of them.
+ */
+export function postgresProcessIsOurs(pid, databases) {
+  let title;
+  try {
+    title = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
+  } catch {
+    return false; // ended meanwhile
+  }
+  const titled = /^postgres: (?:[^: ]+: )?(.*)$/.exec(title);
+  if (!titled) return true; // the postmaster itself
+  const activity = titled[1];
+  if (POSTGRES_SHARED.test(activity)) return true;
+  const vacuumed = /^autovacuum worker (\S+)/.exec(activity);
+  if (vacuumed) return databases.has(vacuumed[1]);
+  return databases.has(activity.split(' ')[1] ?? '');
+}
+
 /**
  * groups: { name: pid | { parent: pid } | (stat) => boolean }: one process, a process and its
  * children (nginx and its workers), or processes picked by name (postgres, redis-server).
+ * Each snapshot keeps every matching process's own ticks, so a process that ends between two
+ * snapshots (another client's PostgreSQL backend, say) neither counts nor hides the others' time;
+ * one that started meanwhile counts all of its ticks.
  */
 export function createCpuSampler(groups) {
   const supported = existsSync('/proc/self/stat');
   function snapshot() {
-    const totals = Object.fromEntries(Object.keys(groups).map((name) => [name, 0]));
-    if (!supported) return { at: performance.now(), totals };
+    const perGroup = Object.fromEntries(Object.keys(groups).map((name) => [name, new Map()]));
+    if (!supported) return { at: performance.now(), perGroup };
     const stats = readdirSync('/proc')
       .filter((entry) => /^\d+$/.test(entry))
       .map(readStat)
@@ -39,10 +68,21 @@ export function createCpuSampler(groups) {
             : typeof match === 'number'
               ? stat.pid === match
               : stat.pid === match.parent || stat.ppid === match.parent;
-        if (hit) totals[name] += stat.ticks;
+        if (hit) perGroup[name].set(stat.pid, stat.ticks);
       }
     }
-    return { at: performance.now(), totals };
+    return { at: performance.now(), perGroup };
+  }
+  /** Ticks each group spent between two snapshots, over the processes alive at the second. */
+  function ticksBetween(before, after) {
+    return Object.fromEntries(
+      Object.keys(groups).map((name) => {
+        let ticks = 0;
+        for (const [pid, now] of after.perGroup[name])
+          ticks += Math.max(0, now - (before.perGroup[name].get(pid) ?? 0));
+        return [name, ticks];
+      }),
+    );
   }
   return {
     supported,
@@ -50,22 +90,15 @@ export function createCpuSampler(groups) {
     /** Cores used per group between two snapshots (1.0 = one core busy all the time). */
     coresBetween(before, after) {
       const seconds = (after.at - before.at) / 1000;
+      const ticks = ticksBetween(before, after);
       return Object.fromEntries(
-        Object.keys(groups).map((name) => {
-          // Processes that exit between snapshots take their time with them; never report less than nothing.
-          const ticks = Math.max(0, after.totals[name] - before.totals[name]);
-          return [name, Math.round((ticks / TICKS_PER_SECOND / seconds) * 100) / 100];
-        }),
+        Object.keys(groups).map((name) => [name, Math.round((ticks[name] / TICKS_PER_SECOND / seconds) * 100) / 100]),
       );
     },
     /** CPU milliseconds per group between two snapshots (= cores × seconds × 1000, without rounding the cores). */
     msBetween(before, after) {
-      return Object.fromEntries(
-        Object.keys(groups).map((name) => [
-          name,
-          (Math.max(0, after.totals[name] - before.totals[name]) * 1000) / TICKS_PER_SECOND,
-        ]),
-      );
+      const ticks = ticksBetween(before, after);
+      return Object.fromEntries(Object.keys(groups).map((name) => [name, (ticks[name] * 1000) / TICKS_PER_SECOND]));
     },
   };
 }
