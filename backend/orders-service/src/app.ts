@@ -1,5 +1,4 @@
 import cookie from '@fastify/cookie';
-import helmet from '@fastify/helmet';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Pool } from 'pg';
 import type { Redis } from 'ioredis';
@@ -11,6 +10,7 @@ import {
   fastifyCsrf,
   fastifyErrors,
   fastifyObservability,
+  fastifySecurityHeaders,
   fastifyServerOptions,
   type Logger,
   type Observability,
@@ -60,7 +60,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({ ...options, loggerInstance: logger });
   bodiesKeepTheirJsonTypes(app);
   await app.register(fastifyErrors);
-  await app.register(helmet);
+  await app.register(fastifySecurityHeaders);
   await app.register(cookie);
   await app.register(openApi);
   await app.register(fastifyObservability(deps.observability));

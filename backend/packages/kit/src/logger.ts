@@ -56,6 +56,21 @@ export function serializeError(error: unknown): unknown {
   };
 }
 
+/** Bytes a service's log buffer gathers before it writes them out. */
+const LOG_BUFFER_BYTES = 4096;
+
+/**
+ * A long-running service's stdout for its logs: lines gather up to LOG_BUFFER_BYTES and leave in
+ * one write, at the latest a second later (one write per line cost the orders API about a twentieth
+ * of its CPU). pino writes what is left when the process exits, crashes or is
+ * signalled; only a SIGKILL or a power cut loses the last second of lines.
+ */
+export function bufferedStdout(): pino.DestinationStream {
+  const destination = pino.destination({ dest: 1, sync: false, minLength: LOG_BUFFER_BYTES });
+  setInterval(() => destination.flush(), 1000).unref();
+  return destination;
+}
+
 export function createLogger(options: {
   service: string;
   level: string;

@@ -1,5 +1,5 @@
 import { ConfigError } from './config';
-import { createLogger, type Logger } from './logger';
+import { bufferedStdout, createLogger, type Logger } from './logger';
 
 export interface RunServiceOptions<C extends { LOG_LEVEL: string }> {
   /** Named in the refusal and fatal lines, e.g. `auth-service`. */
@@ -24,7 +24,11 @@ export function runService<C extends { LOG_LEVEL: string }>(options: RunServiceO
     process.stderr.write(`${options.name} refuses to start: ${error.message}\n`);
     process.exit(1);
   }
-  const logger = createLogger({ service: options.service ?? options.name, level: config.LOG_LEVEL });
+  const logger = createLogger({
+    service: options.service ?? options.name,
+    level: config.LOG_LEVEL,
+    destination: bufferedStdout(),
+  });
   options.start(config, logger).catch((err: unknown) => {
     logger.fatal({ err }, `${options.name} failed to start`);
     process.exit(1);

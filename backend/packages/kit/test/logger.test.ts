@@ -1,7 +1,9 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { createPool } from '@market/kit';
-import { captureLogs, createTestDatabase, type TestDatabase } from '@market/kit/testing';
+import { captureLogs, createTestDatabase, eventually, type TestDatabase } from '@market/kit/testing';
 import type { Pool } from 'pg';
 
 const HASH = '$2b$12$abcdefghijklmnopqrstuuSecretHashThatMustNeverBeLogged';
@@ -53,5 +55,38 @@ describe('error serializer', () => {
 
     expect(lines.join('\n')).toContain('accounts_email_check');
     expect(lines.join('\n')).not.toContain('SecretHash');
+  });
+});
+
+describe('buffered service logs', () => {
+  const fixture = path.join(__dirname, 'support', 'buffered-logging.ts');
+  const start = (mode: string) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', fixture, mode], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    return { child, exited, out: () => out };
+  };
+
+  it('when the process exits or crashes right after logging, then every line was written first', async () => {
+    const exiting = start('exit');
+    expect(await exiting.exited).toBe(3);
+    expect(exiting.out()).toMatch(/"msg":"first line".*\n.*"msg":"last line"/);
+    const crashing = start('fatal');
+    expect(await crashing.exited).toBe(1);
+    expect(crashing.out()).toContain('"msg":"about to crash"');
+  });
+
+  it('when a process logs a line and then stays quiet, then the line appears within about a second', async () => {
+    const staying = start('stay');
+    try {
+      await eventually(async () => (staying.out().includes('"msg":"first line"') ? true : undefined), {
+        timeoutMs: 5000,
+        what: 'the buffered line written',
+      });
+    } finally {
+      staying.child.kill('SIGKILL');
+      await staying.exited;
+    }
   });
 });
