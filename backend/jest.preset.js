@@ -15,7 +15,12 @@ function serviceJestConfig(displayName, overrides = {}) {
     testEnvironment: 'node',
     roots: ['<rootDir>/test'],
     testMatch: ['**/*.test.ts'],
-    transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: path.join(__dirname, 'tsconfig.test.json') }], ...transform },
+    transform: {
+      '^.+\\.ts$': ['ts-jest', { tsconfig: path.join(__dirname, 'tsconfig.test.json') }],
+      ...esmSupport.transform,
+      ...transform,
+    },
+    transformIgnorePatterns: esmSupport.transformIgnorePatterns,
     moduleNameMapper: {
       '^@market/kit/testing$': path.join(PACKAGES, 'kit/src/testing.ts'),
       '^@market/(kit|contracts)$': path.join(PACKAGES, '$1/src/index.ts'),
@@ -27,12 +32,13 @@ function serviceJestConfig(displayName, overrides = {}) {
 }
 
 /**
- * @fastify/cookie loads the ESM-only `cookie` package with a dynamic import(), which Jest's
- * CommonJS runtime cannot run; both are compiled to CommonJS for the tests only. Merge it into the
- * config of any project that builds orders-service.
+ * ESM-only packages the backend loads: @fastify/cookie imports `cookie` with a dynamic import(),
+ * and kit's ids come from `uuid`. Node runs them from CommonJS; Jest's CommonJS runtime cannot,
+ * so they are compiled to CommonJS for the tests only. Every backend project has it; a project
+ * with its own config that loads kit or a service merges it in.
  */
-const ESM_DEPENDENCIES = ['cookie', '@fastify/cookie'];
-const fastifyCookieSupport = {
+const ESM_DEPENDENCIES = ['cookie', '@fastify/cookie', 'uuid'];
+const esmSupport = {
   transform: {
     [`node_modules/(${ESM_DEPENDENCIES.join('|')})/.+\\.js$`]: [
       'ts-jest',
@@ -52,4 +58,4 @@ const fastifyCookieSupport = {
   transformIgnorePatterns: [`/node_modules/(?!(${ESM_DEPENDENCIES.join('|')})/)`],
 };
 
-module.exports = { serviceJestConfig, fastifyCookieSupport };
+module.exports = { serviceJestConfig, esmSupport };

@@ -1,3 +1,3 @@
-const { fastifyCookieSupport, serviceJestConfig } = require('../jest.preset');
+const { serviceJestConfig } = require('../jest.preset');
 
-module.exports = serviceJestConfig('orders-service', fastifyCookieSupport);
+module.exports = serviceJestConfig('orders-service');

@@ -1,12 +1,15 @@
 // Cross-service saga tests: products-service and orders-service run as child processes from
 // their built entries (dist/), against their own test databases and stream names per file.
+const { esmSupport } = require('../../backend/jest.preset');
+
 /** @type {import('jest').Config} */
 module.exports = {
   displayName: 'saga',
   testEnvironment: 'node',
   roots: ['<rootDir>'],
   testMatch: ['**/*.test.ts'],
-  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] },
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }], ...esmSupport.transform },
+  transformIgnorePatterns: esmSupport.transformIgnorePatterns,
   moduleNameMapper: {
     '^@market/kit/testing$': '<rootDir>/../../backend/packages/kit/src/testing.ts',
     '^@market/(kit|contracts)$': '<rootDir>/../../backend/packages/$1/src/index.ts',

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import {
   InvalidMessageError,
   decodeInventoryMessage,
@@ -10,7 +9,7 @@ import {
   type OrderStatus,
   type StreamFields,
 } from '@market/contracts';
-import { decodeBatch, type BatchFailures, type StreamEntry } from '@market/kit';
+import { decodeBatch, type BatchFailures, type StreamEntry, newId } from '@market/kit';
 import {
   confirmGiveBacks,
   findOrder,
@@ -64,7 +63,7 @@ function assertPricesEveryLine(order: OrderRecord, result: InventoryResult): voi
 /** The give-back: the buyer cancelled while products was taking the stock; ask for it back with the very same order.cancelled. */
 async function askForGiveBack(tx: Tx, ctx: OrdersContext, order: OrderRecord, result: InventoryResult): Promise<void> {
   // products dedupes the order.cancelled by event id if its first copy got through.
-  await storeMissingCancelEvent(tx, order.id, { eventId: randomUUID(), correlationId: result.correlation_id });
+  await storeMissingCancelEvent(tx, order.id, { eventId: newId(), correlationId: result.correlation_id });
   const cancelled = (await findOrder(tx, order.id))!;
   await enqueue(tx, ctx.ordersStream, encodeOrdersMessage(cancelledMessage(cancelled)));
   await touchPublished(tx, [order.id]);

@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { encodeOrdersMessage, type Order } from '@market/contracts';
-import { AppError, notFound, type AuthUser } from '@market/kit';
+import { AppError, notFound, type AuthUser, newId } from '@market/kit';
 import { findOrder, markCancelled } from '../data/order-repository';
 import { enqueue } from '../data/outbox-repository';
 import type { OrdersContext } from './context';
@@ -21,7 +20,7 @@ export async function cancelOrder(
   const order = await ctx.db.transaction(async (tx) => {
     const current = await findOrder(tx, orderId);
     if (!current || current.buyerId !== user.id) throw notFound('order');
-    if (!(await markCancelled(tx, orderId, user.id, { eventId: randomUUID(), correlationId }))) {
+    if (!(await markCancelled(tx, orderId, user.id, { eventId: newId(), correlationId }))) {
       const latest = (await findOrder(tx, orderId)) ?? current;
       throw new AppError('CONFLICT', `an order that is ${latest.status} cannot be cancelled`);
     }

@@ -1,6 +1,6 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { encodeOrdersMessage, type Order, type PlaceOrderRequest } from '@market/contracts';
-import { AppError } from '@market/kit';
+import { AppError, newId } from '@market/kit';
 import { findByIdempotencyKey, findOrder, insertOrderIfNew, type OrderRecord } from '../data/order-repository';
 import type { OrdersContext } from './context';
 import { placedMessage } from './order-messages';
@@ -35,12 +35,12 @@ function requestHash(items: PlaceOrderInput['items']): string {
 function newRecord(input: PlaceOrderInput): OrderRecord {
   const createdAt = new Date();
   return {
-    id: randomUUID(),
+    id: newId(),
     buyerId: input.buyerId,
     status: 'PENDING',
     reason: null,
     total: null,
-    placedEventId: randomUUID(),
+    placedEventId: newId(),
     correlationId: input.correlationId,
     cancelledEventId: null,
     cancelCorrelationId: null,

@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { encodeOrdersMessage, type Order, type OrderStatus } from '@market/contracts';
 import { lockOrdersById, lockOverdue, markTimedOut, type TimedOut } from '../data/order-repository';
 import { enqueue } from '../data/outbox-repository';
 import type { OrdersContext } from './context';
 import { cancelledMessage } from './order-messages';
 import { toOrder } from './order-shapes';
+import { newId } from '@market/kit';
 
 /**
  * An end to PENDING: orders placed longer than `deadlineSeconds` ago with no answer become FAILED
@@ -18,7 +18,7 @@ export async function timeOutOverdue(ctx: OrdersContext, deadlineSeconds: number
     const overdue = await lockOrdersById(tx, await lockOverdue(tx, deadlineSeconds, limit));
     const timedOut: TimedOut[] = [...overdue.values()].map((order) => ({
       id: order.id,
-      cancel: { eventId: randomUUID(), correlationId: order.correlationId, at: new Date() },
+      cancel: { eventId: newId(), correlationId: order.correlationId, at: new Date() },
     }));
     const cancels = new Map(timedOut.map((t) => [t.id, t.cancel]));
     const orders: { order: Order; from: OrderStatus }[] = [];

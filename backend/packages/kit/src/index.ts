@@ -4,6 +4,7 @@ export * from './contract-joi';
 export * from './csrf';
 export * from './db';
 export * from './errors';
+export * from './ids';
 export * from './express';
 export * from './fastify';
 export * from './jwt';

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import {
   MESSAGE_VERSION,
   encodeInventoryMessage,
@@ -12,6 +11,7 @@ import type { ProductRow } from '../data/product-repository';
 import type { Reservation, SagaWrites, StoredOutcome } from '../data/saga-repository';
 import type { OutcomeStatus } from '../data/schema';
 import { decideStock } from './stock-decision';
+import { newId } from '@market/kit';
 
 export type SagaOutcome =
   | 'reserved'
@@ -47,7 +47,7 @@ function resultMessage(order: OrderPlaced, fields: Pick<InventoryResult, 'status
   return encodeInventoryMessage({
     type: 'inventory.result',
     version: MESSAGE_VERSION,
-    event_id: randomUUID(),
+    event_id: newId(),
     order_id: order.order_id,
     correlation_id: order.correlation_id,
     occurred_at: new Date().toISOString(),
@@ -60,7 +60,7 @@ function releasedMessage(cancel: OrderCancelled): StreamFields {
   return encodeInventoryMessage({
     type: 'inventory.released',
     version: MESSAGE_VERSION,
-    event_id: randomUUID(),
+    event_id: newId(),
     order_id: cancel.order_id,
     correlation_id: cancel.correlation_id,
     occurred_at: new Date().toISOString(),
