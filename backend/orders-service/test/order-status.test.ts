@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import { ORDER_STATUSES, type OrderStatus } from '@market/contracts';
-import { createMigratedTestDatabase, type TestDatabase } from '@market/kit/testing';
+import { createMigratedTestDatabase, eventually, type TestDatabase } from '@market/kit/testing';
 import { createDb, MIGRATIONS_FOLDER, type Db } from '../src/data/db';
 import { insertOrderIfNew, lockOverdue, markCancelled, markTimedOut, settleOrders } from '../src/data/order-repository';
 import { canTransition, sourcesOf } from '../src/domain/order-status';
@@ -80,9 +80,20 @@ describe('the status-changing statements', () => {
       `UPDATE orders SET status = $2, reason = CASE WHEN $2 = 'FAILED' THEN 'OUT_OF_STOCK' END WHERE id = $1`,
       [order.id, status],
     );
+    if (status !== 'PENDING') await pool.query('DELETE FROM pending_orders WHERE order_id = $1', [order.id]);
     return order;
   }
 
+  const isPending = async (id: string) =>
+    (await pool.query('SELECT 1 FROM pending_orders WHERE order_id = $1', [id])).rowCount === 1;
+
+  const hotUpdates = async () => {
+    await pool.query('SELECT pg_stat_clear_snapshot()');
+    const { rows } = await pool.query<{ n: string }>(
+      `SELECT n_tup_hot_upd AS n FROM pg_stat_user_tables WHERE relname = 'orders'`,
+    );
+    return Number(rows[0]!.n);
+  };
   const statusOf = async (id: string) =>
     (await pool.query<{ status: OrderStatus }>('SELECT status FROM orders WHERE id = $1', [id])).rows[0]!.status;
   const cancel = () => ({ eventId: randomUUID(), correlationId: 'corr-status-test' });
@@ -143,8 +154,25 @@ describe('the status-changing statements', () => {
 
       expect(changed).toBe(allowed);
       expect(await statusOf(order.id)).toBe(allowed ? statement.to : from);
+      // pending_orders holds exactly the PENDING orders, whatever moved them on.
+      expect(await isPending(order.id)).toBe((await statusOf(order.id)) === 'PENDING');
     },
   );
+
+  it('when an order settles, then its row is rewritten in place: no index of orders names the status', async () => {
+    const { rows: indexes } = await pool.query<{ def: string }>(
+      `SELECT pg_get_indexdef(indexrelid) AS def FROM pg_index WHERE indrelid = 'orders'::regclass`,
+    );
+    expect(indexes.length).toBeGreaterThan(0);
+    for (const { def } of indexes) expect(def).not.toMatch(/\bstatus\b/);
+
+    const before = await hotUpdates();
+    for (let i = 0; i < 5; i += 1) await statements[1]!.apply(await orderIn('PENDING'));
+    // The statistics reach the view within a second or so of each commit.
+    await eventually(async () => ((await hotUpdates()) >= before + 5 ? true : undefined), {
+      what: 'five HOT updates of orders',
+    });
+  });
 
   it('when overdue orders are picked for the time-out, then only those the table lets become FAILED are locked', async () => {
     const orders = new Map<OrderStatus, string>();

@@ -24,11 +24,16 @@ afterAll(async () => {
 });
 
 /** Dates the order's placing `seconds` back, as if it had been PENDING that long. */
-const placedAgo = (orderId: string, seconds: number) =>
-  ctx.pool.query(
-    `UPDATE orders SET created_at = now() - make_interval(secs => $2), last_published_at = now() WHERE id = $1`,
+async function placedAgo(orderId: string, seconds: number) {
+  await ctx.pool.query(`UPDATE orders SET created_at = now() - make_interval(secs => $2) WHERE id = $1`, [
+    orderId,
+    seconds,
+  ]);
+  await ctx.pool.query(
+    `UPDATE pending_orders SET created_at = now() - make_interval(secs => $2), last_published_at = now() WHERE order_id = $1`,
     [orderId, seconds],
   );
+}
 
 const giveBackOf = async (orderId: string) =>
   (await readStream(ctx.redis, ctx.config.ORDERS_STREAM)).filter(

@@ -2,7 +2,7 @@ import { and, asc, count, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { FailureReason, OrderStatus, StreamFields } from '@market/contracts';
 import type { Db, Tx } from './db';
 import { sourcesOf } from '../domain/order-status';
-import { orders } from './schema';
+import { orders, pendingOrders } from './schema';
 
 export interface ItemRecord {
   productId: string;
@@ -65,7 +65,7 @@ const mayBecome = (to: OrderStatus, table?: string) =>
   sql`${sql.raw(table ? `${table}.status` : 'status')} = ANY(${sql.param(sourcesOf(to))}::text[])`;
 
 /**
- * Inserts the order, its lines and its order.placed outbox row in ONE statement (atomic without
+ * Inserts the order, its lines, its pending_orders row and its order.placed outbox row in ONE statement (atomic without
  * a transaction: one round trip), unless the buyer already used the key; true when inserted. A
  * concurrent request with the same key waits for the first insert, then inserts nothing.
  * Returns the outbox row's id when inserted.
@@ -95,6 +95,8 @@ export async function insertOrderIfNew(
         INSERT INTO order_items (order_id, line, product_id, quantity, unit_price)
         SELECT n.id, l.line, l.product_id, l.quantity, l.unit_price
         FROM new_order AS n, jsonb_to_recordset($8::jsonb) AS l(line smallint, product_id uuid, quantity int, unit_price numeric)
+      ), new_pending AS (
+        INSERT INTO pending_orders (order_id, created_at, last_published_at) SELECT id, $7, $7 FROM new_order
       ), new_message AS (
         INSERT INTO outbox (stream, fields) SELECT $9, $10::jsonb FROM new_order RETURNING id
       )
@@ -118,7 +120,7 @@ export async function insertOrderIfNew(
 /** PENDING orders, counted up to `cap`: accepted but not yet settled by the pipeline. */
 export async function countPending(tx: Tx, cap: number): Promise<number> {
   const { rows } = await tx.execute<{ n: number }>(sql`
-    SELECT count(*)::int AS n FROM (SELECT 1 FROM orders WHERE status = 'PENDING' LIMIT ${cap}) AS pending`);
+    SELECT count(*)::int AS n FROM (SELECT 1 FROM pending_orders LIMIT ${cap}) AS pending`);
   return rows[0]?.n ?? 0;
 }
 
@@ -198,7 +200,9 @@ export async function markCancelled(tx: Tx, id: string, buyerId: string, cancel:
     })
     .where(and(eq(orders.id, id), eq(orders.buyerId, buyerId), inArray(orders.status, sourcesOf('CANCELLED'))))
     .returning({ id: orders.id });
-  return updated.length > 0;
+  if (updated.length === 0) return false;
+  await tx.delete(pendingOrders).where(eq(pendingOrders.orderId, id));
+  return true;
 }
 
 /** The orders with these ids, locked in id order (so two consumers never deadlock), with their lines. */
@@ -229,7 +233,8 @@ export interface Settlement {
 
 /**
  * Applies replies to orders in one statement: the priced lines and each order's status, reason
- * and total, guarded by the status machine (a replayed or late reply never moves an order back).
+ * and total, guarded by the status machine (a replayed or late reply never moves an order back),
+ * and the settled orders' pending_orders rows.
  * Returns the orders that changed, with their new total and update time.
  */
 export async function settleOrders(tx: Tx, settlements: Settlement[]): Promise<SettledRow[]> {
@@ -256,13 +261,17 @@ export async function settleOrders(tx: Tx, settlements: Settlement[]): Promise<S
       UPDATE order_items AS i SET unit_price = l.unit_price, product_name = l.product_name, seller_id = l.seller_id
       FROM v, jsonb_to_recordset(v.items) AS l(product_id uuid, unit_price numeric, product_name text, seller_id uuid)
       WHERE i.order_id = v.id AND i.product_id = l.product_id
+    ), settled AS (
+      UPDATE orders AS o SET status = v.status, reason = v.reason, updated_at = now(),
+        total = CASE WHEN v.status = 'COMPLETED' THEN
+          (SELECT coalesce(sum(l.quantity * l.unit_price), 0) FROM jsonb_to_recordset(v.items) AS l(quantity int, unit_price numeric)) END
+      FROM v
+      WHERE o.id = v.id AND o.status = ANY(v.sources)
+      RETURNING o.id, o.total::text AS total, o.updated_at
+    ), no_longer_pending AS (
+      DELETE FROM pending_orders AS p USING settled WHERE p.order_id = settled.id
     )
-    UPDATE orders AS o SET status = v.status, reason = v.reason, updated_at = now(),
-      total = CASE WHEN v.status = 'COMPLETED' THEN
-        (SELECT coalesce(sum(l.quantity * l.unit_price), 0) FROM jsonb_to_recordset(v.items) AS l(quantity int, unit_price numeric)) END
-    FROM v
-    WHERE o.id = v.id AND o.status = ANY(v.sources)
-    RETURNING o.id, o.total::text AS total, o.updated_at`);
+    SELECT * FROM settled`);
   return changed.map((r) => ({ id: r.id, total: r.total, updatedAt: new Date(r.updated_at) }));
 }
 
@@ -271,22 +280,29 @@ export async function settleOrders(tx: Tx, settlements: Settlement[]): Promise<S
  * (`since` is when it was first queued), at least the grace and at most the cap — so the waits
  * double (grace, grace, 2×, 4×, …) without a counter.
  */
-const backoffDue = (since: ReturnType<typeof sql.raw>, retry: Retry) => sql`
-  last_published_at < now() - make_interval(secs => ${retry.graceSeconds})
-  AND last_published_at < now() - least(make_interval(secs => ${retry.capSeconds}),
-    greatest(make_interval(secs => ${retry.graceSeconds}), last_published_at - ${since}))`;
+const backoffDue = (since: ReturnType<typeof sql.raw>, retry: Retry, table?: string) => {
+  const published = sql.raw(table ? `${table}.last_published_at` : 'last_published_at');
+  return sql`
+  ${published} < now() - make_interval(secs => ${retry.graceSeconds})
+  AND ${published} < now() - least(make_interval(secs => ${retry.capSeconds}),
+    greatest(make_interval(secs => ${retry.graceSeconds}), ${published} - ${since}))`;
+};
 
 export interface Retry {
   graceSeconds: number;
   capSeconds: number;
 }
 
-/** Locks PENDING orders whose order.placed is due again (see backoffDue); other replicas skip them. */
+/**
+ * Locks PENDING orders whose order.placed is due again (see backoffDue); other replicas skip them.
+ * The lock is the order's row, as every status change takes it first (then pending_orders'), so
+ * no two transactions wait on each other in opposite orders.
+ */
 export async function lockStalePending(tx: Tx, retry: Retry, limit: number): Promise<string[]> {
   const { rows } = await tx.execute<{ id: string }>(sql`
-    SELECT id FROM orders
-    WHERE status = 'PENDING' AND ${backoffDue(sql.raw('created_at'), retry)}
-    ORDER BY last_published_at LIMIT ${limit} FOR UPDATE SKIP LOCKED`);
+    SELECT o.id FROM pending_orders AS p JOIN orders AS o ON o.id = p.order_id
+    WHERE ${backoffDue(sql.raw('p.created_at'), retry, 'p')}
+    ORDER BY p.last_published_at LIMIT ${limit} FOR UPDATE OF o SKIP LOCKED`);
   return rows.map((r) => r.id);
 }
 
@@ -296,9 +312,9 @@ export async function lockStalePending(tx: Tx, retry: Retry, limit: number): Pro
  */
 export async function lockOverdue(tx: Tx, deadlineSeconds: number, limit: number): Promise<string[]> {
   const { rows } = await tx.execute<{ id: string }>(sql`
-    SELECT id FROM orders
-    WHERE ${mayBecome('FAILED')} AND created_at < now() - make_interval(secs => ${deadlineSeconds})
-    ORDER BY created_at LIMIT ${limit} FOR UPDATE SKIP LOCKED`);
+    SELECT o.id FROM pending_orders AS p JOIN orders AS o ON o.id = p.order_id
+    WHERE ${mayBecome('FAILED', 'o')} AND p.created_at < now() - make_interval(secs => ${deadlineSeconds})
+    ORDER BY p.created_at LIMIT ${limit} FOR UPDATE OF o SKIP LOCKED`);
   return rows.map((r) => r.id);
 }
 
@@ -308,7 +324,7 @@ export interface TimedOut {
   cancel: CancelEvent & { at: Date };
 }
 
-/** → FAILED (TIMED_OUT) from PENDING with the give-back's event stored; returns the orders changed and their update time. */
+/** → FAILED (TIMED_OUT) from PENDING with the give-back's event stored, no longer in pending_orders; returns the orders changed and their update time. */
 export async function markTimedOut(tx: Tx, timedOut: TimedOut[]): Promise<{ id: string; updatedAt: Date }[]> {
   if (timedOut.length === 0) return [];
   const rows = timedOut.map((t) => ({
@@ -318,12 +334,17 @@ export async function markTimedOut(tx: Tx, timedOut: TimedOut[]): Promise<{ id: 
     at: t.cancel.at.toISOString(),
   }));
   const { rows: changed } = await tx.execute<{ id: string; updated_at: string }>(sql`
-    UPDATE orders AS o SET status = 'FAILED', reason = 'TIMED_OUT', cancelled_event_id = v.event_id,
-      cancel_correlation_id = v.correlation_id, cancelled_at = v.at, last_published_at = now(),
-      give_back_confirmed_at = NULL, updated_at = now()
-    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS v(id uuid, event_id uuid, correlation_id text, at timestamptz)
-    WHERE o.id = v.id AND ${mayBecome('FAILED', 'o')}
-    RETURNING o.id, o.updated_at`);
+    WITH timed_out AS (
+      UPDATE orders AS o SET status = 'FAILED', reason = 'TIMED_OUT', cancelled_event_id = v.event_id,
+        cancel_correlation_id = v.correlation_id, cancelled_at = v.at, last_published_at = now(),
+        give_back_confirmed_at = NULL, updated_at = now()
+      FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS v(id uuid, event_id uuid, correlation_id text, at timestamptz)
+      WHERE o.id = v.id AND ${mayBecome('FAILED', 'o')}
+      RETURNING o.id, o.updated_at
+    ), no_longer_pending AS (
+      DELETE FROM pending_orders AS p USING timed_out WHERE p.order_id = timed_out.id
+    )
+    SELECT * FROM timed_out`);
   return changed.map((r) => ({ id: r.id, updatedAt: new Date(r.updated_at) }));
 }
 
@@ -350,6 +371,16 @@ export async function countUnconfirmedGiveBacks(db: Db | Tx, cap: number): Promi
   return rows[0]?.n ?? 0;
 }
 
+/** The PENDING orders' order.placed was queued again now. */
+export async function touchPlacedPublished(tx: Tx, ids: string[]): Promise<void> {
+  if (ids.length > 0)
+    await tx
+      .update(pendingOrders)
+      .set({ lastPublishedAt: sql`now()` })
+      .where(inArray(pendingOrders.orderId, ids));
+}
+
+/** The orders' give-back (order.cancelled) was queued again now. */
 export async function touchPublished(tx: Tx, ids: string[]): Promise<void> {
   if (ids.length > 0)
     await tx

@@ -33,9 +33,9 @@ export const orders = pgTable(
     placedEventId: uuid('placed_event_id').notNull(),
     correlationId: text('correlation_id').notNull(),
     /**
-     * When the order's latest event (order.placed, then the give-back's order.cancelled) was last
-     * queued for publishing. Each republish waits as long as the event had already been out
-     * (at least the grace, at most the backoff cap): the waits double without a counter.
+     * When the give-back's order.cancelled was last queued for publishing (a PENDING order's
+     * order.placed keeps this in pending_orders). Each resend waits as long as the event had
+     * already been out (at least the grace, at most the backoff cap): the waits double without a counter.
      */
     lastPublishedAt: timestamp('last_published_at', { withTimezone: true }).notNull().defaultNow(),
     /**
@@ -55,12 +55,6 @@ export const orders = pgTable(
     uniqueIndex('orders_buyer_idempotency_key_unique').on(t.buyerId, t.idempotencyKey),
     index('orders_buyer_created_idx').on(t.buyerId, t.createdAt),
     index('orders_created_idx').on(t.createdAt),
-    index('orders_pending_published_idx')
-      .on(t.lastPublishedAt)
-      .where(sql`status = 'PENDING'`),
-    index('orders_pending_created_idx')
-      .on(t.createdAt)
-      .where(sql`status = 'PENDING'`),
     index('orders_give_back_unconfirmed_idx')
       .on(t.lastPublishedAt)
       .where(sql`cancelled_event_id IS NOT NULL AND give_back_confirmed_at IS NULL`),
@@ -72,6 +66,20 @@ export const orders = pgTable(
     ),
   ],
 );
+
+/**
+ * The orders still PENDING, one row each, inserted with the order and deleted by the statement
+ * that moves it on. The republisher and the deadline find their work here, a table no bigger
+ * than the backlog. No index on `orders` mentions the status, so settling an order rewrites its
+ * row in place (a HOT update: no index entry, usually the same page; the table keeps room on each
+ * page for that, see migration 0005) instead of adding a version to every index.
+ */
+export const pendingOrders = pgTable('pending_orders', {
+  orderId: uuid('order_id').primaryKey(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  /** When order.placed was last queued for publishing; republishes back off from it. */
+  lastPublishedAt: timestamp('last_published_at', { withTimezone: true }).notNull(),
+});
 
 export const orderItems = pgTable(
   'order_items',

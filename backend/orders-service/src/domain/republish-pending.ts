@@ -1,5 +1,5 @@
 import { encodeOrdersMessage } from '@market/contracts';
-import { findOrder, lockStalePending, touchPublished, type Retry } from '../data/order-repository';
+import { findOrder, lockStalePending, touchPlacedPublished, type Retry } from '../data/order-repository';
 import { enqueue, isAwaitingRelay } from '../data/outbox-repository';
 import type { OrdersContext } from './context';
 import { placedMessage } from './order-messages';
@@ -22,7 +22,7 @@ export async function republishStalePending(ctx: OrdersContext, retry: Retry, li
       await enqueue(tx, ctx.ordersStream, encodeOrdersMessage(placedMessage(order)));
       count += 1;
     }
-    await touchPublished(tx, ids);
+    await touchPlacedPublished(tx, ids);
     return count;
   });
   if (queued > 0) ctx.outboxWritten();
