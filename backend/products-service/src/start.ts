@@ -14,6 +14,7 @@ import {
 import { buildApp, createProductsObservability } from './app';
 import { loadConfig, type ProductsConfig } from './config';
 import { createDb, MIGRATIONS_FOLDER } from './data/db';
+import { imageStoreFor } from './data/image-store';
 import { seedDemoCatalog } from './domain/demo-catalog';
 import { startInventoryWorker } from './messaging/inventory-worker';
 
@@ -57,7 +58,8 @@ async function start(config: ProductsConfig, logger: Logger): Promise<void> {
       })
     : undefined;
 
-  const app = buildApp({ logger, pool, db, redis, verify, observability });
+  const imageStore = imageStoreFor(config);
+  const app = buildApp({ logger, pool, db, redis, verify, observability, imageStore, config });
   // Refusals of Node's parser (headers over 16 kB, a broken request line) get the envelope too.
   const server = answerClientErrors(
     app.listen(config.PORT, config.HOST, () => {

@@ -6,9 +6,7 @@ import { products } from './schema';
 
 export type ProductRow = typeof products.$inferSelect;
 export type NewProduct = Omit<typeof products.$inferInsert, 'status' | 'version' | 'createdAt' | 'updatedAt'>;
-export type ProductChanges = Partial<
-  Pick<NewProduct, 'name' | 'description' | 'category' | 'price' | 'stock' | 'imageUrl'>
->;
+export type ProductChanges = Partial<Pick<NewProduct, 'name' | 'description' | 'category' | 'price' | 'stock'>>;
 
 export interface ProductQuery {
   q?: string;

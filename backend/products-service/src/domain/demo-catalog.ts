@@ -35,7 +35,6 @@ function demoProducts(): NewProduct[] {
     category,
     price,
     stock,
-    imageUrl: null,
   }));
 }
 
