@@ -18,7 +18,7 @@ export const workerConfigShape = {
 };
 
 /** Where uploaded product images go and how large they may be. */
-export const imageConfigShape = {
+const imageConfigShape = {
   /** `disk`: files in IMAGE_DIR, served by nginx; `s3`: objects in an S3-compatible bucket. */
   IMAGE_STORE: z.enum(['disk', 's3']).default('disk'),
   /** The folder the image files are written to (disk store); nginx serves it under /images/. */

@@ -11,7 +11,7 @@ export interface ImageStore {
 }
 
 /** Names never change content, so a browser, nginx or a CDN may keep them for a year. */
-export const IMMUTABLE_CACHE_CONTROL = 'public, max-age=31536000, immutable';
+const IMMUTABLE_CACHE_CONTROL = 'public, max-age=31536000, immutable';
 
 const KEY_PATTERN = /^[a-f0-9]{32}\.webp$/;
 
@@ -39,7 +39,7 @@ export function diskImageStore(dir: string): ImageStore {
   };
 }
 
-export interface S3StoreOptions {
+interface S3StoreOptions {
   endpoint?: string;
   region: string;
   bucket: string;
@@ -49,7 +49,7 @@ export interface S3StoreOptions {
 }
 
 /** An S3-compatible bucket; IMAGE_PUBLIC_BASE_URL then points at the bucket or a CDN before it. */
-export function s3ImageStore(options: S3StoreOptions): ImageStore {
+function s3ImageStore(options: S3StoreOptions): ImageStore {
   const client = new S3Client({
     endpoint: options.endpoint,
     region: options.region,

@@ -7,9 +7,9 @@ sharp.cache(false);
 sharp.concurrency(1);
 
 /** The widths stored for every image (never enlarged): catalog cards, product page, zoom. */
-export const VARIANT_WIDTHS = [320, 640, 1280] as const;
+const VARIANT_WIDTHS = [320, 640, 1280] as const;
 
-export type SniffedFormat = 'jpeg' | 'png' | 'webp';
+type SniffedFormat = 'jpeg' | 'png' | 'webp';
 
 export interface EncodedVariant {
   /** Content-addressed file name: the same bytes always get the same name, so it can be cached forever. */
@@ -27,7 +27,7 @@ const startsWith = (bytes: Buffer, signature: number[], at = 0) =>
  * the client sent are never consulted. Anything else (SVG, HTML, GIF, TIFF…) is refused before a
  * decoder sees it, so none of libvips' other loaders is reachable from an upload.
  */
-export function sniffImageFormat(bytes: Buffer): SniffedFormat | undefined {
+function sniffImageFormat(bytes: Buffer): SniffedFormat | undefined {
   if (startsWith(bytes, [0xff, 0xd8, 0xff])) return 'jpeg';
   if (startsWith(bytes, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return 'png';
   if (startsWith(bytes, [0x52, 0x49, 0x46, 0x46]) && startsWith(bytes, [0x57, 0x45, 0x42, 0x50], 8)) return 'webp';

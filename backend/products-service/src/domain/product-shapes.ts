@@ -3,7 +3,7 @@ import type { ImageRow } from '../data/image-repository';
 import type { ProductRow } from '../data/product-repository';
 
 /** The API shape of a stored image: its file keys become URLs under the public base (a path or a CDN). */
-export function toProductImage(row: ImageRow, imageBaseUrl: string): ProductImage {
+function toProductImage(row: ImageRow, imageBaseUrl: string): ProductImage {
   return {
     id: row.id,
     alt: row.alt,
