@@ -33,6 +33,8 @@ describe('product pictures', () => {
     expect(first).toHaveAttribute('height', '480');
     expect(first).toHaveAttribute('sizes');
     expect(first).toHaveAttribute('loading', 'eager');
+    expect(first).toHaveAttribute('fetchpriority', 'high');
+    expect(screen.getByRole('img', { name: 'Lamp 1 seen from the side' })).not.toHaveAttribute('fetchpriority');
     expect(fifth).toHaveAttribute('loading', 'lazy');
   });
 

@@ -8,13 +8,30 @@ export function StockText({ stock }: { stock: number }) {
   return <p className={stock > 0 ? 'stock' : 'stock stock-out'}>{stock > 0 ? `${stock} in stock` : 'Sold out'}</p>;
 }
 
-/** `eager` for the cards likely in the first screen, so their pictures are not held back. */
-export function ProductCard({ product, eager = false }: { product: Product; eager?: boolean }) {
+/**
+ * `eager` for the cards likely in the first screen, so their pictures are not held back; `priority`
+ * for the first, whose picture is usually the page's largest paint.
+ */
+export function ProductCard({
+  product,
+  eager = false,
+  priority = false,
+}: {
+  product: Product;
+  eager?: boolean;
+  priority?: boolean;
+}) {
   const [image] = product.images;
   return (
     <li className="card" data-testid="product-card">
       {image && (
-        <ProductPicture className="card-image" image={image} sizes="(max-width: 640px) 100vw, 320px" eager={eager} />
+        <ProductPicture
+          className="card-image"
+          image={image}
+          sizes="(max-width: 640px) 100vw, 320px"
+          eager={eager}
+          priority={priority}
+        />
       )}
       <h2 className="card-title">
         <Link to={`/products/${product.id}`}>{product.name}</Link>

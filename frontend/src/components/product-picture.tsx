@@ -8,6 +8,7 @@ export function ProductPicture({
   image,
   sizes,
   eager = false,
+  priority = false,
   className,
 }: {
   image: ProductImage;
@@ -15,6 +16,8 @@ export function ProductPicture({
   sizes: string;
   /** Above the fold (the first cards, the product page's main image): load at once. */
   eager?: boolean;
+  /** The picture likely to be the largest paint (the first card, the product's main picture): fetched first. */
+  priority?: boolean;
   className?: string;
 }) {
   const largest = image.variants[image.variants.length - 1]!;
@@ -28,7 +31,8 @@ export function ProductPicture({
       width={largest.width}
       height={largest.height}
       alt={image.alt}
-      loading={eager ? 'eager' : 'lazy'}
+      loading={eager || priority ? 'eager' : 'lazy'}
+      fetchPriority={priority ? 'high' : undefined}
       decoding="async"
     />
   );

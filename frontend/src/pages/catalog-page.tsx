@@ -75,7 +75,7 @@ export default function CatalogPage() {
         <>
           <ul className="product-grid" aria-busy={result.isFetching}>
             {products.data.map((product, index) => (
-              <ProductCard key={product.id} product={product} eager={index < 4} />
+              <ProductCard key={product.id} product={product} eager={index < 4} priority={index === 0} />
             ))}
           </ul>
           <Pagination info={products.pagination} onChange={(next) => update({ page: String(next) })} />

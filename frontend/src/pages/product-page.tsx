@@ -51,7 +51,7 @@ export default function ProductPage() {
                 className="product-image"
                 image={image}
                 sizes={index === 0 ? '(max-width: 720px) 100vw, 640px' : '200px'}
-                eager={index === 0}
+                priority={index === 0}
               />
             </li>
           ))}
