@@ -22,7 +22,7 @@ const imageConfigShape = {
   /** `disk`: files in IMAGE_DIR, served by nginx; `s3`: objects in an S3-compatible bucket. */
   IMAGE_STORE: z.enum(['disk', 's3']).default('disk'),
   /** The folder the image files are written to (disk store); nginx serves it under /images/. */
-  IMAGE_DIR: env.text().default('images'),
+  IMAGE_DIR: env.text().default('.local/images'),
   /** What the stored file names are prefixed with in the answers: a path on this site or a CDN/bucket URL. */
   IMAGE_PUBLIC_BASE_URL: z
     .string()
