@@ -6,6 +6,8 @@ set -eu
 # Fixed by the image (frontend/Dockerfile); the rest comes from the environment ([nginx] in .env.example).
 template=/etc/marketplace/nginx.conf.template
 spa_root=/usr/share/marketplace
+# The product-images volume, shared read-only with nginx (products-service writes it as IMAGE_DIR).
+image_root=/var/lib/marketplace/images
 listen_port=8080
 auth_upstream="${NGINX_AUTH_UPSTREAM:-auth-service:3001}"
 products_upstream="${NGINX_PRODUCTS_UPSTREAM:-products-service:3002}"
@@ -55,6 +57,7 @@ sed \
   -e "s|{{PRODUCTS_UPSTREAM}}|$products_upstream|g" \
   -e "s|{{ORDERS_UPSTREAM}}|$orders_upstream|g" \
   -e "s|{{SPA_ROOT}}|$spa_root|g" \
+  -e "s|{{IMAGE_ROOT}}|$image_root|g" \
   -e "s|{{PREFIX}}|$prefix|g" \
   -e "s|{{LOG_DIR}}|$log_dir|g" \
   -e "s|{{LOGIN_RATE}}|$login_rate|g" \

@@ -29,6 +29,7 @@ export async function startNginxFront({ dir, upstreams, eventStreams = 1000 }) {
     PRODUCTS_UPSTREAM: lists.products[0],
     ORDERS_UPSTREAM: lists.orders[0],
     SPA_ROOT: path.join(dir, 'spa'),
+    IMAGE_ROOT: path.join(dir, 'images'),
     PREFIX: dir,
     LOG_DIR: logDir,
     LOGIN_RATE: '6000r/m',

@@ -69,7 +69,8 @@ async function stopLeftover(prefix) {
 
 /**
  * Renders the config into .local/nginx-<port>/ and starts nginx there.
- * upstreams: { auth, products, orders } as host:port; spaRoot defaults to frontend/dist.
+ * upstreams: { auth, products, orders } as host:port; spaRoot defaults to frontend/dist; imageRoot (products-service's
+ * IMAGE_DIR) to .local/images.
  * Returns { url, prefix, conf, spaBuilt, child, stop() }.
  */
 export async function startNginx({
@@ -81,6 +82,7 @@ export async function startNginx({
   loginBurst = 5,
   eventStreams = 20,
   spaRoot,
+  imageRoot = path.join(repoRoot, '.local', 'images'),
 }) {
   const prefix = path.join(repoRoot, '.local', `nginx-${port}`);
   const logDir = path.join(prefix, 'logs');
@@ -95,6 +97,7 @@ export async function startNginx({
   }
 
   const spa = spaRootFor(prefix, spaRoot);
+  mkdirSync(imageRoot, { recursive: true });
   const conf = path.join(prefix, 'nginx.conf');
   const template = readFileSync(NGINX_TEMPLATE, 'utf8');
   writeFileSync(
@@ -105,6 +108,7 @@ export async function startNginx({
       PRODUCTS_UPSTREAM: upstreams.products,
       ORDERS_UPSTREAM: upstreams.orders,
       SPA_ROOT: spa.root,
+      IMAGE_ROOT: path.resolve(imageRoot),
       PREFIX: prefix,
       LOG_DIR: logDir,
       LOGIN_RATE: loginRate,

@@ -83,9 +83,10 @@ export async function dropStackData(pgUrl, redisUrl, { dbSuffix, streamSuffix })
   await deleteRedisKeys(redisUrl, {
     patterns: [`orders_stream${streamSuffix}*`, `inventory_stream${streamSuffix}*`, `rl${streamSuffix}:*`],
   });
+  if (dbSuffix) rmSync(path.join(repoRoot, '.local', `images${dbSuffix}`), { recursive: true, force: true });
 }
 
-function serviceEnv(service, { port, adminUrl, redisUrl, dbs, keys, demo, streamSuffix, credentials }) {
+function serviceEnv(service, { port, adminUrl, redisUrl, dbs, keys, demo, streamSuffix, credentials, imageDir }) {
   const common = {
     NODE_ENV: 'development',
     LOG_LEVEL: process.env.LOG_LEVEL || 'info',
@@ -114,6 +115,7 @@ function serviceEnv(service, { port, adminUrl, redisUrl, dbs, keys, demo, stream
   return {
     ...common,
     ...(service.worker ? {} : { JWT_PUBLIC_KEY: keys.publicPem }),
+    ...(service.api === 'products' && !service.worker ? { IMAGE_DIR: imageDir } : {}),
     // The consumers run as workers of their own (WORKERS), never inside the API process.
     ...Object.fromEntries(WORKERS.filter((w) => w.api === service.api).map((w) => [w.runFlag, 'false'])),
     ORDERS_STREAM: `orders_stream${streamSuffix}`,
@@ -253,6 +255,8 @@ export async function startStack(options = {}) {
   }
 
   const dbs = databaseNames(dbSuffix);
+  // Uploaded product images: products-service writes them, nginx serves them.
+  const imageDir = path.join(repoRoot, '.local', `images${dbSuffix}`);
   await step(`databases ${Object.values(dbs).join(', ')}`, () => createDatabases(pg.url, Object.values(dbs)));
   await stopLeftovers(port);
 
@@ -292,6 +296,7 @@ export async function startStack(options = {}) {
         demo,
         streamSuffix,
         credentials,
+        imageDir,
       });
       const svc = startService(service, env, logDir, readyTimeoutMs, nodeArgs);
       svc.respawn = () => startService(service, env, logDir, readyTimeoutMs, nodeArgs, { restart: true }).child;
@@ -325,7 +330,8 @@ export async function startStack(options = {}) {
     }
 
     const upstreams = Object.fromEntries(Object.entries(ports).map(([api, p]) => [api, `127.0.0.1:${p}`]));
-    const startFront = () => startNginx({ bin: nginxBin, port, upstreams, loginRate, loginBurst, eventStreams });
+    const startFront = () =>
+      startNginx({ bin: nginxBin, port, upstreams, loginRate, loginBurst, eventStreams, imageRoot: imageDir });
     nginx = await step(`starting nginx on port ${port}`, async () => {
       const startedAt = Date.now();
       const handle = await startFront();

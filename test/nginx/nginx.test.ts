@@ -1,4 +1,7 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import {
   fakeSpa,
@@ -35,6 +38,9 @@ const json = (reply: Reply) => JSON.parse(reply.body.toString()) as { error: { c
 
 describe('nginx in front of the SPA and the services', () => {
   const spa = fakeSpa();
+  const imageRoot = mkdtempSync(path.join(os.tmpdir(), 'images-'));
+  const IMAGE_NAME = `${'ab12'.repeat(8)}.webp`;
+  writeFileSync(path.join(imageRoot, IMAGE_NAME), 'RIFF-fake-webp');
   let auth: Upstream;
   let products: Upstream;
   let orders: Upstream;
@@ -65,6 +71,7 @@ describe('nginx in front of the SPA and the services', () => {
         orders: `127.0.0.1:${orders.port}`,
       },
       spaRoot: spa.root,
+      imageRoot,
       loginRate: '1r/m',
       loginBurst: 2,
     });
@@ -74,6 +81,49 @@ describe('nginx in front of the SPA and the services', () => {
     await nginx?.stop();
     await Promise.all([auth, products, orders].map((u) => u?.close()));
     spa.remove();
+    rmSync(imageRoot, { recursive: true, force: true });
+  });
+
+  it('when an uploaded image is fetched, then nginx serves the file as WebP, cached for a year', async () => {
+    const res = await send(`${nginx.url}/images/${IMAGE_NAME}`);
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('image/webp');
+    expect(res.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.body.toString()).toBe('RIFF-fake-webp');
+  });
+
+  it('when a name under /images/ is not a stored image name, then 404 in the envelope', async () => {
+    for (const name of ['missing.png', IMAGE_NAME.toUpperCase(), `sub/${IMAGE_NAME}`, `${'0'.repeat(32)}.webp`]) {
+      const res = await send(`${nginx.url}/images/${name}`);
+      expect(res.status).toBe(404);
+      expect(res.headers['content-type']).toMatch(/application\/json/);
+    }
+  });
+
+  it('when an image upload is larger than the JSON limit, then it still reaches products-service up to 10 MB', async () => {
+    const upload = (bytes: number) =>
+      send(`${nginx.url}/api/products/abc/images`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'multipart/form-data; boundary=x' },
+        body: Buffer.alloc(bytes, 1),
+      });
+    const json = await send(`${nginx.url}/api/products`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: Buffer.alloc(2 * 1024 * 1024, 32),
+    });
+
+    const twoMegabytes = await upload(2 * 1024 * 1024);
+    const tooLarge = await upload(12 * 1024 * 1024);
+
+    expect(json.status).toBe(413);
+    expect(twoMegabytes.status).toBe(200);
+    expect(products.seen.at(-1)?.url).toBe('/api/products/abc/images');
+    expect(tooLarge.status).toBe(413);
+    expect(JSON.parse(tooLarge.body.toString())).toEqual({
+      error: { code: 'PAYLOAD_TOO_LARGE', message: 'The image is larger than 10 MB' },
+    });
   });
 
   it('when a client-side route is loaded, then index.html answers with no-cache and the security headers', async () => {

@@ -16,8 +16,12 @@ import {
   type Observability,
   type TokenVerifier,
 } from '@market/kit';
+import type { ProductsConfig } from './config';
 import type { Db } from './data/db';
+import type { ImageStore } from './data/image-store';
 import { createCatalog } from './domain/catalog';
+import { createProductImages } from './domain/product-images';
+import { imageRoutes } from './http/image-routes';
 import { productRoutes } from './http/product-routes';
 
 export interface AppDeps {
@@ -26,6 +30,8 @@ export interface AppDeps {
   db: Db;
   redis: Redis;
   verify: TokenVerifier;
+  imageStore: ImageStore;
+  config: Pick<ProductsConfig, 'IMAGE_PUBLIC_BASE_URL' | 'IMAGE_MAX_BYTES' | 'IMAGE_MAX_PIXELS'>;
   /** Shared with the inventory worker so its stream metrics appear on /metrics; made here when absent. */
   observability?: Observability;
 }
@@ -47,7 +53,14 @@ export function buildApp(deps: AppDeps): Express {
   const { logger, pool, db, redis } = deps;
   const observability = deps.observability ?? createProductsObservability(pool, redis);
   const { router: observabilityRouter, measure } = observabilityRoutes(observability);
-  const catalog = createCatalog(db);
+  const catalog = createCatalog(db, deps.config.IMAGE_PUBLIC_BASE_URL);
+  const images = createProductImages({
+    db,
+    store: deps.imageStore,
+    logger,
+    imageBaseUrl: deps.config.IMAGE_PUBLIC_BASE_URL,
+    maxPixels: deps.config.IMAGE_MAX_PIXELS,
+  });
 
   const app = express();
   app.set('trust proxy', 'loopback, uniquelocal');
@@ -61,6 +74,8 @@ export function buildApp(deps: AppDeps): Express {
     noStoreUnlessGet,
     cookieParser(),
     csrfProtection,
+    // Before the JSON-only gate: an upload is multipart.
+    imageRoutes({ db, images, verify: deps.verify, maxBytes: deps.config.IMAGE_MAX_BYTES }),
     requireJsonBody,
     jsonBody('100kb'),
     productRoutes({ catalog, verify: deps.verify }),

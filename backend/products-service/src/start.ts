@@ -14,6 +14,7 @@ import {
 import { buildApp, createProductsObservability } from './app';
 import { loadConfig, type ProductsConfig } from './config';
 import { createDb, MIGRATIONS_FOLDER } from './data/db';
+import { imageStoreFor } from './data/image-store';
 import { seedDemoCatalog } from './domain/demo-catalog';
 import { startInventoryWorker } from './messaging/inventory-worker';
 
@@ -21,7 +22,8 @@ async function start(config: ProductsConfig, logger: Logger): Promise<void> {
   const pool = createPool(config);
   await runMigrations(pool, MIGRATIONS_FOLDER, { logger });
   const db = createDb(pool);
-  if (config.DEMO_MODE) await seedDemoCatalog(db, logger);
+  const imageStore = imageStoreFor(config);
+  if (config.DEMO_MODE) await seedDemoCatalog(db, logger, imageStore);
 
   // Readiness only: the worker and the relay open their own connections. Connects in the
   // background, so the catalog serves (and /ready says not ready) while Redis is down at start.
@@ -57,7 +59,7 @@ async function start(config: ProductsConfig, logger: Logger): Promise<void> {
       })
     : undefined;
 
-  const app = buildApp({ logger, pool, db, redis, verify, observability });
+  const app = buildApp({ logger, pool, db, redis, verify, observability, imageStore, config });
   // Refusals of Node's parser (headers over 16 kB, a broken request line) get the envelope too.
   const server = answerClientErrors(
     app.listen(config.PORT, config.HOST, () => {

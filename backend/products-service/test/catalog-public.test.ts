@@ -228,10 +228,16 @@ describe('public catalog: GET /api/products, /:id, /categories', () => {
       '/api/products/categories',
       '/api/products/mine',
       '/api/products/{id}',
+      '/api/products/{id}/images',
+      '/api/products/{id}/images/{imageId}',
     ]);
     expect(res.body.components.schemas.ProductPage.properties.pagination.properties.totalCapped).toEqual(
       expect.objectContaining({ type: 'boolean' }),
     );
+    // The upload is a form: its file field and its alt text, both required.
+    const upload = res.body.paths['/api/products/{id}/images'].post.requestBody.content['multipart/form-data'].schema;
+    expect(upload.required.sort()).toEqual(['alt', 'image']);
+    expect(upload.properties.image).toMatchObject({ type: 'string', contentMediaType: 'application/octet-stream' });
   });
 
   it('when health, readiness and metrics are asked for, then they answer at the root', async () => {

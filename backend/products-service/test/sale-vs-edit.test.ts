@@ -1,8 +1,11 @@
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import Redis from 'ioredis';
 import { createTokenVerifier } from '@market/kit';
 import { captureLogs, generateTestKeys, signTestToken, testRedisUrl } from '@market/kit/testing';
 import request from 'supertest';
 import { buildApp } from '../src/app';
+import { diskImageStore } from '../src/data/image-store';
 import { CSRF } from './support/test-app';
 import { line, startWorkerHarness, type WorkerHarness } from './support/worker-harness';
 
@@ -27,6 +30,9 @@ describe('a seller edit racing a sale', () => {
       db: h.db,
       redis,
       verify: createTokenVerifier({ issuer: 'marketplace-auth', audience: 'marketplace', publicKey: keys.publicKey }),
+      // This test uploads no image; the store is never written.
+      imageStore: diskImageStore(path.join(tmpdir(), 'sale-vs-edit-images')),
+      config: { IMAGE_PUBLIC_BASE_URL: '/images', IMAGE_MAX_BYTES: 1024 * 1024, IMAGE_MAX_PIXELS: 1_000_000 },
     });
     const product = await h.addProduct({ stock: 10 });
     const token = signTestToken(keys, { id: product.sellerId, username: 'a-seller', role: 'seller' });

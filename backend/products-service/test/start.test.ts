@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import Redis from 'ioredis';
 import path from 'node:path';
 import { DEMO_USERS } from '@market/contracts';
@@ -11,6 +13,7 @@ import {
   uniqueSuffix,
   type TestDatabase,
 } from '@market/kit/testing';
+import { loadConfig } from '../src/config';
 
 const SERVICE_ROOT = path.resolve(__dirname, '..');
 
@@ -29,15 +32,18 @@ function startService(env: Record<string, string>) {
 
 describe('start.ts: migrate, seed, listen, stop', () => {
   let database: TestDatabase;
+  let imageDir: string;
   const suffix = uniqueSuffix();
   beforeAll(async () => {
     database = await createTestDatabase('products_start');
+    imageDir = await mkdtemp(path.join(tmpdir(), 'products-start-images-'));
   });
   afterAll(async () => {
     const redis = new Redis(testRedisUrl());
     await redis.del(`test:orders:${suffix}`, `test:inventory:${suffix}`);
     redis.disconnect();
     await database.drop();
+    await rm(imageDir, { recursive: true, force: true });
   });
 
   it('when started twice in demo mode, then it becomes ready, answers oversized headers in the envelope, and the demo catalog is seeded once, for two sellers', async () => {
@@ -48,6 +54,7 @@ describe('start.ts: migrate, seed, listen, stop', () => {
       REDIS_URL: testRedisUrl(),
       JWT_PUBLIC_KEY: generateTestKeys().publicKey,
       DEMO_MODE: 'true',
+      IMAGE_DIR: imageDir,
       ORDERS_STREAM: `test:orders:${suffix}`,
       INVENTORY_STREAM: `test:inventory:${suffix}`,
     };
@@ -85,6 +92,22 @@ describe('start.ts: migrate, seed, listen, stop', () => {
     expect(totals[0]).toBeGreaterThanOrEqual(10);
     expect(totals[1]).toBe(totals[0]);
     expect(sellers).toEqual(new Set([DEMO_USERS.seller.id, DEMO_USERS.otherSeller.id]));
+    // One picture per demo product, three sizes each, written once.
+    expect(await readdir(imageDir)).toHaveLength(totals[0]! * 3);
+  });
+
+  it('when IMAGE_STORE is s3 without a bucket and keys, then the configuration names each missing key', () => {
+    const env = {
+      DATABASE_URL: 'postgres://localhost/products_test',
+      REDIS_URL: 'redis://localhost:6379',
+      JWT_PUBLIC_KEY: generateTestKeys().publicKey,
+      IMAGE_STORE: 's3',
+    };
+
+    expect(() => loadConfig(env)).toThrow(/S3_BUCKET[\s\S]*S3_ACCESS_KEY_ID[\s\S]*S3_SECRET_ACCESS_KEY/);
+    expect(() => loadConfig({ ...env, IMAGE_STORE: 'disk', IMAGE_PUBLIC_BASE_URL: 'javascript:alert(1)' })).toThrow(
+      /IMAGE_PUBLIC_BASE_URL/,
+    );
   });
 
   it('when the configuration is bad, then it refuses to start naming every bad key', async () => {

@@ -94,16 +94,6 @@ export const CONTRACT_RULES = {
       "integer": true,
       "min": 0,
       "max": 1000000
-    },
-    "imageUrl": {
-      "required": false,
-      "nullable": true,
-      "messages": {
-        "string.uriCustomScheme": "imageUrl must be an http or https URL"
-      },
-      "format": "url",
-      "trim": true,
-      "maxLength": 2048
     }
   },
   "searchProducts": {
@@ -197,6 +187,18 @@ export const CONTRACT_RULES = {
       },
       "minItems": 1,
       "maxItems": 50
+    }
+  },
+  "uploadImage": {
+    "alt": {
+      "required": true,
+      "messages": {
+        "any.required": "alt is required: describe the image for people who cannot see it"
+      },
+      "pattern": "^[^\\u0000]*$",
+      "trim": true,
+      "minLength": 1,
+      "maxLength": 250
     }
   }
 } as const;

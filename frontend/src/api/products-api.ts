@@ -37,3 +37,19 @@ export async function updateProduct(id: string, body: UpdateProductRequest): Pro
 export async function archiveProduct(id: string): Promise<Product> {
   return (await api.delete<Product>(`/products/${encodeURIComponent(id)}`)).data;
 }
+
+/** multipart/form-data: axios sets the type and boundary for a FormData body. */
+export async function uploadProductImage(id: string, file: Blob, alt: string): Promise<Product> {
+  const form = new FormData();
+  form.append('alt', alt);
+  form.append('image', file);
+  return (await api.post<Product>(`/products/${encodeURIComponent(id)}/images`, form)).data;
+}
+
+export async function arrangeProductImages(id: string, images: { id: string; alt: string }[]): Promise<Product> {
+  return (await api.put<Product>(`/products/${encodeURIComponent(id)}/images`, { images })).data;
+}
+
+export async function deleteProductImage(id: string, imageId: string): Promise<Product> {
+  return (await api.delete<Product>(`/products/${encodeURIComponent(id)}/images/${encodeURIComponent(imageId)}`)).data;
+}

@@ -2,14 +2,37 @@ import { Link } from 'react-router-dom';
 import type { Product } from '../api/contracts';
 import { formatMoney } from '../lib/money';
 import { AddToCart } from './add-to-cart';
+import { ProductPicture } from './product-picture';
 
 export function StockText({ stock }: { stock: number }) {
   return <p className={stock > 0 ? 'stock' : 'stock stock-out'}>{stock > 0 ? `${stock} in stock` : 'Sold out'}</p>;
 }
 
-export function ProductCard({ product }: { product: Product }) {
+/**
+ * `eager` for the cards likely in the first screen, so their pictures are not held back; `priority`
+ * for the first, whose picture is usually the page's largest paint.
+ */
+export function ProductCard({
+  product,
+  eager = false,
+  priority = false,
+}: {
+  product: Product;
+  eager?: boolean;
+  priority?: boolean;
+}) {
+  const [image] = product.images;
   return (
     <li className="card" data-testid="product-card">
+      {image && (
+        <ProductPicture
+          className="card-image"
+          image={image}
+          sizes="(max-width: 640px) 100vw, 320px"
+          eager={eager}
+          priority={priority}
+        />
+      )}
       <h2 className="card-title">
         <Link to={`/products/${product.id}`}>{product.name}</Link>
       </h2>

@@ -74,8 +74,8 @@ export default function CatalogPage() {
       {products && products.data.length > 0 && (
         <>
           <ul className="product-grid" aria-busy={result.isFetching}>
-            {products.data.map((product) => (
-              <ProductCard key={product.id} product={product} />
+            {products.data.map((product, index) => (
+              <ProductCard key={product.id} product={product} eager={index < 4} priority={index === 0} />
             ))}
           </ul>
           <Pagination info={products.pagination} onChange={(next) => update({ page: String(next) })} />

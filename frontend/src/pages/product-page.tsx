@@ -6,16 +6,11 @@ import { getProduct } from '../api/products-api';
 import { queryKeys } from '../api/query-client';
 import { AddToCart } from '../components/add-to-cart';
 import { StockText } from '../components/product-card';
+import { ProductPicture } from '../components/product-picture';
 import { ErrorState, LoadingState } from '../components/status-views';
 import { maxQuantity } from '../cart/cart-lines';
 import { formatMoney } from '../lib/money';
 import { usePageTitle } from '../lib/use-page-title';
-
-function ProductImage({ src, alt }: { src: string; alt: string }) {
-  const [broken, setBroken] = useState(false);
-  if (broken) return null;
-  return <img className="product-image" src={src} alt={alt} width={480} height={360} onError={() => setBroken(true)} />;
-}
 
 export default function ProductPage() {
   const { id = '' } = useParams();
@@ -48,7 +43,20 @@ export default function ProductPage() {
         <Link to="/">← Back to the catalog</Link>
       </p>
       <h1 id="page-title">{product.name}</h1>
-      {product.imageUrl && <ProductImage src={product.imageUrl} alt={product.name} />}
+      {product.images.length > 0 && (
+        <ul className="product-gallery" aria-label="Pictures">
+          {product.images.map((image, index) => (
+            <li key={image.id}>
+              <ProductPicture
+                className="product-image"
+                image={image}
+                sizes={index === 0 ? '(max-width: 720px) 100vw, 640px' : '200px'}
+                priority={index === 0}
+              />
+            </li>
+          ))}
+        </ul>
+      )}
       <p className="muted">
         {product.category} · sold by {product.sellerName}
       </p>

@@ -19,7 +19,7 @@ export function makeProduct(overrides: Partial<Product> = {}): Product {
     category: 'books',
     price: '10.00',
     stock: 5,
-    imageUrl: null,
+    images: [],
     status: 'active',
     version: 1,
     createdAt: '2025-01-01T10:00:00.000Z',

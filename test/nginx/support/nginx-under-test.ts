@@ -57,6 +57,8 @@ export async function startNginxUnderTest(options: {
   port: number;
   upstreams: { auth: string; products: string; orders: string };
   spaRoot: string;
+  /** products-service's IMAGE_DIR, served under /images/. */
+  imageRoot?: string;
   loginRate?: string;
   loginBurst?: number;
 }): Promise<NginxUnderTest> {

@@ -15,7 +15,11 @@ export const ERROR_STATUS = {
   VERSION_CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
+  /** A product may have at most LIMITS.imagesPerProductMax images. */
+  TOO_MANY_IMAGES: 409,
   IDEMPOTENCY_KEY_REUSED: 422,
+  /** An upload that is not a readable image within the pixel limit. */
+  IMAGE_REJECTED: 422,
   RATE_LIMITED: 429,
   INTERNAL: 500,
   SERVICE_UNAVAILABLE: 503,

@@ -23,7 +23,8 @@ export const LIMITS = {
   passwordMaxBytes: 72,
   productNameMax: 120,
   productDescriptionMax: 5000,
-  imageUrlMax: 2048,
+  imagesPerProductMax: 5,
+  imageAltMax: 250,
   priceMax: '999999.99',
   stockMax: 1_000_000,
   /** Letters or digits a search needs at least, so the trigram index can answer it. */

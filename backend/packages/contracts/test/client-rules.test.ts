@@ -8,6 +8,7 @@ import {
   LoginRequest,
   PlaceOrderRequest,
   SignupRequest,
+  UploadImageFields,
 } from '@market/contracts';
 
 /** The SPA's copy of the request rules: generated here, committed, and checked against the contract on every run. */
@@ -21,6 +22,7 @@ function render(): string {
     searchProducts: clientRulesOf(ListProductsQuery),
     listUsers: clientRulesOf(ListUsersQuery),
     placeOrder: clientRulesOf(PlaceOrderRequest),
+    uploadImage: clientRulesOf(UploadImageFields),
   };
   return [
     '// Generated from the zod contracts (backend/packages/contracts) by `npm run generate:client-rules`; do not edit.',

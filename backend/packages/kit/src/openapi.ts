@@ -124,6 +124,21 @@ function responseOf(response: ApiResponse, names: Naming): JsonSchema {
   return { description: response.description, ...(response.headers ? { headers: response.headers } : {}), ...content };
 }
 
+/** A form's text fields (the body schema) and its one file field. */
+function multipartSchema(fields: z.ZodType, upload: NonNullable<ApiOperation['upload']>): JsonSchema {
+  const schema = jsonSchemaOf(fields, { io: 'input' });
+  const properties = (schema.properties ?? {}) as Record<string, JsonSchema>;
+  const required = (schema.required ?? []) as string[];
+  return {
+    ...schema,
+    properties: {
+      ...properties,
+      [upload.field]: { type: 'string', contentMediaType: 'application/octet-stream', description: upload.description },
+    },
+    required: [...required, upload.field],
+  };
+}
+
 /** The `paths` of an OpenAPI document for a set of operations, keyed by operationId. */
 export function openApiPaths(
   operations: Record<string, ApiOperation>,
@@ -145,7 +160,9 @@ export function openApiPaths(
         ? {
             requestBody: {
               required: true,
-              content: { 'application/json': { schema: schemaRef(operation.body, 'input', names) } },
+              content: operation.upload
+                ? { 'multipart/form-data': { schema: multipartSchema(operation.body, operation.upload) } }
+                : { 'application/json': { schema: schemaRef(operation.body, 'input', names) } },
             },
           }
         : {}),

@@ -6,9 +6,7 @@ import { products } from './schema';
 
 export type ProductRow = typeof products.$inferSelect;
 export type NewProduct = Omit<typeof products.$inferInsert, 'status' | 'version' | 'createdAt' | 'updatedAt'>;
-export type ProductChanges = Partial<
-  Pick<NewProduct, 'name' | 'description' | 'category' | 'price' | 'stock' | 'imageUrl'>
->;
+export type ProductChanges = Partial<Pick<NewProduct, 'name' | 'description' | 'category' | 'price' | 'stock'>>;
 
 export interface ProductQuery {
   q?: string;
@@ -93,14 +91,14 @@ export async function insertProduct(tx: Tx, product: NewProduct): Promise<Produc
   return row!;
 }
 
-/** Inserts rows whose id already exists nowhere; existing ids are left as they are. */
-export async function insertProductsIfAbsent(tx: Tx, rows: NewProduct[]): Promise<number> {
+/** Inserts rows whose id already exists nowhere; existing ids are left as they are. Answers the inserted ids. */
+export async function insertProductsIfAbsent(tx: Tx, rows: NewProduct[]): Promise<string[]> {
   const inserted = await tx
     .insert(products)
     .values(rows)
     .onConflictDoNothing({ target: products.id })
     .returning({ id: products.id });
-  return inserted.length;
+  return inserted.map((row) => row.id);
 }
 
 /**

@@ -15,7 +15,6 @@ export const products = pgTable(
     category: text('category').notNull(),
     price: numeric('price', { precision: 12, scale: 2, mode: 'string' }).notNull(),
     stock: integer('stock').notNull(),
-    imageUrl: text('image_url'),
     status: text('status', { enum: ['active', 'archived'] })
       .notNull()
       .default('active'),
@@ -52,6 +51,29 @@ export const products = pgTable(
     index('products_name_trgm_idx').using('gin', t.name.op('gin_trgm_ops')),
     index('products_description_trgm_idx').using('gin', t.description.op('gin_trgm_ops')),
   ],
+);
+
+export interface StoredVariant {
+  key: string;
+  width: number;
+  height: number;
+}
+
+/** A product's uploaded images; `position` orders them (0 first), the files live in the image store. */
+export const productImages = pgTable(
+  'product_images',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    productId: uuid('product_id')
+      .notNull()
+      .references(() => products.id, { onDelete: 'cascade' }),
+    position: integer('position').notNull(),
+    alt: text('alt').notNull(),
+    /** The stored sizes, smallest first: content-addressed keys in the image store. */
+    variants: jsonb('variants').$type<StoredVariant[]>().notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('product_images_product_position_idx').on(t.productId, t.position)],
 );
 
 /** Stock taken for an order, so a cancel gives back exactly what was taken. */

@@ -1,6 +1,7 @@
 import type { Category, Page, Product, ProductSort } from '@market/contracts';
 import { AppError, forbidden, notFound, type AuthUser } from '@market/kit';
-import type { Db } from '../data/db';
+import type { Db, Tx } from '../data/db';
+import { imagesOfProducts } from '../data/image-repository';
 import {
   archiveProduct,
   findProduct,
@@ -30,7 +31,6 @@ export interface NewProductInput {
   category: Category;
   price: string;
   stock: number;
-  imageUrl: string | null;
 }
 
 /**
@@ -44,27 +44,37 @@ export const CATALOG_COUNT_CAP = 10_000;
  */
 export const SEARCH_COUNT_CAP = 1_000;
 
-function toPage(
-  rows: ProductRow[],
-  total: number,
-  { page, pageSize }: PageRequest,
-  totalCapped = false,
-): Page<Product> {
-  return {
-    data: rows.map(toProduct),
-    pagination: { page, pageSize, total, totalPages: Math.ceil(total / pageSize), totalCapped },
-  };
+/** Products in the API shape, their images read in one query. */
+export async function shapeProducts(tx: Tx, rows: ProductRow[], imageBaseUrl: string): Promise<Product[]> {
+  const images = await imagesOfProducts(
+    tx,
+    rows.map((row) => row.id),
+  );
+  return rows.map((row) => toProduct(row, images.get(row.id) ?? [], imageBaseUrl));
 }
 
 const canManage = (user: AuthUser, row: ProductRow) => user.role === 'admin' || row.sellerId === user.id;
 
-export function createCatalog(db: Db) {
-  /** Loads a product the caller may change: 404 if there is none, 403 if it is someone else's. */
-  async function productToChange(user: AuthUser, id: string): Promise<ProductRow> {
-    const row = await findProduct(db, id);
-    if (!row) throw notFound('product');
-    if (!canManage(user, row)) throw forbidden('only the seller who owns this product or an admin may change it');
-    return row;
+/** Loads a product the caller may change: 404 if there is none, 403 if it is someone else's. */
+export async function productToChange(tx: Tx, user: AuthUser, id: string): Promise<ProductRow> {
+  const row = await findProduct(tx, id);
+  if (!row) throw notFound('product');
+  if (!canManage(user, row)) throw forbidden('only the seller who owns this product or an admin may change it');
+  return row;
+}
+
+export function createCatalog(db: Db, imageBaseUrl: string) {
+  const shapeOne = async (row: ProductRow) => (await shapeProducts(db, [row], imageBaseUrl))[0]!;
+  async function toPage(
+    rows: ProductRow[],
+    total: number,
+    { page, pageSize }: PageRequest,
+    totalCapped = false,
+  ): Promise<Page<Product>> {
+    return {
+      data: await shapeProducts(db, rows, imageBaseUrl),
+      pagination: { page, pageSize, total, totalPages: Math.ceil(total / pageSize), totalCapped },
+    };
   }
 
   const versionConflict = (row: ProductRow) =>
@@ -103,7 +113,7 @@ export function createCatalog(db: Db) {
     async get(id: string, user: AuthUser | undefined): Promise<Product> {
       const row = await findProduct(db, id);
       if (!row || (row.status !== 'active' && !(user && canManage(user, row)))) throw notFound('product');
-      return toProduct(row);
+      return shapeOne(row);
     },
 
     async listMine(user: AuthUser, request: PageRequest): Promise<Page<Product>> {
@@ -118,14 +128,14 @@ export function createCatalog(db: Db) {
 
     async create(user: AuthUser, input: NewProductInput): Promise<Product> {
       const row = await insertProduct(db, { ...input, sellerId: user.id, sellerName: user.username });
-      return toProduct(row);
+      return shapeOne(row);
     },
 
     async update(user: AuthUser, id: string, version: number, changes: ProductChanges): Promise<Product> {
-      const current = await productToChange(user, id);
+      const current = await productToChange(db, user, id);
       const updated = await updateProductAtVersion(db, id, version, changes);
       if (!updated) throw versionConflict((await findProduct(db, id)) ?? current);
-      return toProduct(updated);
+      return shapeOne(updated);
     },
 
     /**
@@ -133,12 +143,12 @@ export function createCatalog(db: Db) {
      * current one is; archiving an archived product changes nothing.
      */
     async archive(user: AuthUser, id: string, version: number | undefined): Promise<Product> {
-      const current = await productToChange(user, id);
+      const current = await productToChange(db, user, id);
       const archived = await archiveProduct(db, id, version);
-      if (archived) return toProduct(archived);
+      if (archived) return shapeOne(archived);
       const latest = (await findProduct(db, id)) ?? current;
       if (version !== undefined && latest.version !== version) throw versionConflict(latest);
-      return toProduct(latest);
+      return shapeOne(latest);
     },
   };
 }

@@ -1,7 +1,11 @@
 import { DEMO_USERS, type Category } from '@market/contracts';
 import type { Logger } from '@market/kit';
+import sharp from 'sharp';
 import type { Db } from '../data/db';
+import { insertImage } from '../data/image-repository';
+import type { ImageStore } from '../data/image-store';
 import { insertProductsIfAbsent, type NewProduct } from '../data/product-repository';
+import { encodeVariants } from './image-processing';
 
 type DemoSeller = keyof Pick<typeof DEMO_USERS, 'seller' | 'otherSeller'>;
 type DemoProduct = [DemoSeller, string, Category, string, number, string];
@@ -35,13 +39,56 @@ function demoProducts(): NewProduct[] {
     category,
     price,
     stock,
-    imageUrl: null,
   }));
 }
 
-/** Inserts the demo catalog rows that are missing; existing rows (perhaps edited or sold) stay as they are. */
-export async function seedDemoCatalog(db: Db, logger: Logger): Promise<number> {
-  const inserted = await insertProductsIfAbsent(db, demoProducts());
-  logger.info({ inserted }, 'demo catalog seeded');
-  return inserted;
+/** Colours per category, so the generated pictures tell the categories apart. */
+const PALETTE: Record<Category, [string, string]> = {
+  books: ['#7c2d12', '#fbbf24'],
+  clothing: ['#1e3a8a', '#93c5fd'],
+  electronics: ['#111827', '#22d3ee'],
+  garden: ['#14532d', '#86efac'],
+  home: ['#78350f', '#fde68a'],
+  sports: ['#9a3412', '#fdba74'],
+  toys: ['#6b21a8', '#f0abfc'],
+  other: ['#374151', '#d1d5db'],
+};
+
+/** An abstract picture (gradient and circles, no text: no fonts needed) drawn from the product's number. */
+async function demoPicture(n: number, category: Category): Promise<Buffer> {
+  const [dark, light] = PALETTE[category];
+  const circles = [0, 1, 2]
+    .map((i) => {
+      const x = 160 + ((n * 97 + i * 211) % 640);
+      const y = 140 + ((n * 53 + i * 137) % 440);
+      return `<circle cx="${x}" cy="${y}" r="${70 + ((n + i) % 4) * 30}" fill="${light}" fill-opacity="${0.35 + i * 0.2}"/>`;
+    })
+    .join('');
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="960" height="720">
+    <defs><linearGradient id="g" x1="0" y1="0" x2="1" y2="1"><stop offset="0" stop-color="${dark}"/><stop offset="1" stop-color="${light}"/></linearGradient></defs>
+    <rect width="960" height="720" fill="url(#g)"/>${circles}</svg>`;
+  return sharp(Buffer.from(svg)).png().toBuffer();
+}
+
+/**
+ * Inserts the demo catalog rows that are missing; existing rows (perhaps edited or sold) stay as
+ * they are. Each product inserted now gets a generated picture, so the demo catalog shows images
+ * without shipping any.
+ */
+export async function seedDemoCatalog(db: Db, logger: Logger, store: ImageStore): Promise<number> {
+  const rows = demoProducts();
+  const inserted = new Set(await insertProductsIfAbsent(db, rows));
+  for (const [i, row] of rows.entries()) {
+    if (!inserted.has(row.id!)) continue;
+    const variants = await encodeVariants(await demoPicture(i + 1, row.category as Category), 1_000_000);
+    await Promise.all(variants.map((variant) => store.put(variant.key, variant.bytes)));
+    await insertImage(db, {
+      productId: row.id!,
+      position: 0,
+      alt: `Illustration for ${row.name}: soft circles over a colour gradient`,
+      variants: variants.map(({ key, width, height }) => ({ key, width, height })),
+    });
+  }
+  logger.info({ inserted: inserted.size }, 'demo catalog seeded');
+  return inserted.size;
 }

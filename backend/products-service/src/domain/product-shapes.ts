@@ -1,8 +1,18 @@
-import type { Category, Product } from '@market/contracts';
+import type { Category, Product, ProductImage } from '@market/contracts';
+import type { ImageRow } from '../data/image-repository';
 import type { ProductRow } from '../data/product-repository';
 
-/** The API shape of a stored product (DESIGN section 5). */
-export function toProduct(row: ProductRow): Product {
+/** The API shape of a stored image: its file keys become URLs under the public base (a path or a CDN). */
+function toProductImage(row: ImageRow, imageBaseUrl: string): ProductImage {
+  return {
+    id: row.id,
+    alt: row.alt,
+    variants: row.variants.map(({ key, width, height }) => ({ url: `${imageBaseUrl}/${key}`, width, height })),
+  };
+}
+
+/** The API shape of a stored product (DESIGN section 5) with its images in display order. */
+export function toProduct(row: ProductRow, images: ImageRow[], imageBaseUrl: string): Product {
   return {
     id: row.id,
     sellerId: row.sellerId,
@@ -12,7 +22,7 @@ export function toProduct(row: ProductRow): Product {
     category: row.category as Category,
     price: row.price,
     stock: row.stock,
-    imageUrl: row.imageUrl,
+    images: images.map((image) => toProductImage(image, imageBaseUrl)),
     status: row.status,
     version: row.version,
     createdAt: row.createdAt.toISOString(),

@@ -1,4 +1,11 @@
-import { CreateProductRequest, Product, ProductPage, productsApi, UpdateProductRequest } from '@market/contracts';
+import {
+  ArrangeImagesRequest,
+  CreateProductRequest,
+  Product,
+  ProductPage,
+  productsApi,
+  UpdateProductRequest,
+} from '@market/contracts';
 import { buildOpenApiDocument } from '@market/kit';
 
 /** Generated from the contract the routes validate with; served at /api/products/openapi.json. */
@@ -7,5 +14,5 @@ export const openApiDocument = buildOpenApiDocument({
   description: 'The catalog: public search and seller management with optimistic concurrency.',
   security: ['accessCookie', 'bearer', 'csrfHeader'],
   operations: productsApi,
-  schemas: { Product, ProductPage, CreateProductRequest, UpdateProductRequest },
+  schemas: { Product, ProductPage, CreateProductRequest, UpdateProductRequest, ArrangeImagesRequest },
 });

@@ -33,4 +33,7 @@ export const validators = {
   create: validatorsOf('create'),
   update: validatorsOf('update'),
   archive: validatorsOf('archive'),
+  uploadImage: validatorsOf('uploadImage'),
+  arrangeImages: validatorsOf('arrangeImages'),
+  deleteImage: validatorsOf('deleteImage'),
 };

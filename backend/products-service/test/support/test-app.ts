@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { Express } from 'express';
 import Redis from 'ioredis';
 import request from 'supertest';
@@ -15,6 +18,7 @@ import type { Pool } from 'pg';
 import { buildApp } from '../../src/app';
 import { loadConfig, type ProductsConfig } from '../../src/config';
 import { createDb, MIGRATIONS_FOLDER, type Db } from '../../src/data/db';
+import { imageStoreFor } from '../../src/data/image-store';
 
 export const CSRF = { 'X-Requested-With': 'marketplace' } as const;
 
@@ -32,6 +36,8 @@ export interface TestApp {
   pool: Pool;
   db: Db;
   logs: string[];
+  /** The image folder of the disk store, a fresh one per app. */
+  imageDir: string;
   /** A signed-in user with a fresh id; the token is what auth-service would have minted. */
   user(role: Role, username?: string): TestUser;
   close(): Promise<void>;
@@ -41,9 +47,11 @@ export interface TestApp {
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const { database, pool, env: testEnv } = await createMigratedTestDatabase('products', MIGRATIONS_FOLDER);
   const keys = generateTestKeys();
+  const imageDir = await mkdtemp(path.join(tmpdir(), 'product-images-'));
   const config = loadConfig({
     ...testEnv,
     JWT_PUBLIC_KEY: keys.publicKey,
+    IMAGE_DIR: imageDir,
     ...env,
   });
   const db = createDb(pool);
@@ -55,7 +63,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     audience: config.JWT_AUDIENCE,
     publicKey: config.JWT_PUBLIC_KEY,
   });
-  const app = buildApp({ logger, pool, db, redis, verify });
+  const app = buildApp({ logger, pool, db, redis, verify, imageStore: imageStoreFor(config), config });
   return {
     app,
     config,
@@ -63,6 +71,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     pool,
     db,
     logs: lines,
+    imageDir,
     user(role, username = `${role}-${randomUUID().slice(0, 8)}`) {
       const id = randomUUID();
       return { id, username, role, token: signTestToken(keys, { id, username, role }) };
@@ -71,6 +80,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
       await redis.quit();
       await pool.end();
       await database.drop();
+      await rm(imageDir, { recursive: true, force: true });
     },
   };
 }
@@ -83,6 +93,7 @@ export function as(app: Express, user: TestUser) {
     get: (path: string) => request(app).get(path).set('Cookie', cookie(user)),
     post: (path: string, body: object) => request(app).post(path).set('Cookie', cookie(user)).set(CSRF).send(body),
     patch: (path: string, body: object) => request(app).patch(path).set('Cookie', cookie(user)).set(CSRF).send(body),
+    put: (path: string, body: object) => request(app).put(path).set('Cookie', cookie(user)).set(CSRF).send(body),
     delete: (path: string) => request(app).delete(path).set('Cookie', cookie(user)).set(CSRF),
   };
 }
@@ -93,7 +104,6 @@ export interface ProductInput {
   category: string;
   price: string | number;
   stock: number;
-  imageUrl?: string | null;
 }
 
 export const productInput = (overrides: Partial<ProductInput> = {}): ProductInput => ({

@@ -131,7 +131,6 @@ export async function startWorkerHarness(overrides: Partial<InventoryWorkerConfi
         category: 'home',
         price: '19.99',
         stock: 10,
-        imageUrl: null,
         ...product,
       }),
     product: async (id) => (await findProduct(db, id)) as ProductRow,

@@ -27,8 +27,6 @@ export function ConflictNotice({ fresh, onUseLatest }: Props) {
         <dd>{fresh.category}</dd>
         <dt>Description</dt>
         <dd>{fresh.description}</dd>
-        <dt>Image address</dt>
-        <dd>{fresh.imageUrl ?? 'none'}</dd>
         <dt>Status</dt>
         <dd>{fresh.status}</dd>
       </dl>

@@ -39,9 +39,6 @@ export function ProductFields({ register, errors }: Props) {
           <input {...control} type="number" inputMode="numeric" min={0} max={LIMITS.stockMax} {...register('stock')} />
         )}
       </Field>
-      <Field id="product-imageUrl" label="Image address (optional)" error={errors.imageUrl?.message}>
-        {(control) => <input {...control} type="url" {...register('imageUrl')} />}
-      </Field>
     </>
   );
 }

@@ -5,6 +5,7 @@ import { getProduct } from '../../api/products-api';
 import { queryKeys } from '../../api/query-client';
 import { ErrorState, LoadingState } from '../../components/status-views';
 import { usePageTitle } from '../../lib/use-page-title';
+import { ImageManager } from './image-manager';
 import { ProductEditor } from './product-editor';
 
 export default function ProductFormPage() {
@@ -32,6 +33,8 @@ export default function ProductFormPage() {
         />
       )}
       {ready && <ProductEditor key={id ?? 'new'} product={id ? (loaded.data ?? null) : null} />}
+      {ready && id && loaded.data && <ImageManager key={`images-${id}`} product={loaded.data} />}
+      {!id && <p className="muted">Create the product first; then you can add pictures to it.</p>}
     </section>
   );
 }

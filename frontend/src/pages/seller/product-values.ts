@@ -16,7 +16,6 @@ export interface ProductValues {
   category: Category | '';
   price: string;
   stock: string;
-  imageUrl: string;
 }
 
 export const PRODUCT_FIELDS = [
@@ -25,7 +24,6 @@ export const PRODUCT_FIELDS = [
   'category',
   'price',
   'stock',
-  'imageUrl',
 ] as const satisfies readonly (keyof ProductValues)[];
 export type ProductField = (typeof PRODUCT_FIELDS)[number];
 
@@ -35,7 +33,6 @@ export const EMPTY_VALUES: ProductValues = {
   category: '',
   price: '',
   stock: '',
-  imageUrl: '',
 };
 
 export function valuesFromProduct(product: Product): ProductValues {
@@ -45,21 +42,11 @@ export function valuesFromProduct(product: Product): ProductValues {
     category: product.category,
     price: product.price,
     stock: String(product.stock),
-    imageUrl: product.imageUrl ?? '',
   };
 }
 
 /** The server's rules for these fields, generated from the contracts. */
 const RULES = CONTRACT_RULES.createProduct;
-
-function isHttpUrl(text: string): boolean {
-  try {
-    const url = new URL(text);
-    return url.protocol === 'https:' || url.protocol === 'http:';
-  } catch {
-    return false;
-  }
-}
 
 export function checkProduct(values: ProductValues): { errors: FieldErrors; body: CreateProductRequest | null } {
   const errors: FieldErrors = {};
@@ -67,7 +54,6 @@ export function checkProduct(values: ProductValues): { errors: FieldErrors; body
   const description = values.description.trim();
   const price = normalizeMoneyInput(values.price);
   const stock = Number(values.stock);
-  const imageUrl = values.imageUrl.trim();
 
   if (!name) errors.name = 'Enter a name.';
   else if (name.length > RULES.name.maxLength) errors.name = `Use at most ${RULES.name.maxLength} characters.`;
@@ -83,11 +69,8 @@ export function checkProduct(values: ProductValues): { errors: FieldErrors; body
   if (!values.stock.trim() || !Number.isInteger(stock) || stock < RULES.stock.min || stock > RULES.stock.max) {
     errors.stock = `Enter a whole number from ${RULES.stock.min} to ${RULES.stock.max.toLocaleString('en-US')}.`;
   }
-  if (imageUrl && (imageUrl.length > RULES.imageUrl.maxLength || !isHttpUrl(imageUrl))) {
-    errors.imageUrl = 'Enter a full web address starting with https://, or leave it empty.';
-  }
   if (Object.keys(errors).length > 0 || !category || price === null) return { errors, body: null };
-  return { errors, body: { name, description, category, price, stock, imageUrl: imageUrl || null } };
+  return { errors, body: { name, description, category, price, stock } };
 }
 
 /** Fields the seller really edited, so a save never rewrites (say) stock that a sale just changed. */

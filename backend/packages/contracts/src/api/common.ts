@@ -108,6 +108,11 @@ export interface ApiOperation {
   query?: z.ZodObject;
   headers?: z.ZodObject;
   body?: z.ZodType;
+  /**
+   * A multipart/form-data request instead of JSON: `body` then holds its text fields and this
+   * names the one file field.
+   */
+  upload?: { field: string; description: string };
   responses: Record<number, ApiResponse>;
 }
 

@@ -27,6 +27,21 @@ export const CATALOG_DEPTH_MAX = 100_000;
 /** What a client may send as a price: up to six integer digits and at most two decimals. */
 export const PRICE_INPUT_PATTERN = /^\d{1,6}(\.\d{1,2})?$/;
 
+/** One stored size of an image: a WebP file under a content-addressed (never changing) URL. */
+export const ImageVariant = z.strictObject({
+  url: z.string(),
+  width: z.number().int().min(1),
+  height: z.number().int().min(1),
+});
+
+/** An uploaded product image: its alt text and its sizes, smallest first (for `srcset`). */
+export const ProductImage = z.strictObject({
+  id: id(),
+  alt: z.string(),
+  variants: z.array(ImageVariant).min(1),
+});
+export type ProductImage = z.output<typeof ProductImage>;
+
 export const Product = z.strictObject({
   id: id(),
   sellerId: id(),
@@ -36,7 +51,7 @@ export const Product = z.strictObject({
   category: z.enum(CATEGORIES),
   price: money(),
   stock: z.number().int().min(0),
-  imageUrl: z.string().nullable(),
+  images: z.array(ProductImage).max(LIMITS.imagesPerProductMax),
   status: z.enum(['active', 'archived']),
   version: z.number().int().min(1),
   createdAt: timestamp(),
@@ -98,17 +113,6 @@ const editable = {
   stock: withRules(z.number().int().min(0).max(LIMITS.stockMax), {
     messages: { 'number.integer': 'stock must be a whole number' },
   }),
-  imageUrl: withRules(
-    z
-      .url({ protocol: /^https?$/ })
-      .trim()
-      .max(LIMITS.imageUrlMax),
-    {
-      messages: { 'string.uriCustomScheme': 'imageUrl must be an http or https URL' },
-    },
-  )
-    .nullable()
-    .meta({ description: 'http or https only' }),
 };
 
 export const CreateProductRequest = requestBody({
@@ -117,11 +121,10 @@ export const CreateProductRequest = requestBody({
   category: editable.category,
   price: editable.price,
   stock: editable.stock,
-  imageUrl: editable.imageUrl.default(null),
 });
 export type CreateProductRequest = z.input<typeof CreateProductRequest>;
 
-const EDITABLE = ['name', 'description', 'category', 'price', 'stock', 'imageUrl'] as const;
+const EDITABLE = ['name', 'description', 'category', 'price', 'stock'] as const;
 
 export const UpdateProductRequest = requestBody(
   {
@@ -135,7 +138,6 @@ export const UpdateProductRequest = requestBody(
     category: editable.category.optional(),
     price: editable.price.optional(),
     stock: editable.stock.optional(),
-    imageUrl: editable.imageUrl.optional(),
   },
   {
     oneOrMoreOf: EDITABLE,
@@ -143,6 +145,28 @@ export const UpdateProductRequest = requestBody(
   },
 );
 export type UpdateProductRequest = z.input<typeof UpdateProductRequest>;
+
+const altText = withRules(asText(text().trim().min(1).max(LIMITS.imageAltMax)), {
+  messages: { 'any.required': 'alt is required: describe the image for people who cannot see it' },
+}).meta({ description: 'What the image shows, for screen readers and when it cannot load' });
+
+/** The text fields of an image upload (multipart/form-data); the file itself is the `image` field. */
+export const UploadImageFields = requestBody({ alt: altText });
+export type UploadImageFields = z.input<typeof UploadImageFields>;
+
+export const ImageIdParams = z.strictObject({
+  id: ProductIdParams.shape.id,
+  imageId: withRules(id(), { messages: { 'string.guid': 'imageId must be an image id (UUID)' } }),
+});
+
+/** Every image of the product, in the order to show them, each with its (possibly new) alt text. */
+export const ArrangeImagesRequest = requestBody({
+  images: z
+    .array(z.strictObject({ id: id(), alt: altText }))
+    .min(1)
+    .max(LIMITS.imagesPerProductMax),
+});
+export type ArrangeImagesRequest = z.input<typeof ArrangeImagesRequest>;
 
 export const CategoryList = z.strictObject({ data: z.array(z.enum(CATEGORIES)) });
 
@@ -216,6 +240,52 @@ export const productsApi = {
       409: errorAnswer(
         'VERSION_CONFLICT: the product changed (an edit or a sale) since that version; nothing was changed',
       ),
+    },
+  }),
+  uploadImage: operation({
+    method: 'post',
+    path: '/api/products/{id}/images',
+    summary: `Add an image (owner or admin), at most ${LIMITS.imagesPerProductMax} per product; stored as WebP sizes`,
+    description:
+      'multipart/form-data with the file in `image` and its alt text in `alt`. The type is read from the content (JPEG, PNG or WebP), never from the name or the Content-Type; metadata (EXIF, GPS) is dropped.',
+    security: sellerWrite,
+    params: ProductIdParams,
+    body: UploadImageFields,
+    upload: { field: 'image', description: 'A JPEG, PNG or WebP image' },
+    responses: {
+      201: { description: 'The product with its images', body: Product },
+      ...guarded,
+      404: errorAnswer('NOT_FOUND'),
+      409: errorAnswer(`TOO_MANY_IMAGES: the product has ${LIMITS.imagesPerProductMax} images already`),
+      413: errorAnswer('PAYLOAD_TOO_LARGE: the file is over the size limit'),
+      415: errorAnswer('UNSUPPORTED_MEDIA_TYPE: the content is not a JPEG, PNG or WebP image'),
+      422: errorAnswer('IMAGE_REJECTED: the image is damaged or has more pixels than allowed'),
+    },
+  }),
+  arrangeImages: operation({
+    method: 'put',
+    path: '/api/products/{id}/images',
+    summary: 'Reorder the images and change their alt texts (owner or admin); lists every image once',
+    security: sellerWrite,
+    params: ProductIdParams,
+    body: ArrangeImagesRequest,
+    responses: {
+      200: { description: 'The product with its images in the new order', body: Product },
+      ...guarded,
+      404: errorAnswer('NOT_FOUND'),
+      409: errorAnswer("CONFLICT: the list is not exactly the product's current images"),
+    },
+  }),
+  deleteImage: operation({
+    method: 'delete',
+    path: '/api/products/{id}/images/{imageId}',
+    summary: 'Remove an image (owner or admin)',
+    security: sellerWrite,
+    params: ImageIdParams,
+    responses: {
+      200: { description: 'The product without that image', body: Product },
+      ...guarded,
+      404: errorAnswer('NOT_FOUND'),
     },
   }),
   archive: operation({
