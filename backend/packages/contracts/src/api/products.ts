@@ -55,6 +55,7 @@ export const CategoryFacets = z
     }),
   })
   .meta({ description: 'Matches per category for the search, every filter applied but the category' });
+export type CategoryFacets = z.output<typeof CategoryFacets>;
 
 export const SearchWords = z
   .strictObject({
@@ -93,7 +94,7 @@ const priceBound = (name: string, kind?: string) =>
     ...(kind ? { kind } : {}),
     messages: {
       'string.pattern.base': `${name} must be an amount such as 19.99 (at most ${LIMITS.priceMax}, two decimals)`,
-      'price.belowMin': 'maxPrice must not be below minPrice',
+      ...(kind ? { 'price.belowMin': `${name} must not be below minPrice` } : {}),
     },
   });
 
