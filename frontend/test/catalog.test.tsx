@@ -131,7 +131,10 @@ describe('catalog', () => {
               {
                 ...page([makeProduct({ name: 'Noise-cancelling headphones <b>x</b>' })]),
                 facets: { categories: [{ category: 'electronics', count: 3 }], capped: false },
-                search: { words: ['headphnes', 'headphones'], corrections: [{ from: 'headphnes', to: ['headphones'] }] },
+                search: {
+                  words: ['headphnes', 'headphones'],
+                  corrections: [{ from: 'headphnes', to: ['headphones'] }],
+                },
               },
             ]
           : [200, page([makeProduct({ name: 'Everything' })])],

@@ -15,14 +15,17 @@ describe('golden queries: relevance over a fixed catalog', () => {
   });
   afterAll(() => ctx.close());
 
-  it.each(GOLDEN_QUERIES)('when a buyer searches "$q", then the expected products come first', async ({ q, top, anyOrder }) => {
-    const res = await request(ctx.app).get('/api/products').query({ q });
+  it.each(GOLDEN_QUERIES)(
+    'when a buyer searches "$q", then the expected products come first',
+    async ({ q, top, anyOrder }) => {
+      const res = await request(ctx.app).get('/api/products').query({ q });
 
-    expect(res.status).toBe(200);
-    const first = (res.body.data as { name: string }[]).slice(0, top.length).map((p) => p.name);
-    if (anyOrder) expect(new Set(first)).toEqual(new Set(top));
-    else expect(first).toEqual(top);
-  });
+      expect(res.status).toBe(200);
+      const first = (res.body.data as { name: string }[]).slice(0, top.length).map((p) => p.name);
+      if (anyOrder) expect(new Set(first)).toEqual(new Set(top));
+      else expect(first).toEqual(top);
+    },
+  );
 
   it('when nothing is close to the search, then nothing is found and nothing is corrected', async () => {
     const res = await request(ctx.app).get('/api/products').query({ q: 'zqxjv' });

@@ -30,7 +30,13 @@ describe('catalog search: filters, facets, corrections and their limits', () => 
     await createProduct(ctx.app, rival, { name: 'fltr-lantern rival', price: '20.00', stock: 3 });
 
     const bounded = await list({ q: 'fltr-lantern', minPrice: '10', maxPrice: '20.00', sort: 'name' });
-    const inStock = await list({ q: 'fltr-lantern', minPrice: '10', maxPrice: '20', inStock: true, sellerId: seller.id });
+    const inStock = await list({
+      q: 'fltr-lantern',
+      minPrice: '10',
+      maxPrice: '20',
+      inStock: true,
+      sellerId: seller.id,
+    });
     const noText = await list({ sellerId: rival.id, inStock: 'false' });
 
     expect(names(bounded)).toEqual(['fltr-lantern middle', 'fltr-lantern rival', 'fltr-lantern sold out']);

@@ -107,7 +107,7 @@ export function CatalogFilters({ values, facets, onChange }: Props) {
     staleTime: 5 * 60_000,
   });
   const options = categories.data?.length ? categories.data : [...CATEGORIES];
-  const counts = new Map(facets?.categories.map((facet) => [facet.category as string, facet.count]));
+  const counts = new Map<string, number>(facets?.categories.map((facet) => [facet.category, facet.count]));
   const countText = (name: string) => {
     if (!facets) return '';
     const n = counts.get(name);

@@ -42,9 +42,7 @@ export const products = pgTable(
     version: integer('version').notNull().default(1),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
-    searchVector: tsvector('search_vector')
-      .notNull()
-      .generatedAlwaysAs(SEARCH_VECTOR_SQL),
+    searchVector: tsvector('search_vector').notNull().generatedAlwaysAs(SEARCH_VECTOR_SQL),
   },
   (t) => [
     check('products_stock_not_negative', sql`${t.stock} >= 0`),

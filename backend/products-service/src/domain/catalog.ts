@@ -116,10 +116,9 @@ export function createCatalog(db: Db) {
     const ranked = await rankMatches(db, { match, filters, candidates: window.countUpTo, ...window });
     const matched =
       ranked.matched ??
-      (await countPerCategory(db, { condition: matchCondition(match), filters, countUpTo: window.countUpTo })).categories.reduce(
-        (sum, c) => sum + c.count,
-        0,
-      );
+      (
+        await countPerCategory(db, { condition: matchCondition(match), filters, countUpTo: window.countUpTo })
+      ).categories.reduce((sum, c) => sum + c.count, 0);
     return matched > window.countUpTo
       ? { rows: ranked.rows, total: window.countUpTo, capped: true }
       : { rows: ranked.rows, total: matched, capped: false };

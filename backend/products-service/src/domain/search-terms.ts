@@ -19,7 +19,14 @@ const WORD = /^[\p{L}\p{N}]+$/u;
  * "wi-fi" → wi, fi, as PostgreSQL's parser splits them), each once, at most searchTermsMax.
  */
 export function searchTermsOf(q: string): SearchTerm[] {
-  const words = [...new Set(q.normalize('NFKC').toLowerCase().split(/[^\p{L}\p{N}]+/u))].filter(Boolean);
+  const words = [
+    ...new Set(
+      q
+        .normalize('NFKC')
+        .toLowerCase()
+        .split(/[^\p{L}\p{N}]+/u),
+    ),
+  ].filter(Boolean);
   const kept = words.slice(0, LIMITS.searchTermsMax);
   return kept.map((word, i) => ({ word, prefix: i === kept.length - 1 && word.length >= 3, corrections: [] }));
 }

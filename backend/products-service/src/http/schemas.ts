@@ -23,7 +23,7 @@ const kinds: Record<string, JoiKind> = {
   /** A price bound that must not be below its sibling minPrice (compared as numbers: both have two decimals at most). */
   'max-price': (base) =>
     base().custom((value: string, helpers) => {
-      const parent = helpers.state.ancestors[0] as { minPrice?: unknown };
+      const [parent] = helpers.state.ancestors as [{ minPrice?: unknown }];
       return typeof parent.minPrice === 'string' && Number(parent.minPrice) > Number(value)
         ? helpers.error('price.belowMin')
         : value;

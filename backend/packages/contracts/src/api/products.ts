@@ -111,10 +111,10 @@ export const ListProductsQuery = z.strictObject({
   inStock: withRules(z.boolean(), { kind: 'query-flag' })
     .optional()
     .meta({ description: 'true: only products with stock left' }),
-  sort: z
-    .enum(PRODUCT_SORTS)
-    .optional()
-    .meta({ description: '`relevance` (the default with `q`; without it, the same as `newest`), `newest` (the default without `q`), price or name' }),
+  sort: z.enum(PRODUCT_SORTS).optional().meta({
+    description:
+      '`relevance` (the default with `q`; without it, the same as `newest`), `newest` (the default without `q`), price or name',
+  }),
   page: withRules(pageNumber(), {
     kind: 'catalog-page',
     messages: {
@@ -214,7 +214,10 @@ export const productsApi = {
     summary: 'Search active products',
     query: ListProductsQuery,
     responses: {
-      200: { description: 'A page of active products; with q, by relevance unless sort says otherwise', body: ProductSearchPage },
+      200: {
+        description: 'A page of active products; with q, by relevance unless sort says otherwise',
+        body: ProductSearchPage,
+      },
       400: guarded[400],
     },
   }),
