@@ -27,7 +27,7 @@ export interface ProductQuery {
 }
 
 /** Every order ends in the id, so pages are stable while nothing changes. */
-export const ORDER_BY: Record<Exclude<ProductSort, 'relevance'>, SQL[]> = {
+const ORDER_BY: Record<Exclude<ProductSort, 'relevance'>, SQL[]> = {
   newest: [desc(products.createdAt), desc(products.id)],
   price_asc: [asc(products.price), asc(products.id)],
   price_desc: [desc(products.price), desc(products.id)],
