@@ -10,7 +10,7 @@ DROP INDEX "products_name_trgm_idx";--> statement-breakpoint
 DROP INDEX "products_description_trgm_idx";--> statement-breakpoint
 ALTER TABLE "products" ADD COLUMN "search_vector" "tsvector" GENERATED ALWAYS AS (setweight(to_tsvector('english'::regconfig, name), 'A') || setweight(to_tsvector('english'::regconfig, description), 'B')) STORED NOT NULL;--> statement-breakpoint
 CREATE INDEX "search_words_trgm_idx" ON "search_words" USING gin ("word" gin_trgm_ops);--> statement-breakpoint
-CREATE INDEX "products_search_vector_idx" ON "products" USING gin ("search_vector");--> statement-breakpoint
+CREATE INDEX "products_active_search_vector_idx" ON "products" USING gin ("search_vector") WHERE status = 'active';--> statement-breakpoint
 CREATE INDEX "products_active_name_prefix_idx" ON "products" USING btree (lower("name") text_pattern_ops) WHERE status = 'active';--> statement-breakpoint
 -- The words of a name and a description that are worth correcting towards: letters and digits
 -- only (so a word is always a plain tsquery term), 3 to 40 characters, at least one letter.

@@ -69,8 +69,10 @@ export const products = pgTable(
       .on(t.category, t.name, t.id)
       .where(sql`status = 'active'`),
     index('products_seller_created_idx').on(t.sellerId, t.createdAt, t.id),
-    // Full-text search (@@), prefixes included; the GIN index holds lexemes without weights.
-    index('products_search_vector_idx').using('gin', t.searchVector),
+    // Full-text search (@@) over active products, prefixes included; GIN holds lexemes without weights.
+    index('products_active_search_vector_idx')
+      .using('gin', t.searchVector)
+      .where(sql`status = 'active'`),
     // One- and two-character searches also match names beginning with them ("tv", "C#").
     index('products_active_name_prefix_idx')
       .on(sql`lower(${t.name}) text_pattern_ops`)
