@@ -18,6 +18,7 @@ import {
   findCorrections,
   matchCondition,
   rankMatches,
+  type CategoryCount,
   type SearchFilters,
   type TextMatch,
 } from '../data/search-repository';
@@ -79,6 +80,11 @@ function toPage(
   };
 }
 
+/** A page's total from a count that stopped one past `countUpTo`. */
+function cappedPage(rows: ProductRow[], matched: number, countUpTo: number) {
+  return matched > countUpTo ? { rows, total: countUpTo, capped: true } : { rows, total: matched, capped: false };
+}
+
 const canManage = (user: AuthUser, row: ProductRow) => user.role === 'admin' || row.sellerId === user.id;
 
 export function createCatalog(db: Db) {
@@ -124,6 +130,29 @@ export function createCatalog(db: Db) {
       : { rows: ranked.rows, total: matched, capped: false };
   }
 
+  /** Relevance without a category filter: the candidates the page is ranked from are the facets' sample too. */
+  async function rankedWithFacets(
+    match: TextMatch,
+    filters: SQL[],
+    window: { limit: number; offset: number; countUpTo: number },
+  ): Promise<[Awaited<ReturnType<typeof searchPage>>, { categories: CategoryCount[]; capped: boolean }]> {
+    const ranked = await rankMatches(db, { match, filters, candidates: window.countUpTo, ...window });
+    if (ranked.matched === undefined || ranked.facets === undefined) {
+      // A page past the candidates: nothing to rank, so count the way the other sorts do.
+      const facets = await countPerCategory(db, {
+        condition: matchCondition(match),
+        filters,
+        countUpTo: window.countUpTo,
+      });
+      const matched = facets.categories.reduce((sum, c) => sum + c.count, 0);
+      return [cappedPage(ranked.rows, matched, window.countUpTo), facets];
+    }
+    return [
+      cappedPage(ranked.rows, ranked.matched, window.countUpTo),
+      { categories: ranked.facets, capped: ranked.matched > window.countUpTo },
+    ];
+  }
+
   return {
     /**
      * A page beyond the cap still answers: the count then reaches past this page, so a capped
@@ -147,14 +176,20 @@ export function createCatalog(db: Db) {
       const terms = await termsWithCorrections(db, request.q);
       const match = textMatchOf(request.q, terms);
       const countUpTo = Math.max(SEARCH_COUNT_CAP, offset + request.pageSize);
-      const [page, facets] = await Promise.all([
-        searchPage(match, filters, request.sort ?? 'relevance', { limit: request.pageSize, offset, countUpTo }),
-        countPerCategory(db, {
-          condition: matchCondition(match),
-          filters: filterConditions(request, { category: false }),
-          countUpTo: SEARCH_COUNT_CAP,
-        }),
-      ]);
+      const sort = request.sort ?? 'relevance';
+      const window = { limit: request.pageSize, offset, countUpTo };
+      // The usual case (relevance, no category chosen) reads the matches once: page, count and facets.
+      const [page, facets] =
+        sort === 'relevance' && !request.category
+          ? await rankedWithFacets(match, filters, window)
+          : await Promise.all([
+              searchPage(match, filters, sort, window),
+              countPerCategory(db, {
+                condition: matchCondition(match),
+                filters: filterConditions(request, { category: false }),
+                countUpTo: SEARCH_COUNT_CAP,
+              }),
+            ]);
       return {
         ...toPage(page.rows, page.total, request, page.capped),
         facets,
