@@ -120,6 +120,16 @@ describe('catalog search: filters, facets, corrections and their limits', () => 
     expect(prefix.body.search).toEqual({ words: ['xyloph'], corrections: [] });
   });
 
+  it('when the last word is still being typed, then it matches as a prefix; once it is a whole known word, as that word', async () => {
+    const seller = ctx.user('seller');
+    await createProduct(ctx.app, seller, { name: 'Wombatine bowl' });
+    await createProduct(ctx.app, seller, { name: 'Wombatinetta shelf' });
+
+    expect(new Set(names(await list({ q: 'wombati' })))).toEqual(new Set(['Wombatine bowl', 'Wombatinetta shelf']));
+    expect(names(await list({ q: 'wombatine' }))).toEqual(['Wombatine bowl']);
+    expect(names(await list({ q: 'wombatinet' }))).toEqual(['Wombatinetta shelf']);
+  });
+
   it('when a product is renamed, then its new words are searchable, misspelt ones included', async () => {
     const seller = ctx.user('seller');
     const product = await createProduct(ctx.app, seller, { name: 'Plain thing' });

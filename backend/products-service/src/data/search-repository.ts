@@ -121,30 +121,39 @@ export async function countPerCategory(
   };
 }
 
+/** What the vocabulary says about each search word. */
+export interface TermLookup {
+  /** Some product holds (or held) exactly this word. */
+  known: boolean;
+  /** For a word no product ever held (nor began with, for the prefix word), the closest known words, best first. */
+  corrections: string[];
+}
+
 /**
- * For each search word no product ever held (not even as the start of a word, for the prefix
- * term), the closest known words by trigram similarity (pg_trgm's `%`: 0.3 and above), best first.
+ * Looks every search word up in `search_words`: whether it is a known word, and for an unknown one
+ * at least `minLength` characters long, its closest known words by trigram similarity (pg_trgm's
+ * `%`: 0.3 and above). One statement, answered from the vocabulary's indexes.
  */
-export async function findCorrections(tx: Tx, terms: SearchTerm[], minLength: number): Promise<Map<string, string[]>> {
-  const asked = terms.filter((term) => [...term.word].length >= minLength);
-  const corrections = new Map<string, string[]>();
-  if (asked.length === 0) return corrections;
-  const result = await tx.execute<{ term: string; word: string }>(sql`
-    SELECT t.term, w.word
-    FROM unnest(${sql.param(asked.map((t) => t.word))}::text[], ${sql.param(asked.map((t) => t.prefix))}::boolean[])
-      AS t(term, prefix)
-    CROSS JOIN LATERAL (
-      SELECT s.word FROM search_words s
-      WHERE s.word % t.term
-      ORDER BY similarity(s.word, t.term) DESC, s.word
-      LIMIT 3
-    ) AS w
-    WHERE NOT EXISTS (
-      SELECT 1 FROM search_words k
-      WHERE k.word >= t.term
-        AND k.word <= CASE WHEN t.prefix THEN t.term || chr(1114111) ELSE t.term END
-    )
-    ORDER BY t.term, similarity(w.word, t.term) DESC, w.word`);
-  for (const { term, word } of result.rows) corrections.set(term, [...(corrections.get(term) ?? []), word]);
-  return corrections;
+export async function lookUpTerms(tx: Tx, terms: SearchTerm[], minLength: number): Promise<Map<string, TermLookup>> {
+  const found = new Map<string, TermLookup>();
+  if (terms.length === 0) return found;
+  const result = await tx.execute<{ term: string; known: boolean; corrections: string[] }>(sql`
+    SELECT t.term,
+      EXISTS (SELECT 1 FROM search_words k WHERE k.word = t.term) AS known,
+      ARRAY(
+        SELECT s.word FROM search_words s
+        WHERE char_length(t.term) >= ${minLength}
+          AND NOT EXISTS (
+            SELECT 1 FROM search_words k
+            WHERE k.word >= t.term
+              AND k.word <= CASE WHEN t.prefix THEN t.term || chr(1114111) ELSE t.term END
+          )
+          AND s.word % t.term
+        ORDER BY similarity(s.word, t.term) DESC, s.word
+        LIMIT 3
+      ) AS corrections
+    FROM unnest(${sql.param(terms.map((t) => t.word))}::text[], ${sql.param(terms.map((t) => t.prefix))}::boolean[])
+      AS t(term, prefix)`);
+  for (const { term, known, corrections } of result.rows) found.set(term, { known, corrections });
+  return found;
 }

@@ -15,7 +15,7 @@ import {
 import {
   countPerCategory,
   filterConditions,
-  findCorrections,
+  lookUpTerms,
   matchCondition,
   rankMatches,
   type CategoryCount,
@@ -56,11 +56,18 @@ export const CATALOG_COUNT_CAP = 10_000;
  */
 export const SEARCH_COUNT_CAP = 1_000;
 
-/** The search's words, each misspelt one with the known words closest to it. */
+/**
+ * The search's words, each misspelt one with the known words closest to it. The last word is a
+ * prefix only while it is not a whole known word: "lamp" finds lamps (stemming) but not every
+ * "lampshade", and an exact word costs the index far less than a prefix.
+ */
 async function termsWithCorrections(db: Db, q: string): Promise<SearchTerm[]> {
   const terms = searchTermsOf(q);
-  const corrections = await findCorrections(db, terms, CORRECTABLE_MIN_LENGTH);
-  return terms.map((term) => ({ ...term, corrections: corrections.get(term.word) ?? [] }));
+  const lookups = await lookUpTerms(db, terms, CORRECTABLE_MIN_LENGTH);
+  return terms.map((term) => {
+    const lookup = lookups.get(term.word);
+    return { ...term, prefix: term.prefix && !lookup?.known, corrections: lookup?.corrections ?? [] };
+  });
 }
 
 function textMatchOf(q: string, terms: SearchTerm[]): TextMatch {
