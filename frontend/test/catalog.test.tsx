@@ -1,4 +1,4 @@
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { apiServer } from './support/api-server';
@@ -88,7 +88,7 @@ describe('catalog', () => {
     expect(screen.getByText('Page 3 of 103')).toBeInTheDocument();
   });
 
-  it('when the search has fewer than 3 letters or digits, then the field says so and nothing is asked of the API', async () => {
+  it('when the search has no letter or digit, then the field says so and nothing is asked of the API', async () => {
     const server = apiServer()
       .on('GET', '/products/categories', [200, { data: [] }])
       .on('GET', '/products', [200, page([makeProduct({ name: 'Everything' })])]);
@@ -96,28 +96,92 @@ describe('catalog', () => {
     const user = userEvent.setup();
 
     await screen.findByRole('link', { name: 'Everything' });
-    await user.type(screen.getByLabelText('Search products'), ' tv');
+    await user.type(screen.getByLabelText('Search products'), ' #');
     await user.click(screen.getByRole('button', { name: 'Search' }));
 
-    expect(screen.getByText('Type at least 3 letters or digits to search.')).toBeInTheDocument();
+    expect(screen.getByText('Type a letter or digit to search.')).toBeInTheDocument();
     expect(screen.getByLabelText('Search products')).toHaveAttribute('aria-invalid', 'true');
     expect(server.sent('GET', '/products').map((r) => r.params.q)).toEqual([undefined]);
 
-    await user.type(screen.getByLabelText('Search products'), 's');
+    await user.type(screen.getByLabelText('Search products'), 'tv');
     await user.click(screen.getByRole('button', { name: 'Search' }));
     expect(await screen.findByRole('link', { name: 'Everything' })).toBeInTheDocument();
-    expect(server.sent('GET', '/products').at(-1)?.params.q).toBe('tvs');
+    expect(server.sent('GET', '/products').at(-1)?.params.q).toBe('#tv');
   });
 
-  it('when a link carries a search that is too short, then the field explains it instead of an error page', async () => {
+  it('when a link carries a search or a price the API would refuse, then the field explains it instead of an error page', async () => {
     const server = apiServer()
       .on('GET', '/products/categories', [200, { data: [] }])
       .on('GET', '/products', [200, page([])]);
-    renderApp(server, '/?q=tv');
+    renderApp(server, '/?q=%23&maxPrice=abc');
 
-    expect(await screen.findByText('Type at least 3 letters or digits to search.')).toBeInTheDocument();
+    expect(await screen.findByText('Type a letter or digit to search.')).toBeInTheDocument();
+    expect(screen.getByText('Enter an amount such as 19.99.')).toBeInTheDocument();
     expect(screen.queryByRole('alert')).not.toBeInTheDocument();
     expect(server.sent('GET', '/products')).toEqual([]);
+  });
+
+  it('when the visitor types, then one search goes out after the pause, matches are marked and facets count categories', async () => {
+    const server = apiServer()
+      .on('GET', '/products/categories', [200, { data: ['electronics', 'home'] }])
+      .on('GET', '/products', (request) =>
+        request.params.q
+          ? [
+              200,
+              {
+                ...page([makeProduct({ name: 'Noise-cancelling headphones <b>x</b>' })]),
+                facets: { categories: [{ category: 'electronics', count: 3 }], capped: false },
+                search: {
+                  words: ['headphnes', 'headphones'],
+                  corrections: [{ from: 'headphnes', to: ['headphones'] }],
+                },
+              },
+            ]
+          : [200, page([makeProduct({ name: 'Everything' })])],
+      );
+    renderApp(server, '/');
+    const user = userEvent.setup();
+
+    await screen.findByRole('link', { name: 'Everything' });
+    await user.type(screen.getByLabelText('Search products'), 'headphnes');
+
+    // jsdom's name computation drops the spaces around the marked word; the text itself keeps them.
+    const link = (await screen.findByText('headphones', { selector: 'a mark' })).closest('a')!;
+    expect(link).toHaveTextContent('Noise-cancelling headphones <b>x</b>');
+    expect(link.querySelector('b')).toBeNull();
+    expect(screen.getByText('headphones', { selector: 'strong' })).toBeInTheDocument();
+    expect(screen.getByRole('option', { name: 'Electronics (3)' })).toBeInTheDocument();
+    expect(screen.getByRole('option', { name: 'Home (0)' })).toBeInTheDocument();
+    expect(screen.getByLabelText('Sort by')).toHaveValue('relevance');
+    expect(server.sent('GET', '/products').map((r) => r.params.q)).toEqual([undefined, 'headphnes']);
+  });
+
+  it('when the visitor sets a price range and in-stock only, then they reach the API and a reversed range is refused in place', async () => {
+    const server = apiServer()
+      .on('GET', '/products/categories', [200, { data: [] }])
+      .on('GET', '/products', [200, page([makeProduct({ name: 'Kettle' })])]);
+    renderApp(server, '/');
+    const user = userEvent.setup();
+
+    await screen.findByRole('link', { name: 'Kettle' });
+    await user.click(screen.getByRole('checkbox', { name: 'In stock only' }));
+    await user.type(screen.getByLabelText('From'), '50');
+    await user.type(screen.getByLabelText('To'), '20');
+    expect(await screen.findByText('The maximum must not be below the minimum.')).toBeInTheDocument();
+    await user.clear(screen.getByLabelText('To'));
+    await user.type(screen.getByLabelText('To'), '80.5');
+
+    await waitFor(() =>
+      expect(server.sent('GET', '/products').at(-1)?.params).toEqual({
+        minPrice: '50',
+        maxPrice: '80.5',
+        inStock: 'true',
+        sort: 'newest',
+        page: '1',
+        pageSize: '12',
+      }),
+    );
+    expect(server.sent('GET', '/products').some((r) => r.params.maxPrice === '20')).toBe(false);
   });
 
   it('when a product shows its stock, then sold-out ones say so and anonymous visitors are asked to log in', async () => {

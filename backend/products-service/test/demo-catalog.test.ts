@@ -6,6 +6,9 @@ import { seedDemoCatalog } from '../src/domain/demo-catalog';
 import type { UploadedProduct } from './support/images';
 import { startTestApp, type TestApp } from './support/test-app';
 
+/** The demo products the README promises. */
+const DEMO_PRODUCTS = 19;
+
 describe('the demo catalog', () => {
   let ctx: TestApp;
   beforeAll(async () => {
@@ -21,10 +24,10 @@ describe('the demo catalog', () => {
     const files = (await readdir(ctx.imageDir)).sort();
     const again = await seedDemoCatalog(ctx.db, logger, store);
 
-    expect([first, again]).toEqual([13, 0]);
+    expect([first, again]).toEqual([DEMO_PRODUCTS, 0]);
     expect((await readdir(ctx.imageDir)).sort()).toEqual(files);
     const page = (await request(ctx.app).get('/api/products?pageSize=50')).body as { data: UploadedProduct[] };
-    expect(page.data).toHaveLength(13);
+    expect(page.data).toHaveLength(DEMO_PRODUCTS);
     for (const product of page.data) {
       expect(product.images).toHaveLength(1);
       expect(product.images[0]?.alt).toMatch(/^Illustration for /);
@@ -34,6 +37,6 @@ describe('the demo catalog', () => {
         [960, 720],
       ]);
     }
-    expect(files).toHaveLength(13 * 3);
+    expect(files).toHaveLength(DEMO_PRODUCTS * 3);
   });
 });

@@ -102,7 +102,7 @@ export const CONTRACT_RULES = {
       "kind": "search-text",
       "messages": {
         "string.pattern.base": "q must not contain NUL characters",
-        "search.tooShort": "q must contain at least 3 letters or digits"
+        "search.tooShort": "q must contain a letter or digit"
       },
       "pattern": "^[^\\u0000]*$",
       "trim": true,
@@ -121,9 +121,37 @@ export const CONTRACT_RULES = {
         "other"
       ]
     },
+    "sellerId": {
+      "required": false,
+      "messages": {
+        "string.guid": "sellerId must be a seller id (UUID)"
+      },
+      "format": "uuid"
+    },
+    "minPrice": {
+      "required": false,
+      "messages": {
+        "string.pattern.base": "minPrice must be an amount such as 19.99 (at most 999999.99, two decimals)"
+      },
+      "pattern": "^\\d{1,6}(\\.\\d{1,2})?$"
+    },
+    "maxPrice": {
+      "required": false,
+      "kind": "max-price",
+      "messages": {
+        "string.pattern.base": "maxPrice must be an amount such as 19.99 (at most 999999.99, two decimals)",
+        "price.belowMin": "maxPrice must not be below minPrice"
+      },
+      "pattern": "^\\d{1,6}(\\.\\d{1,2})?$"
+    },
+    "inStock": {
+      "required": false,
+      "kind": "query-flag"
+    },
     "sort": {
       "required": false,
       "values": [
+        "relevance",
         "newest",
         "price_asc",
         "price_desc",

@@ -1,17 +1,30 @@
 import { api } from './http-client';
-import type { CreateProductRequest, Page, Product, ProductSort, UpdateProductRequest } from './contracts';
+import type {
+  CreateProductRequest,
+  Page,
+  Product,
+  ProductSearchPage,
+  ProductSort,
+  UpdateProductRequest,
+} from './contracts';
 
 export interface ProductQuery {
   q?: string;
   category?: string;
   sort?: ProductSort;
+  minPrice?: string;
+  maxPrice?: string;
+  inStock?: boolean;
   page: number;
   pageSize: number;
 }
 
-export async function listProducts(query: ProductQuery, signal?: AbortSignal): Promise<Page<Product>> {
-  const params = Object.fromEntries(Object.entries(query).filter(([, value]) => value !== undefined && value !== ''));
-  return (await api.get<Page<Product>>('/products', { params, signal })).data;
+/** Empty values and a false in-stock flag are left out, so the API applies its defaults. */
+export async function listProducts(query: ProductQuery, signal?: AbortSignal): Promise<ProductSearchPage> {
+  const params = Object.fromEntries(
+    Object.entries(query).filter(([, value]) => value !== undefined && value !== '' && value !== false),
+  );
+  return (await api.get<ProductSearchPage>('/products', { params, signal })).data;
 }
 
 export async function getProduct(id: string, signal?: AbortSignal): Promise<Product> {

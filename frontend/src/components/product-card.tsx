@@ -2,6 +2,7 @@ import { Link } from 'react-router-dom';
 import type { Product } from '../api/contracts';
 import { formatMoney } from '../lib/money';
 import { AddToCart } from './add-to-cart';
+import { HighlightedText } from './highlighted-text';
 import { ProductPicture } from './product-picture';
 
 export function StockText({ stock }: { stock: number }) {
@@ -10,16 +11,19 @@ export function StockText({ stock }: { stock: number }) {
 
 /**
  * `eager` for the cards likely in the first screen, so their pictures are not held back; `priority`
- * for the first, whose picture is usually the page's largest paint.
+ * for the first, whose picture is usually the page's largest paint. `highlight`: the words a search
+ * looked for, marked in the name.
  */
 export function ProductCard({
   product,
   eager = false,
   priority = false,
+  highlight = [],
 }: {
   product: Product;
   eager?: boolean;
   priority?: boolean;
+  highlight?: readonly string[];
 }) {
   const [image] = product.images;
   return (
@@ -34,7 +38,9 @@ export function ProductCard({
         />
       )}
       <h2 className="card-title">
-        <Link to={`/products/${product.id}`}>{product.name}</Link>
+        <Link to={`/products/${product.id}`}>
+          <HighlightedText text={product.name} words={highlight} />
+        </Link>
       </h2>
       <p className="muted">
         {product.category} · sold by {product.sellerName}

@@ -8,7 +8,7 @@ import { Pagination, parsePage } from '../components/pagination';
 import { ProductCard } from '../components/product-card';
 import { EmptyState, ErrorState, LoadingState } from '../components/status-views';
 import { usePageTitle } from '../lib/use-page-title';
-import { CatalogFilters, checkSearch, parseSort } from './catalog-filters';
+import { CatalogFilters, checkPrices, checkSearch, parseSort } from './catalog-filters';
 
 const PAGE_SIZE = 12;
 
@@ -23,11 +23,15 @@ export default function CatalogPage() {
   const [params, setParams] = useSearchParams();
   const q = params.get('q') ?? '';
   const category = params.get('category') ?? '';
-  const sort = parseSort(params.get('sort'));
+  const sort = parseSort(params.get('sort'), q);
+  const minPrice = params.get('minPrice') ?? '';
+  const maxPrice = params.get('maxPrice') ?? '';
+  const inStock = params.get('inStock') === 'true';
   const page = parsePage(params.get('page'));
-  // A link may carry a search the API would refuse; the search field says why, and nothing is asked.
-  const searchProblem = checkSearch(q);
-  const query = { q, category, sort, page, pageSize: PAGE_SIZE };
+  // A link may carry a search the API would refuse; the fields say why, and nothing is asked.
+  const prices = checkPrices(minPrice, maxPrice);
+  const searchProblem = checkSearch(q) ?? prices.min ?? prices.max;
+  const query = { q, category, sort, minPrice, maxPrice, inStock, page, pageSize: PAGE_SIZE };
   const result = useQuery({
     queryKey: queryKeys.productList(query),
     queryFn: ({ signal }) => listProducts(query, signal),
@@ -36,19 +40,19 @@ export default function CatalogPage() {
   });
 
   // Filters live in the address, so Back, reload and shared links show the same results.
-  const update = (changes: Record<string, string>) => {
+  const update = (changes: Record<string, string>, options?: { replace: boolean }) => {
     const next = new URLSearchParams(params);
     for (const [key, value] of Object.entries(changes)) {
       if (value) next.set(key, value);
       else next.delete(key);
     }
     if (!('page' in changes)) next.delete('page');
-    setParams(next);
+    setParams(next, { replace: options?.replace ?? false });
   };
 
   const products = searchProblem ? undefined : result.data;
   const settled = result.isSuccess && !result.isFetching;
-  const filtered = Boolean(q || category);
+  const filtered = Boolean(q || category || minPrice || maxPrice || inStock);
   let count = 'Loading products…';
   if (settled && products) {
     count = describeCount(products.pagination);
@@ -57,7 +61,25 @@ export default function CatalogPage() {
   return (
     <section aria-labelledby="page-title">
       <h1 id="page-title">Catalog</h1>
-      <CatalogFilters key={q} q={q} category={category} sort={sort} onChange={update} />
+      <CatalogFilters
+        values={{ q, category, sort, minPrice, maxPrice, inStock }}
+        facets={products?.facets}
+        onChange={update}
+      />
+      {products?.search && products.search.corrections.length > 0 && (
+        <p className="search-corrections">
+          Also showing results for{' '}
+          {products.search.corrections
+            .flatMap((correction) => correction.to)
+            .map((word, i) => (
+              <span key={word}>
+                {i > 0 && ', '}
+                <strong>{word}</strong>
+              </span>
+            ))}
+          .
+        </p>
+      )}
       <p className="result-count" role="status">
         {count}
       </p>
@@ -75,7 +97,13 @@ export default function CatalogPage() {
         <>
           <ul className="product-grid" aria-busy={result.isFetching}>
             {products.data.map((product, index) => (
-              <ProductCard key={product.id} product={product} eager={index < 4} priority={index === 0} />
+              <ProductCard
+                key={product.id}
+                product={product}
+                eager={index < 4}
+                priority={index === 0}
+                highlight={products.search?.words}
+              />
             ))}
           </ul>
           <Pagination info={products.pagination} onChange={(next) => update({ page: String(next) })} />

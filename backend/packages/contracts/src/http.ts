@@ -27,9 +27,11 @@ export const LIMITS = {
   imageAltMax: 250,
   priceMax: '999999.99',
   stockMax: 1_000_000,
-  /** Letters or digits a search needs at least, so the trigram index can answer it. */
-  searchMinLettersOrDigits: 3,
+  /** A search needs a letter or digit: punctuation alone names no word to look for. */
+  searchMinLettersOrDigits: 1,
   searchMax: 100,
+  /** Words of a search beyond this many are ignored (each one is a term of the full-text query). */
+  searchTermsMax: 8,
   pageSizeMax: 100,
   quantityMin: 1,
   quantityMax: 99,
@@ -44,7 +46,8 @@ export type Category = (typeof CATEGORIES)[number];
 export type Money = string;
 export const MONEY_PATTERN = /^(0|[1-9]\d{0,8})\.\d{2}$/;
 
-export const PRODUCT_SORTS = ['newest', 'price_asc', 'price_desc', 'name'] as const;
+/** `relevance` applies to a search (`q`); it is the default then, and `newest` without one. */
+export const PRODUCT_SORTS = ['relevance', 'newest', 'price_asc', 'price_desc', 'name'] as const;
 export type ProductSort = (typeof PRODUCT_SORTS)[number];
 
 export const ORDER_STATUSES = ['PENDING', 'COMPLETED', 'FAILED', 'CANCELLED'] as const;

@@ -1,23 +1,31 @@
-import { and, asc, count, desc, eq, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, getTableColumns, inArray, sql, type SQL } from 'drizzle-orm';
 import type { ProductSort } from '@market/contracts';
-import { likePattern } from '@market/kit';
 import type { Tx } from './db';
 import { products } from './schema';
 
-export type ProductRow = typeof products.$inferSelect;
-export type NewProduct = Omit<typeof products.$inferInsert, 'status' | 'version' | 'createdAt' | 'updatedAt'>;
+/** Every column but the search vector, which only the database reads. */
+export const productColumns = (() => {
+  const { searchVector, ...columns } = getTableColumns(products);
+  void searchVector;
+  return columns;
+})();
+
+export type ProductRow = Omit<typeof products.$inferSelect, 'searchVector'>;
+export type NewProduct = Omit<
+  typeof products.$inferInsert,
+  'status' | 'version' | 'createdAt' | 'updatedAt' | 'searchVector'
+>;
 export type ProductChanges = Partial<Pick<NewProduct, 'name' | 'description' | 'category' | 'price' | 'stock'>>;
 
 export interface ProductQuery {
-  q?: string;
-  category?: string;
-  sort: ProductSort;
+  filters: SQL[];
+  sort: Exclude<ProductSort, 'relevance'>;
   limit: number;
   offset: number;
 }
 
 /** Every order ends in the id, so pages are stable while nothing changes. */
-const ORDER_BY: Record<ProductSort, SQL[]> = {
+const ORDER_BY: Record<Exclude<ProductSort, 'relevance'>, SQL[]> = {
   newest: [desc(products.createdAt), desc(products.id)],
   price_asc: [asc(products.price), asc(products.id)],
   price_desc: [desc(products.price), desc(products.id)],
@@ -33,14 +41,7 @@ export async function listActiveProducts(
   tx: Tx,
   query: ProductQuery & { countUpTo: number },
 ): Promise<{ rows: ProductRow[]; total: number; capped: boolean }> {
-  const conditions = [eq(products.status, 'active')];
-  if (query.category) conditions.push(eq(products.category, query.category));
-  if (query.q) {
-    // The OR of two ILIKEs lets the planner combine both trigram indexes (BitmapOr).
-    const pattern = likePattern(query.q);
-    conditions.push(or(ilike(products.name, pattern), ilike(products.description, pattern))!);
-  }
-  const where = and(...conditions);
+  const where = and(eq(products.status, 'active'), ...query.filters);
   const matching = tx
     .select({ one: sql`1` })
     .from(products)
@@ -49,7 +50,7 @@ export async function listActiveProducts(
     .as('matching');
   const [rows, [counted]] = await Promise.all([
     tx
-      .select()
+      .select(productColumns)
       .from(products)
       .where(where)
       .orderBy(...ORDER_BY[query.sort])
@@ -70,7 +71,7 @@ export async function listSellerProducts(
   const where = eq(products.sellerId, sellerId);
   const [rows, [totals]] = await Promise.all([
     tx
-      .select()
+      .select(productColumns)
       .from(products)
       .where(where)
       .orderBy(...ORDER_BY.newest)
@@ -82,12 +83,12 @@ export async function listSellerProducts(
 }
 
 export async function findProduct(tx: Tx, id: string): Promise<ProductRow | undefined> {
-  const [row] = await tx.select().from(products).where(eq(products.id, id));
+  const [row] = await tx.select(productColumns).from(products).where(eq(products.id, id));
   return row;
 }
 
 export async function insertProduct(tx: Tx, product: NewProduct): Promise<ProductRow> {
-  const [row] = await tx.insert(products).values(product).returning();
+  const [row] = await tx.insert(products).values(product).returning(productColumns);
   return row!;
 }
 
@@ -115,7 +116,7 @@ export async function updateProductAtVersion(
     .update(products)
     .set({ ...changes, version: sql`${products.version} + 1`, updatedAt: sql`now()` })
     .where(and(eq(products.id, id), eq(products.version, version)))
-    .returning();
+    .returning(productColumns);
   return row;
 }
 
@@ -127,12 +128,17 @@ export async function archiveProduct(tx: Tx, id: string, version: number | undef
     .update(products)
     .set({ status: 'archived', version: sql`${products.version} + 1`, updatedAt: sql`now()` })
     .where(and(...conditions))
-    .returning();
+    .returning(productColumns);
   return row;
 }
 
 /** Locks the products in id order, so concurrent orders over the same products cannot deadlock. */
 export async function lockProducts(tx: Tx, ids: string[]): Promise<ProductRow[]> {
   if (ids.length === 0) return [];
-  return tx.select().from(products).where(inArray(products.id, ids)).orderBy(asc(products.id)).for('update');
+  return tx
+    .select(productColumns)
+    .from(products)
+    .where(inArray(products.id, ids))
+    .orderBy(asc(products.id))
+    .for('update');
 }

@@ -1,7 +1,27 @@
 import { sql } from 'drizzle-orm';
-import { check, index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import {
+  check,
+  customType,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import type { StreamFields } from '@market/contracts';
 import { outboxTable, processedMessagesTable } from '@market/kit';
+
+const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
+
+/**
+ * What the full-text search reads: the name's words weighted A, the description's B, English
+ * stemming. Generated, so every insert and edit keeps it in step with no code to forget.
+ */
+export const SEARCH_VECTOR_SQL = sql`setweight(to_tsvector('english'::regconfig, name), 'A') || setweight(to_tsvector('english'::regconfig, description), 'B')`;
 
 export const products = pgTable(
   'products',
@@ -21,6 +41,7 @@ export const products = pgTable(
     version: integer('version').notNull().default(1),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    searchVector: tsvector('search_vector').notNull().generatedAlwaysAs(SEARCH_VECTOR_SQL),
   },
   (t) => [
     check('products_stock_not_negative', sql`${t.stock} >= 0`),
@@ -47,9 +68,14 @@ export const products = pgTable(
       .on(t.category, t.name, t.id)
       .where(sql`status = 'active'`),
     index('products_seller_created_idx').on(t.sellerId, t.createdAt, t.id),
-    // Substring search (ILIKE '%q%') on name and description; needs the pg_trgm extension (migration 0000).
-    index('products_name_trgm_idx').using('gin', t.name.op('gin_trgm_ops')),
-    index('products_description_trgm_idx').using('gin', t.description.op('gin_trgm_ops')),
+    // Full-text search (@@) over active products, prefixes included; GIN holds lexemes without weights.
+    index('products_active_search_vector_idx')
+      .using('gin', t.searchVector)
+      .where(sql`status = 'active'`),
+    // One- and two-character searches also match names beginning with them ("tv", "C#").
+    index('products_active_name_prefix_idx')
+      .on(sql`lower(${t.name}) text_pattern_ops`)
+      .where(sql`status = 'active'`),
   ],
 );
 
@@ -74,6 +100,20 @@ export const productImages = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('product_images_product_position_idx').on(t.productId, t.position)],
+);
+
+/**
+ * Every word (letters and digits, 3 to 40 characters, at least one letter) that a product's name
+ * or description ever held: a misspelt search word is looked up here by trigram similarity and
+ * searched as its closest known words. Filled by statement triggers on products (migration 0004);
+ * words are never removed, so an archived product's words may remain and simply match nothing.
+ */
+export const searchWords = pgTable(
+  'search_words',
+  {
+    word: text('word').primaryKey(),
+  },
+  (t) => [index('search_words_trgm_idx').using('gin', t.word.op('gin_trgm_ops'))],
 );
 
 /** Stock taken for an order, so a cancel gives back exactly what was taken. */

@@ -27,6 +27,27 @@ const PRODUCTS: DemoProduct[] = [
   ['otherSeller', 'Merino wool socks (3 pairs)', 'clothing', '21.00', 400, 'Warm, soft and odour-resistant.'],
   ['otherSeller', 'Desk lamp', 'home', '33.33', 180, 'Dimmable LED with a warm white setting.'],
   ['otherSeller', 'Gift card holder', 'other', '5.00', 1000, 'A small card sleeve for presents.'],
+  // Short words, model names and near-neighbours that show the search: "tv", "PS5", "C#", "headphnes".
+  ['seller', 'Samsung 55" 4K TV', 'electronics', '549.00', 60, 'Smart television with HDR and three HDMI ports.'],
+  [
+    'seller',
+    'Wireless earbuds',
+    'electronics',
+    '79.00',
+    150,
+    'In-ear buds with a charging case; lighter than headphones.',
+  ],
+  [
+    'seller',
+    'PS5 DualSense controller',
+    'electronics',
+    '69.99',
+    90,
+    'Wireless controller for the PlayStation 5 console.',
+  ],
+  ['seller', 'C# in Depth', 'books', '44.00', 60, 'Jon Skeet explains the C# language feature by feature.'],
+  ['otherSeller', 'TV stand in oak', 'home', '189.00', 75, 'Low sideboard for a television up to 65 inches.'],
+  ['otherSeller', 'Espresso machine', 'home', '349.00', 50, '15 bar pump and a steam wand for milk.'],
 ];
 
 function demoProducts(): NewProduct[] {

@@ -8,7 +8,7 @@ import { parsePrice } from '../domain/money';
  * behaviours the contract names and only this service can supply.
  */
 const kinds: Record<string, JoiKind> = {
-  /** Fewer letters or digits than pg_trgm can index would read every product: refused, '' aside (no search). */
+  /** Punctuation alone names no word to search for: refused, '' aside (no search). */
   'search-text': (base) =>
     base().custom((value: string, helpers) =>
       value !== '' && (value.match(/[\p{L}\p{N}]/gu)?.length ?? 0) < LIMITS.searchMinLettersOrDigits
@@ -20,6 +20,16 @@ const kinds: Record<string, JoiKind> = {
     (base() as Joi.NumberSchema).max(
       Joi.ref('pageSize', { adjust: (size: number) => Math.max(1, Math.floor(CATALOG_DEPTH_MAX / size)) }),
     ),
+  /** A price bound that must not be below its sibling minPrice (compared as numbers: both have two decimals at most). */
+  'max-price': (base) =>
+    base().custom((value: string, helpers) => {
+      const [parent] = helpers.state.ancestors as [{ minPrice?: unknown }];
+      return typeof parent.minPrice === 'string' && Number(parent.minPrice) > Number(value)
+        ? helpers.error('price.belowMin')
+        : value;
+    }),
+  /** A query-string flag: `true` or `false` (the body's booleans stay strict JSON). */
+  'query-flag': () => Joi.boolean(),
   /** A decimal string ("19.99") or a JSON number, read exactly into the canonical two-place string. */
   price: () => Joi.any().custom((value: unknown, helpers) => parsePrice(value) ?? helpers.error('price.invalid')),
 };

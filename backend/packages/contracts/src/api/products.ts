@@ -61,28 +61,75 @@ export type Product = z.output<typeof Product>;
 export type ProductStatus = Product['status'];
 export const ProductPage = pageOf(Product);
 
+export const CategoryFacets = z
+  .strictObject({
+    categories: z.array(z.strictObject({ category: z.enum(CATEGORIES), count: z.number().int().min(1) })),
+    capped: z.boolean().meta({
+      description:
+        'True when counting stopped at the cap (as `pagination.totalCapped`): each count is then a lower bound and a category missing from the list may still hold matches.',
+    }),
+  })
+  .meta({ description: 'Matches per category for the search, every filter applied but the category' });
+export type CategoryFacets = z.output<typeof CategoryFacets>;
+
+export const SearchWords = z
+  .strictObject({
+    words: z.array(z.string()).meta({ description: 'The words searched, lower-case, corrections included' }),
+    corrections: z.array(z.strictObject({ from: z.string(), to: z.array(z.string()) })).meta({
+      description: 'Words no product has, searched as the known words closest to them',
+    }),
+  })
+  .meta({ description: 'What the search looked for, so a client can highlight it and say "showing results for …"' });
+
+/** A page of the public list; with `q`, also the facets and the words searched. */
+export const ProductSearchPage = ProductPage.extend({
+  facets: CategoryFacets.optional(),
+  search: SearchWords.optional(),
+});
+export type ProductSearchPage = z.output<typeof ProductSearchPage>;
+
 export const ProductIdParams = z.strictObject({
   id: withRules(id(), { messages: { 'string.guid': 'id must be a product id (UUID)' } }),
 });
 
-/**
- * pg_trgm draws no trigram from text with fewer letters or digits, so the index could not narrow
- * such a search and every product would be read; the `search-text` kind refuses it with a message.
- */
+/** A search needs a letter or digit; `search-text` refuses punctuation alone with a message. */
 const searchText = withRules(text().trim().max(LIMITS.searchMax), {
   kind: 'search-text',
   messages: {
     'string.pattern.base': noNulMessage,
-    'search.tooShort': `{{#label}} must contain at least ${LIMITS.searchMinLettersOrDigits} letters or digits`,
+    'search.tooShort': '{{#label}} must contain a letter or digit',
   },
 }).meta({
-  description: `Text found in the name or description (taken literally). Needs at least ${LIMITS.searchMinLettersOrDigits} letters or digits, so the trigram index can answer it; fewer answer 400 VALIDATION_FAILED naming query.q. Empty means no search.`,
+  description:
+    'Words found in the name (weighted above the description) or the description: every word must match, the last one also as a prefix (search as you type), a misspelt word by its closest known words. One or two characters (`tv`, `C#`) are served too. Empty means no search.',
 });
+
+const priceBound = (name: string, kind?: string) =>
+  withRules(z.string().regex(PRICE_INPUT_PATTERN), {
+    ...(kind ? { kind } : {}),
+    messages: {
+      'string.pattern.base': `${name} must be an amount such as 19.99 (at most ${LIMITS.priceMax}, two decimals)`,
+      ...(kind ? { 'price.belowMin': `${name} must not be below minPrice` } : {}),
+    },
+  });
 
 export const ListProductsQuery = z.strictObject({
   q: searchText.optional(),
   category: z.enum(CATEGORIES).optional(),
-  sort: z.enum(PRODUCT_SORTS).default('newest'),
+  sellerId: withRules(id(), { messages: { 'string.guid': 'sellerId must be a seller id (UUID)' } })
+    .optional()
+    .meta({ description: "Only this seller's products" }),
+  minPrice: priceBound('minPrice').optional().meta({ description: 'Lowest price, inclusive' }),
+  maxPrice: priceBound('maxPrice', 'max-price')
+    .optional()
+    .meta({ description: 'Highest price, inclusive; not below minPrice' }),
+  inStock: withRules(z.boolean(), { kind: 'query-flag' })
+    .optional()
+    .meta({ description: 'true: only products with stock left' }),
+  sort: z.enum(PRODUCT_SORTS).optional().meta({
+    description:
+      '`relevance` (the default with `q`; without it, the same as `newest`), `newest` (the default without `q`), price or name',
+  }),
   page: withRules(pageNumber(), {
     kind: 'catalog-page',
     messages: {
@@ -190,7 +237,13 @@ export const productsApi = {
     path: '/api/products',
     summary: 'Search active products',
     query: ListProductsQuery,
-    responses: { 200: { description: 'A page of active products', body: ProductPage }, 400: guarded[400] },
+    responses: {
+      200: {
+        description: 'A page of active products; with q, by relevance unless sort says otherwise',
+        body: ProductSearchPage,
+      },
+      400: guarded[400],
+    },
   }),
   create: operation({
     method: 'post',
