@@ -3,11 +3,11 @@
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { analyze, insertProducts, productCount } from './bench/catalog-data.js';
-import { createClient } from './bench/http-client.js';
+import { type HttpClient, createClient } from './bench/http-client.js';
 import { measuredStep, runBench } from './bench/harness.js';
 import { heading, table, writeResults } from './bench/report.js';
 import { envFlag, envNumber, envNumbers, envText } from './bench/settings.js';
-import { Samples, ms, times } from './bench/stats.js';
+import { Samples, type Summary, ms, ratio, times } from './bench/stats.js';
 import { SetupError, formatDuration, repoRoot, step } from './lib/proc.js';
 import { databaseNames, databaseUrl, dropStackData } from './lib/stack.js';
 
@@ -15,7 +15,7 @@ const started = performance.now();
 
 function readSettings() {
   const sizes = envNumbers('BENCH_CATALOG_SIZES', [10_000, 1_000_000], { min: 1, max: 10_000_000 });
-  if (sizes.some((size, i) => i > 0 && size <= sizes[i - 1]))
+  if (sizes.some((size, i) => i > 0 && size <= (sizes[i - 1] ?? 0)))
     throw new SetupError('BENCH_CATALOG_SIZES must increase, e.g. 10000,1000000');
   const pageSize = envNumber('BENCH_CATALOG_PAGE_SIZE', 20, { min: 1, max: 100 });
   return {
@@ -26,7 +26,7 @@ function readSettings() {
     sizes,
     pageSize,
     // Deep enough to make OFFSET work, shallow enough to exist in the smallest catalog, so both sizes answer the same page.
-    deepPage: envNumber('BENCH_CATALOG_DEEP_PAGE', Math.max(1, Math.floor((sizes[0] * 0.8) / pageSize)), {
+    deepPage: envNumber('BENCH_CATALOG_DEEP_PAGE', Math.max(1, Math.floor(((sizes[0] ?? 0) * 0.8) / pageSize)), {
       min: 1,
       max: 100_000,
     }),
@@ -37,7 +37,16 @@ function readSettings() {
   };
 }
 
-function queriesFor(s) {
+type CatalogSettings = ReturnType<typeof readSettings>;
+
+interface Query {
+  name: string;
+  path: string;
+}
+
+type Figures = Summary & { total: number | null };
+
+function queriesFor(s: CatalogSettings): Query[] {
   const base = `/api/products?pageSize=${s.pageSize}`;
   return [
     { name: 'first page (newest)', path: `${base}&page=1` },
@@ -47,24 +56,24 @@ function queriesFor(s) {
 }
 
 /** One request at a time, so each figure is the latency a lone visitor sees, not queueing. */
-async function measure(client, query, s) {
+async function measure(client: HttpClient, query: Query, s: CatalogSettings): Promise<Figures> {
   for (let i = 0; i < s.warmup; i += 1) await client.request('GET', query.path);
   const latency = new Samples();
-  let total = null;
+  let total: number | null = null;
   for (let i = 0; i < s.samples; i += 1) {
     const res = await client.request('GET', query.path);
-    if (res.status !== 200)
-      throw new SetupError(`GET ${query.path} answered ${res.status}: ${res.body?.slice(0, 200)}`);
+    if (res.status !== 200 || res.error)
+      throw new SetupError(`GET ${query.path} answered ${res.status}: ${res.body?.slice(0, 200) ?? res.error?.message}`);
     latency.add(res.ms);
-    total ??= JSON.parse(res.body).pagination?.total ?? null;
+    total ??= (JSON.parse(res.body) as { pagination?: { total?: number } }).pagination?.total ?? null;
   }
   return { ...latency.summary(), total };
 }
 
-async function main() {
+async function main(): Promise<void> {
   const s = readSettings();
   process.stdout.write(`Catalog benchmark: ${s.sizes.map((n) => n.toLocaleString('en')).join(' then ')} products\n`);
-  const tidy = (pgUrl, redisUrl) => dropStackData(pgUrl, redisUrl, { dbSuffix: s.suffix, streamSuffix: s.suffix });
+  const tidy = (pgUrl: string, redisUrl: string) => dropStackData(pgUrl, redisUrl, { dbSuffix: s.suffix, streamSuffix: s.suffix });
   await runBench({ keep: s.keep, tidy }, async ({ pg, facts, startStack }) => {
     const stack = await startStack({
       port: s.port,
@@ -77,7 +86,7 @@ async function main() {
     const productsUrl = databaseUrl(pg.url, databaseNames(s.suffix).products);
     const client = createClient(stack.url, { maxSockets: 4, timeoutMs: 120_000 });
     const queries = queriesFor(s);
-    const rounds = [];
+    const rounds: { size: number; loadSeconds: number; results: Record<string, Figures> }[] = [];
     for (const size of s.sizes) {
       heading(`${size.toLocaleString('en')} products`);
       let loaded = await productCount(productsUrl);
@@ -91,7 +100,7 @@ async function main() {
       }
       await step('vacuum analyze', () => analyze(productsUrl));
       const loadSeconds = (performance.now() - loadStarted) / 1000;
-      const results = {};
+      const results: Record<string, Figures> = {};
       for (const query of queries) {
         results[query.name] = await measuredStep(
           `${query.name}: ${s.samples} requests`,
@@ -101,11 +110,13 @@ async function main() {
       }
       rounds.push({ size, loadSeconds: Math.round(loadSeconds), results });
     }
-    client.close();
+    await client.close();
 
     heading('Results');
     const first = rounds[0];
-    const last = rounds[rounds.length - 1];
+    const last = rounds.at(-1);
+    if (!first || !last) return 0;
+    const p = (round: typeof first, q: Query, key: 'p50' | 'p99') => round.results[q.name]?.[key] ?? null;
     const header = [
       'query',
       ...rounds.flatMap((r) => [`${r.size.toLocaleString('en')} p50`, 'p99']),
@@ -113,11 +124,11 @@ async function main() {
     ];
     const rows = queries.map((q) => [
       q.name,
-      ...rounds.flatMap((r) => [ms(r.results[q.name].p50), ms(r.results[q.name].p99)]),
+      ...rounds.flatMap((r) => [ms(p(r, q, 'p50')), ms(p(r, q, 'p99'))]),
       ...(rounds.length > 1
         ? [
-            times(last.results[q.name].p50 / first.results[q.name].p50),
-            times(last.results[q.name].p99 / first.results[q.name].p99),
+            times(ratio(p(last, q, 'p50'), p(first, q, 'p50'))),
+            times(ratio(p(last, q, 'p99'), p(first, q, 'p99'))),
           ]
         : []),
     ]);
@@ -137,6 +148,7 @@ async function main() {
     process.stdout.write(
       `\nResults written to ${file} (run took ${formatDuration(Math.round(performance.now() - started))})\n`,
     );
+    return 0;
   });
 }
 

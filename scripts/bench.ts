@@ -1,88 +1,53 @@
 // `npm run bench`: the order pipeline at increasing rates, its PostgreSQL and Redis ceilings, and the
 // catalog beside a bare Node server, all through nginx on 127.0.0.1. Settings: docs/benchmarks.md.
 import { existsSync, readFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { closedLoop, routeBareThroughNginx, startBareServer, BARE_PATH } from './bench/catalog-nginx.js';
+import {
+  type LoopFigures,
+  closedLoop,
+  routeBareThroughNginx,
+  startBareServer,
+  BARE_PATH,
+} from './bench/catalog-nginx.js';
 import { measurePgbench, measureRedisXadd } from './bench/ceilings.js';
-import { createCpuSampler } from './bench/cpu.js';
-import { measuredStep, runBench } from './bench/harness.js';
+import { type GroupMatch, createCpuSampler } from './bench/cpu.js';
+import { type BenchContext, measuredStep, runBench } from './bench/harness.js';
 import { createClient } from './bench/http-client.js';
 import { orderPipeline, printOrderResults } from './bench/order-pipeline.js';
 import { durabilitySettings, heading, printDurability, table, writeResults } from './bench/report.js';
 import { seedMarket } from './bench/seed.js';
-import { envFlag, envNumber, envNumbers, envText } from './bench/settings.js';
+import { type BenchResults, type Target } from './bench/target.js';
+import { type BenchSettings, readBenchSettings } from './bench/settings.js';
 import { ms, percent, rate, ratio } from './bench/stats.js';
 import { SetupError, formatDuration, repoRoot } from './lib/proc.js';
-import { databaseNames, databaseUrl, dropStackData } from './lib/stack.js';
+import { type Stack, databaseNames, databaseUrl, dropStackData } from './lib/stack.js';
 
 const runStarted = performance.now();
 const elapsedSeconds = () => (performance.now() - runStarted) / 1000;
 
-function readSettings() {
-  const external = envText('BENCH_URL', '');
-  const suffix = external ? '' : '_bench';
-  return {
-    external,
-    port: envNumber('BENCH_PORT', 8097, { min: 1, max: 65535 }),
-    dbSuffix: envText('BENCH_DB_SUFFIX', suffix, /^[a-z0-9_]*$/),
-    streamSuffix: envText('BENCH_STREAM_SUFFIX', suffix, /^[a-z0-9_]*$/),
-    build: envFlag('BENCH_BUILD', true),
-    keep: envFlag('BENCH_KEEP', false),
-    skip: new Set(
-      envText('BENCH_SKIP', '')
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean),
-    ),
-    deadlineSeconds: envNumber('BENCH_DEADLINE_SECONDS', 570, { min: 30 }),
-    buyers: envNumber('BENCH_BUYERS', 50, { min: 1, max: 10_000 }),
-    products: envNumber('BENCH_PRODUCTS', 100, { min: 1, max: 10_000 }),
-    stock: envNumber('BENCH_STOCK', 1_000_000, { min: 1000, max: 1_000_000 }),
-    rates: envNumbers('BENCH_RATES', [25, 50, 75, 100, 150, 200, 300, 400, 600, 800], { min: 1, max: 100_000 }),
-    stepSeconds: envNumber('BENCH_STEP_SECONDS', 20, { min: 1, max: 600 }),
-    warmupSeconds: envNumber('BENCH_WARMUP_SECONDS', 5, { min: 0, max: 120 }),
-    maxInFlight: envNumber('BENCH_MAX_IN_FLIGHT', 256, { min: 1, max: 10_000 }),
-    followMax: envNumber('BENCH_FOLLOW_MAX', 300, { min: 0, max: 10_000 }),
-    pollMs: envNumber('BENCH_POLL_MS', 100, { min: 10, max: 10_000 }),
-    stepDrainSeconds: envNumber('BENCH_STEP_DRAIN_SECONDS', 30, { min: 1, max: 600 }),
-    drainSeconds: envNumber('BENCH_DRAIN_SECONDS', 60, { min: 1, max: 600 }),
-    stopAfterSaturated: envNumber('BENCH_STOP_AFTER_SATURATED', 1, { min: 1, max: 100 }),
-    pgbenchSeconds: envNumber('BENCH_PGBENCH_SECONDS', 15, { min: 1, max: 600 }),
-    pgbenchClients: envNumber('BENCH_PGBENCH_CLIENTS', 8, { min: 1, max: 1000 }),
-    pgbenchThreads: envNumber('BENCH_PGBENCH_THREADS', os.cpus().length, { min: 1, max: 256 }),
-    redisRequests: envNumber('BENCH_REDIS_REQUESTS', 100_000, { min: 1000, max: 10_000_000 }),
-    redisClients: envNumber('BENCH_REDIS_CLIENTS', 50, { min: 1, max: 10_000 }),
-    catalogSeconds: envNumber('BENCH_CATALOG_SECONDS', 10, { min: 1, max: 600 }),
-    catalogConnections: envNumber('BENCH_CATALOG_CONNECTIONS', 16, { min: 1, max: 1000 }),
-    cpuProfileDir: envText('BENCH_CPU_PROFILE_DIR', '')
-      ? path.resolve(envText('BENCH_CPU_PROFILE_DIR', ''))
-      : undefined,
-    burstConnections: envNumber('BENCH_BURST_CONNECTIONS', 16, { min: 1, max: 1000 }),
-    burstSeconds: envNumber('BENCH_BURST_SECONDS', 20, { min: 1, max: 600 }),
-  };
-}
-
 /** Throwaway databases and stream keys of the bench stack; never those of a stack the caller named. */
-async function tidy(s, pgUrl, redisUrl) {
+async function tidy(s: BenchSettings, pgUrl: string, redisUrl: string): Promise<void> {
   if (s.external) return;
   await dropStackData(pgUrl, redisUrl, { dbSuffix: s.dbSuffix, streamSuffix: s.streamSuffix });
 }
 
-async function measureCatalog(s, target) {
+async function measureCatalog(
+  s: BenchSettings,
+  target: Target & { nginx: NonNullable<Target['nginx']> },
+): Promise<NonNullable<BenchResults['catalog']>> {
   const client = createClient(target.url, { maxSockets: s.catalogConnections });
   const catalogPath = '/api/products?page=1&pageSize=20';
   const first = await client.request('GET', catalogPath);
-  if (first.status !== 200)
-    throw new SetupError(`GET ${catalogPath} answered ${first.status}: ${first.body?.slice(0, 200)}`);
+  if (first.status !== 200 || first.error)
+    throw new SetupError(`GET ${catalogPath} answered ${first.status}: ${first.body?.slice(0, 200) ?? first.error?.message}`);
   const bare = await startBareServer(first.body);
   try {
     await routeBareThroughNginx(target.nginx, target.url, bare.port);
     await closedLoop(client, catalogPath, { connections: s.catalogConnections, seconds: 2 }); // warm-up
-    const load = (requestPath) => () =>
+    const load = (requestPath: string) => () =>
       closedLoop(client, requestPath, { connections: s.catalogConnections, seconds: s.catalogSeconds });
-    const describe = (r) => `${rate(r.perSecond)} req/s, p99 ${ms(r.p99)}`;
+    const describe = (r: LoopFigures) => `${rate(r.perSecond)} req/s, p99 ${ms(r.p99)}`;
     const catalog = await measuredStep(
       `catalog page ×${s.catalogConnections} connections, ${s.catalogSeconds}s`,
       load(catalogPath),
@@ -104,14 +69,14 @@ async function measureCatalog(s, target) {
     };
   } finally {
     await bare.close();
-    client.close();
+    await client.close();
   }
 }
 
 /** Processes whose CPU time each step reports: the bench stack's own, PostgreSQL, Redis and this generator. */
-function cpuGroups(stack) {
-  const groups = {};
-  for (const svc of stack?.services ?? []) groups[svc.group ?? svc.api] = svc.pid;
+function cpuGroups(stack: Stack | undefined): Record<string, GroupMatch> {
+  const groups: Record<string, GroupMatch> = {};
+  for (const svc of stack?.services ?? []) if (svc.pid) groups[svc.group] = svc.pid;
   const pidFile = stack ? path.join(stack.nginx.prefix, 'nginx.pid') : '';
   if (pidFile && existsSync(pidFile)) groups.nginx = { parent: Number(readFileSync(pidFile, 'utf8').trim()) };
   groups.postgres = (stat) => stat.comm === 'postgres';
@@ -120,8 +85,8 @@ function cpuGroups(stack) {
   return groups;
 }
 
-async function main() {
-  const s = readSettings();
+async function main(): Promise<void> {
+  const s = readBenchSettings();
   process.stdout.write(
     `Benchmark: order pipeline, ceilings and catalog (bounded to ${formatDuration(s.deadlineSeconds * 1000)})\n`,
   );
@@ -129,17 +94,21 @@ async function main() {
 }
 
 /** The parts BENCH_SKIP leaves in, then the results; returns the exit code. */
-async function benchmark(s, { pg, redis, facts, startStack }) {
-  const results = { kind: 'bench', environment: facts, settings: { ...s, skip: [...s.skip] } };
-  facts.durability = await durabilitySettings({ pgUrl: pg.url, redisUrl: redis.url });
-  printDurability(facts.durability);
+async function benchmark(s: BenchSettings, { pg, redis, facts, startStack }: BenchContext): Promise<number> {
+  const durability = await durabilitySettings({ pgUrl: pg.url, redisUrl: redis.url });
+  const results: BenchResults = {
+    kind: 'bench',
+    environment: Object.assign(facts, { durability }),
+    settings: { ...s, skip: [...s.skip] },
+  };
+  printDurability(durability);
   let exitCode = 0;
-  let stack;
-  let target;
+  let stack: Stack | undefined;
+  let front: { url: string; nginx: Target['nginx'] };
   const dbs = databaseNames(s.dbSuffix);
   if (s.external) {
-    target = { url: s.external.replace(/\/$/, ''), nginx: null };
-    process.stdout.write(`• using the running stack at ${target.url} (databases ${Object.values(dbs).join(', ')})\n`);
+    front = { url: s.external.replace(/\/$/, ''), nginx: null };
+    process.stdout.write(`• using the running stack at ${front.url} (databases ${Object.values(dbs).join(', ')})\n`);
   } else {
     stack = await startStack({
       port: s.port,
@@ -155,15 +124,20 @@ async function benchmark(s, { pg, redis, facts, startStack }) {
       // Every followed order holds an event stream from 127.0.0.1: lift the per-address cap.
       eventStreams: 1000,
       onServiceExit: (name, code) =>
-        process.stderr.write(`\n✗ ${name} stopped during the benchmark (${code}); the figures below are not valid\n`),
+        process.stderr.write(
+          `\n✗ ${name} stopped during the benchmark (${String(code)}); the figures below are not valid\n`,
+        ),
     });
-    target = { url: stack.url, nginx: stack.nginx };
+    front = { url: stack.url, nginx: stack.nginx };
   }
-  target.cpu = createCpuSampler(cpuGroups(stack));
-  target.ordersUrl = databaseUrl(pg.url, dbs.orders);
-  target.productsUrl = databaseUrl(pg.url, dbs.products);
-  const streams = [`orders_stream${s.streamSuffix}`, `inventory_stream${s.streamSuffix}`];
-  Object.assign(target, { streams, redisUrl: redis.url });
+  const target: Target = {
+    ...front,
+    cpu: createCpuSampler(cpuGroups(stack)),
+    ordersUrl: databaseUrl(pg.url, dbs.orders),
+    productsUrl: databaseUrl(pg.url, dbs.products),
+    streams: [`orders_stream${s.streamSuffix}`, `inventory_stream${s.streamSuffix}`],
+    redisUrl: redis.url,
+  };
 
   const seedClient = createClient(target.url, { maxSockets: 16 });
   const market = await measuredStep(
@@ -171,13 +145,14 @@ async function benchmark(s, { pg, redis, facts, startStack }) {
     () => seedMarket(seedClient, { buyers: s.buyers, products: s.products, stock: s.stock }),
     (m) => `run ${m.runId}`,
   );
-  seedClient.close();
+  await seedClient.close();
 
   if (!s.skip.has('ceilings')) {
     heading('Ceilings');
-    results.ceilings = {};
+    const ceilings: NonNullable<BenchResults['ceilings']> = {};
+    results.ceilings = ceilings;
     const suffix = s.dbSuffix || '_bench';
-    results.ceilings.pgbench = await measuredStep(
+    ceilings.pgbench = await measuredStep(
       `pgbench: one order = 3 commits, ${s.pgbenchClients} clients, ${s.pgbenchSeconds}s`,
       () =>
         measurePgbench({
@@ -190,7 +165,7 @@ async function benchmark(s, { pg, redis, facts, startStack }) {
         }),
       (r) => `${rate(r.ordersPerSecond)} orders/s, ${r.latencyMs} ms per order`,
     );
-    results.ceilings.redis = await measuredStep(
+    ceilings.redis = await measuredStep(
       `redis-benchmark XADD, ${s.redisClients} clients, ${s.redisRequests} requests`,
       () => measureRedisXadd({ redisUrl: redis.url, suffix, clients: s.redisClients, requests: s.redisRequests }),
       (r) => `${rate(r.xaddPerSecond)} XADD/s, p99 ${r.p99Ms} ms`,
@@ -199,9 +174,10 @@ async function benchmark(s, { pg, redis, facts, startStack }) {
 
   if (!s.skip.has('catalog')) {
     heading('Catalog through nginx');
-    if (!target.nginx)
+    const { nginx } = target;
+    if (!nginx)
       process.stdout.write('• skipped: the bare-server comparison needs the bench stack (unset BENCH_URL)\n');
-    else results.catalog = await measureCatalog(s, target);
+    else results.catalog = await measureCatalog(s, { ...target, nginx });
   }
 
   if (!s.skip.has('orders') || !s.skip.has('burst')) {

@@ -1,6 +1,6 @@
 // Synthetic catalog rows for the catalog benchmark, generated inside PostgreSQL (generate_series),
 // so a million products load without a million round trips.
-import { psql } from '../lib/infra.js';
+import { sql, sqlValue } from '../lib/infra.js';
 
 const ADJECTIVES = [
   'sturdy',
@@ -167,12 +167,12 @@ const USES = [
 ];
 const CATEGORIES = ['books', 'clothing', 'electronics', 'garden', 'home', 'sports', 'toys', 'other'];
 
-const literal = (words) => `array[${words.map((w) => `'${w.replace(/'/g, "''")}'`).join(',')}]`;
+const literal = (words: readonly string[]): string => `array[${words.map((w) => `'${w.replace(/'/g, "''")}'`).join(',')}]`;
 
 /** Inserts products numbered from..to (inclusive); every 50th is archived, the rest active. */
-export async function insertProducts(url, from, to) {
-  const pick = (words, mult) => `(${literal(words)})[1 + ((i * ${mult}) % ${words.length})]`;
-  const sql = `
+export async function insertProducts(url: string, from: number, to: number): Promise<void> {
+  const pick = (words: readonly string[], mult: number) => `(${literal(words)})[1 + ((i * ${mult}) % ${words.length})]`;
+  const text = `
     insert into products (seller_id, seller_name, name, description, category, price, stock, status, created_at, updated_at)
     select md5('bench-seller-' || (i % 20))::uuid,
            'bench-seller-' || (i % 20),
@@ -185,18 +185,18 @@ export async function insertProducts(url, from, to) {
            timestamptz '2026-01-01 00:00:00+00' + i * interval '1 second',
            timestamptz '2026-01-01 00:00:00+00' + i * interval '1 second'
     from generate_series(${Number(from)}::bigint, ${Number(to)}::bigint) as i`;
-  const res = await psql(url, sql);
-  if (!res.ok) throw new Error(`loading products ${from}..${to} failed: ${res.err}`);
+  await sql(url, text).catch((err: unknown) => {
+    throw new Error(`loading products ${from}..${to} failed: ${err instanceof Error ? err.message : String(err)}`);
+  });
 }
 
 /** Refreshes statistics and the visibility map, as autovacuum would shortly after a bulk load. */
-export async function analyze(url) {
-  const res = await psql(url, 'vacuum (analyze) products');
-  if (!res.ok) throw new Error(`vacuum analyze failed: ${res.err}`);
+export async function analyze(url: string): Promise<void> {
+  await sql(url, 'vacuum (analyze) products').catch((err: unknown) => {
+    throw new Error(`vacuum analyze failed: ${err instanceof Error ? err.message : String(err)}`);
+  });
 }
 
-export async function productCount(url) {
-  const res = await psql(url, 'select count(*) from products');
-  if (!res.ok) throw new Error(`cannot count products: ${res.err}`);
-  return Number(res.out);
+export async function productCount(url: string): Promise<number> {
+  return Number(await sqlValue(url, 'select count(*) from products'));
 }

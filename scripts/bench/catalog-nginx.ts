@@ -2,16 +2,18 @@
 // nginx: the ratio says how much of the floor (nginx + one Node hop) the products service keeps.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
+import { type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { waitUntil } from '../lib/net.js';
+import { httpGet, waitUntil } from '../lib/net.js';
 import { SetupError, isAlive } from '../lib/proc.js';
+import { type HttpClient } from './http-client.js';
 import { Samples } from './stats.js';
 
 export const BARE_PATH = '/api/bench-bare';
 
 /** A Node server that answers every request with `body` as JSON; → { port, close() }. */
-export function startBareServer(body) {
+export function startBareServer(body: string): Promise<{ port: number; close: () => Promise<void> }> {
   const payload = Buffer.from(body);
   const server = http.createServer((req, res) => {
     req.resume();
@@ -22,7 +24,10 @@ export function startBareServer(body) {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () =>
-      resolve({ port: server.address().port, close: () => new Promise((done) => server.close(() => done())) }),
+      resolve({
+        port: (server.address() as AddressInfo).port,
+        close: () => new Promise<void>((done) => server.close(() => done())),
+      }),
     );
     server.unref();
   });
@@ -32,7 +37,11 @@ export function startBareServer(body) {
  * Adds an upstream and `location = /api/bench-bare` to the bench stack's rendered nginx.conf
  * (a file this run generated, not the template) and reloads that nginx with SIGHUP.
  */
-export async function routeBareThroughNginx(nginx, url, port) {
+export async function routeBareThroughNginx(
+  nginx: { conf: string; prefix: string },
+  url: string,
+  port: number,
+): Promise<void> {
   const conf = readFileSync(nginx.conf, 'utf8');
   if (conf.includes('upstream bench_bare')) throw new SetupError(`${nginx.conf} already routes the bare server`);
   const withUpstream = conf.replace(
@@ -52,10 +61,8 @@ export async function routeBareThroughNginx(nginx, url, port) {
   process.kill(pid, 'SIGHUP');
   const ready = await waitUntil(
     async () => {
-      const res = await new Promise((resolve) => {
-        http.get(`${url}${BARE_PATH}`, (r) => resolve(r.statusCode)).on('error', () => resolve(0));
-      });
-      return res === 200;
+      const res = await httpGet(`${url}${BARE_PATH}`, 2000);
+      return res.status === 200;
     },
     { timeoutMs: 10_000, intervalMs: 200 },
   );
@@ -67,7 +74,20 @@ export async function routeBareThroughNginx(nginx, url, port) {
  * Closed loop: `connections` clients each sending the next request when the last one answered,
  * for `seconds`. → { requests, perSecond, p50, p99, errors, bytes }.
  */
-export async function closedLoop(client, requestPath, { connections, seconds }) {
+export interface LoopFigures {
+  requests: number;
+  perSecond: number;
+  p50: number | null;
+  p99: number | null;
+  errors: number;
+  bytes: number;
+}
+
+export async function closedLoop(
+  client: HttpClient,
+  requestPath: string,
+  { connections, seconds }: { connections: number; seconds: number },
+): Promise<LoopFigures> {
   const latency = new Samples();
   let errors = 0;
   let bytes = 0;
@@ -77,7 +97,7 @@ export async function closedLoop(client, requestPath, { connections, seconds }) 
     Array.from({ length: connections }, async () => {
       while (performance.now() < end) {
         const res = await client.request('GET', requestPath);
-        if (res.status === 200) {
+        if (res.status === 200 && !res.error) {
           latency.add(res.ms);
           bytes = Buffer.byteLength(res.body);
         } else {

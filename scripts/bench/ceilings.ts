@@ -4,23 +4,25 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { canUseApt, ensureApt } from '../lib/apt.js';
-import { psql } from '../lib/infra.js';
+import { sql } from '../lib/infra.js';
 import { findPgBinDir } from '../lib/postgres.js';
 import { SetupError, repoRoot, run, which } from '../lib/proc.js';
-import { redisCommands } from '../lib/redis.js';
+import { withRedis } from '../lib/redis.js';
 import { createDatabases, databaseUrl, dropDatabases } from '../lib/stack.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 /** An executable from the machine, installing its Debian package when we are root; otherwise names the command. */
-async function locateTool(name, aptPackage, candidates = []) {
+async function locateTool(name: string, aptPackage: string, candidates: string[] = []): Promise<string> {
   const found = () => candidates.find((c) => existsSync(c)) ?? which(name);
-  if (found()) return found();
+  const present = found();
+  if (present) return present;
   if (!canUseApt())
     throw new SetupError(`${name} was not found. Install it with:\n  sudo apt-get install -y ${aptPackage}`);
   await ensureApt([aptPackage], { why: `${name} is needed for the ceiling measurement` });
-  if (!found()) throw new SetupError(`${aptPackage} was installed but ${name} is still missing`);
-  return found();
+  const installed = found();
+  if (!installed) throw new SetupError(`${aptPackage} was installed but ${name} is still missing`);
+  return installed;
 }
 
 const locatePgbench = () => {
@@ -30,7 +32,7 @@ const locatePgbench = () => {
 const locateRedisBenchmark = () => locateTool('redis-benchmark', 'redis-tools');
 
 /** libpq settings of a postgres:// URL, for tools that take -h/-p/-U and PGPASSWORD. */
-function pgConnection(url) {
+function pgConnection(url: string): { args: string[]; env: Record<string, string>; db: string } {
   const u = new URL(url);
   return {
     args: ['-h', u.hostname || '127.0.0.1', '-p', u.port || '5432', '-U', decodeURIComponent(u.username || 'postgres')],
@@ -40,11 +42,11 @@ function pgConnection(url) {
 }
 
 /** The service's committed migrations in journal order, with "public". dropped so a search_path places them in a schema. */
-function migrationSql(service) {
+function migrationSql(service: string): string {
   const folder = path.join(repoRoot, 'backend', service, 'drizzle');
   const journal = path.join(folder, 'meta', '_journal.json');
   const tags = existsSync(journal)
-    ? JSON.parse(readFileSync(journal, 'utf8')).entries.map((e) => e.tag)
+    ? (JSON.parse(readFileSync(journal, 'utf8')) as { entries: { tag: string }[] }).entries.map((e) => e.tag)
     : readdirSync(folder)
         .filter((f) => f.endsWith('.sql'))
         .map((f) => f.replace(/\.sql$/, ''))
@@ -61,7 +63,7 @@ function migrationSql(service) {
  * Builds a scratch database holding the orders and products schemas from the real migrations
  * (one PostgreSQL schema each, since a pgbench script talks to one database) and `products` rows.
  */
-async function prepareScratchDatabase(adminUrl, db, products) {
+async function prepareScratchDatabase(adminUrl: string, db: string, products: number): Promise<string> {
   await dropDatabases(adminUrl, [db]);
   await createDatabases(adminUrl, [db]);
   const url = databaseUrl(adminUrl, db);
@@ -76,9 +78,12 @@ async function prepareScratchDatabase(adminUrl, db, products) {
        from generate_series(1, ${Number(products)}) i`,
     'analyze',
   ];
-  for (const sql of statements) {
-    const res = await psql(url, sql);
-    if (!res.ok) throw new SetupError(`preparing the pgbench database failed: ${res.err}`);
+  for (const statement of statements) {
+    await sql(url, statement).catch((err: unknown) => {
+      throw new SetupError(
+        `preparing the pgbench database failed: ${err instanceof Error ? err.message : String(err)}`,
+      );
+    });
   }
   return url;
 }
@@ -87,7 +92,23 @@ async function prepareScratchDatabase(adminUrl, db, products) {
  * pgbench: `clients` connections for `seconds`, each script run being one order in three commits,
  * as the services do it. Returns { ordersPerSecond, latencyMs, clients, seconds, script }.
  */
-export async function measurePgbench({ adminUrl, suffix, products, clients, threads, seconds, onProgress }) {
+export async function measurePgbench({
+  adminUrl,
+  suffix,
+  products,
+  clients,
+  threads,
+  seconds,
+  onProgress,
+}: {
+  adminUrl: string;
+  suffix: string;
+  products: number;
+  clients: number;
+  threads: number;
+  seconds: number;
+  onProgress?: (line: string) => void;
+}) {
   const pgbench = await locatePgbench();
   const db = `pgbench${suffix}`;
   const url = await prepareScratchDatabase(adminUrl, db, products);
@@ -144,7 +165,17 @@ export async function measurePgbench({ adminUrl, suffix, products, clients, thre
 }
 
 /** redis-benchmark XADD with the relay's MAXLEN ~ on a throwaway key. Returns { xaddPerSecond, p50Ms, p99Ms, ... }. */
-export async function measureRedisXadd({ redisUrl, suffix, clients, requests }) {
+export async function measureRedisXadd({
+  redisUrl,
+  suffix,
+  clients,
+  requests,
+}: {
+  redisUrl: string;
+  suffix: string;
+  clients: number;
+  requests: number;
+}) {
   const tool = await locateRedisBenchmark();
   const u = new URL(redisUrl);
   const key = `bench${suffix}:xadd-ceiling`;
@@ -192,6 +223,6 @@ export async function measureRedisXadd({ redisUrl, suffix, clients, requests }) 
       .map((c) => Number(c.replace(/"/g, '')));
     return { xaddPerSecond: rps, p50Ms: p50, p99Ms: p99, clients, requests };
   } finally {
-    await redisCommands(redisUrl, [['DEL', key]]).catch(() => undefined);
+    await withRedis(redisUrl, (redis) => redis.del(key)).catch(() => undefined);
   }
 }

@@ -1,31 +1,49 @@
-// `node scripts/bench/cpu-profile.mjs DIR [TOP]`: summarises the V8 CPU profiles a bench run with
+// `node scripts/run.mjs bench/cpu-profile DIR [TOP]`: summarises the V8 CPU profiles a bench run with
 // BENCH_CPU_PROFILE_DIR wrote (one per service and worker): where each process spent its time, by
 // package or file and by function (self time), so the top costs per order can be read off.
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 
 /** Where a frame's code lives: a package under node_modules, a workspace file, or Node itself. */
-function placeOf(url) {
+interface CpuProfile {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+interface Cost {
+  name: string;
+  ms: number;
+  share: number;
+}
+
+function placeOf(url: string): string {
   if (!url) return '(native/gc/idle)';
-  const modules = url.split('node_modules/').pop();
+  const modules = url.split('node_modules/').pop() ?? url;
   if (modules !== url)
-    return modules.startsWith('@') ? modules.split('/').slice(0, 2).join('/') : modules.split('/')[0];
+    return modules.startsWith('@') ? modules.split('/').slice(0, 2).join('/') : (modules.split('/')[0] ?? modules);
   if (url.startsWith('node:')) return url;
   const backend = url.indexOf('/backend/');
   return backend >= 0 ? url.slice(backend + 1) : path.basename(url);
 }
 
-export function summarise(profile) {
+export function summarise(profile: CpuProfile): {
+  busyMs: number;
+  idleMs: number;
+  top: (n: number) => { places: Cost[]; functions: Cost[] };
+} {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const self = new Map();
+  const self = new Map<number, number>();
   const intervals = profile.timeDeltas;
   profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (intervals[i] ?? 0)));
   const total = [...self.values()].reduce((a, b) => a + b, 0);
-  const byPlace = new Map();
-  const byFunction = new Map();
+  const byPlace = new Map<string, number>();
+  const byFunction = new Map<string, number>();
   let idle = 0;
   for (const [id, us] of self) {
-    const { callFrame } = byId.get(id);
+    const node = byId.get(id);
+    if (!node) continue;
+    const { callFrame } = node;
     if (callFrame.functionName === '(idle)') {
       idle += us;
       continue;
@@ -36,7 +54,7 @@ export function summarise(profile) {
     byFunction.set(fn, (byFunction.get(fn) ?? 0) + us);
   }
   const busy = total - idle;
-  const top = (map, n) =>
+  const top = (map: Map<string, number>, n: number): Cost[] =>
     [...map]
       .sort((a, b) => b[1] - a[1])
       .slice(0, n)
@@ -48,17 +66,17 @@ export function summarise(profile) {
   };
 }
 
-function main() {
+function main(): void {
   const [dir, topArg] = process.argv.slice(2);
   if (!dir) {
-    process.stderr.write('usage: node scripts/bench/cpu-profile.mjs DIR [TOP]\n');
+    process.stderr.write('usage: node scripts/run.mjs bench/cpu-profile DIR [TOP]\n');
     process.exit(2);
   }
   const n = Number(topArg ?? 12);
   for (const file of readdirSync(dir)
     .filter((f) => f.endsWith('.cpuprofile'))
     .sort()) {
-    const summary = summarise(JSON.parse(readFileSync(path.join(dir, file), 'utf8')));
+    const summary = summarise(JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as CpuProfile);
     const { places, functions } = summary.top(n);
     process.stdout.write(
       `\n${file}: busy ${summary.busyMs.toFixed(0)} ms, idle ${summary.idleMs.toFixed(0)} ms\n  by place:\n`,

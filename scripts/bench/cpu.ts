@@ -6,7 +6,36 @@ import { performance } from 'node:perf_hooks';
 
 const TICKS_PER_SECOND = 100; // USER_HZ: 100 on every mainstream Linux build
 
-function readStat(pid) {
+export interface ProcStat {
+  pid: number;
+  comm: string;
+  ppid: number;
+  ticks: number;
+}
+
+/** One process, a process and its children, or processes picked by their stat. */
+export type GroupMatch = number | { parent: number } | ((stat: ProcStat) => boolean);
+
+export interface CpuSnapshot {
+  at: number;
+  totals: Record<string, number>;
+}
+
+export interface CpuSampler {
+  supported: boolean;
+  snapshot: () => CpuSnapshot;
+  coresBetween: (before: CpuSnapshot, after: CpuSnapshot) => Record<string, number>;
+  msBetween: (before: CpuSnapshot, after: CpuSnapshot) => Record<string, number>;
+}
+
+export interface CpuPerOrder {
+  perGroup: Record<string, number>;
+  total: number;
+  completed: number;
+  seconds: number;
+}
+
+function readStat(pid: string): ProcStat | null {
   try {
     const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const close = text.lastIndexOf(')');
@@ -22,15 +51,15 @@ function readStat(pid) {
  * groups: { name: pid | { parent: pid } | (stat) => boolean }: one process, a process and its
  * children (nginx and its workers), or processes picked by name (postgres, redis-server).
  */
-export function createCpuSampler(groups) {
+export function createCpuSampler(groups: Record<string, GroupMatch>): CpuSampler {
   const supported = existsSync('/proc/self/stat');
-  function snapshot() {
-    const totals = Object.fromEntries(Object.keys(groups).map((name) => [name, 0]));
+  function snapshot(): CpuSnapshot {
+    const totals: Record<string, number> = Object.fromEntries(Object.keys(groups).map((name) => [name, 0]));
     if (!supported) return { at: performance.now(), totals };
     const stats = readdirSync('/proc')
       .filter((entry) => /^\d+$/.test(entry))
       .map(readStat)
-      .filter(Boolean);
+      .filter((stat): stat is ProcStat => stat !== null);
     for (const [name, match] of Object.entries(groups)) {
       for (const stat of stats) {
         const hit =
@@ -39,7 +68,7 @@ export function createCpuSampler(groups) {
             : typeof match === 'number'
               ? stat.pid === match
               : stat.pid === match.parent || stat.ppid === match.parent;
-        if (hit) totals[name] += stat.ticks;
+        if (hit) totals[name] = (totals[name] ?? 0) + stat.ticks;
       }
     }
     return { at: performance.now(), totals };
@@ -53,7 +82,7 @@ export function createCpuSampler(groups) {
       return Object.fromEntries(
         Object.keys(groups).map((name) => {
           // Processes that exit between snapshots take their time with them; never report less than nothing.
-          const ticks = Math.max(0, after.totals[name] - before.totals[name]);
+          const ticks = Math.max(0, (after.totals[name] ?? 0) - (before.totals[name] ?? 0));
           return [name, Math.round((ticks / TICKS_PER_SECOND / seconds) * 100) / 100];
         }),
       );
@@ -63,7 +92,7 @@ export function createCpuSampler(groups) {
       return Object.fromEntries(
         Object.keys(groups).map((name) => [
           name,
-          (Math.max(0, after.totals[name] - before.totals[name]) * 1000) / TICKS_PER_SECOND,
+          (Math.max(0, (after.totals[name] ?? 0) - (before.totals[name] ?? 0)) * 1000) / TICKS_PER_SECOND,
         ]),
       );
     },
@@ -74,9 +103,13 @@ export function createCpuSampler(groups) {
  * CPU ms per completed order for each group and in total. The total leaves out the load generator:
  * its work is the benchmark's, not the system's. → { perGroup, total, completed, seconds } or null without completions.
  */
-export function cpuPerOrder(msByGroup, completed, seconds) {
+export function cpuPerOrder(
+  msByGroup: Record<string, number>,
+  completed: number,
+  seconds: number,
+): CpuPerOrder | null {
   if (!completed) return null;
-  const round = (v) => Math.round(v * 100) / 100;
+  const round = (v: number) => Math.round(v * 100) / 100;
   const perGroup = Object.fromEntries(Object.entries(msByGroup).map(([name, v]) => [name, round(v / completed)]));
   const systemMs = Object.entries(msByGroup)
     .filter(([name]) => name !== 'generator')
@@ -85,10 +118,10 @@ export function cpuPerOrder(msByGroup, completed, seconds) {
 }
 
 /** CPU ms for a table cell: two decimals below 10 ms, one above. */
-export const cpuMs = (v) => (v === undefined || v === null ? '–' : v >= 10 ? v.toFixed(1) : v.toFixed(2));
+export const cpuMs = (v: number | null | undefined): string => (v === undefined || v === null ? '–' : v >= 10 ? v.toFixed(1) : v.toFixed(2));
 
 /** "X ms total (orders a, products b, postgres c, …)": the groups by cost, the generator last and outside the total. */
-export function formatCpuPerOrder(c) {
+export function formatCpuPerOrder(c: CpuPerOrder | null): string {
   if (!c) return '– (no order completed)';
   const groups = Object.entries(c.perGroup)
     .filter(([name]) => name !== 'generator')
@@ -98,7 +131,7 @@ export function formatCpuPerOrder(c) {
   return `${cpuMs(c.total)} ms total (${groups.join(', ')}${generator})`;
 }
 
-export const formatCores = (cores) =>
+export const formatCores = (cores: Record<string, number>): string =>
   Object.entries(cores)
     .map(([name, value]) => `${name} ${value.toFixed(2)}`)
     .join(', ');

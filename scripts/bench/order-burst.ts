@@ -6,61 +6,69 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { sleep } from '../lib/proc.js';
 import { cpuMs, cpuPerOrder, formatCpuPerOrder } from './cpu.js';
-import { createClient } from './http-client.js';
+import { type HttpClient, type Reply, createClient } from './http-client.js';
 import { drain, ordersCreatedBetween } from './order-checks.js';
-import { errorCount } from './order-load.js';
+import { type ErrorKinds, countError, errorCount } from './order-load.js';
 import { table } from './report.js';
-import { CSRF } from './seed.js';
+import { CSRF, type Market } from './seed.js';
+import { type BenchSettings } from './settings.js';
 import { Samples, ms, percent, rate, ratio, times } from './stats.js';
+import { type Target } from './target.js';
 
 const RETRY_CAP_MS = 1000;
-const TARGETS = { direct: 'straight to orders-service', nginx: 'through nginx' };
+const TARGETS: Record<string, string> = { direct: 'straight to orders-service', nginx: 'through nginx' };
 
 /** After a 503 a loop waits the server's Retry-After, at most a second, so the burst keeps pushing. */
-function backoffMs(res) {
+function backoffMs(res: Reply): number {
   const seconds = Number(res.headers?.['retry-after']);
   return Number.isFinite(seconds) && seconds >= 0 ? Math.min(seconds * 1000, RETRY_CAP_MS) : RETRY_CAP_MS;
 }
 
-function errorCode(body) {
+function errorCode(body: string): string | null {
   try {
-    return JSON.parse(body)?.error?.code ?? null;
+    return (JSON.parse(body) as { error?: { code?: string } } | null)?.error?.code ?? null;
   } catch {
     return null;
   }
 }
 
 /** `connections` loops, each POSTing one-line orders back to back until `seconds` have passed. */
-async function closedLoopOrders(client, market, { connections, seconds, label, counter }) {
+async function closedLoopOrders(
+  client: HttpClient,
+  market: Market,
+  {
+    connections,
+    seconds,
+    label,
+    counter,
+  }: { connections: number; seconds: number; label: string; counter: { next: number } },
+) {
   const post = new Samples();
-  const errors = {};
+  const errors: ErrorKinds = {};
   let accepted = 0;
   let overloaded = 0; // 503 OVERLOADED: the service refused before storing anything
   const wallStart = new Date();
   const started = performance.now();
   const endAt = started + seconds * 1000;
-  const untilEnd = (waitMs) => Math.max(0, Math.min(waitMs, endAt - performance.now()));
+  const untilEnd = (waitMs: number) => Math.max(0, Math.min(waitMs, endAt - performance.now()));
 
   const loop = async () => {
     while (performance.now() < endAt) {
       const index = counter.next++;
       const buyer = market.buyers[index % market.buyers.length];
       const product = market.products[index % market.products.length];
+      if (!buyer || !product) return;
       const res = await client.request('POST', '/api/orders', {
         headers: { ...CSRF, cookie: buyer.cookie, 'idempotency-key': randomUUID() },
         body: { items: [{ productId: product.id, quantity: 1, unitPrice: product.price }] },
       });
-      if (res.status >= 200 && res.status < 300) {
+      if (!res.error && res.status >= 200 && res.status < 300) {
         accepted += 1;
         post.add(res.ms);
         continue;
       }
-      if (res.status === 503 && errorCode(res.body) === 'OVERLOADED') overloaded += 1;
-      else {
-        const key = res.status ? `HTTP ${res.status}` : (res.error?.code ?? res.error?.message ?? 'error');
-        errors[key] = (errors[key] ?? 0) + 1;
-        if (!errors.sample) errors.sample = res.body?.slice(0, 200) ?? res.error?.message;
-      }
+      if (res.status === 503 && !res.error && errorCode(res.body) === 'OVERLOADED') overloaded += 1;
+      else countError(errors, res);
       if (res.status === 503) await sleep(untilEnd(backoffMs(res)));
       // A refused connection answers at once: do not spin on it.
       else if (!res.status) await sleep(untilEnd(100));
@@ -92,15 +100,20 @@ async function closedLoopOrders(client, market, { connections, seconds, label, c
 }
 
 /** One burst against `url`, from an empty pipeline, then its drain; → the figures results.burst keeps. */
-async function oneBurst(s, target, market, { name, url, counter }) {
+async function oneBurst(
+  s: BenchSettings,
+  target: Target,
+  market: Market,
+  { name, url, counter }: { name: string; url: string; counter: { next: number } },
+) {
   const buyerIds = market.buyers.map((b) => b.id);
   const label = `[burst ${name}]`;
-  const onPending = (pending) => process.stdout.write(`  ${label} draining: ${pending} PENDING\n`);
+  const onPending = (pending: number) => process.stdout.write(`  ${label} draining: ${pending} PENDING\n`);
   // Orders of the ramp or of the previous burst would share the CPU and muddle the completions.
   const before = await drain(target.ordersUrl, buyerIds, s.stepDrainSeconds * 1000, onPending);
   const client = createClient(url, { maxSockets: s.burstConnections });
   const cpuStart = target.cpu.snapshot();
-  let r;
+  let r: Awaited<ReturnType<typeof closedLoopOrders>>;
   try {
     r = await closedLoopOrders(client, market, {
       connections: s.burstConnections,
@@ -109,7 +122,7 @@ async function oneBurst(s, target, market, { name, url, counter }) {
       counter,
     });
   } finally {
-    client.close();
+    await client.close();
   }
   const atEnd = await ordersCreatedBetween(target.ordersUrl, buyerIds, r.wallStart, r.wallEnd);
   const drained = await drain(target.ordersUrl, buyerIds, s.stepDrainSeconds * 1000, onPending);
@@ -144,7 +157,9 @@ async function oneBurst(s, target, market, { name, url, counter }) {
   };
 }
 
-const describe = (b) =>
+export type Burst = Awaited<ReturnType<typeof oneBurst>>;
+
+const describe = (b: Burst) =>
   `  → accepted ${rate(b.acceptedPerSecond)}/s, 503 ${b.overloaded}, other errors ${b.otherErrors}, POST p50/p99 ${ms(b.post.p50)}/${ms(b.post.p99)}, ` +
   `completed during ${rate(b.completedPerSecondDuring)}/s (${percent(b.completedDuringRatio)} of accepted), ` +
   `${b.pendingAtEnd} PENDING at the end, ${b.drained ? `drained in ${b.drainSeconds}s` : `NOT drained after ${b.drainSeconds}s`}` +
@@ -155,15 +170,20 @@ const describe = (b) =>
  * Both bursts, direct first; `directUrl` is orders-service's own address (null on a stack we did not
  * start). A burst that would not fit `budgetLeft()` seconds is skipped. → { burst, accepted, uncertain }.
  */
-export async function runBursts(s, target, market, { directUrl, budgetLeft }) {
-  const burst = {};
+export async function runBursts(
+  s: BenchSettings,
+  target: Target,
+  market: Market,
+  { directUrl, budgetLeft }: { directUrl: string | null; budgetLeft: () => number },
+): Promise<{ burst: Record<string, Burst>; accepted: number; uncertain: number }> {
+  const burst: Record<string, Burst> = {};
   let accepted = 0;
   let uncertain = 0;
   const counter = { next: 0 };
   for (const [name, url] of [
     ['direct', directUrl],
     ['nginx', target.url],
-  ]) {
+  ] as const) {
     if (!url) {
       process.stdout.write(
         `• burst ${TARGETS[name]}: skipped (orders-service's address is known only for the bench stack)\n`,
@@ -177,19 +197,21 @@ export async function runBursts(s, target, market, { directUrl, budgetLeft }) {
     process.stdout.write(
       `• burst ${TARGETS[name]} (${url}): ${s.burstConnections} connections for ${s.burstSeconds}s\n`,
     );
-    burst[name] = await oneBurst(s, target, market, { name, url, counter });
-    accepted += burst[name].accepted;
-    uncertain += burst[name].uncertain;
-    process.stdout.write(describe(burst[name]));
+    const b = await oneBurst(s, target, market, { name, url, counter });
+    burst[name] = b;
+    accepted += b.accepted;
+    uncertain += b.uncertain;
+    process.stdout.write(describe(b));
   }
   return { burst, accepted, uncertain };
 }
 
 /** One column per burst: what each accepted, completed meanwhile and afterwards, and the CPU each order cost. */
-export function printBurstTable(burst) {
+export function printBurstTable(burst: Record<string, Burst>): void {
   const names = Object.keys(burst);
-  if (!names.length) return;
-  const row = (label, cell) => [label, ...names.map((n) => cell(burst[n]))];
+  const first = burst[names[0] ?? ''];
+  if (!first) return;
+  const row = (label: string, cell: (b: Burst) => string) => [label, ...names.map((n) => cell(burst[n] ?? first))];
   const rows = [
     row('accepted/s (2xx)', (b) => rate(b.acceptedPerSecond)),
     row('503 OVERLOADED', (b) => String(b.overloaded)),
@@ -203,20 +225,29 @@ export function printBurstTable(burst) {
     row('drain', (b) => `${b.drained ? '' : '>'}${b.drainSeconds.toFixed(1)}s`),
     row('completed ÷ accepted after the drain', (b) => percent(b.completedRatio)),
     row('CPU ms per completed order, total', (b) => cpuMs(b.cpuPerOrder?.total)),
-    ...Object.keys(burst[names[0]].cpuCores).map((group) =>
+    ...Object.keys(first.cpuCores).map((group) =>
       row(`  ${group}`, (b) => cpuMs(b.cpuPerOrder?.perGroup[group])),
     ),
   ];
-  const first = burst[names[0]];
   process.stdout.write(
     `\nBurst: ${first.connections} closed-loop connections for ${first.seconds}s each (CPU over burst + drain; total = all but the load generator)\n` +
-      `${table(['', ...names.map((n) => TARGETS[n])], rows)}\n`,
+      `${table(['', ...names.map((n) => TARGETS[n] ?? n)], rows)}\n`,
   );
 }
 
 /** The ratios that compare runs across machines: peak ÷ pgbench ceiling, and each burst against the peak. */
-export function burstRatios({ peakRate, pgbenchRate, burst }) {
-  const per = (fn) => Object.fromEntries(Object.entries(burst).map(([n, b]) => [n, fn(b)]));
+export type Ratios = ReturnType<typeof burstRatios>;
+
+export function burstRatios({
+  peakRate,
+  pgbenchRate,
+  burst,
+}: {
+  peakRate: number | null;
+  pgbenchRate: number | null;
+  burst: Record<string, Burst>;
+}) {
+  const per = <T>(fn: (b: Burst) => T): Record<string, T> => Object.fromEntries(Object.entries(burst).map(([n, b]) => [n, fn(b)]));
   return {
     peakOverPgbench: ratio(peakRate, pgbenchRate ?? null),
     burstAcceptedPerSecond: per((b) => b.acceptedPerSecond),
@@ -227,8 +258,8 @@ export function burstRatios({ peakRate, pgbenchRate, burst }) {
   };
 }
 
-export function printRatios(r) {
-  const both = (values, fmt) =>
+export function printRatios(r: Ratios): void {
+  const both = (values: Record<string, number | null>, fmt: (v: number | null) => string) =>
     Object.entries(values)
       .map(([n, v]) => `${n} ${fmt(v)}`)
       .join(', ');

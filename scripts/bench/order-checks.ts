@@ -1,25 +1,24 @@
 // What the order benchmark reads back from the databases and Redis: completions per step, the
 // drain, and the end-of-run correctness check. Queries are limited to the run's own buyers and products.
-import { psql } from '../lib/infra.js';
+import { sql, sqlValue } from '../lib/infra.js';
 import { sleep } from '../lib/proc.js';
-import { redisCommands } from '../lib/redis.js';
+import { withRedis } from '../lib/redis.js';
+import { type Check } from '../lib/report-command.js';
+import { type Market } from './seed.js';
 
-const uuidArray = (ids) => `'{${ids.join(',')}}'::uuid[]`;
-
-async function query(url, sql) {
-  const res = await psql(url, sql);
-  if (!res.ok) throw new Error(`query failed: ${res.err}\n${sql}`);
-  return res.out;
+/** A count from the database (`select count(*) …`, `coalesce(sum(…), 0)`), as a number. */
+async function count(url: string, text: string, values: unknown[]): Promise<number> {
+  return Number(await sqlValue(url, text, values));
 }
 
 /** Orders of these buyers that reached COMPLETED between two instants (database clock, same machine). */
-export async function completedBetween(ordersUrl, buyerIds, from, to) {
-  const out = await query(
+export async function completedBetween(ordersUrl: string, buyerIds: string[], from: Date, to: Date): Promise<number> {
+  return count(
     ordersUrl,
-    `select count(*) from orders where buyer_id = any(${uuidArray(buyerIds)}) and status = 'COMPLETED'
-       and updated_at >= '${from.toISOString()}' and updated_at < '${to.toISOString()}'`,
+    `select count(*) from orders where buyer_id = any($1::uuid[]) and status = 'COMPLETED'
+       and updated_at >= $2 and updated_at < $3`,
+    [buyerIds, from, to],
   );
-  return Number(out);
 }
 
 /**
@@ -27,39 +26,46 @@ export async function completedBetween(ordersUrl, buyerIds, from, to) {
  * → { total, completedBefore and pendingAt (COMPLETED by / still PENDING at `to`), completed (now) }.
  * An order's updated_at is when it left PENDING, so the state at `to` is exact however late this runs.
  */
-export async function ordersCreatedBetween(ordersUrl, buyerIds, from, to) {
-  const until = `'${to.toISOString()}'`;
-  const out = await query(
+export async function ordersCreatedBetween(
+  ordersUrl: string,
+  buyerIds: string[],
+  from: Date,
+  to: Date,
+): Promise<{ total: number; completedBefore: number; pendingAt: number; completed: number }> {
+  const [row] = await sql<Record<string, string>>(
     ordersUrl,
-    `select count(*),
-            count(*) filter (where status = 'COMPLETED' and updated_at < ${until}),
-            count(*) filter (where status = 'PENDING' or updated_at >= ${until}),
-            count(*) filter (where status = 'COMPLETED')
-       from orders where buyer_id = any(${uuidArray(buyerIds)})
-        and created_at >= '${from.toISOString()}' and created_at < ${until}`,
+    `select count(*) as total,
+            count(*) filter (where status = 'COMPLETED' and updated_at < $3) as "completedBefore",
+            count(*) filter (where status = 'PENDING' or updated_at >= $3) as "pendingAt",
+            count(*) filter (where status = 'COMPLETED') as completed
+       from orders where buyer_id = any($1::uuid[])
+        and created_at >= $2 and created_at < $3`,
+    [buyerIds, from, to],
   );
-  const [total, completedBefore, pendingAt, completed] = out.split('|').map(Number);
-  return { total, completedBefore, pendingAt, completed };
+  return {
+    total: Number(row?.total ?? 0),
+    completedBefore: Number(row?.completedBefore ?? 0),
+    pendingAt: Number(row?.pendingAt ?? 0),
+    completed: Number(row?.completed ?? 0),
+  };
 }
 
-async function statusCounts(ordersUrl, buyerIds) {
-  const out = await query(
+async function statusCounts(ordersUrl: string, buyerIds: string[]): Promise<Record<string, number>> {
+  const rows = await sql<{ status: string; n: string }>(
     ordersUrl,
-    `select status, count(*) from orders where buyer_id = any(${uuidArray(buyerIds)}) group by status`,
+    'select status, count(*) as n from orders where buyer_id = any($1::uuid[]) group by status',
+    [buyerIds],
   );
-  return Object.fromEntries(
-    out
-      .split('\n')
-      .filter(Boolean)
-      .map((line) => {
-        const [status, n] = line.split('|');
-        return [status, Number(n)];
-      }),
-  );
+  return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
 }
 
 /** Waits until no order of these buyers is PENDING, or the deadline; → { pending, waitedMs }. */
-export async function drain(ordersUrl, buyerIds, timeoutMs, onProgress = () => {}) {
+export async function drain(
+  ordersUrl: string,
+  buyerIds: string[],
+  timeoutMs: number,
+  onProgress: (pending: number) => void = () => {},
+): Promise<{ pending: number; waitedMs: number }> {
   const started = Date.now();
   let lastReport = started;
   for (;;) {
@@ -77,36 +83,64 @@ export async function drain(ordersUrl, buyerIds, timeoutMs, onProgress = () => {
  * The end-of-run invariants: stock sold equals the quantities of COMPLETED orders, every
  * accepted order exists once, none is PENDING or FAILED, and both dead-letter streams are empty.
  */
-export async function verifyPipeline({ ordersUrl, productsUrl, redisUrl, streams, market, accepted, uncertain = 0 }) {
+export interface PipelineCheck {
+  ok: boolean;
+  checks: Check[];
+  counts: Record<string, number>;
+  sold: number;
+  completedQuantity: number;
+}
+
+export async function verifyPipeline({
+  ordersUrl,
+  productsUrl,
+  redisUrl,
+  streams,
+  market,
+  accepted,
+  uncertain = 0,
+}: {
+  ordersUrl: string;
+  productsUrl: string;
+  redisUrl: string;
+  streams: string[];
+  market: Market;
+  accepted: number;
+  uncertain?: number;
+}): Promise<PipelineCheck> {
   const buyerIds = market.buyers.map((b) => b.id);
   const productIds = market.products.map((p) => p.id);
   const initial = market.products.reduce((sum, p) => sum + p.stock, 0);
-  const stockNow = Number(
-    await query(productsUrl, `select coalesce(sum(stock), 0) from products where id = any(${uuidArray(productIds)})`),
-  );
+  const stockNow = await count(productsUrl, 'select coalesce(sum(stock), 0) from products where id = any($1::uuid[])', [
+    productIds,
+  ]);
   const sold = initial - stockNow;
-  const completedQuantity = Number(
-    await query(
-      ordersUrl,
-      `select coalesce(sum(i.quantity), 0) from order_items i join orders o on o.id = i.order_id
-         where o.buyer_id = any(${uuidArray(buyerIds)}) and o.status = 'COMPLETED'`,
-    ),
+  const completedQuantity = await count(
+    ordersUrl,
+    `select coalesce(sum(i.quantity), 0) from order_items i join orders o on o.id = i.order_id
+       where o.buyer_id = any($1::uuid[]) and o.status = 'COMPLETED'`,
+    [buyerIds],
   );
   const counts = await statusCounts(ordersUrl, buyerIds);
   const total = Object.values(counts).reduce((a, b) => a + b, 0);
   const failedReasons = counts.FAILED
-    ? await query(
-        ordersUrl,
-        `select coalesce(reason, '?') || ' ' || count(*) from orders where buyer_id = any(${uuidArray(buyerIds)}) and status = 'FAILED' group by reason`,
+    ? (
+        await sql<{ line: string }>(
+          ordersUrl,
+          `select coalesce(reason, '?') || ' ' || count(*) as line from orders
+             where buyer_id = any($1::uuid[]) and status = 'FAILED' group by reason`,
+          [buyerIds],
+        )
       )
+        .map((r) => r.line)
+        .join(', ')
     : '';
-  const deadLetters = {};
-  for (const stream of streams) {
-    const [len] = await redisCommands(redisUrl, [['XLEN', `${stream}:dead`]]);
-    deadLetters[`${stream}:dead`] = len;
-  }
+  const deadLetters: Record<string, number> = {};
+  await withRedis(redisUrl, async (redis) => {
+    for (const stream of streams) deadLetters[`${stream}:dead`] = await redis.xlen(`${stream}:dead`);
+  });
   const deadTotal = Object.values(deadLetters).reduce((a, b) => a + b, 0);
-  const checks = [
+  const checks: Check[] = [
     {
       name: 'stock sold = quantities of COMPLETED orders',
       ok: sold === completedQuantity,
@@ -121,7 +155,7 @@ export async function verifyPipeline({ ordersUrl, productsUrl, redisUrl, streams
     {
       name: 'no order FAILED (ample stock, current prices)',
       ok: !counts.FAILED,
-      detail: counts.FAILED ? failedReasons.replace(/\n/g, ', ') : '0 FAILED',
+      detail: counts.FAILED ? failedReasons : '0 FAILED',
     },
     {
       name: 'dead-letter streams empty',
@@ -134,11 +168,13 @@ export async function verifyPipeline({ ordersUrl, productsUrl, redisUrl, streams
   return { ok: checks.every((c) => c.ok), checks, counts, sold, completedQuantity };
 }
 
-async function groupLag(redisUrl, stream) {
+async function groupLag(redisUrl: string, stream: string): Promise<number | null> {
   try {
-    const [groups] = await redisCommands(redisUrl, [['XINFO', 'GROUPS', stream]]);
-    return groups.reduce((sum, flat) => {
-      const info = Object.fromEntries(flat.flatMap((v, i) => (i % 2 === 0 ? [[v, flat[i + 1]]] : [])));
+    const groups = (await withRedis(redisUrl, (redis) => redis.xinfo('GROUPS', stream))) as unknown[][];
+    return groups.reduce<number>((sum, flat) => {
+      const info: Record<string, unknown> = Object.fromEntries(
+        flat.flatMap((v, i) => (i % 2 === 0 ? [[String(v), flat[i + 1]]] : [])),
+      );
       // lag: entries never delivered to the group; pending: delivered, not yet acknowledged.
       return sum + Number(info.lag ?? 0) + Number(info.pending ?? 0);
     }, 0);
@@ -151,14 +187,31 @@ async function groupLag(redisUrl, stream) {
  * Where the orders of a step wait at its end, stage by stage: unpublished outbox rows on each
  * side and entries the consumer groups have not acknowledged. The first stage that grows is the bottleneck.
  */
-export async function pipelineBacklog({ ordersUrl, productsUrl, redisUrl, streams }) {
-  const unpublished = (url) =>
-    query(url, 'select count(*) from outbox where published_at is null').then(Number, () => null);
+export interface Backlog {
+  ordersOutbox: number | null;
+  ordersStream: number | null;
+  productsOutbox: number | null;
+  inventoryStream: number | null;
+}
+
+export async function pipelineBacklog({
+  ordersUrl,
+  productsUrl,
+  redisUrl,
+  streams,
+}: {
+  ordersUrl: string;
+  productsUrl: string;
+  redisUrl: string;
+  streams: string[];
+}): Promise<Backlog> {
+  const unpublished = (url: string) =>
+    count(url, 'select count(*) from outbox where published_at is null', []).catch(() => null);
   const [ordersOutbox, productsOutbox, ordersStream, inventoryStream] = await Promise.all([
     unpublished(ordersUrl),
     unpublished(productsUrl),
-    groupLag(redisUrl, streams[0]),
-    groupLag(redisUrl, streams[1]),
+    groupLag(redisUrl, streams[0] ?? ''),
+    groupLag(redisUrl, streams[1] ?? ''),
   ]);
   return { ordersOutbox, ordersStream, productsOutbox, inventoryStream };
 }

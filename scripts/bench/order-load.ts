@@ -2,14 +2,29 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { sleep } from '../lib/proc.js';
-import { CSRF } from './seed.js';
+import { type HttpClient, type Reply } from './http-client.js';
+import { CSRF, type Market } from './seed.js';
 import { Samples, ms, rate as fmtRate } from './stats.js';
+
+/** Failed requests by kind (`HTTP 503`, `ECONNRESET` …) and one sample body under `sample`, as the results JSON holds them. */
+export type ErrorKinds = Record<string, number | string>;
+
+export interface Followed {
+  status: string;
+  at: number;
+}
+
+export interface Tracker {
+  readonly open: number;
+  readonly modes: { sse: number; poll: number; current: 'sse' | 'poll' };
+  follow(orderId: string, cookie: string): Promise<Followed | null>;
+}
 
 const FINAL = new Set(['COMPLETED', 'FAILED', 'CANCELLED']);
 
-function statusIn(data) {
+function statusIn(data: string): string | null {
   try {
-    const parsed = JSON.parse(data);
+    const parsed = JSON.parse(data) as { status?: string; order?: { status?: string } } | null;
     return parsed?.status ?? parsed?.order?.status ?? null;
   } catch {
     return null;
@@ -21,25 +36,28 @@ function statusIn(data) {
  * `maxStreams` are open, else by polling GET /api/orders/:id. If the event stream is not
  * answered with 200 once, every later order is polled.
  */
-export function createTracker(client, { maxStreams, pollMs, timeoutMs }) {
+export function createTracker(
+  client: HttpClient,
+  { maxStreams, pollMs, timeoutMs }: { maxStreams: number; pollMs: number; timeoutMs: number },
+): Tracker {
   let open = 0;
-  let mode = 'sse';
+  let mode: 'sse' | 'poll' = 'sse';
   const modes = { sse: 0, poll: 0 };
 
-  async function poll(orderId, cookie, deadline) {
+  async function poll(orderId: string, cookie: string, deadline: number): Promise<Followed> {
     while (performance.now() < deadline) {
       const res = await client.request('GET', `/api/orders/${orderId}`, { headers: { cookie } });
-      const status = res.status === 200 ? statusIn(res.body) : null;
+      const status = res.status === 200 && !res.error ? statusIn(res.body) : null;
       if (status && FINAL.has(status)) return { status, at: performance.now() };
       await sleep(pollMs);
     }
     return { status: 'TIMEOUT', at: performance.now() };
   }
 
-  function sse(orderId, cookie, deadline) {
+  function sse(orderId: string, cookie: string, deadline: number): Promise<Followed> {
     return new Promise((resolve) => {
       let settled = false;
-      const finish = (result) => {
+      const finish = (result: Followed) => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
@@ -58,7 +76,7 @@ export function createTracker(client, { maxStreams, pollMs, timeoutMs }) {
         () => finish({ status: 'TIMEOUT', at: performance.now() }),
         Math.max(0, deadline - performance.now()),
       );
-      stream.done.then(async (result) => {
+      void stream.done.then(async (result) => {
         if (settled) return;
         // The events route is missing or refused us: poll this order and every later one.
         if (result.status !== 200) mode = 'poll';
@@ -78,7 +96,7 @@ export function createTracker(client, { maxStreams, pollMs, timeoutMs }) {
       return { ...modes, current: mode };
     },
     /** → { status, at } (performance.now() when the final status was seen), or null when not followed. */
-    async follow(orderId, cookie) {
+    async follow(orderId: string, cookie: string) {
       if (open >= maxStreams) return null;
       open += 1;
       const deadline = performance.now() + timeoutMs;
@@ -92,14 +110,20 @@ export function createTracker(client, { maxStreams, pollMs, timeoutMs }) {
   };
 }
 
-function orderBody(market, index) {
+interface OrderLine {
+  productId: string;
+  quantity: number;
+  unitPrice: string;
+}
+
+function orderBody(market: Market, index: number): { items: OrderLine[] } {
   const { products } = market;
   const lines = 1 + (index % 2);
   const first = (index * 7919) % products.length;
-  const items = [];
+  const items: OrderLine[] = [];
   for (let i = 0; i < lines; i += 1) {
     const product = products[(first + i * 13) % products.length];
-    if (items.some((item) => item.productId === product.id)) continue;
+    if (!product || items.some((item) => item.productId === product.id)) continue;
     items.push({ productId: product.id, quantity: 1 + ((index + i) % 3), unitPrice: product.price });
   }
   return { items };
@@ -110,6 +134,22 @@ function orderBody(market, index) {
  * moment a request was due, so a stalled generator or a slow server cannot hide queueing.
  * Returns the step's figures (completed/s comes from the caller, which asks the database).
  */
+export interface StepResult {
+  wallStart: Date;
+  wallEnd: Date;
+  seconds: number;
+  target: number;
+  attempted: number;
+  accepted: number;
+  skipped: number;
+  errors: ErrorKinds;
+  post: Samples;
+  toFinal: Samples;
+  final: Record<string, number>;
+  /** Resolves when every followed order has reached a final status or timed out. */
+  settled: () => Promise<{ final: Record<string, number>; untracked: number }>;
+}
+
 export async function runStep({
   client,
   tracker,
@@ -120,22 +160,33 @@ export async function runStep({
   progressEverySeconds = 5,
   label,
   counter,
-}) {
+}: {
+  client: HttpClient;
+  tracker: Tracker;
+  market: Market;
+  rate: number;
+  seconds: number;
+  maxInFlight: number;
+  progressEverySeconds?: number;
+  label: string;
+  counter: { next: number };
+}): Promise<StepResult> {
   const post = new Samples();
   const toFinal = new Samples();
-  const errors = {};
-  const final = {};
-  const follows = [];
+  const errors: ErrorKinds = {};
+  const final: Record<string, number> = {};
+  const follows: Promise<void>[] = [];
   let accepted = 0;
   let skipped = 0;
   let inFlight = 0;
   let issued = 0;
   let untracked = 0;
-  const posts = new Set();
+  const posts = new Set<Promise<void>>();
 
-  const place = async (due) => {
+  const place = async (due: number): Promise<void> => {
     const index = counter.next++;
     const buyer = market.buyers[index % market.buyers.length];
+    if (!buyer) return;
     inFlight += 1;
     const res = await client.request('POST', '/api/orders', {
       headers: { ...CSRF, cookie: buyer.cookie, 'idempotency-key': randomUUID() },
@@ -143,15 +194,13 @@ export async function runStep({
     });
     inFlight -= 1;
     const latency = performance.now() - due;
-    if (res.status !== 202 && res.status !== 201) {
-      const key = res.status ? `HTTP ${res.status}` : (res.error?.code ?? res.error?.message ?? 'error');
-      errors[key] = (errors[key] ?? 0) + 1;
-      if (!errors.sample) errors.sample = res.body?.slice(0, 200) ?? res.error?.message;
+    if (res.error || (res.status !== 202 && res.status !== 201)) {
+      countError(errors, res);
       return;
     }
     accepted += 1;
     post.add(latency);
-    const order = JSON.parse(res.body);
+    const order = JSON.parse(res.body) as { id: string; status: string };
     if (FINAL.has(order.status)) {
       final[order.status] = (final[order.status] ?? 0) + 1;
       toFinal.add(latency);
@@ -185,7 +234,7 @@ export async function runStep({
       }
       const p = place(dueAt);
       posts.add(p);
-      p.finally(() => posts.delete(p));
+      void p.finally(() => posts.delete(p));
     }
     if (elapsed >= nextReport) {
       nextReport += progressEverySeconds * 1000;
@@ -218,7 +267,14 @@ export async function runStep({
 }
 
 /** How many requests of a step failed with a kind of error `counts` accepts; `errors` holds a count per kind and one sample body. */
-export const errorCount = (errors, counts = () => true) =>
+export const errorCount = (errors: ErrorKinds, counts: (kind: string) => boolean = () => true): number =>
   Object.entries(errors)
     .filter(([kind]) => kind !== 'sample' && counts(kind))
-    .reduce((n, [, count]) => n + count, 0);
+    .reduce((n, [, count]) => n + Number(count), 0);
+
+/** Counts a failed request under its kind (`HTTP 503`, or the socket error's code) and keeps the first body as `sample`. */
+export function countError(errors: ErrorKinds, res: Reply): void {
+  const key = res.error ? (res.error.code ?? res.error.message ?? 'error') : `HTTP ${res.status}`;
+  errors[key] = Number(errors[key] ?? 0) + 1;
+  if (!errors.sample) errors.sample = res.error ? res.error.message : res.body.slice(0, 200);
+}

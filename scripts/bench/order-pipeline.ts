@@ -8,25 +8,42 @@ import { cpuPerOrderAt, printOrderTable, runOrderSteps } from './order-ramp.js';
 import { heading, table } from './report.js';
 import { percent, rate, ratio } from './stats.js';
 import { formatDuration } from '../lib/proc.js';
+import { type Market } from './seed.js';
+import { type BenchSettings } from './settings.js';
+import { type BenchResults, type Target } from './target.js';
+import { type Step } from './order-ramp.js';
 
 /**
  * The open-loop ramp, then the bursts, then the final drain and the correctness checks, which cover
  * the orders of both. Fills results.orders, results.burst and results.correctness; `budgetLeft()` is the
  * time (s) the ramp and the bursts may still use.
  */
-export async function orderPipeline(s, target, market, { results, redisUrl, directUrl, budgetLeft }) {
+export async function orderPipeline(
+  s: BenchSettings,
+  target: Target,
+  market: Market,
+  {
+    results,
+    redisUrl,
+    directUrl,
+    budgetLeft,
+  }: { results: BenchResults; redisUrl: string; directUrl: string | null; budgetLeft: () => number },
+): Promise<{ steps: Step[] | null; peak: Step | null }> {
   heading('Order pipeline');
-  let peak = null;
+  let peak: Step | null = null;
   const run = s.skip.has('orders') ? null : await runOrderSteps(s, target, market, budgetLeft);
   if (run) {
-    results.orders = { steps: run.steps, followed: run.trackerModes };
     const sustained = run.steps.filter((st) => st.sustained);
     const best = sustained.length ? sustained : run.steps;
-    peak = best.reduce((a, b) => (b.completedPerSecond > (a?.completedPerSecond ?? -1) ? b : a), null);
-    results.orders.peak = peak
-      ? { completedPerSecond: peak.completedPerSecond, atTarget: peak.target, sustained: peak.sustained }
-      : null;
-    results.orders.cpuPerOrderAt150 = cpuPerOrderAt(run.steps, 150);
+    peak = best.reduce<Step | null>((a, b) => (b.completedPerSecond > (a?.completedPerSecond ?? -1) ? b : a), null);
+    results.orders = {
+      steps: run.steps,
+      followed: run.trackerModes,
+      peak: peak
+        ? { completedPerSecond: peak.completedPerSecond, atTarget: peak.target, sustained: peak.sustained }
+        : null,
+      cpuPerOrderAt150: cpuPerOrderAt(run.steps, 150),
+    };
   }
   let bursts = null;
   if (!s.skip.has('burst')) {
@@ -60,21 +77,25 @@ export async function orderPipeline(s, target, market, { results, redisUrl, dire
 }
 
 /** The ramp's tables and peak, the bursts, the ceilings the peak is compared with, and the ratios. */
-export function printOrderResults(results, { steps, peak }) {
+export function printOrderResults(
+  results: BenchResults,
+  { steps, peak }: { steps: Step[] | null; peak: Step | null },
+): void {
   const peakRate = results.orders?.peak?.completedPerSecond ?? null;
   if (steps) {
     process.stdout.write('Order pipeline (open loop through nginx; latency counted from when each request was due)\n');
     printOrderTable(steps);
-    const at150 = results.orders.cpuPerOrderAt150;
+    const at150 = results.orders?.cpuPerOrderAt150;
     if (at150) process.stdout.write(`CPU per completed order at 150/s: ${formatCpuPerOrder(at150)}\n`);
     process.stdout.write(
       `Sustained peak: ${peak ? `${rate(peakRate)} completed orders/s (step ${peak.target}/s)${peak.sustained ? '' : ' — no step was sustained'}` : '–'}\n`,
     );
   }
   if (results.burst) printBurstTable(results.burst);
-  if (steps && results.ceilings) {
-    const pgCeil = results.ceilings.pgbench.ordersPerSecond;
-    const redisCeil = results.ceilings.redis.xaddPerSecond / 2;
+  const { pgbench, redis } = results.ceilings ?? {};
+  if (steps && results.ceilings && pgbench && redis) {
+    const pgCeil = pgbench.ordersPerSecond;
+    const redisCeil = (redis.xaddPerSecond ?? 0) / 2;
     process.stdout.write(
       `\n${table(
         ['ceiling', 'orders/s', 'peak ÷ ceiling'],

@@ -1,18 +1,23 @@
 // The open-loop ramp of `npm run bench`: one step per rate, each followed by a drain, and the tables
 // that describe it. Moved out of bench.ts unchanged; CPU per completed order was added.
 import os from 'node:os';
-import { cpuMs, cpuPerOrder, formatCores, formatCpuPerOrder } from './cpu.js';
+import { type CpuPerOrder, cpuMs, cpuPerOrder, formatCores, formatCpuPerOrder } from './cpu.js';
 import { measuredStep } from './harness.js';
 import { createClient } from './http-client.js';
-import { completedBetween, drain, pipelineBacklog } from './order-checks.js';
-import { createTracker, errorCount, runStep } from './order-load.js';
+import { type Backlog, completedBetween, drain, pipelineBacklog } from './order-checks.js';
+import { type StepResult, type Tracker, createTracker, errorCount, runStep } from './order-load.js';
+import { type Market } from './seed.js';
+import { type BenchSettings } from './settings.js';
+import { type Target } from './target.js';
 import { table } from './report.js';
 import { ms, rate } from './stats.js';
 import { formatDuration, sleep } from '../lib/proc.js';
 
-function stepSummary(r, completedPerSecond, backlog) {
+type Drained = StepResult & { drained: boolean; drainedInSeconds: number; untracked: number | null };
+
+function stepSummary(r: Drained, completedPerSecond: number, backlog: Backlog) {
   const placedPerSecond = r.accepted / r.seconds;
-  const queued = Object.values(backlog).reduce((n, v) => n + (v ?? 0), 0);
+  const queued = Object.values(backlog).reduce<number>((n, v) => n + (v ?? 0), 0);
   const sustained =
     placedPerSecond >= 0.95 * r.target &&
     completedPerSecond >= 0.9 * placedPerSecond &&
@@ -42,7 +47,18 @@ function stepSummary(r, completedPerSecond, backlog) {
  * Warm-up, then one step per rate until a step is not sustained or `budgetLeft()` (seconds) has no room
  * for the next; → { steps, accepted, uncertain, trackerModes }.
  */
-export async function runOrderSteps(s, target, market, budgetLeft) {
+export type Step = ReturnType<typeof stepSummary> & {
+  cpu: Record<string, number>;
+  backlog: Backlog;
+  cpuPerOrder: CpuPerOrder | null;
+};
+
+export async function runOrderSteps(
+  s: BenchSettings,
+  target: Target,
+  market: Market,
+  budgetLeft: () => number,
+): Promise<{ steps: Step[]; accepted: number; uncertain: number; trackerModes: Tracker['modes'] }> {
   const client = createClient(target.url, { maxSockets: s.maxInFlight + 16 });
   const tracker = createTracker(client, {
     maxStreams: s.followMax,
@@ -51,12 +67,12 @@ export async function runOrderSteps(s, target, market, budgetLeft) {
   });
   const buyerIds = market.buyers.map((b) => b.id);
   const counter = { next: 0 };
-  const steps = [];
+  const steps: Step[] = [];
   let accepted = 0;
   let uncertain = 0; // requests without an answer (timeouts, 502/504): the order may or may not exist
   let saturated = 0;
 
-  const oneStep = async (rateTarget, seconds, label) => {
+  const oneStep = async (rateTarget: number, seconds: number, label: string): Promise<Step> => {
     const windowStart = new Date();
     const cpuBefore = target.cpu.snapshot();
     const r = await runStep({
@@ -81,7 +97,7 @@ export async function runOrderSteps(s, target, market, budgetLeft) {
     const windowEnd = new Date();
     // Followed orders end with the drain; if it timed out, do not let stragglers stretch the run.
     const settled = await Promise.race([r.settled(), sleep(5000).then(() => ({ untracked: null }))]);
-    Object.assign(r, {
+    const done: Drained = Object.assign(r, {
       drained: drained.pending === 0,
       drainedInSeconds: drained.waitedMs / 1000,
       untracked: settled.untracked,
@@ -96,7 +112,7 @@ export async function runOrderSteps(s, target, market, budgetLeft) {
       (cpuAfterDrain.at - cpuBefore.at) / 1000,
     );
     return {
-      ...stepSummary(r, completed / (r.seconds - fillSeconds), backlog),
+      ...stepSummary(done, completed / (r.seconds - fillSeconds), backlog),
       cpu,
       backlog,
       cpuPerOrder: cpuPerCompleted,
@@ -104,10 +120,11 @@ export async function runOrderSteps(s, target, market, budgetLeft) {
   };
 
   try {
-    if (s.warmupSeconds > 0) {
+    const firstRate = s.rates[0];
+    if (s.warmupSeconds > 0 && firstRate !== undefined) {
       await measuredStep(
-        `warm-up at ${s.rates[0]} orders/s for ${s.warmupSeconds}s`,
-        () => oneStep(s.rates[0], s.warmupSeconds, '[warm-up]'),
+        `warm-up at ${firstRate} orders/s for ${s.warmupSeconds}s`,
+        () => oneStep(firstRate, s.warmupSeconds, '[warm-up]'),
         (w) => `${w.accepted} placed, POST p50 ${ms(w.post.p50)}, to COMPLETED p50 ${ms(w.toCompleted.p50)}`,
       );
     }
@@ -131,17 +148,17 @@ export async function runOrderSteps(s, target, market, budgetLeft) {
       if (!summary.sustained && ++saturated >= s.stopAfterSaturated) break;
     }
   } finally {
-    client.close();
+    await client.close();
   }
   return { steps, accepted, uncertain, trackerModes: tracker.modes };
 }
 
-const formatBacklog = (b) =>
+const formatBacklog = (b: Backlog) =>
   `orders outbox ${b.ordersOutbox ?? '?'} → orders_stream (group products) ${b.ordersStream ?? '?'} → ` +
   `products outbox ${b.productsOutbox ?? '?'} → inventory_stream (group orders) ${b.inventoryStream ?? '?'}`;
 
 /** The ramp's tables: rates and latencies, where orders waited, CPU cores and CPU ms per completed order. */
-export function printOrderTable(steps) {
+export function printOrderTable(steps: Step[]): void {
   const rows = steps.map((st) => [
     String(st.target),
     rate(st.placedPerSecond),
@@ -158,11 +175,11 @@ export function printOrderTable(steps) {
   );
   const names = Object.keys(steps[0]?.cpu ?? {});
   if (names.length) {
-    const cpuRows = steps.map((st) => [String(st.target), ...names.map((n) => st.cpu[n].toFixed(2))]);
+    const cpuRows = steps.map((st) => [String(st.target), ...names.map((n) => (st.cpu[n] ?? 0).toFixed(2))]);
     const backlogRows = steps.map((st) => [
       String(st.target),
-      ...['ordersOutbox', 'ordersStream', 'productsOutbox', 'inventoryStream'].map((k) =>
-        String(st.backlog?.[k] ?? '–'),
+      ...(['ordersOutbox', 'ordersStream', 'productsOutbox', 'inventoryStream'] as const).map((k) =>
+        String(st.backlog[k] ?? '–'),
       ),
     ]);
     process.stdout.write(
@@ -175,7 +192,7 @@ export function printOrderTable(steps) {
   }
 }
 
-function printCpuPerOrderTable(steps, names) {
+function printCpuPerOrderTable(steps: Step[], names: string[]): void {
   const rows = steps.map((st) => [
     String(st.target),
     cpuMs(st.cpuPerOrder?.total),
@@ -187,7 +204,7 @@ function printCpuPerOrderTable(steps, names) {
 }
 
 /** CPU per completed order of the step aimed at `target` orders/s, or null when the ramp had no such step. */
-export function cpuPerOrderAt(steps, target) {
+export function cpuPerOrderAt(steps: Step[], target: number): (CpuPerOrder & { target: number }) | null {
   const step = steps.find((st) => st.target === target);
   return step?.cpuPerOrder ? { target, ...step.cpuPerOrder } : null;
 }

@@ -2,30 +2,49 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { psql } from '../lib/infra.js';
+import { sqlValue } from '../lib/infra.js';
 import { rel, repoRoot, run, which } from '../lib/proc.js';
-import { redisCommands } from '../lib/redis.js';
+import { withRedis } from '../lib/redis.js';
+
+type Cell = string | number | null | undefined;
 
 /** Renders rows (arrays of strings) under headers, numbers right-aligned. */
-export function table(headers, rows) {
+export function table(headers: readonly string[], rows: readonly (readonly Cell[])[]): string {
   const all = [headers, ...rows].map((row) => row.map((cell) => String(cell ?? '–')));
-  const widths = headers.map((_, i) => Math.max(...all.map((row) => row[i].length)));
+  const widths = headers.map((_, i) => Math.max(...all.map((row) => (row[i] ?? '').length)));
   const numeric = headers.map(
     (_, i) => rows.length > 0 && rows.every((row) => /^[\d.,–×%<>~ ]+(ms|s|×|%)?$/.test(String(row[i] ?? '–'))),
   );
-  const line = (row) =>
-    row.map((cell, i) => (numeric[i] ? cell.padStart(widths[i]) : cell.padEnd(widths[i]))).join('  ');
-  return [line(all[0]), widths.map((w) => '─'.repeat(w)).join('  '), ...all.slice(1).map(line)].join('\n');
+  const line = (row: string[]) =>
+    row.map((cell, i) => (numeric[i] ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0))).join('  ');
+  return [line(all[0] ?? []), widths.map((w) => '─'.repeat(w)).join('  '), ...all.slice(1).map(line)].join('\n');
 }
 
-export const heading = (text) => process.stdout.write(`\n${text}\n${'═'.repeat(text.length)}\n`);
+export const heading = (text: string): boolean => process.stdout.write(`\n${text}\n${'═'.repeat(text.length)}\n`);
 
 /** Core count, versions and date: what a later run needs to know before comparing figures. */
-export async function environmentFacts({ pgUrl, redisUrl }) {
-  const pg = pgUrl ? await psql(pgUrl, 'show server_version') : { ok: false };
-  let redisVersion = null;
+export interface EnvironmentFacts {
+  date: string;
+  cores: number;
+  cpuModel: string | null;
+  memoryGiB: number;
+  platform: string;
+  loadAverage: number[];
+  versions: { node: string; postgres: string | null; redis: string | null; nginx: string | null };
+  commit: string | null;
+}
+
+export async function environmentFacts({
+  pgUrl,
+  redisUrl,
+}: {
+  pgUrl?: string;
+  redisUrl: string;
+}): Promise<EnvironmentFacts> {
+  const postgres = pgUrl ? await sqlValue(pgUrl, 'show server_version').catch(() => null) : null;
+  let redisVersion: string | null = null;
   try {
-    const [info] = await redisCommands(redisUrl, [['INFO', 'server']]);
+    const info = await withRedis(redisUrl, (redis) => redis.info('server'));
     redisVersion = /redis_version:(\S+)/.exec(info)?.[1] ?? null;
   } catch {
     // reported as null
@@ -43,7 +62,7 @@ export async function environmentFacts({ pgUrl, redisUrl }) {
     loadAverage: os.loadavg().map((v) => Math.round(v * 100) / 100),
     versions: {
       node: process.version,
-      postgres: pg.ok ? pg.out : null,
+      postgres,
       redis: redisVersion,
       nginx: /nginx\/(\S+)/.exec(nginx.stderr)?.[1] ?? null,
     },
@@ -55,14 +74,16 @@ export async function environmentFacts({ pgUrl, redisUrl }) {
  * Whether a commit waits for the disk: PostgreSQL's fsync and synchronous_commit, Redis' AOF settings.
  * A run without them measures a different system, so every result file records them.
  */
-export async function durabilitySettings({ pgUrl, redisUrl }) {
-  const show = async (name) => {
-    const res = await psql(pgUrl, `show ${name}`);
-    return res.ok ? res.out : null;
-  };
-  const config = async (name) => {
+export interface Durability {
+  postgres: { fsync: string | null; synchronous_commit: string | null };
+  redis: { appendonly: string | null; appendfsync: string | null };
+}
+
+export async function durabilitySettings({ pgUrl, redisUrl }: { pgUrl: string; redisUrl: string }): Promise<Durability> {
+  const show = (name: 'fsync' | 'synchronous_commit') => sqlValue(pgUrl, `show ${name}`).catch(() => null);
+  const config = async (name: string) => {
     try {
-      const [[, value]] = await redisCommands(redisUrl, [['CONFIG', 'GET', name]]);
+      const [, value] = (await withRedis(redisUrl, (redis) => redis.config('GET', name))) as string[];
       return value ?? null;
     } catch {
       return null; // CONFIG renamed or refused on this server
@@ -74,15 +95,15 @@ export async function durabilitySettings({ pgUrl, redisUrl }) {
   };
 }
 
-export function printDurability(d) {
-  const v = (x) => x ?? '?';
+export function printDurability(d: Durability): void {
+  const v = (x: string | null) => x ?? '?';
   process.stdout.write(
     `  durability: PostgreSQL fsync ${v(d.postgres.fsync)}, synchronous_commit ${v(d.postgres.synchronous_commit)}; ` +
       `Redis appendonly ${v(d.redis.appendonly)}, appendfsync ${v(d.redis.appendfsync)}\n`,
   );
 }
 
-export function printEnvironment(facts) {
+export function printEnvironment(facts: EnvironmentFacts): void {
   const v = facts.versions;
   process.stdout.write(
     `  ${facts.cores} cores (${facts.cpuModel}), ${facts.memoryGiB} GiB, load ${facts.loadAverage.join(' ')}\n` +
@@ -91,7 +112,7 @@ export function printEnvironment(facts) {
 }
 
 /** Writes bench-results/<name>-<timestamp>.json and returns its path relative to the repository. */
-export function writeResults(name, results) {
+export function writeResults(name: string, results: unknown): string {
   const dir = path.join(repoRoot, 'bench-results');
   mkdirSync(dir, { recursive: true });
   const stamp = new Date()

@@ -8,7 +8,7 @@ import { type ChildProcess } from 'node:child_process';
 import { SetupError, type ServerHandle, killGroup, step, which } from './proc.js';
 import { ensureRedisOnce } from './redis.js';
 
-export { sql } from './postgres.js';
+export { sql, sqlValue } from './postgres.js';
 export { deleteRedisKeys } from './redis.js';
 
 /** What an ensure* call gives: the server's URL, whether this process started it, and how to stop it. */

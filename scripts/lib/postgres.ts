@@ -59,6 +59,13 @@ export async function sql<Row extends Record<string, unknown> = Record<string, u
   }
 }
 
+/** The first column of the first row of `text`, as text (null when there is no row or it is NULL). */
+export async function sqlValue(url: string, text: string, values?: unknown[]): Promise<string | null> {
+  const [row] = await sql(url, text, values);
+  const value = row ? Object.values(row)[0] : null;
+  return value === null || value === undefined ? null : String(value as string | number);
+}
+
 async function isReachable(url: string): Promise<boolean> {
   const { hostname, port } = new URL(url);
   if (!(await tcpProbe(hostname || '127.0.0.1', Number(port || 5432)))) return false;
