@@ -1,40 +1,75 @@
 // What must hold after a chaos run, read from the two databases and Redis: every order final and in
 // time, stock and its ledger agreeing with the COMPLETED orders, nothing applied twice, no dead letters.
 import pg from 'pg';
-import { redisCommands } from '../lib/redis.js';
+import { type Check } from '../lib/report-command.js';
+import { withRedis } from '../lib/redis.js';
+import { type ChaosMarket } from './market.js';
+import { type Tally } from './shoppers.js';
+import { type Slot } from './system.js';
 
-async function rowsOf(url, sql, params) {
+/** A check a settling run may wait for (`eventual`: a give-back still on its way). */
+export type RunCheck = Check & { eventual?: boolean };
+
+interface OrderRow {
+  id: string;
+  buyer_id: string;
+  idempotency_key: string;
+  status: string;
+  reason: string | null;
+  seconds: number;
+}
+interface ItemRow {
+  order_id: string;
+  product_id: string;
+  quantity: number;
+}
+interface ProductRow {
+  id: string;
+  stock: number;
+}
+
+async function rowsOf<Row extends pg.QueryResultRow>(url: string, sql: string, params: unknown[]): Promise<Row[]> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
   await client.connect();
   try {
-    return (await client.query(sql, params)).rows;
+    return (await client.query<Row>(sql, params)).rows;
   } finally {
     await client.end();
   }
 }
 
-const percentile = (sorted, p) =>
-  sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] : null;
-const sample = (list, n = 3) => `${list.slice(0, n).join('; ')}${list.length > n ? ` … (${list.length} in all)` : ''}`;
+const percentile = (sorted: number[], p: number): number | null =>
+  sorted.length ? (sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? null) : null;
+const sample = (list: string[], n = 3): string => `${list.slice(0, n).join('; ')}${list.length > n ? ` … (${list.length} in all)` : ''}`;
 
 /** Orders of the run's buyers, their lines, the products' stock and open reservations. */
-async function readState({ ordersUrl, productsUrl, buyerIds, productIds }) {
+async function readState({
+  ordersUrl,
+  productsUrl,
+  buyerIds,
+  productIds,
+}: {
+  ordersUrl: string;
+  productsUrl: string;
+  buyerIds: string[];
+  productIds: string[];
+}) {
   const [orders, items, products, reserved] = await Promise.all([
-    rowsOf(
+    rowsOf<OrderRow>(
       ordersUrl,
       `SELECT id, buyer_id, idempotency_key, status, reason,
               extract(epoch FROM (updated_at - created_at))::float AS seconds
          FROM orders WHERE buyer_id = ANY($1::uuid[])`,
       [buyerIds],
     ),
-    rowsOf(
+    rowsOf<ItemRow>(
       ordersUrl,
       `SELECT i.order_id, i.product_id, i.quantity FROM order_items i JOIN orders o ON o.id = i.order_id
         WHERE o.buyer_id = ANY($1::uuid[])`,
       [buyerIds],
     ),
-    rowsOf(productsUrl, 'SELECT id, stock FROM products WHERE id = ANY($1::uuid[])', [productIds]),
-    rowsOf(
+    rowsOf<ProductRow>(productsUrl, 'SELECT id, stock FROM products WHERE id = ANY($1::uuid[])', [productIds]),
+    rowsOf<ItemRow>(
       productsUrl,
       'SELECT order_id, product_id, quantity FROM stock_reservations WHERE released_at IS NULL AND product_id = ANY($1::uuid[])',
       [productIds],
@@ -43,24 +78,23 @@ async function readState({ ordersUrl, productsUrl, buyerIds, productIds }) {
   return { orders, items, products, reserved };
 }
 
-async function deadLetters(redisUrl) {
-  const found = {};
-  let cursor = '0';
-  do {
-    const [[next, keys]] = await redisCommands(redisUrl, [['SCAN', cursor, 'MATCH', '*dead*', 'COUNT', '1000']]);
-    for (const key of keys) {
-      const [type] = await redisCommands(redisUrl, [['TYPE', key]]);
-      if (type === 'stream') found[key] = (await redisCommands(redisUrl, [['XLEN', key]]))[0];
-    }
-    cursor = next;
-  } while (cursor !== '0');
+async function deadLetters(redisUrl: string): Promise<Record<string, number>> {
+  const found: Record<string, number> = {};
+  await withRedis(redisUrl, async (redis) => {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', '*dead*', 'COUNT', 1000);
+      for (const key of keys) if ((await redis.type(key)) === 'stream') found[key] = await redis.xlen(key);
+      cursor = next;
+    } while (cursor !== '0');
+  });
   for (const key of ['orders_stream:dead', 'inventory_stream:dead']) found[key] ??= 0;
   return found;
 }
 
 /** Errors Redis answered since it started, by kind (INFO errorstats), e.g. { OOM: 3 }. */
-export async function redisErrors(redisUrl) {
-  const [text] = await redisCommands(redisUrl, [['INFO', 'errorstats']]);
+export async function redisErrors(redisUrl: string): Promise<Record<string, number>> {
+  const text = await withRedis(redisUrl, (redis) => redis.info('errorstats'));
   return Object.fromEntries([...text.matchAll(/errorstat_([A-Z]+):count=(\d+)/g)].map((m) => [m[1], Number(m[2])]));
 }
 
@@ -79,13 +113,23 @@ export async function verifyRun({
   /** Errors Redis answered over the whole run (every life of it), by kind. */
   redisErrorCounts = {},
   allowedFailures = ['OUT_OF_STOCK'],
+}: {
+  ordersUrl: string;
+  productsUrl: string;
+  redisUrl: string;
+  market: ChaosMarket;
+  tally: Tally;
+  slots: Slot[];
+  finalWithinSeconds: number;
+  redisErrorCounts?: Record<string, number>;
+  allowedFailures?: string[];
 }) {
   const buyerIds = market.buyers.map((b) => b.id);
   const productIds = market.products.map((p) => p.id);
   const { orders, items, products, reserved } = await readState({ ordersUrl, productsUrl, buyerIds, productIds });
 
-  const byStatus = {};
-  const failedReasons = {};
+  const byStatus: Record<string, number> = {};
+  const failedReasons: Record<string, number> = {};
   for (const o of orders) {
     byStatus[o.status] = (byStatus[o.status] ?? 0) + 1;
     if (o.status === 'FAILED') failedReasons[o.reason ?? '?'] = (failedReasons[o.reason ?? '?'] ?? 0) + 1;
@@ -110,7 +154,7 @@ export async function verifyRun({
 
   // Stock: sold = initial − now, per product, against the lines of COMPLETED orders.
   const completedUnits = new Map(productIds.map((id) => [id, 0]));
-  const expectedHeld = new Map(); // order/product → units a COMPLETED order holds
+  const expectedHeld = new Map<string, number>(); // order/product → units a COMPLETED order holds
   for (const i of items) {
     if (statusOf.get(i.order_id) !== 'COMPLETED') continue;
     completedUnits.set(i.product_id, (completedUnits.get(i.product_id) ?? 0) + i.quantity);
@@ -126,12 +170,12 @@ export async function verifyRun({
   // The products side's ledger: units still reserved per order and product must be exactly what a
   // COMPLETED order holds — a give-back applied twice, a reservation taken twice or one never given
   // back for a cancelled or failed order all show here.
-  const held = new Map();
+  const held = new Map<string, number>();
   for (const r of reserved)
     held.set(`${r.order_id}/${r.product_id}`, (held.get(`${r.order_id}/${r.product_id}`) ?? 0) + r.quantity);
-  const ledgerWrong = [];
+  const ledgerWrong: string[] = [];
   for (const key of new Set([...held.keys(), ...expectedHeld.keys()])) {
-    const [orderId] = key.split('/');
+    const [orderId = ''] = key.split('/');
     const want = expectedHeld.get(key) ?? 0;
     const have = held.get(key) ?? 0;
     if (want !== have)
@@ -149,7 +193,7 @@ export async function verifyRun({
   const unexpectedFailures = Object.entries(failedReasons).filter(([reason]) => !allowedFailures.includes(reason));
   const unanswered = tally.unanswered.size + tally.cancels.unanswered;
 
-  const checks = [
+  const checks: RunCheck[] = [
     {
       name: 'every accepted order stored once',
       ok: missing.length === 0 && strangers.length === 0,
@@ -232,7 +276,7 @@ export async function verifyRun({
   };
 }
 
-function fmt(seconds) {
+function fmt(seconds: number | null | undefined): string {
   if (seconds === null || seconds === undefined) return '–';
   return seconds < 1 ? `${Math.round(seconds * 1000)}ms` : `${seconds.toFixed(1)}s`;
 }

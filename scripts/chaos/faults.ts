@@ -2,19 +2,51 @@
 // restart from its AOF, and every PostgreSQL session of one database terminated.
 import pg from 'pg';
 import { sleep } from '../lib/proc.js';
-import { redisCommands } from '../lib/redis.js';
+import { type Check } from '../lib/report-command.js';
+import { withRedis } from '../lib/redis.js';
+import { type RedisServer } from './redis-server.js';
+import { type ChaosSettings } from './settings.js';
+import { type Rng } from './shoppers.js';
+import { type ChaosSystem, type Slot } from './system.js';
+
+export interface Faults {
+  kills?: { atMs: number; slot: string }[];
+  redis?:
+    | {
+        atMs: number;
+        downMs: number;
+        loadMs: number;
+        lengthsBefore: Record<string, number> | null;
+        lengthsAfter: Record<string, number> | null;
+        error?: undefined;
+      }
+    | { error: string; atMs?: undefined; downMs?: undefined };
+  postgres?:
+    | { atMs: number; database: string; terminated: number; error?: undefined }
+    | { error: string; atMs?: undefined; terminated?: undefined };
+}
+
+const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 /**
  * Every `everyMs` (±50 %), SIGKILLs one random ready process of `system`. → { kills: [{ atMs, slot }], stop() }.
  * `since` is the run's start, for the report's offsets.
  */
-function startKillLoop(system, { everyMs, rng, since, onKill = () => {} }) {
-  const kills = [];
+function startKillLoop(
+  system: ChaosSystem,
+  {
+    everyMs,
+    rng,
+    since,
+    onKill = () => {},
+  }: { everyMs: number; rng: Rng; since: number; onKill?: (slot: Slot) => void },
+): { kills: { atMs: number; slot: string }[]; stop: () => Promise<void> } {
+  const kills: { atMs: number; slot: string }[] = [];
   let running = true;
-  let wake;
+  let wake: (() => void) | undefined;
   const loop = (async () => {
     while (running) {
-      await new Promise((resolve) => {
+      await new Promise<void>((resolve) => {
         wake = resolve;
         setTimeout(resolve, everyMs * (0.5 + rng.next()));
       });
@@ -39,11 +71,14 @@ function startKillLoop(system, { everyMs, rng, since, onKill = () => {} }) {
 }
 
 /** SIGKILLs Redis, keeps it down for `downMs`, starts it again on its AOF. → { atMs, downMs, keysBefore, keysAfter }. */
-async function crashRedis(redis, { downMs, since, streams }) {
-  const lengths = async () => {
+async function crashRedis(
+  redis: RedisServer,
+  { downMs, since, streams }: { downMs: number; since: number; streams: string[] },
+) {
+  const lengths = async (): Promise<Record<string, number> | null> => {
     try {
-      return Object.fromEntries(
-        await Promise.all(streams.map(async (s) => [s, (await redisCommands(redis.url, [['XLEN', s]]))[0]])),
+      return await withRedis(redis.url, async (client) =>
+        Object.fromEntries(await Promise.all(streams.map(async (s) => [s, await client.xlen(s)] as const))),
       );
     } catch {
       return null;
@@ -65,16 +100,20 @@ async function crashRedis(redis, { downMs, since, streams }) {
 }
 
 /** pg_terminate_backend on every session of database `name` (never stops the server). → { atMs, terminated }. */
-async function terminateBackends(adminUrl, name, { since }) {
+async function terminateBackends(
+  adminUrl: string,
+  name: string,
+  { since }: { since: number },
+): Promise<{ atMs: number; database: string; terminated: number }> {
   const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 5000 });
   await client.connect();
   try {
     const atMs = Date.now() - since;
-    const { rows } = await client.query(
+    const { rows } = await client.query<{ terminated: number }>(
       'SELECT count(*) FILTER (WHERE pg_terminate_backend(pid))::int AS terminated FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
       [name],
     );
-    return { atMs, database: name, terminated: rows[0].terminated };
+    return { atMs, database: name, terminated: rows[0]?.terminated ?? 0 };
   } finally {
     await client.end();
   }
@@ -95,8 +134,18 @@ export function scheduleFaults({
   since,
   log,
   beforeRedisCrash = async () => {},
-}) {
-  const faults = {};
+}: {
+  s: ChaosSettings;
+  times: { redisAt: number | null; pgAt: number | null };
+  system: ChaosSystem;
+  redis: RedisServer;
+  pgAdminUrl: string;
+  rng: Rng;
+  since: number;
+  log: (line: string) => void;
+  beforeRedisCrash?: () => Promise<void>;
+}): { faults: Faults; finish: () => Promise<void>; checks: (stillDown: Slot[]) => Check[] } {
+  const faults: Faults = {};
   const killer =
     s.killEverySeconds > 0
       ? startKillLoop(system, {
@@ -106,42 +155,47 @@ export function scheduleFaults({
           onKill: (slot) => log(`  ✂ SIGKILL ${slot.name} (pid ${slot.pid})`),
         })
       : null;
-  const oneOffs = [];
+  const oneOffs: Promise<void>[] = [];
   if (times.redisAt !== null) {
     oneOffs.push(
       sleep(times.redisAt * 1000)
         .then(async () => {
           await beforeRedisCrash();
           log(`  ✂ Redis: SIGKILL, down ${s.redisDownSeconds}s, restarted on its AOF`);
-          faults.redis = await crashRedis(redis, {
+          const crash = await crashRedis(redis, {
             downMs: s.redisDownSeconds * 1000,
             since,
             streams: ['orders_stream', 'inventory_stream'],
           });
+          faults.redis = crash;
           log(
-            `    Redis back (stream lengths ${JSON.stringify(faults.redis.lengthsBefore)} → ${JSON.stringify(faults.redis.lengthsAfter)})`,
+            `    Redis back (stream lengths ${JSON.stringify(crash.lengthsBefore)} → ${JSON.stringify(crash.lengthsAfter)})`,
           );
         })
-        .catch((error) => {
-          faults.redis = { error: error.message };
-          log(`  ! Redis restart failed: ${error.message}`);
+        .catch((error: unknown) => {
+          faults.redis = { error: messageOf(error) };
+          log(`  ! Redis restart failed: ${messageOf(error)}`);
         }),
     );
   }
   if (times.pgAt !== null) {
+    const target = s.pgTerminate === 'none' ? null : system.dbs[s.pgTerminate];
+    const pgAt = times.pgAt;
     oneOffs.push(
-      sleep(times.pgAt * 1000)
+      sleep(pgAt * 1000)
         .then(async () => {
-          faults.postgres = await terminateBackends(pgAdminUrl, system.dbs[s.pgTerminate], { since });
-          log(`  ✂ PostgreSQL: terminated ${faults.postgres.terminated} sessions of ${faults.postgres.database}`);
+          if (!target) throw new Error('no database named to terminate');
+          const terminated = await terminateBackends(pgAdminUrl, target, { since });
+          faults.postgres = terminated;
+          log(`  ✂ PostgreSQL: terminated ${terminated.terminated} sessions of ${terminated.database}`);
         })
-        .catch((error) => {
-          faults.postgres = { error: error.message };
-          log(`  ! terminating sessions failed: ${error.message}`);
+        .catch((error: unknown) => {
+          faults.postgres = { error: messageOf(error) };
+          log(`  ! terminating sessions failed: ${messageOf(error)}`);
         }),
     );
   }
-  const at = (ms) => `${((ms ?? 0) / 1000).toFixed(1)}s`;
+  const at = (ms: number | undefined) => `${((ms ?? 0) / 1000).toFixed(1)}s`;
   return {
     faults,
     async finish() {
@@ -150,12 +204,13 @@ export function scheduleFaults({
       faults.kills = killer?.kills ?? [];
     },
     checks(stillDown) {
-      const checks = [];
+      const checks: Check[] = [];
+      const kills = faults.kills ?? [];
       if (killer) {
         checks.push({
           name: 'processes SIGKILLed and started again',
-          ok: faults.kills.length > 0 && stillDown.length === 0,
-          detail: `${faults.kills.length} kills${stillDown.length ? `; still down: ${stillDown.map((d) => d.name).join(', ')}` : ', all back'}`,
+          ok: kills.length > 0 && stillDown.length === 0,
+          detail: `${kills.length} kills${stillDown.length ? `; still down: ${stillDown.map((d) => d.name).join(', ')}` : ', all back'}`,
         });
       }
       if (times.redisAt !== null) {

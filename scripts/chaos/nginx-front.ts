@@ -8,11 +8,30 @@ import { findFreePort, httpGet, waitUntil } from '../lib/net.js';
 import { NGINX_TEMPLATE, renderNginxConfig } from '../lib/nginx.js';
 import { SetupError, isRoot, killGroup, run, tailOf, waitForExit } from '../lib/proc.js';
 
+type Api = 'auth' | 'products' | 'orders';
+
 /**
  * upstreams: { auth, products, orders } → arrays of host:port (auth may be empty: nginx then answers 502
  * for /api/auth/). Returns { url, port, conf, logDir, stop() }.
  */
-export async function startNginxFront({ dir, upstreams, eventStreams = 1000 }) {
+export interface NginxFront {
+  url: string;
+  port: number;
+  conf: string;
+  logDir: string;
+  pid: number | undefined;
+  stop: () => Promise<void>;
+}
+
+export async function startNginxFront({
+  dir,
+  upstreams,
+  eventStreams = 1000,
+}: {
+  dir: string;
+  upstreams: Partial<Record<Api, string[]>>;
+  eventStreams?: number;
+}): Promise<NginxFront> {
   const bin = await ensureNginx();
   const logDir = path.join(dir, 'logs');
   for (const sub of ['logs', 'tmp/client_body', 'tmp/proxy', 'tmp/fastcgi', 'tmp/uwsgi', 'tmp/scgi', 'spa']) {
@@ -21,8 +40,11 @@ export async function startNginxFront({ dir, upstreams, eventStreams = 1000 }) {
   writeFileSync(path.join(dir, 'spa', 'index.html'), '<!doctype html><title>chaos run</title>\n');
   const port = await findFreePort(18_000 + Math.floor(Math.random() * 1000));
   // Nothing listens on the discard port: a missing service is a clean 502.
-  const lists = { auth: ['127.0.0.1:9'], ...upstreams };
-  for (const key of ['auth', 'products', 'orders']) if (!lists[key]?.length) lists[key] = ['127.0.0.1:9'];
+  const lists: Record<Api, string[]> = { auth: [], products: [], orders: [] };
+  for (const key of ['auth', 'products', 'orders'] as const) {
+    const servers = upstreams[key] ?? [];
+    lists[key] = servers.length ? servers : ['127.0.0.1:9'];
+  }
   let conf = renderNginxConfig(readFileSync(NGINX_TEMPLATE, 'utf8'), {
     LISTEN_PORT: `127.0.0.1:${port}`,
     AUTH_UPSTREAM: lists.auth[0],
@@ -39,13 +61,13 @@ export async function startNginxFront({ dir, upstreams, eventStreams = 1000 }) {
     ['auth', 'auth_service'],
     ['products', 'products_service'],
     ['orders', 'orders_service'],
-  ]) {
+  ] as const) {
     const block = new RegExp(`(upstream ${name} \\{\\n)(\\s*)server [^;]+;`);
     if (!block.test(conf))
       throw new SetupError(`the nginx template has no "upstream ${name}" block with one server line`);
     conf = conf.replace(
       block,
-      (_, head, indent) => `${head}${lists[key].map((hp) => `${indent}server ${hp};`).join('\n')}`,
+      (_, head: string, indent: string) => `${head}${lists[key].map((hp) => `${indent}server ${hp};`).join('\n')}`,
     );
   }
   const confFile = path.join(dir, 'nginx.conf');
@@ -56,7 +78,8 @@ export async function startNginxFront({ dir, upstreams, eventStreams = 1000 }) {
     .exec((await run(bin, ['-v'], { capture: true })).stderr)
     ?.slice(1)
     .map(Number) ?? [0, 0, 0];
-  if (version[0] > 1 || version[1] > 19 || (version[1] === 19 && version[2] >= 5))
+  const [major = 0, minor = 0, patch = 0] = version;
+  if (major > 1 || minor > 19 || (minor === 19 && patch >= 5))
     args.push('-e', path.join(logDir, 'error.log'));
   const check = await run(bin, [...args, '-t'], { capture: true });
   if (check.code !== 0) throw new SetupError(`nginx rejected ${confFile}:\n${check.stderr.trim()}`);

@@ -2,15 +2,19 @@
 import { table } from '../bench/report.js';
 import { formatDuration } from '../lib/proc.js';
 import { checksTable } from '../lib/report-command.js';
+import { type ChaosReport } from './run.js';
 
-export function printChaosReport(report, write = (text) => process.stdout.write(text)) {
-  if (report.error) {
-    write(`\n✗ the run could not complete: ${report.error}\n`);
+export function printChaosReport(
+  report: ChaosReport,
+  write: (text: string) => unknown = (text) => process.stdout.write(text),
+): void {
+  const f = report.figures;
+  if (report.error || !f) {
+    write(`\n✗ the run could not complete: ${report.error ?? 'no figures'}\n`);
     return;
   }
-  const f = report.figures;
   write(
-    `\nOrders: ${f.accepted} accepted of ${f.attempted} (${f.acceptedPerSecond.toFixed(1)}/s over ${formatDuration(Math.round(report.loadSeconds * 1000))}), ` +
+    `\nOrders: ${f.accepted} accepted of ${f.attempted} (${f.acceptedPerSecond.toFixed(1)}/s over ${formatDuration(Math.round((report.loadSeconds ?? 0) * 1000))}), ` +
       `${Object.entries(f.byStatus)
         .map(([k, v]) => `${k} ${v}`)
         .join(
@@ -19,7 +23,7 @@ export function printChaosReport(report, write = (text) => process.stdout.write(
       `retried requests ${JSON.stringify(f.retries)}\n`,
   );
   if (report.redisMemory) {
-    const mb = (b) => `${(b / 1024 ** 2).toFixed(1)} MB`;
+    const mb = (b: number) => `${(b / 1024 ** 2).toFixed(1)} MB`;
     write(
       `Redis memory: used ${mb(report.redisMemory.usedMemory)}, peak ${mb(report.redisMemory.peak)}, maxmemory ${report.redisMemory.maxmemory ? mb(report.redisMemory.maxmemory) : 'none'}\n`,
     );
@@ -33,7 +37,7 @@ export function printChaosReport(report, write = (text) => process.stdout.write(
   write(checksTable(report.checks));
   write(
     report.ok
-      ? `\n✓ chaos run passed in ${formatDuration(Math.round(report.seconds * 1000))} (seed ${report.seed})\n`
-      : `\n✗ CHAOS RUN FAILED (seed ${report.seed}); processes' logs and Redis' AOF kept in ${report.dir}\n`,
+      ? `\n✓ chaos run passed in ${formatDuration(Math.round((report.seconds ?? 0) * 1000))} (seed ${report.seed})\n`
+      : `\n✗ CHAOS RUN FAILED (seed ${report.seed}); processes' logs and Redis' AOF kept in ${report.dir ?? '?'}\n`,
   );
 }

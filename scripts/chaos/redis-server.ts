@@ -1,17 +1,36 @@
 // A redis-server the run owns (never the shared one): AOF with everysec and noeviction like every
 // deployment, its data in the run's folder, so it can be killed and started again on the same port.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import { findFreePort, waitUntil } from '../lib/net.js';
 import { SetupError, killGroup, tailOf, waitForExit, which } from '../lib/proc.js';
-import { isRedisReachable, redisCommands } from '../lib/redis.js';
+import { isRedisReachable, withRedis } from '../lib/redis.js';
+
+export interface RedisServer {
+  url: string;
+  port: number;
+  readonly pid: number | undefined;
+  logFile: string;
+  crash(): Promise<void>;
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+  info(section: string): Promise<Record<string, string>>;
+}
 
 /**
  * Starts redis-server in `dir`. maxmemory (bytes, 0 = none) with noeviction: a full Redis refuses
  * writes instead of dropping stream entries. → { url, port, pid, crash(), restart(), stop(), info(section) }.
  */
-export async function startRedisServer({ dir, maxmemory = 0, appendonly = true }) {
+export async function startRedisServer({
+  dir,
+  maxmemory = 0,
+  appendonly = true,
+}: {
+  dir: string;
+  maxmemory?: number | null;
+  appendonly?: boolean;
+}): Promise<RedisServer> {
   const binary = which('redis-server');
   if (!binary)
     throw new SetupError('redis-server was not found; install it with:\n  sudo apt-get install -y redis-server');
@@ -33,17 +52,21 @@ export async function startRedisServer({ dir, maxmemory = 0, appendonly = true }
     '--appendfsync',
     'everysec',
     '--maxmemory',
-    String(maxmemory),
+    String(maxmemory ?? 0),
     '--maxmemory-policy',
     'noeviction',
     '--daemonize',
     'no',
   ];
-  let child;
-  const launch = async () => {
+  const spawnServer = (): ChildProcess => {
     const fd = openSync(logFile, 'a');
-    child = spawn(binary, args, { cwd: dir, stdio: ['ignore', fd, fd], detached: true });
+    const server = spawn(binary, args, { cwd: dir, stdio: ['ignore', fd, fd], detached: true });
     closeSync(fd);
+    return server;
+  };
+  let child = spawnServer();
+  const launch = async (fresh: boolean) => {
+    if (fresh) child = spawnServer();
     const ready = await waitUntil(() => isRedisReachable(url), {
       timeoutMs: 30_000,
       intervalMs: 50,
@@ -51,7 +74,7 @@ export async function startRedisServer({ dir, maxmemory = 0, appendonly = true }
     });
     if (!ready.ok) throw new SetupError(`redis-server on ${port} did not start (${ready.reason}):\n${tailOf(logFile)}`);
   };
-  await launch();
+  await launch(false);
   process.once('exit', () => killGroup(child.pid, 'SIGKILL'));
   return {
     url,
@@ -65,14 +88,14 @@ export async function startRedisServer({ dir, maxmemory = 0, appendonly = true }
       await waitForExit(child, 5000, 'SIGKILL');
     },
     async restart() {
-      await launch();
+      await launch(true);
     },
     async stop() {
       await waitForExit(child, 10_000, 'SIGTERM');
     },
     /** INFO `section` as { field: value }. */
-    async info(section) {
-      const [text] = await redisCommands(url, [['INFO', section]]);
+    async info(section: string) {
+      const text = await withRedis(url, (redis) => redis.info(section));
       return Object.fromEntries(
         text
           .split('\r\n')

@@ -4,19 +4,43 @@
 import { randomBytes } from 'node:crypto';
 import { createClient } from '../bench/http-client.js';
 import { sleep, step } from '../lib/proc.js';
-import { verifyRun } from './checks.js';
-import { scheduleFaults } from './faults.js';
-import { withRun } from './harness.js';
+import { type Check } from '../lib/report-command.js';
+import { type RunCheck, verifyRun } from './checks.js';
+import { type Faults, scheduleFaults } from './faults.js';
+import { type RunContext, type RunReport, withRun } from './harness.js';
 import { createMarket } from './market.js';
-import { describeRun, faultTimes, parseServiceEnv } from './settings.js';
-import { createShoppers, placeAtRate, placeClosedLoop, randomSource } from './shoppers.js';
-import { startSystem } from './system.js';
+import { type ChaosSettings, describeRun, faultTimes, parseServiceEnv } from './settings.js';
+import { type Tally, createShoppers, placeAtRate, placeClosedLoop, randomSource } from './shoppers.js';
+import { type ChaosSystem, startSystem } from './system.js';
 import { redisErrorTracker, startProgress } from './watch.js';
+
+type Verified = Awaited<ReturnType<typeof verifyRun>>;
+
+export interface ChaosReport extends RunReport {
+  seed: number;
+  settings: ChaosSettings;
+  checks: Check[];
+  faults: Faults;
+  processes: { name: string; starts: number; kills: number; crashes: number; log: string }[];
+  loadSeconds?: number;
+  figures?: Verified['figures'] & {
+    accepted: number;
+    attempted: number;
+    unanswered: number;
+    retries: Tally['retries'];
+    cancels: Tally['cancels'];
+    acceptedPerSecond: number;
+  };
+  redisMemory?: { usedMemory: number; peak: number; maxmemory: number } | null;
+}
 
 export { abortRuns } from './harness.js';
 export { CHAOS_SPECS } from './settings.js';
 
-function startTheSystem(s, { runId, dir, pgAdmin, redis, log }) {
+function startTheSystem(
+  s: ChaosSettings,
+  { runId, dir, pgAdmin, redis, log }: RunContext & { log: (line: string) => void },
+): Promise<ChaosSystem> {
   return step('the system (migrations, every process ready, nginx)', async () => {
     const system = await startSystem({
       runId,
@@ -35,11 +59,11 @@ function startTheSystem(s, { runId, dir, pgAdmin, redis, log }) {
       onEvent: (e) => {
         if (e.type === 'crash')
           log(
-            `  ! ${e.slot.name} died on its own${e.whileStarting ? ' while starting' : ''} (${e.signal ?? `exit ${e.code}`}); see ${e.slot.logFile}`,
+            `  ! ${e.slot.name} died on its own${e.whileStarting ? ' while starting' : ''} (${e.signal ?? `exit ${String(e.code)}`}); see ${e.slot.logFile}`,
           );
         if (e.type === 'not-ready')
           log(
-            `  ! ${e.slot.name} not ready ${Math.round((Date.now() - e.slot.startedAt) / 1000)}s after its start (${e.last})`,
+            `  ! ${e.slot.name} not ready ${Math.round((Date.now() - (e.slot.startedAt ?? Date.now())) / 1000)}s after its start (${e.last})`,
           );
       },
     });
@@ -51,7 +75,10 @@ function startTheSystem(s, { runId, dir, pgAdmin, redis, log }) {
  * Until the checks that may still be on their way (a give-back, the last orders) pass or `until`
  * (ms epoch); → the last result of `verify()`.
  */
-async function settle(verify, { until, stalled, log }) {
+async function settle(
+  verify: () => Promise<{ checks: RunCheck[] } & Verified>,
+  { until, stalled, log }: { until: number; stalled: () => unknown; log: (line: string) => void },
+): Promise<Verified> {
   let result = await verify();
   let lastNote = 0;
   while (!result.checks.every((c) => c.ok || !c.eventual) && Date.now() < until && !stalled()) {
@@ -70,10 +97,13 @@ async function settle(verify, { until, stalled, log }) {
  * Runs the scenario `s` (settings as CHAOS_SPECS describes) and returns the report:
  * { ok, error?, checks, figures, faults, processes, redisMemory, settings, seed, seconds, dir }.
  */
-export async function runChaos(s, { log = (line) => process.stdout.write(`${line}\n`) } = {}) {
+export async function runChaos(
+  s: ChaosSettings,
+  { log = (line: string) => void process.stdout.write(`${line}\n`) }: { log?: (line: string) => void } = {},
+): Promise<ChaosReport> {
   const seed = s.seed ?? randomBytes(4).readUInt32LE(0);
   const rng = randomSource(seed);
-  const report = { ok: false, seed, settings: s, checks: [], faults: {}, processes: [] };
+  const report: ChaosReport = { ok: false, seed, settings: s, checks: [], faults: {}, processes: [] };
   const times = faultTimes(s);
   const stallSeconds = s.stallSeconds ?? s.finalWithinSeconds;
   return withRun(
@@ -93,7 +123,7 @@ export async function runChaos(s, { log = (line) => process.stdout.write(`${line
       );
       const errors = redisErrorTracker(redis.url);
       const buyerIds = market.buyers.map((b) => b.id);
-      let progress;
+      let progress: ReturnType<typeof startProgress> | undefined;
       const stalled = () => progress?.stalled() ?? null;
       const shoppers = createShoppers({
         client,
@@ -135,11 +165,10 @@ export async function runChaos(s, { log = (line) => process.stdout.write(`${line
         await placeAtRate(shoppers, { total: s.orders, rate: s.rate, maxInFlight: s.maxInFlight, shouldStop });
       else await placeClosedLoop(shoppers, { total: s.orders, connections: s.connections, shouldStop });
       const lastPlacedAt = Date.now();
-      report.loadSeconds = (lastPlacedAt - loadStart) / 1000;
+      const loadSeconds = (lastPlacedAt - loadStart) / 1000;
+      report.loadSeconds = loadSeconds;
       const accepted = shoppers.tally.accepted.size;
-      log(
-        `• load done in ${report.loadSeconds.toFixed(1)}s: ${accepted} accepted (${(accepted / report.loadSeconds).toFixed(1)}/s)`,
-      );
+      log(`• load done in ${loadSeconds.toFixed(1)}s: ${accepted} accepted (${(accepted / loadSeconds).toFixed(1)}/s)`);
       await faults.finish();
       await shoppers.cancelsDone();
       const stillDown = await system.allReady(60_000);
@@ -166,7 +195,7 @@ export async function runChaos(s, { log = (line) => process.stdout.write(`${line
         log,
       });
       await progress.stop();
-      client.close();
+      await client.close();
 
       const stall = stalled();
       const stallCheck = {
@@ -185,7 +214,7 @@ export async function runChaos(s, { log = (line) => process.stdout.write(`${line
         unanswered: shoppers.tally.unanswered.size,
         retries: shoppers.tally.retries,
         cancels: shoppers.tally.cancels,
-        acceptedPerSecond: accepted / report.loadSeconds,
+        acceptedPerSecond: accepted / loadSeconds,
       };
       report.redisMemory = await redis.info('memory').then(
         (m) => ({

@@ -1,7 +1,7 @@
 // The saga's processes as they run in production — products-service and orders-service replicas with
 // their consumers in worker processes — started from the built entries on throwaway databases, each
 // in a slot that is started again when its process dies (as a restart policy would), nginx in front.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
@@ -9,32 +9,106 @@ import jwt from 'jsonwebtoken';
 import pg from 'pg';
 import { findFreePort, httpGet } from '../lib/net.js';
 import { SetupError, killGroup, repoRoot, sleep, tailOf, waitForExit } from '../lib/proc.js';
-import { startNginxFront } from './nginx-front.js';
+import { type NginxFront, startNginxFront } from './nginx-front.js';
+
+export type Kind = 'products-service' | 'products-worker' | 'orders-service' | 'orders-worker';
+
+export interface ChaosUser {
+  id: string;
+  username: string;
+  role: string;
+  cookie: string;
+}
+
+export interface Tokens {
+  publicKey: string;
+  user(role: string, username: string, hours?: number): ChaosUser;
+}
+
+export interface Crash {
+  at: number;
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  whileStarting: boolean;
+  tail: string;
+}
+
+/** One process of the system, started again whenever it dies. */
+export interface Slot {
+  name: string;
+  kind: Kind;
+  port: number;
+  url: string;
+  logFile: string;
+  env: Record<string, string>;
+  child: ChildProcess | null;
+  pid: number | null | undefined;
+  ready: boolean;
+  starts: number;
+  kills: number;
+  crashes: Crash[];
+  startedAt?: number;
+  readyAt?: number;
+  killedByRun?: boolean;
+}
+
+export type SlotEvent =
+  | { type: 'crash'; slot: Slot; code: number | null; signal: NodeJS.Signals | null; whileStarting: boolean }
+  | { type: 'ready'; slot: Slot; tookMs: number }
+  | { type: 'not-ready'; slot: Slot; last: string };
+
+export interface SystemOptions {
+  runId: string;
+  dir: string;
+  pgAdminUrl: string;
+  redisUrl: string;
+  counts: Partial<Record<Kind, number>>;
+  logLevel?: string;
+  nodeEnv?: string;
+  nodeArgs?: (slot: Slot) => string[];
+  env?: Record<string, string>;
+  respawnDelayMs?: number;
+  readyTimeoutMs?: number;
+  onEvent?: (event: SlotEvent) => void;
+}
+
+export interface ChaosSystem {
+  slots: Slot[];
+  dbs: { products: string; orders: string };
+  tokens: Tokens;
+  logDir: string;
+  url: string;
+  nginxPid: number | undefined;
+  dbUrl: (api: 'products' | 'orders') => string;
+  kill: (slot: Slot) => boolean;
+  allReady: (timeoutMs?: number) => Promise<Slot[]>;
+  stop: (options?: { keepData?: boolean }) => Promise<void>;
+}
 
 /** What each kind of process runs; `api` kinds take HTTP traffic through nginx. */
-const KINDS = {
+const KINDS: Record<Kind, { service: string; entry: string; api?: 'products' | 'orders' }> = {
   'products-service': { service: 'products-service', entry: 'start.js', api: 'products' },
   'products-worker': { service: 'products-service', entry: 'worker-start.js' },
   'orders-service': { service: 'orders-service', entry: 'start.js', api: 'orders' },
   'orders-worker': { service: 'orders-service', entry: 'worker-start.js' },
 };
 
-const entryOf = (kind) => path.join(repoRoot, 'backend', KINDS[kind].service, 'dist', KINDS[kind].entry);
+const entryOf = (kind: Kind): string => path.join(repoRoot, 'backend', KINDS[kind].service, 'dist', KINDS[kind].entry);
 
-function missingEntries() {
-  return Object.keys(KINDS)
+function missingEntries(): string[] {
+  return (Object.keys(KINDS) as Kind[])
     .map(entryOf)
     .filter((file) => !existsSync(file))
     .map((file) => path.relative(repoRoot, file));
 }
 
-const databaseUrl = (adminUrl, name) => {
+const databaseUrl = (adminUrl: string, name: string): string => {
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   return url.toString();
 };
 
-async function adminQuery(adminUrl, sql, params = []) {
+async function adminQuery(adminUrl: string, sql: string, params: unknown[] = []): Promise<pg.QueryResult> {
   const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 5000 });
   await client.connect();
   try {
@@ -45,7 +119,7 @@ async function adminQuery(adminUrl, sql, params = []) {
 }
 
 /** Access tokens as auth-service mints them (ES256, iss/aud/sub), signed with the run's own key pair. */
-function tokenMinter() {
+function tokenMinter(): Tokens {
   const { privateKey, publicKey } = generateKeyPairSync('ec', {
     namedCurve: 'P-256',
     privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
@@ -55,7 +129,7 @@ function tokenMinter() {
   return {
     publicKey,
     /** → { id, username, role, cookie } of a new user whose token lasts `hours`. */
-    user(role, username, hours = 12) {
+    user(role: string, username: string, hours = 12) {
       const id = randomUUID();
       const token = jwt.sign({ username, role }, privateKey, {
         algorithm: 'ES256',
@@ -89,7 +163,7 @@ export async function startSystem({
   respawnDelayMs = 1000,
   readyTimeoutMs = 120_000,
   onEvent = () => {},
-}) {
+}: SystemOptions): Promise<ChaosSystem> {
   if (!/^[a-z][a-z0-9_]*$/.test(runId)) throw new SetupError(`run id must be a-z, 0-9 and _: ${runId}`);
   const missing = missingEntries();
   if (missing.length)
@@ -113,15 +187,15 @@ export async function startSystem({
     // CONSUMER_NAME is left to each process's default (host name and pid): a respawned process
     // joins its group as a new consumer, like a replaced container or pod.
   };
-  const slots = [];
+  const slots: Slot[] = [];
   // A random band, so two runs at once (the suite runs test files in parallel) rarely reach for the same ports.
   let nextPort = 20_000 + Math.floor(Math.random() * 240) * 50; // below the ephemeral range (32768+)
-  for (const [kind, count] of Object.entries(counts)) {
+  for (const [kind, count = 0] of Object.entries(counts) as [Kind, number | undefined][]) {
     for (let i = 1; i <= count; i += 1) {
       const port = await findFreePort(nextPort);
       nextPort = port + 1;
       const spec = KINDS[kind];
-      const own = {
+      const own: Record<string, string> = {
         ...common,
         PORT: String(port),
         DATABASE_URL: databaseUrl(pgAdminUrl, spec.service === 'orders-service' ? dbs.orders : dbs.products),
@@ -151,7 +225,7 @@ export async function startSystem({
   }
 
   let stopping = false;
-  const spawnSlot = (slot) => {
+  const spawnSlot = (slot: Slot): ChildProcess => {
     const fd = openSync(slot.logFile, 'a');
     const child = spawn(process.execPath, [...nodeArgs(slot), entryOf(slot.kind)], {
       cwd: repoRoot,
@@ -182,7 +256,7 @@ export async function startSystem({
     return child;
   };
 
-  async function startSlot(slot) {
+  async function startSlot(slot: Slot): Promise<boolean> {
     const child = spawnSlot(slot);
     const started = Date.now();
     let reported = false;
@@ -212,11 +286,11 @@ export async function startSystem({
   };
   process.once('exit', processExit);
 
-  let nginx;
+  let nginx: NginxFront | undefined;
   const stop = async ({ keepData = false } = {}) => {
     stopping = true;
     await nginx?.stop();
-    await Promise.all(slots.filter((s) => s.child).map((s) => waitForExit(s.child, 15_000, 'SIGTERM')));
+    await Promise.all(slots.flatMap((s) => (s.child ? [waitForExit(s.child, 15_000, 'SIGTERM')] : [])));
     process.removeListener('exit', processExit);
     if (!keepData)
       for (const name of Object.values(dbs))
@@ -227,7 +301,7 @@ export async function startSystem({
     // The first process of each service migrates its database alone; the others start once it is ready.
     const firsts = ['products-service', 'orders-service']
       .map((kind) => slots.find((s) => s.kind === kind))
-      .filter(Boolean);
+      .filter((s): s is Slot => s !== undefined);
     const ok = await Promise.all(firsts.map(startSlot));
     const later = slots.filter((s) => !firsts.includes(s));
     ok.push(...(await Promise.all(later.map(startSlot))));
@@ -237,30 +311,32 @@ export async function startSystem({
         `${down.map((s) => s.name).join(', ')} did not start:\n${down.map((s) => `--- ${s.name} ---\n${tailOf(s.logFile, 20)}`).join('\n')}`,
       );
     }
-    const upstreams = (api) => slots.filter((s) => KINDS[s.kind].api === api).map((s) => `127.0.0.1:${s.port}`);
-    nginx = await startNginxFront({
+    const upstreams = (api: 'products' | 'orders') => slots.filter((s) => KINDS[s.kind].api === api).map((s) => `127.0.0.1:${s.port}`);
+    const front = await startNginxFront({
       dir: path.join(dir, 'nginx'),
       upstreams: { products: upstreams('products'), orders: upstreams('orders') },
     });
+    nginx = front;
   } catch (error) {
     await stop();
     throw error;
   }
+  const front = nginx;
 
   return {
     slots,
     dbs,
     tokens,
     logDir,
-    url: nginx.url,
-    nginxPid: nginx.pid,
+    url: front.url,
+    nginxPid: front.pid,
     dbUrl: (api) => databaseUrl(pgAdminUrl, dbs[api]),
     /** SIGKILL, then the slot starts again after respawnDelayMs. */
     kill(slot) {
       if (!slot.child || slot.child.exitCode !== null || slot.child.signalCode !== null) return false;
       slot.killedByRun = true;
       slot.kills += 1;
-      killGroup(slot.pid, 'SIGKILL');
+      killGroup(slot.pid ?? undefined, 'SIGKILL');
       return true;
     },
     /** Resolves once every slot is ready again (or the deadline passes); → the slots still down. */

@@ -3,11 +3,24 @@
 import { formatDuration, sleep } from '../lib/proc.js';
 import { redisErrors } from './checks.js';
 import { countsByStatus } from './market.js';
+import { type Shoppers } from './shoppers.js';
+import { type ChaosSystem } from './system.js';
+
+export interface RedisErrorTracker {
+  sample: () => Promise<void>;
+  total: () => Record<string, number>;
+}
+
+export interface Stall {
+  atMs: number;
+  pending: number;
+  seconds: number;
+}
 
 /** Redis' error counts over every life of the server (a restart zeroes INFO errorstats). */
-export function redisErrorTracker(redisUrl) {
-  const before = {};
-  let current = {};
+export function redisErrorTracker(redisUrl: string): RedisErrorTracker {
+  const before: Record<string, number> = {};
+  let current: Record<string, number> = {};
   return {
     async sample() {
       const now = await redisErrors(redisUrl).catch(() => null);
@@ -41,9 +54,20 @@ export function startProgress({
   log,
   errors,
   everyMs = 5000,
-}) {
+}: {
+  system: ChaosSystem;
+  ordersUrl: string;
+  buyerIds: string[];
+  shoppers: Shoppers;
+  total: number;
+  stallSeconds: number;
+  since: number;
+  log: (line: string) => void;
+  errors: RedisErrorTracker;
+  everyMs?: number;
+}): { stalled: () => Stall | null; stop: () => Promise<void> } {
   const loadStart = Date.now();
-  let stall = null;
+  let stall: Stall | null = null;
   let lastSettled = -1;
   let lastChange = Date.now();
   let running = true;
@@ -64,7 +88,7 @@ export function startProgress({
         (counts.PENDING ?? 0) > 0 &&
         Date.now() - lastChange > stallSeconds * 1000
       ) {
-        stall = { atMs: Date.now() - since, pending: counts.PENDING, seconds: stallSeconds };
+        stall = { atMs: Date.now() - since, pending: counts.PENDING ?? 0, seconds: stallSeconds };
         log(
           `  ! stall: ${counts.PENDING} orders PENDING and none settled for ${stallSeconds}s; no more orders are placed`,
         );
