@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 // Lighthouse against the running system: the four category scores and the SPA's initial JS size.
 // Not a test: it prints figures and exits 0 unless Lighthouse itself cannot run.
 //
@@ -7,7 +6,7 @@
 //   --no-build      skip `npm run build` when starting the stack (frontend/dist must exist)
 //   --desktop       desktop preset instead of Lighthouse's default (mobile, throttled)
 //   CHROME_PATH     browser to drive; defaults to Debian's chromium package
-import { spawn } from 'node:child_process';
+import { execa } from 'execa';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -15,7 +14,29 @@ import { gzipSync } from 'node:zlib';
 import { CHROMIUM_PATH, ensureChromium } from './lib/infra.js';
 import { findFreePort } from './lib/net.js';
 import { repoRoot } from './lib/proc.js';
-import { dropStackData, startStack } from './lib/stack.js';
+import { type Stack, dropStackData, startStack } from './lib/stack.js';
+
+interface JsFile {
+  file: string;
+  bytes: number;
+  gzipBytes: number;
+}
+
+interface LighthouseReport {
+  lighthouseVersion: string;
+  finalDisplayedUrl?: string;
+  finalUrl?: string;
+  categories: Record<string, { title?: string; score?: number | null } | undefined>;
+  audits: Record<
+    string,
+    | {
+        title: string;
+        displayValue?: string;
+        details?: { items?: { resourceType?: string; transferSize: number; requestCount: number }[] };
+      }
+    | undefined
+  >;
+}
 
 const CATEGORIES = ['performance', 'accessibility', 'best-practices', 'seo'];
 const args = new Set(process.argv.slice(2));
@@ -23,10 +44,12 @@ const distDir = path.join(repoRoot, 'frontend', 'dist');
 const reportDir = path.join(repoRoot, '.local', 'lighthouse');
 
 /** The JavaScript a first visit must download before the app runs: the entry script and what it preloads. */
-export function initialJs(dir = distDir) {
+function initialJs(dir = distDir): JsFile[] {
   const html = readFileSync(path.join(dir, 'index.html'), 'utf8');
-  const scripts = [...html.matchAll(/<script\b[^>]*\btype="module"[^>]*\bsrc="([^"]+)"/g)].map((m) => m[1]);
-  const preloads = [...html.matchAll(/<link\b[^>]*\brel="modulepreload"[^>]*\bhref="([^"]+)"/g)].map((m) => m[1]);
+  const scripts = [...html.matchAll(/<script\b[^>]*\btype="module"[^>]*\bsrc="([^"]+)"/g)].flatMap((m) => (m[1] ? [m[1]] : []));
+  const preloads = [...html.matchAll(/<link\b[^>]*\brel="modulepreload"[^>]*\bhref="([^"]+)"/g)].flatMap((m) =>
+    m[1] ? [m[1]] : [],
+  );
   const files = [...new Set([...scripts, ...preloads])].filter((src) => src.startsWith('/'));
   return files.map((src) => {
     const body = readFileSync(path.join(dir, src));
@@ -35,7 +58,7 @@ export function initialJs(dir = distDir) {
   });
 }
 
-function runLighthouse(url, chromePath, outputPath) {
+async function runLighthouse(url: string, chromePath: string, outputPath: string): Promise<void> {
   const cli = createRequire(import.meta.url).resolve('lighthouse/cli/index.js');
   const chromeFlags = [
     '--headless=new',
@@ -58,24 +81,22 @@ function runLighthouse(url, chromePath, outputPath) {
     '--quiet',
     ...(args.has('--desktop') ? ['--preset=desktop'] : []),
   ];
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, cliArgs, {
-      stdio: ['ignore', 'inherit', 'inherit'],
-      env: { ...process.env, CHROME_PATH: chromePath },
-    });
-    child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`lighthouse exited with ${code}`))));
+  const result = await execa(process.execPath, cliArgs, {
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: { CHROME_PATH: chromePath },
+    reject: false,
   });
+  if (result.exitCode !== 0) throw new Error(`lighthouse exited with ${result.exitCode ?? result.signal ?? '?'}`);
 }
 
-function printReport(reportPath, js) {
-  const report = JSON.parse(readFileSync(reportPath, 'utf8'));
-  const pad = (text, width) => String(text).padEnd(width);
+function printReport(reportPath: string, js: JsFile[]): void {
+  const report = JSON.parse(readFileSync(reportPath, 'utf8')) as LighthouseReport;
+  const pad = (text: string, width: number) => String(text).padEnd(width);
   process.stdout.write(`\nLighthouse ${report.lighthouseVersion} · ${report.finalDisplayedUrl ?? report.finalUrl}\n`);
   for (const id of CATEGORIES) {
     const category = report.categories[id];
     const score = category?.score == null ? 'n/a' : Math.round(category.score * 100);
-    process.stdout.write(`  ${pad(category?.title ?? id, 16)} ${score}\n`);
+    process.stdout.write(`  ${pad(category?.title ?? id, 16)} ${String(score)}\n`);
   }
   const metrics = [
     'first-contentful-paint',
@@ -104,12 +125,12 @@ function printReport(reportPath, js) {
 /** The throwaway stack's database and stream suffixes, dropped again at the end. */
 const LIGHTHOUSE_DATA = { dbSuffix: '_lighthouse', streamSuffix: '_lighthouse' };
 
-async function main() {
+async function main(): Promise<void> {
   const chromePath = process.env.CHROME_PATH || (existsSync(CHROMIUM_PATH) ? CHROMIUM_PATH : await ensureChromium());
   mkdirSync(reportDir, { recursive: true });
   const reportPath = path.join(reportDir, `report-${Date.now()}.json`);
 
-  let stack;
+  let stack: Stack | undefined;
   let url = process.env.LIGHTHOUSE_URL;
   try {
     if (!url) {

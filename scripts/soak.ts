@@ -4,18 +4,18 @@
 import { table } from './bench/report.js';
 import { formatDuration } from './lib/proc.js';
 import { checksTable, runReportCommand } from './lib/report-command.js';
-import { SOAK_SPECS, abortSoaks, runSoak } from './soak/run.js';
+import { type SoakReport, SOAK_SPECS, abortSoaks, runSoak } from './soak/run.js';
 
-const kb = (bytes) => `${bytes >= 0 ? '+' : ''}${(bytes / 1024).toFixed(0)} kB`;
+const kb = (bytes: number): string => `${bytes >= 0 ? '+' : ''}${(bytes / 1024).toFixed(0)} kB`;
 
-function printReport(report) {
-  const write = (text) => process.stdout.write(text);
+function printReport(report: SoakReport): void {
+  const write = (text: string) => process.stdout.write(text);
   if (report.error) {
     write(`\n✗ the soak could not complete: ${report.error}\n`);
     return;
   }
   for (const [name, g] of Object.entries(report.growth)) {
-    if (g.error) {
+    if (g.error !== undefined) {
       write(`\n${name}: no heap comparison (${g.error})\n`);
       continue;
     }
@@ -30,8 +30,8 @@ function printReport(report) {
   write(checksTable(report.checks));
   write(
     report.ok
-      ? `\n✓ soak passed in ${formatDuration(Math.round(report.seconds * 1000))}\n`
-      : `\n✗ SOAK FAILED; logs${Object.keys(report.growth).length ? ' and heap snapshots' : ''} kept in ${report.dir}\n`,
+      ? `\n✓ soak passed in ${formatDuration(Math.round((report.seconds ?? 0) * 1000))}\n`
+      : `\n✗ SOAK FAILED; logs${Object.keys(report.growth).length ? ' and heap snapshots' : ''} kept in ${report.dir ?? '?'}\n`,
   );
 }
 

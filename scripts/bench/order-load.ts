@@ -116,7 +116,7 @@ interface OrderLine {
   unitPrice: string;
 }
 
-function orderBody(market: Market, index: number): { items: OrderLine[] } {
+function orderBody(market: Pick<Market, 'buyers' | 'products'>, index: number): { items: OrderLine[] } {
   const { products } = market;
   const lines = 1 + (index % 2);
   const first = (index * 7919) % products.length;
@@ -163,7 +163,7 @@ export async function runStep({
 }: {
   client: HttpClient;
   tracker: Tracker;
-  market: Market;
+  market: Pick<Market, 'buyers' | 'products'>;
   rate: number;
   seconds: number;
   maxInFlight: number;

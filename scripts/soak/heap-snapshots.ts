@@ -4,18 +4,41 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { httpGet } from '../lib/net.js';
 import { sleep } from '../lib/proc.js';
+import { type Slot } from '../chaos/system.js';
+
+export interface ConstructorTotal {
+  count: number;
+  size: number;
+}
+
+export interface Growth {
+  name: string;
+  countBefore: number;
+  count: number;
+  sizeBefore: number;
+  size: number;
+  dCount: number;
+  dSize: number;
+}
+
+interface HeapSnapshot {
+  snapshot: { meta: { node_fields: string[]; node_types: [string[], ...unknown[]] } };
+  nodes: number[];
+  strings: string[];
+}
 
 /** Snapshots bigger than this are left to a browser's DevTools: parsing them here would need a V8 string too long. */
 const MAX_PARSE_BYTES = 400 * 1024 ** 2;
 
-const snapshotsIn = (dir) => (existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.heapsnapshot')) : []);
+const snapshotsIn = (dir: string): string[] => (existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.heapsnapshot')) : []);
 
 /** Signals the slot's process and waits until its snapshot is written; → the file's path. */
-export async function takeHeapSnapshot(slot, dir, timeoutMs = 120_000) {
+export async function takeHeapSnapshot(slot: Slot, dir: string, timeoutMs = 120_000): Promise<string> {
   const before = new Set(snapshotsIn(dir));
+  if (!slot.pid) throw new Error(`${slot.name} is not running`);
   process.kill(slot.pid, 'SIGUSR2');
   const deadline = Date.now() + timeoutMs;
-  let file;
+  let file: string | undefined;
   while (!file && Date.now() < deadline) {
     await sleep(200);
     file = snapshotsIn(dir).find((f) => !before.has(f));
@@ -35,31 +58,36 @@ export async function takeHeapSnapshot(slot, dir, timeoutMs = 120_000) {
 }
 
 /** → Map(constructor or "(type)" → { count, size }) over every node of a .heapsnapshot file. */
-export function summarizeHeapSnapshot(file) {
+export function summarizeHeapSnapshot(file: string): Map<string, ConstructorTotal> {
   const bytes = statSync(file).size;
   if (bytes > MAX_PARSE_BYTES)
     throw new Error(`${file} is ${(bytes / 1024 ** 2).toFixed(0)} MB; open it in Chrome DevTools (Memory tab) instead`);
-  const snap = JSON.parse(readFileSync(file, 'utf8'));
+  const snap = JSON.parse(readFileSync(file, 'utf8')) as HeapSnapshot;
   const fields = snap.snapshot.meta.node_fields;
   const types = snap.snapshot.meta.node_types[0];
   const [typeAt, nameAt, sizeAt] = ['type', 'name', 'self_size'].map((f) => fields.indexOf(f));
   const named = new Set(['object', 'closure', 'native', 'regexp']);
-  const summary = new Map();
+  const summary = new Map<string, ConstructorTotal>();
+  const at = (i: number): number => snap.nodes[i] ?? 0;
   for (let i = 0; i < snap.nodes.length; i += fields.length) {
-    const type = types[snap.nodes[i + typeAt]];
+    const type = types[at(i + (typeAt ?? 0))] ?? '?';
     const name = named.has(type)
-      ? `${type === 'closure' ? '(closure) ' : ''}${snap.strings[snap.nodes[i + nameAt]] || '(anonymous)'}`
+      ? `${type === 'closure' ? '(closure) ' : ''}${snap.strings[at(i + (nameAt ?? 0))] || '(anonymous)'}`
       : `(${type})`;
     const entry = summary.get(name) ?? { count: 0, size: 0 };
     entry.count += 1;
-    entry.size += snap.nodes[i + sizeAt];
+    entry.size += at(i + (sizeAt ?? 0));
     summary.set(name, entry);
   }
   return summary;
 }
 
 /** The constructors whose retained self size grew most from `before` to `after`; → [{ name, count, size, dCount, dSize }]. */
-export function heapGrowth(before, after, top = 15) {
+export function heapGrowth(
+  before: Map<string, ConstructorTotal>,
+  after: Map<string, ConstructorTotal>,
+  top = 15,
+): Growth[] {
   const names = new Set([...before.keys(), ...after.keys()]);
   return [...names]
     .map((name) => {

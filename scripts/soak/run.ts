@@ -13,14 +13,40 @@ import { withRun } from '../chaos/harness.js';
 import { countsByStatus, createMarket } from '../chaos/market.js';
 import { startSystem } from '../chaos/system.js';
 import { heapGrowth, summarizeHeapSnapshot, takeHeapSnapshot } from './heap-snapshots.js';
-import { memoryChecks, startSampler, windowMedians } from './memory.js';
+import { type Check } from '../lib/report-command.js';
+import { type RunReport } from '../chaos/harness.js';
+import { type Slot } from '../chaos/system.js';
+import { type StepResult } from '../bench/order-load.js';
+import { type Growth } from './heap-snapshots.js';
+import { type Verdict, type Window, memoryChecks, startSampler, windowMedians } from './memory.js';
+import { type SoakSettings } from './settings.js';
+
+interface Row extends Window {
+  endMs: number;
+  placedPerSecond: number;
+  postP99: number | null;
+  errors: number;
+  followed: number;
+}
+
+type HeapComparison = { before: string; after: string; top: Growth[]; error?: undefined } | { error: string };
+
+export interface SoakReport extends RunReport {
+  settings: SoakSettings;
+  checks: Check[];
+  windows: Row[];
+  verdicts: Record<string, Verdict>;
+  growth: Record<string, HeapComparison>;
+}
+
+const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 export { abortRuns as abortSoaks } from '../chaos/harness.js';
 import { soakSpecs } from './settings.js';
 
 export const SOAK_SPECS = soakSpecs(path.join(repoRoot, 'bench-results'));
 
-function printWindow(log, row, names) {
+function printWindow(log: (line: string) => void, row: Row, names: string[]): void {
   const cells = names.map(
     (n) => `${mb(row.bySlot[n]?.rss).padStart(5)}/${mb(row.bySlot[n]?.heapRetained).padStart(4)}`,
   );
@@ -30,35 +56,54 @@ function printWindow(log, row, names) {
   );
 }
 
-const mb = (bytes) => (bytes === null || bytes === undefined ? '–' : (bytes / 1024 ** 2).toFixed(0));
+const mb = (bytes: number | null | undefined): string => (bytes === null || bytes === undefined ? '–' : (bytes / 1024 ** 2).toFixed(0));
 
 /** Two snapshots of each grown process `gapSeconds` apart while `load` runs; → { name: { before, after, top } | { error } }. */
-async function compareHeaps(grown, { snapshotDir, gapSeconds, load, log }) {
-  const growth = {};
+async function compareHeaps(
+  grown: Slot[],
+  {
+    snapshotDir,
+    gapSeconds,
+    load,
+    log,
+  }: {
+    snapshotDir: (slot: Slot) => string;
+    gapSeconds: number;
+    load: (seconds: number) => Promise<StepResult>;
+    log: (line: string) => void;
+  },
+): Promise<{ growth: Record<string, HeapComparison>; steps: StepResult[] }> {
+  const growth: Record<string, HeapComparison> = {};
   log(`\n• ${grown.map((sl) => sl.name).join(', ')} grew: heap snapshots ${gapSeconds}s apart under the same load …`);
-  const first = {};
+  const first: Record<string, string | { error: string }> = {};
   for (const slot of grown)
-    first[slot.name] = await takeHeapSnapshot(slot, snapshotDir(slot)).catch((error) => ({ error: error.message }));
+    first[slot.name] = await takeHeapSnapshot(slot, snapshotDir(slot)).catch((error: unknown) => ({
+      error: messageOf(error),
+    }));
   const steps = [await load(gapSeconds)];
   for (const slot of grown) {
     try {
-      if (first[slot.name].error) throw new Error(first[slot.name].error);
+      const before = first[slot.name];
+      if (typeof before !== 'string') throw new Error(before?.error ?? 'no first snapshot');
       const after = await takeHeapSnapshot(slot, snapshotDir(slot));
       growth[slot.name] = {
-        before: first[slot.name],
+        before,
         after,
-        top: heapGrowth(summarizeHeapSnapshot(first[slot.name]), summarizeHeapSnapshot(after)),
+        top: heapGrowth(summarizeHeapSnapshot(before), summarizeHeapSnapshot(after)),
       };
     } catch (error) {
-      growth[slot.name] = { error: error.message };
+      growth[slot.name] = { error: messageOf(error) };
     }
   }
   return { growth, steps };
 }
 
 /** Runs the soak `s` (settings as SOAK_SPECS describes); → { ok, error?, checks, windows, verdicts, growth, seconds, dir }. */
-export async function runSoak(s, { log = (line) => process.stdout.write(`${line}\n`) } = {}) {
-  const report = { ok: false, settings: s, checks: [], windows: [], verdicts: {}, growth: {} };
+export async function runSoak(
+  s: SoakSettings,
+  { log = (line: string) => void process.stdout.write(`${line}\n`) }: { log?: (line: string) => void } = {},
+): Promise<SoakReport> {
+  const report: SoakReport = { ok: false, settings: s, checks: [], windows: [], verdicts: {}, growth: {} };
   return withRun(
     { kind: 'soak', build: s.build, keep: s.keep, redisMaxmemory: 512 * 1024 ** 2, log },
     report,
@@ -68,7 +113,7 @@ export async function runSoak(s, { log = (line) => process.stdout.write(`${line}
         `Soak ${runId}: ${s.rate} orders/s for ${s.minutes} min (warm-up ${s.warmupMinutes} min), up to ${s.followMax} orders ` +
           `followed over SSE, memory within ${Math.round(s.tolerance * 100)} % after the warm-up; folder ${dir}`,
       );
-      const snapshotDir = (slot) => path.join(dir, 'snapshots', slot.name);
+      const snapshotDir = (slot: Slot) => path.join(dir, 'snapshots', slot.name);
       const system = await step('the system (every process ready, nginx)', async () => {
         const sys = await startSystem({
           runId,
@@ -90,7 +135,7 @@ export async function runSoak(s, { log = (line) => process.stdout.write(`${line}
           onEvent: (e) => {
             if (e.type === 'crash')
               log(
-                `  ! ${e.slot.name} died (${e.signal ?? `exit ${e.code}`}); it is started again, which fails the soak`,
+                `  ! ${e.slot.name} died (${e.signal ?? `exit ${String(e.code)}`}); it is started again, which fails the soak`,
               );
           },
         });
@@ -115,7 +160,7 @@ export async function runSoak(s, { log = (line) => process.stdout.write(`${line}
       );
       log('  (* = warm-up)');
       const counter = { next: 0 };
-      const load = (seconds) =>
+      const load = (seconds: number) =>
         runStep({
           client,
           tracker,
@@ -130,12 +175,12 @@ export async function runSoak(s, { log = (line) => process.stdout.write(`${line}
       const loadStart = Date.now();
       const warmupEnd = loadStart + s.warmupMinutes * 60_000;
       const loadEnd = loadStart + s.minutes * 60_000;
-      const steps = [];
+      const steps: StepResult[] = [];
       while (Date.now() < loadEnd) {
         const windowStart = Date.now();
         const r = await load(Math.min(s.windowSeconds, (loadEnd - windowStart) / 1000));
         steps.push(r);
-        const row = {
+        const row: Row = {
           endMs: Date.now() - loadStart,
           afterWarmup: windowStart >= warmupEnd,
           placedPerSecond: r.accepted / r.seconds,
@@ -159,7 +204,7 @@ export async function runSoak(s, { log = (line) => process.stdout.write(`${line}
       });
       report.verdicts = memory.verdicts;
 
-      const grown = system.slots.filter((sl) => !report.verdicts[sl.name].ok && sl.starts === 1 && sl.ready);
+      const grown = system.slots.filter((sl) => !report.verdicts[sl.name]?.ok && sl.starts === 1 && sl.ready);
       if (s.snapshots === 'auto' && grown.length) {
         const compared = await compareHeaps(grown, { snapshotDir, gapSeconds: s.snapshotGapSeconds, load, log });
         report.growth = compared.growth;
@@ -173,7 +218,7 @@ export async function runSoak(s, { log = (line) => process.stdout.write(`${line}
         await sleep(2000);
         counts = await countsByStatus(system.dbUrl('orders'), buyerIds);
       }
-      client.close();
+      await client.close();
 
       report.checks = [
         ...memory.checks,
