@@ -63,7 +63,9 @@ async function measure(client: HttpClient, query: Query, s: CatalogSettings): Pr
   for (let i = 0; i < s.samples; i += 1) {
     const res = await client.request('GET', query.path);
     if (res.status !== 200 || res.error)
-      throw new SetupError(`GET ${query.path} answered ${res.status}: ${res.body?.slice(0, 200) ?? res.error?.message}`);
+      throw new SetupError(
+        `GET ${query.path} answered ${res.status}: ${res.body?.slice(0, 200) ?? res.error?.message}`,
+      );
     latency.add(res.ms);
     total ??= (JSON.parse(res.body) as { pagination?: { total?: number } }).pagination?.total ?? null;
   }
@@ -73,7 +75,8 @@ async function measure(client: HttpClient, query: Query, s: CatalogSettings): Pr
 async function main(): Promise<void> {
   const s = readSettings();
   process.stdout.write(`Catalog benchmark: ${s.sizes.map((n) => n.toLocaleString('en')).join(' then ')} products\n`);
-  const tidy = (pgUrl: string, redisUrl: string) => dropStackData(pgUrl, redisUrl, { dbSuffix: s.suffix, streamSuffix: s.suffix });
+  const tidy = (pgUrl: string, redisUrl: string) =>
+    dropStackData(pgUrl, redisUrl, { dbSuffix: s.suffix, streamSuffix: s.suffix });
   await runBench({ keep: s.keep, tidy }, async ({ pg, facts, startStack }) => {
     const stack = await startStack({
       port: s.port,
@@ -126,10 +129,7 @@ async function main(): Promise<void> {
       q.name,
       ...rounds.flatMap((r) => [ms(p(r, q, 'p50')), ms(p(r, q, 'p99'))]),
       ...(rounds.length > 1
-        ? [
-            times(ratio(p(last, q, 'p50'), p(first, q, 'p50'))),
-            times(ratio(p(last, q, 'p99'), p(first, q, 'p99'))),
-          ]
+        ? [times(ratio(p(last, q, 'p50'), p(first, q, 'p50'))), times(ratio(p(last, q, 'p99'), p(first, q, 'p99')))]
         : []),
     ]);
     process.stdout.write(

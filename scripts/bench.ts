@@ -40,7 +40,9 @@ async function measureCatalog(
   const catalogPath = '/api/products?page=1&pageSize=20';
   const first = await client.request('GET', catalogPath);
   if (first.status !== 200 || first.error)
-    throw new SetupError(`GET ${catalogPath} answered ${first.status}: ${first.body?.slice(0, 200) ?? first.error?.message}`);
+    throw new SetupError(
+      `GET ${catalogPath} answered ${first.status}: ${first.body?.slice(0, 200) ?? first.error?.message}`,
+    );
   const bare = await startBareServer(first.body);
   try {
     await routeBareThroughNginx(target.nginx, target.url, bare.port);
@@ -175,8 +177,7 @@ async function benchmark(s: BenchSettings, { pg, redis, facts, startStack }: Ben
   if (!s.skip.has('catalog')) {
     heading('Catalog through nginx');
     const { nginx } = target;
-    if (!nginx)
-      process.stdout.write('• skipped: the bare-server comparison needs the bench stack (unset BENCH_URL)\n');
+    if (!nginx) process.stdout.write('• skipped: the bare-server comparison needs the bench stack (unset BENCH_URL)\n');
     else results.catalog = await measureCatalog(s, { ...target, nginx });
   }
 

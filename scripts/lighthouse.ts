@@ -46,7 +46,9 @@ const reportDir = path.join(repoRoot, '.local', 'lighthouse');
 /** The JavaScript a first visit must download before the app runs: the entry script and what it preloads. */
 function initialJs(dir = distDir): JsFile[] {
   const html = readFileSync(path.join(dir, 'index.html'), 'utf8');
-  const scripts = [...html.matchAll(/<script\b[^>]*\btype="module"[^>]*\bsrc="([^"]+)"/g)].flatMap((m) => (m[1] ? [m[1]] : []));
+  const scripts = [...html.matchAll(/<script\b[^>]*\btype="module"[^>]*\bsrc="([^"]+)"/g)].flatMap((m) =>
+    m[1] ? [m[1]] : [],
+  );
   const preloads = [...html.matchAll(/<link\b[^>]*\brel="modulepreload"[^>]*\bhref="([^"]+)"/g)].flatMap((m) =>
     m[1] ? [m[1]] : [],
   );

@@ -4,7 +4,7 @@
 // reach it directly and its exit code is the command's.
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import deps from './lib/ensure-deps.cjs';
+import { DependencyError, ensureDeps } from './lib/ensure-deps.cjs';
 
 const scriptsDir = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.dirname(scriptsDir);
@@ -31,9 +31,9 @@ if (!entry || !Object.hasOwn(ENTRIES, entry)) {
 }
 
 try {
-  await deps.ensureDeps(repoRoot, { quiet: !ENTRIES[entry] });
+  await ensureDeps(repoRoot, { quiet: !ENTRIES[entry] });
 } catch (err) {
-  const message = err instanceof deps.DependencyError ? err.message : err instanceof Error ? err.stack : String(err);
+  const message = err instanceof DependencyError ? err.message : err instanceof Error ? err.stack : String(err);
   process.stderr.write(`\n✗ ${message}\n`);
   // `npm test` always ends with its summary line.
   if (entry === 'test') process.stdout.write('0 passed, 1 failed\n');

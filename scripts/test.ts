@@ -71,7 +71,8 @@ async function runStep(
     clearTimeout(timer);
     running = undefined;
   });
-  if (result.exitCode === undefined && result.signal === undefined) throw result.cause ?? result;
+  if (result.exitCode === undefined && result.signal === undefined)
+    throw result.cause instanceof Error ? result.cause : new Error(`${cmd} could not be started`);
   return timedOut ? 124 : (result.exitCode ?? (result.signal ? 128 : 1));
 }
 
@@ -99,7 +100,8 @@ async function phase(name: string, body: () => Promise<Outcome>): Promise<PhaseR
   return record;
 }
 
-const checkOutcome = (code: number, what: string): Outcome => (code === 0 ? {} : { failed: 1, note: `${what} exited with ${code}` });
+const checkOutcome = (code: number, what: string): Outcome =>
+  code === 0 ? {} : { failed: 1, note: `${what} exited with ${code}` };
 
 // The lint phase's gates, each a root package.json script: every one runs and counts, pass or fail.
 const LINT_GATES = [

@@ -167,7 +167,8 @@ const USES = [
 ];
 const CATEGORIES = ['books', 'clothing', 'electronics', 'garden', 'home', 'sports', 'toys', 'other'];
 
-const literal = (words: readonly string[]): string => `array[${words.map((w) => `'${w.replace(/'/g, "''")}'`).join(',')}]`;
+const literal = (words: readonly string[]): string =>
+  `array[${words.map((w) => `'${w.replace(/'/g, "''")}'`).join(',')}]`;
 
 /** Inserts products numbered from..to (inclusive); every 50th is archived, the rest active. */
 export async function insertProducts(url: string, from: number, to: number): Promise<void> {

@@ -103,11 +103,7 @@ export function createCpuSampler(groups: Record<string, GroupMatch>): CpuSampler
  * CPU ms per completed order for each group and in total. The total leaves out the load generator:
  * its work is the benchmark's, not the system's. → { perGroup, total, completed, seconds } or null without completions.
  */
-export function cpuPerOrder(
-  msByGroup: Record<string, number>,
-  completed: number,
-  seconds: number,
-): CpuPerOrder | null {
+export function cpuPerOrder(msByGroup: Record<string, number>, completed: number, seconds: number): CpuPerOrder | null {
   if (!completed) return null;
   const round = (v: number) => Math.round(v * 100) / 100;
   const perGroup = Object.fromEntries(Object.entries(msByGroup).map(([name, v]) => [name, round(v / completed)]));
@@ -118,7 +114,8 @@ export function cpuPerOrder(
 }
 
 /** CPU ms for a table cell: two decimals below 10 ms, one above. */
-export const cpuMs = (v: number | null | undefined): string => (v === undefined || v === null ? '–' : v >= 10 ? v.toFixed(1) : v.toFixed(2));
+export const cpuMs = (v: number | null | undefined): string =>
+  v === undefined || v === null ? '–' : v >= 10 ? v.toFixed(1) : v.toFixed(2);
 
 /** "X ms total (orders a, products b, postgres c, …)": the groups by cost, the generator last and outside the total. */
 export function formatCpuPerOrder(c: CpuPerOrder | null): string {

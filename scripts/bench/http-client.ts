@@ -34,7 +34,7 @@ export interface HttpClient {
 const asError = (err: unknown): Error & { code?: string } => (err instanceof Error ? err : new Error(String(err)));
 
 /** Splits a Server-Sent Events buffer into complete events' data; returns them and the incomplete rest. */
-export function parseEvents(buffer: string): { events: string[]; rest: string } {
+function parseEvents(buffer: string): { events: string[]; rest: string } {
   const events: string[] = [];
   let rest = buffer;
   let end;
@@ -72,7 +72,7 @@ export function createClient(
     const started = performance.now();
     try {
       const res = await pool.request({
-        method: method as 'GET',
+        method,
         path,
         headersTimeout: timeout,
         bodyTimeout: timeout,
@@ -154,7 +154,11 @@ export const cookieHeader = (jar: Record<string, string>): string =>
     .join('; ');
 
 /** Runs `fn(item, index)` over `items` with at most `limit` at a time; rejects on the first error. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {

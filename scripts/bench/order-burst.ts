@@ -225,9 +225,7 @@ export function printBurstTable(burst: Record<string, Burst>): void {
     row('drain', (b) => `${b.drained ? '' : '>'}${b.drainSeconds.toFixed(1)}s`),
     row('completed ÷ accepted after the drain', (b) => percent(b.completedRatio)),
     row('CPU ms per completed order, total', (b) => cpuMs(b.cpuPerOrder?.total)),
-    ...Object.keys(first.cpuCores).map((group) =>
-      row(`  ${group}`, (b) => cpuMs(b.cpuPerOrder?.perGroup[group])),
-    ),
+    ...Object.keys(first.cpuCores).map((group) => row(`  ${group}`, (b) => cpuMs(b.cpuPerOrder?.perGroup[group]))),
   ];
   process.stdout.write(
     `\nBurst: ${first.connections} closed-loop connections for ${first.seconds}s each (CPU over burst + drain; total = all but the load generator)\n` +
@@ -247,7 +245,8 @@ export function burstRatios({
   pgbenchRate: number | null;
   burst: Record<string, Burst>;
 }) {
-  const per = <T>(fn: (b: Burst) => T): Record<string, T> => Object.fromEntries(Object.entries(burst).map(([n, b]) => [n, fn(b)]));
+  const per = <T>(fn: (b: Burst) => T): Record<string, T> =>
+    Object.fromEntries(Object.entries(burst).map(([n, b]) => [n, fn(b)]));
   return {
     peakOverPgbench: ratio(peakRate, pgbenchRate ?? null),
     burstAcceptedPerSecond: per((b) => b.acceptedPerSecond),

@@ -17,7 +17,7 @@ type Drained = StepResult & { drained: boolean; drainedInSeconds: number; untrac
 
 function stepSummary(r: Drained, completedPerSecond: number, backlog: Backlog) {
   const placedPerSecond = r.accepted / r.seconds;
-  const queued = Object.values(backlog).reduce<number>((n, v) => n + (v ?? 0), 0);
+  const queued = Object.values<number | null>({ ...backlog }).reduce<number>((n, v) => n + (v ?? 0), 0);
   const sustained =
     placedPerSecond >= 0.95 * r.target &&
     completedPerSecond >= 0.9 * placedPerSecond &&

@@ -79,7 +79,13 @@ export interface Durability {
   redis: { appendonly: string | null; appendfsync: string | null };
 }
 
-export async function durabilitySettings({ pgUrl, redisUrl }: { pgUrl: string; redisUrl: string }): Promise<Durability> {
+export async function durabilitySettings({
+  pgUrl,
+  redisUrl,
+}: {
+  pgUrl: string;
+  redisUrl: string;
+}): Promise<Durability> {
   const show = (name: 'fsync' | 'synchronous_commit') => sqlValue(pgUrl, `show ${name}`).catch(() => null);
   const config = async (name: string) => {
     try {

@@ -10,7 +10,11 @@ export interface NumberLimits {
   integer?: boolean;
 }
 
-function parseNumber(name: string, raw: string, { min = 0, max = Number.MAX_SAFE_INTEGER, integer = true }: NumberLimits) {
+function parseNumber(
+  name: string,
+  raw: string,
+  { min = 0, max = Number.MAX_SAFE_INTEGER, integer = true }: NumberLimits,
+) {
   const value = Number(raw);
   if (
     raw.trim() === '' ||
@@ -19,7 +23,9 @@ function parseNumber(name: string, raw: string, { min = 0, max = Number.MAX_SAFE
     value > max ||
     (integer && !Number.isInteger(value))
   ) {
-    throw new SetupError(`${name} must be ${integer ? 'an integer' : 'a number'} between ${min} and ${max}, got ${raw}`);
+    throw new SetupError(
+      `${name} must be ${integer ? 'an integer' : 'a number'} between ${min} and ${max}, got ${raw}`,
+    );
   }
   return value;
 }
@@ -97,6 +103,5 @@ export function readBenchSettings(env: NodeJS.ProcessEnv = process.env) {
     burstSeconds: envNumber('BENCH_BURST_SECONDS', 20, { min: 1, max: 600 }, env),
   };
 }
-
 
 export type BenchSettings = ReturnType<typeof readBenchSettings>;

@@ -40,7 +40,8 @@ async function rowsOf<Row extends pg.QueryResultRow>(url: string, sql: string, p
 
 const percentile = (sorted: number[], p: number): number | null =>
   sorted.length ? (sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? null) : null;
-const sample = (list: string[], n = 3): string => `${list.slice(0, n).join('; ')}${list.length > n ? ` … (${list.length} in all)` : ''}`;
+const sample = (list: string[], n = 3): string =>
+  `${list.slice(0, n).join('; ')}${list.length > n ? ` … (${list.length} in all)` : ''}`;
 
 /** Orders of the run's buyers, their lines, the products' stock and open reservations. */
 async function readState({
@@ -95,7 +96,9 @@ async function deadLetters(redisUrl: string): Promise<Record<string, number>> {
 /** Errors Redis answered since it started, by kind (INFO errorstats), e.g. { OOM: 3 }. */
 export async function redisErrors(redisUrl: string): Promise<Record<string, number>> {
   const text = await withRedis(redisUrl, (redis) => redis.info('errorstats'));
-  return Object.fromEntries([...text.matchAll(/errorstat_([A-Z]+):count=(\d+)/g)].map((m) => [m[1], Number(m[2])]));
+  return Object.fromEntries(
+    [...text.matchAll(/errorstat_([A-Z]+):count=(\d+)/g)].map((m): [string, number] => [m[1] ?? '', Number(m[2])]),
+  );
 }
 
 /**

@@ -42,7 +42,9 @@ export async function createMarket(
       body: { name: `Chaos item ${i}`, description: 'placed under chaos', category: 'other', price, stock: s.stock },
     });
     if (res.status !== 201 || res.error)
-      throw new SetupError(`creating product ${i} answered ${res.status}: ${res.body?.slice(0, 300) ?? res.error?.message}`);
+      throw new SetupError(
+        `creating product ${i} answered ${res.status}: ${res.body?.slice(0, 300) ?? res.error?.message}`,
+      );
     const product = JSON.parse(res.body) as BenchProduct;
     products.push({ id: product.id, price: product.price, stock: product.stock });
   }

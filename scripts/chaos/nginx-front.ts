@@ -79,8 +79,7 @@ export async function startNginxFront({
     ?.slice(1)
     .map(Number) ?? [0, 0, 0];
   const [major = 0, minor = 0, patch = 0] = version;
-  if (major > 1 || minor > 19 || (minor === 19 && patch >= 5))
-    args.push('-e', path.join(logDir, 'error.log'));
+  if (major > 1 || minor > 19 || (minor === 19 && patch >= 5)) args.push('-e', path.join(logDir, 'error.log'));
   const check = await run(bin, [...args, '-t'], { capture: true });
   if (check.code !== 0) throw new SetupError(`nginx rejected ${confFile}:\n${check.stderr.trim()}`);
   const fd = openSync(path.join(logDir, 'nginx.out'), 'a');

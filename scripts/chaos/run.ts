@@ -123,8 +123,9 @@ export async function runChaos(
       );
       const errors = redisErrorTracker(redis.url);
       const buyerIds = market.buyers.map((b) => b.id);
-      let progress: ReturnType<typeof startProgress> | undefined;
-      const stalled = () => progress?.stalled() ?? null;
+      // The shoppers stop on a stall, which the progress watcher (started after them) detects.
+      const watcher: { progress?: ReturnType<typeof startProgress> } = {};
+      const stalled = () => watcher.progress?.stalled() ?? null;
       const shoppers = createShoppers({
         client,
         buyers: market.buyers,
@@ -137,7 +138,7 @@ export async function runChaos(
       });
       // Fault times and the report's offsets count from here.
       const loadStart = Date.now();
-      progress = startProgress({
+      const progress = startProgress({
         system,
         ordersUrl: system.dbUrl('orders'),
         buyerIds,
@@ -148,6 +149,7 @@ export async function runChaos(
         log,
         errors,
       });
+      watcher.progress = progress;
       const faults = scheduleFaults({
         s,
         times,

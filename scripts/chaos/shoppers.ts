@@ -22,7 +22,13 @@ export interface Tally {
   refusedSample?: string;
   /** retryable failures seen along the way, by kind */
   retries: Record<string, number>;
-  cancels: { requested: number; cancelled: number; conflict: number; unanswered: number; other: Record<string, number> };
+  cancels: {
+    requested: number;
+    cancelled: number;
+    conflict: number;
+    unanswered: number;
+    other: Record<string, number>;
+  };
 }
 
 export interface Shoppers {
@@ -222,11 +228,7 @@ export async function placeAtRate(
 /** `total` orders over `connections` loops, each placing its next order once the last was answered. */
 export async function placeClosedLoop(
   shoppers: Shoppers,
-  {
-    total,
-    connections,
-    shouldStop = () => false,
-  }: { total: number; connections: number; shouldStop?: () => boolean },
+  { total, connections, shouldStop = () => false }: { total: number; connections: number; shouldStop?: () => boolean },
 ): Promise<void> {
   let next = 0;
   await Promise.all(

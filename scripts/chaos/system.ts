@@ -311,7 +311,8 @@ export async function startSystem({
         `${down.map((s) => s.name).join(', ')} did not start:\n${down.map((s) => `--- ${s.name} ---\n${tailOf(s.logFile, 20)}`).join('\n')}`,
       );
     }
-    const upstreams = (api: 'products' | 'orders') => slots.filter((s) => KINDS[s.kind].api === api).map((s) => `127.0.0.1:${s.port}`);
+    const upstreams = (api: 'products' | 'orders') =>
+      slots.filter((s) => KINDS[s.kind].api === api).map((s) => `127.0.0.1:${s.port}`);
     const front = await startNginxFront({
       dir: path.join(dir, 'nginx'),
       upstreams: { products: upstreams('products'), orders: upstreams('orders') },

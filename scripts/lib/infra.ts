@@ -53,7 +53,8 @@ export const ensurePostgres = (): Promise<Server> => once('postgres', 'PostgreSQ
  * → { url, private, stop() }: a Redis URL (see redis.ts for the order tried). The first call of
  * the process decides: `{ durable: true }` insists on AOF everysec.
  */
-export const ensureRedis = (options?: { durable?: boolean }): Promise<Server> => once('redis', 'Redis', () => ensureRedisOnce(options));
+export const ensureRedis = (options?: { durable?: boolean }): Promise<Server> =>
+  once('redis', 'Redis', () => ensureRedisOnce(options));
 
 /** Stops every private PostgreSQL/Redis this process started. */
 export async function stopInfra(): Promise<void> {

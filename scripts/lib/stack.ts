@@ -68,7 +68,7 @@ function servicePortsFor(port: number): Record<string, number> {
   return Object.fromEntries([
     ...SERVICES.map((s) => [s.api, band + s.offset]),
     ...WORKERS.map((w) => [w.name, band + w.offset]),
-  ]);
+  ] as [string, number][]);
 }
 
 export const databaseNames = (suffix = ''): Record<Api, string> =>
@@ -100,7 +100,8 @@ export async function createDatabases(adminUrl: string, names: readonly string[]
     try {
       await sql(adminUrl, `create database "${db}"`);
     } catch (err) {
-      if (!/already exists/.test(messageOf(err))) throw new SetupError(`cannot create database ${db}: ${messageOf(err)}`);
+      if (!/already exists/.test(messageOf(err)))
+        throw new SetupError(`cannot create database ${db}: ${messageOf(err)}`);
     }
   }
 }

@@ -13,9 +13,11 @@ export interface Backoff {
 const DEFAULT_BACKOFF: Readonly<Backoff> = Object.freeze({ initialMs: 500, maxMs: 30_000, resetAfterMs: 60_000 });
 
 /** The wait before restart number `attempt` (1, 2, …) after crashes in a row. */
-const backoffDelay = (attempt: number, { initialMs, maxMs }: Pick<Backoff, 'initialMs' | 'maxMs'>): number => Math.min(maxMs, initialMs * 2 ** (attempt - 1));
+const backoffDelay = (attempt: number, { initialMs, maxMs }: Pick<Backoff, 'initialMs' | 'maxMs'>): number =>
+  Math.min(maxMs, initialMs * 2 ** (attempt - 1));
 
-const describeExit = (code: number | null, signal: NodeJS.Signals | null): string => (signal ? `signal ${signal}` : `code ${code}`);
+const describeExit = (code: number | null, signal: NodeJS.Signals | null): string =>
+  signal ? `signal ${signal}` : `code ${code}`;
 
 /** Ends what is left of a dead child's process group (nginx workers outlive a killed master and keep its port). */
 function clearGroup(pid: number | undefined): void {
@@ -93,7 +95,8 @@ export function supervise({
       try {
         current = await respawn();
       } catch (err) {
-        if (!stopped) scheduleRestart(`could not start (${err instanceof Error ? err.message.split('\n')[0] : err})`);
+        if (!stopped)
+          scheduleRestart(`could not start (${err instanceof Error ? err.message.split('\n')[0] : String(err)})`);
         return;
       } finally {
         spawning = undefined;

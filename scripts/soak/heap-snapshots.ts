@@ -30,7 +30,8 @@ interface HeapSnapshot {
 /** Snapshots bigger than this are left to a browser's DevTools: parsing them here would need a V8 string too long. */
 const MAX_PARSE_BYTES = 400 * 1024 ** 2;
 
-const snapshotsIn = (dir: string): string[] => (existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.heapsnapshot')) : []);
+const snapshotsIn = (dir: string): string[] =>
+  existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.heapsnapshot')) : [];
 
 /** Signals the slot's process and waits until its snapshot is written; → the file's path. */
 export async function takeHeapSnapshot(slot: Slot, dir: string, timeoutMs = 120_000): Promise<string> {

@@ -141,8 +141,10 @@ function flatness(windows: Window[], names: string[], tolerance: number): Record
   return verdicts;
 }
 
-const mb = (bytes: number | null | undefined): string => (bytes === null || bytes === undefined ? '–' : (bytes / 1024 ** 2).toFixed(0));
-const pct = (g: number | null | undefined): string => (g === null || g === undefined ? '–' : `${g >= 0 ? '+' : ''}${(g * 100).toFixed(1)} %`);
+const mb = (bytes: number | null | undefined): string =>
+  bytes === null || bytes === undefined ? '–' : (bytes / 1024 ** 2).toFixed(0);
+const pct = (g: number | null | undefined): string =>
+  g === null || g === undefined ? '–' : `${g >= 0 ? '+' : ''}${(g * 100).toFixed(1)} %`;
 
 /** The flatness check of every process and the no-restart check; → { verdicts, checks }. */
 export function memoryChecks({

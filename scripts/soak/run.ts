@@ -56,7 +56,8 @@ function printWindow(log: (line: string) => void, row: Row, names: string[]): vo
   );
 }
 
-const mb = (bytes: number | null | undefined): string => (bytes === null || bytes === undefined ? '–' : (bytes / 1024 ** 2).toFixed(0));
+const mb = (bytes: number | null | undefined): string =>
+  bytes === null || bytes === undefined ? '–' : (bytes / 1024 ** 2).toFixed(0);
 
 /** Two snapshots of each grown process `gapSeconds` apart while `load` runs; → { name: { before, after, top } | { error } }. */
 async function compareHeaps(

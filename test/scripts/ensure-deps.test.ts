@@ -3,11 +3,15 @@
 import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import deps = require('../../scripts/lib/ensure-deps.cjs');
+import { DependencyError, ensureDeps, installReason } from '../../scripts/lib/ensure-deps.cjs';
 
 let root: string;
 
-type Manifest = { workspaces?: string[]; dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
+type Manifest = {
+  workspaces?: string[];
+  dependencies?: Record<string, string>;
+  devDependencies?: Record<string, string>;
+};
 
 const writeJson = (file: string, value: unknown, mtimeSeconds: number) => {
   mkdirSync(path.dirname(file), { recursive: true });
@@ -53,17 +57,17 @@ afterEach(() => {
 describe('installReason', () => {
   it('when node_modules was installed after the lock file was written, then nothing needs installing', () => {
     repo();
-    expect(deps.installReason(root)).toBeNull();
+    expect(installReason(root)).toBeNull();
   });
 
   it('when node_modules is missing, then it says so', () => {
     repo({ installed: false });
-    expect(deps.installReason(root)).toBe('node_modules is missing');
+    expect(installReason(root)).toBe('node_modules is missing');
   });
 
   it('when the lock file is newer than the last install, then it says the lock changed', () => {
     repo({ times: { manifests: 1000, lock: 4000, installed: 3000 } });
-    expect(deps.installReason(root)).toBe('package-lock.json changed since the last install');
+    expect(installReason(root)).toBe('package-lock.json changed since the last install');
   });
 
   it('when a workspace manifest is newer than the install and declares other dependencies, then that manifest is named', () => {
@@ -74,12 +78,12 @@ describe('installReason', () => {
       { packages: { 'packages/api': { dependencies: {} } } },
       3000,
     );
-    expect(deps.installReason(root)).toBe('packages/api/package.json changed since the last install');
+    expect(installReason(root)).toBe('packages/api/package.json changed since the last install');
   });
 
   it('when a manifest was only touched (newer, same dependencies), then nothing needs installing', () => {
     repo({ times: { manifests: 5000, lock: 2000, installed: 3000 } });
-    expect(deps.installReason(root)).toBeNull();
+    expect(installReason(root)).toBeNull();
   });
 
   it('when the manifests list their dependencies in another order than the lock, then they still match', () => {
@@ -95,13 +99,13 @@ describe('installReason', () => {
       },
       2000,
     );
-    expect(deps.installReason(root)).toBeNull();
+    expect(installReason(root)).toBeNull();
   });
 
   it('when a manifest declares a dependency the lock does not record, then it fails and names the manifest and the fix', () => {
     repo({ workspaceDeps: { ioredis: '^5.0.0', execa: '^9.0.0' }, lockedWorkspaceDeps: { ioredis: '^5.0.0' } });
-    expect(() => deps.installReason(root)).toThrow(deps.DependencyError);
-    expect(() => deps.installReason(root)).toThrow(
+    expect(() => installReason(root)).toThrow(DependencyError);
+    expect(() => installReason(root)).toThrow(
       'packages/api/package.json declare dependencies that package-lock.json does not record.\n' +
         'Run `npm install` to update package-lock.json (and commit it), then try again.',
     );
@@ -110,7 +114,7 @@ describe('installReason', () => {
   it('when there is no lock file, then it fails and says to create and commit one', () => {
     repo();
     rmSync(path.join(root, 'package-lock.json'));
-    expect(() => deps.installReason(root)).toThrow('package-lock.json is missing; run `npm install` once and commit it.');
+    expect(() => installReason(root)).toThrow('package-lock.json is missing; run `npm install` once and commit it.');
   });
 });
 
@@ -119,9 +123,9 @@ describe('ensureDeps', () => {
     repo();
     const write = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
     try {
-      await expect(deps.ensureDeps(root, { quiet: true })).resolves.toBe(false);
+      await expect(ensureDeps(root, { quiet: true })).resolves.toBe(false);
       expect(write).not.toHaveBeenCalled();
-      await expect(deps.ensureDeps(root)).resolves.toBe(false);
+      await expect(ensureDeps(root)).resolves.toBe(false);
       expect(write).toHaveBeenCalledWith('• dependencies … ok (node_modules is current)\n');
     } finally {
       write.mockRestore();

@@ -68,7 +68,15 @@ describe('chaos and soak options', () => {
     readOptions({ prefix: 'TRY', specs: SPECS, argv, env, usage: 'usage' });
 
   it('when nothing is given, then every default is used and a derived one follows the settings before it', () => {
-    expect(read([])).toEqual({ orders: 100, share: 0.1, stock: 200, mode: 'open', memory: null, build: true, seed: null });
+    expect(read([])).toEqual({
+      orders: 100,
+      share: 0.1,
+      stock: 200,
+      mode: 'open',
+      memory: null,
+      build: true,
+      seed: null,
+    });
     expect(read(['--orders', '7']).stock).toBe(14);
   });
 
@@ -122,7 +130,7 @@ describe('chaos and soak options', () => {
     expect(describeRun(s, { runId: 'r1', seed: 7, dir: 'runs/r1' })).toContain('Chaos run r1 (seed 7): 2000 orders');
   });
 
-  it('when --service-env is given, then it becomes the processes\' variables, and a malformed pair is refused', () => {
+  it("when --service-env is given, then it becomes the processes' variables, and a malformed pair is refused", () => {
     expect(parseServiceEnv('STREAM_BATCH_SIZE=10, LOG_LEVEL=warn')).toEqual({
       STREAM_BATCH_SIZE: '10',
       LOG_LEVEL: 'warn',
@@ -153,7 +161,7 @@ describe('chaos and soak options', () => {
       expect(() => readSoak(['--snapshots', 'maybe'])).toThrow('--snapshots must be one of auto, off, got maybe');
     });
 
-    it('when bench results exist, then the default rate is half the newest one\'s sustained peak', () => {
+    it("when bench results exist, then the default rate is half the newest one's sustained peak", () => {
       const result = (peak: unknown) => JSON.stringify({ orders: { peak: { completedPerSecond: peak } } });
       writeFileSync(path.join(dir, 'bench-2026-01-01.json'), result(400));
       writeFileSync(path.join(dir, 'bench-2026-02-01.json'), result(301));
