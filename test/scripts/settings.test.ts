@@ -1,6 +1,6 @@
 // Settings of the benchmarks (BENCH_* variables), of chaos and of soak (flags and CHAOS_* / SOAK_* variables):
 // defaults, overrides, and a clear error for bad input.
-import { envFlag, envNumber, envNumbers, envText } from '../../scripts/bench/settings.js';
+import { envFlag, envNumber, envNumbers, envText, readBenchSettings } from '../../scripts/bench/settings.js';
 import { CHAOS_SPECS, describeRun, faultTimes, parseServiceEnv } from '../../scripts/chaos/settings.js';
 import { type Specs, parseBytes, readOptions } from '../../scripts/chaos/options.js';
 import { SetupError } from '../../scripts/lib/errors.js';
@@ -171,5 +171,43 @@ describe('chaos and soak options', () => {
       writeFileSync(path.join(dir, 'bench-2026-03-01.json'), '{ not json');
       expect(halfOfBenchPeak(dir)).toBeNull();
     });
+  });
+});
+
+describe('npm run bench settings', () => {
+  it('when no BENCH_* variable is set, then the documented defaults apply', () => {
+    const s = readBenchSettings({});
+    expect(s).toMatchObject({
+      external: '',
+      port: 8097,
+      dbSuffix: '_bench',
+      streamSuffix: '_bench',
+      build: true,
+      keep: false,
+      deadlineSeconds: 570,
+      rates: [25, 50, 75, 100, 150, 200, 300, 400, 600, 800],
+      stepSeconds: 20,
+      burstSeconds: 20,
+      cpuProfileDir: undefined,
+    });
+    expect([...s.skip]).toEqual([]);
+  });
+
+  it('when variables are set, then they are read, BENCH_SKIP as a set and BENCH_URL without suffixes', () => {
+    const s = readBenchSettings({
+      BENCH_SKIP: 'ceilings, catalog',
+      BENCH_RATES: '50',
+      BENCH_STEP_SECONDS: '10',
+      BENCH_URL: 'http://127.0.0.1:8080',
+    });
+    expect([...s.skip]).toEqual(['ceilings', 'catalog']);
+    expect(s).toMatchObject({ rates: [50], stepSeconds: 10, dbSuffix: '', streamSuffix: '' });
+  });
+
+  it('when a variable is out of its limits, then reading the settings fails naming it', () => {
+    expect(() => readBenchSettings({ BENCH_STEP_SECONDS: '0' })).toThrow(
+      'BENCH_STEP_SECONDS must be an integer between 1 and 600, got 0',
+    );
+    expect(() => readBenchSettings({ BENCH_DB_SUFFIX: 'Bad-Name' })).toThrow(SetupError);
   });
 });
