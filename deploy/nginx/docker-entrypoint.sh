@@ -1,6 +1,6 @@
 #!/bin/sh
 # Entry point of the nginx image: renders deploy/nginx/nginx.conf.template (the same file the local
-# stack renders with scripts/lib/nginx.mjs) from the environment, checks it, runs nginx in the foreground.
+# stack renders with scripts/lib/nginx.ts) from the environment, checks it, runs nginx in the foreground.
 set -eu
 
 # Fixed by the image (frontend/Dockerfile); the rest comes from the environment ([nginx] in .env.example).

@@ -1,6 +1,6 @@
 -- pgbench script: the minimum database work of one order, in the three commits the saga makes.
 -- Runs against a scratch database holding the orders and products schemas built from the real
--- migrations (scripts/bench/ceilings.mjs). :products is the number of products (-D products=N);
+-- migrations (scripts/bench/ceilings.ts). :products is the number of products (-D products=N);
 -- product i has id md5('p' || i)::uuid, like the rows the script that builds the database inserts.
 \set p random(1, :products)
 \set qty random(1, 3)

@@ -221,7 +221,7 @@ describe('environment keys', () => {
   it('when the local scripts and test helpers are read, then [local] documents the keys they take from the environment', () => {
     const system = new Set(['PATH', 'HOME', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR', 'CI']);
     const sources = repoFiles().filter(
-      (f) => /^scripts\/.*\.mjs$/.test(f) || f === 'backend/packages/kit/src/testing.ts',
+      (f) => /^scripts\/.*\.(ts|mjs|cjs)$/.test(f) || f === 'backend/packages/kit/src/testing.ts',
     );
     const keys = new Set(
       sources

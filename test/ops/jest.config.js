@@ -1,5 +1,5 @@
 // Checks of the deployment files (Dockerfiles, compose, Ansible, workflows, shell scripts, env keys)
-// with the linters that run without a Docker engine. `npm test` provides the tools (scripts/lib/ops-tools.mjs).
+// with the linters that run without a Docker engine. `npm test` provides the tools (scripts/lib/ops-tools.ts).
 const { esmSupport } = require('../../backend/jest.preset');
 
 /** @type {import('jest').Config} */

@@ -1,4 +1,4 @@
-// `npm start` keeps its processes running (scripts/lib/supervise.mjs), tried on real node processes.
+// `npm start` keeps its processes running (scripts/lib/supervise.ts), tried on real node processes.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';

@@ -1,11 +1,14 @@
-// Test helper: runs scripts/lib/supervise.mjs over tiny real node processes, so the test can stay CommonJS.
+// Test helper: runs scripts/lib/supervise.ts (loaded through tsx) over tiny real node processes, so the test can stay CommonJS.
 // argv[2] is JSON { name, backoff, plan, orphanFile }: plan[i] is what the i-th process does (the last one
 // repeats): { exitAfterMs, code } exits, { exitAfterMs: null } runs until killed, { fail } makes that respawn throw,
 // { orphan: true } also leaves a grandchild in its process group (its pid written to orphanFile).
 // Prints one JSON line per event, with the time it happened: { spawn: pid, at }, { log: line, at }, { stopped: true, at }. SIGTERM stops the
 // supervisor; the helper then exits by itself only if nothing is left running or scheduled.
 import { spawn } from 'node:child_process';
-import { supervise } from '../../scripts/lib/supervise.mjs';
+import { register } from 'tsx/esm/api';
+
+register();
+const { supervise } = await import('../../scripts/lib/supervise.ts');
 
 const { name, backoff, plan, orphanFile } = JSON.parse(process.argv[2]);
 const emit = (event) => process.stdout.write(`${JSON.stringify({ ...event, at: Date.now() })}\n`);

@@ -39,7 +39,7 @@ export function run(
 
 /**
  * The path of a command-line tool the ops checks need, or an error saying how to get it.
- * `npm test` installs the Debian packages first (scripts/lib/ops-tools.mjs); a missing tool fails
+ * `npm test` installs the Debian packages first (scripts/lib/ops-tools.ts); a missing tool fails
  * the test that needs it, never skips it.
  */
 export function requireTool(name: string, debianPackage = name): string {
@@ -49,7 +49,7 @@ export function requireTool(name: string, debianPackage = name): string {
   const location = found.stdout?.trim();
   if (found.status === 0 && location) return location;
   throw new Error(
-    `${name} is not installed, so this check cannot run. \`npm test\` installs it (scripts/lib/ops-tools.mjs); by hand: sudo apt-get install -y ${debianPackage}`,
+    `${name} is not installed, so this check cannot run. \`npm test\` installs it (scripts/lib/ops-tools.ts); by hand: sudo apt-get install -y ${debianPackage}`,
   );
 }
 

@@ -99,7 +99,7 @@ describe('GitHub workflows', () => {
     expect(readRepoFile('.ci/run')).toMatch(/^npm test$/m);
     const scripts = (JSON.parse(readRepoFile('package.json')) as { scripts: Record<string, string> }).scripts;
     const gates = { lint: 'eslint', 'format:check': 'prettier --check', knip: 'knip', typecheck: 'tsc' };
-    const runner = readRepoFile('scripts/test.mjs');
+    const runner = readRepoFile('scripts/test.ts');
     for (const [script, tool] of Object.entries(gates)) {
       expect(scripts[script]).toContain(tool);
       expect(runner).toContain(`'${script}'`);

@@ -1,8 +1,11 @@
-// Test helper: runs the real nginx config (scripts/lib/nginx.mjs) as a child of the test, so the
-// test can stay CommonJS. Reads its options as JSON from argv[2]; prints {"url":…} when ready;
+// Test helper: runs the real nginx config (scripts/lib/nginx.ts, loaded through tsx) as a child of the
+// test, so the test can stay CommonJS. Reads its options as JSON from argv[2]; prints {"url":…} when ready;
 // stops nginx on SIGTERM or when the parent closes stdin.
-import { ensureNginx } from '../../../scripts/lib/infra.mjs';
-import { startNginx } from '../../../scripts/lib/nginx.mjs';
+import { register } from 'tsx/esm/api';
+
+register();
+const { ensureNginx } = await import('../../../scripts/lib/infra.ts');
+const { startNginx } = await import('../../../scripts/lib/nginx.ts');
 
 const options = JSON.parse(process.argv[2]);
 const nginx = await startNginx({ bin: await ensureNginx(), ...options });

