@@ -46,12 +46,17 @@ interface Query {
 
 type Figures = Summary & { total: number | null };
 
+/** A common word, a misspelling ("headphones"), a two-character query and a two-word one. */
+const SEARCHES = ['lamp', 'headphnes', 'tv', 'sturdy lamp'];
+
 function queriesFor(s: CatalogSettings): Query[] {
   const base = `/api/products?pageSize=${s.pageSize}`;
   return [
     { name: 'first page (newest)', path: `${base}&page=1` },
     { name: `deep page (page ${s.deepPage})`, path: `${base}&page=${s.deepPage}` },
     { name: `search q=${s.query}`, path: `${base}&page=1&q=${encodeURIComponent(s.query)}` },
+    // The relevance search's fixed set: a common word, a misspelling, two characters, two words.
+    ...SEARCHES.map((q) => ({ name: `search q=${q}`, path: `${base}&page=1&q=${encodeURIComponent(q)}` })),
   ];
 }
 

@@ -95,6 +95,10 @@ const NOUNS = [
   'sweater',
   'boots',
   'watch',
+  // Searched by the bench: a word a misspelling should find, and a two-letter one.
+  'headphones',
+  'tv',
+  'tv stand',
 ];
 const MATERIALS = [
   'oak',
