@@ -154,13 +154,14 @@ export async function startWorkerHarness(overrides: Partial<InventoryWorkerConfi
     }),
     replies,
     releases,
+    // Up to 20 s: a worker on a loaded machine has taken more than the usual 10 to answer.
     waitForReplies: (orderId, count = 1) =>
       eventually(
         async () => {
           const found = await replies(orderId);
           return found.length >= count ? found : undefined;
         },
-        { intervalMs: 25, what: `${count} inventory.result for ${orderId}` },
+        { intervalMs: 25, timeoutMs: 20_000, what: `${count} inventory.result for ${orderId}` },
       ),
     async drained() {
       await eventually(
