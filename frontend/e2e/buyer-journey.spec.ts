@@ -66,20 +66,48 @@ test('when a buyer signs up, logs in, buys and cancels, then the order completes
   }).toPass({ timeout: 15_000 });
 });
 
-test('when the cart is empty or the visitor is anonymous, then the pages say what to do', async ({ page, browser }) => {
-  const sellerContext = await browser.newContext();
-  await signupViaApi(sellerContext.request, 'seller');
-  const product = await createProductViaApi(sellerContext.request, { name: unique('Candle') });
-  await sellerContext.close();
-
+test('when the cart is empty or the visitor has no orders, then the pages say what to do', async ({ page }) => {
   await page.goto('/');
-  const card = await searchCatalog(page, product.name);
-  await card.getByRole('link', { name: `Log in to buy ${product.name}` }).click();
-  await expect(page).toHaveURL(/\/login$/);
+  await page.getByRole('link', { name: 'Cart (0)' }).click();
+  await expect(page.getByText('Your cart is empty.')).toBeVisible();
 
   await signupViaUi(page, 'buyer');
   await page.getByRole('link', { name: 'Cart (0)' }).click();
   await expect(page.getByText('Your cart is empty.')).toBeVisible();
   await page.getByRole('link', { name: 'My orders' }).click();
   await expect(page.getByText('You have not ordered anything yet.')).toBeVisible();
+});
+
+test('when a visitor fills a cart and logs in, then the cart joins the account and the same buyer sees it in another browser', async ({
+  page,
+  browser,
+}) => {
+  const setup = await browser.newContext();
+  await signupViaApi(setup.request, 'seller');
+  const product = await createProductViaApi(setup.request, { name: unique('Lantern'), price: '8.00', stock: 5 });
+  await setup.clearCookies();
+  const buyer = await signupViaApi(setup.request, 'buyer');
+  await setup.close();
+
+  await page.goto('/');
+  const card = await searchCatalog(page, product.name);
+  await card.getByRole('button', { name: `Add to cart ${product.name}` }).click();
+  await page.getByRole('link', { name: 'Cart (1)' }).click();
+  await page.getByRole('link', { name: 'Log in to place the order' }).click();
+  await loginViaUi(page, buyer.email, buyer.password);
+  await expect(page).toHaveURL(/\/cart$/);
+  await expect(page.getByRole('row', { name: new RegExp(product.name) })).toContainText('$8.00');
+
+  const laptop = await browser.newContext();
+  const other = await laptop.newPage();
+  await loginViaUi(other, buyer.email, buyer.password);
+  await expect(other.getByRole('link', { name: 'Cart (1)' })).toBeVisible();
+  await other.getByRole('link', { name: 'Cart (1)' }).click();
+  await other.getByLabel(`Quantity of ${product.name}`).fill('3');
+  // The first browser sees the change when the buyer comes back to it.
+  await expect(async () => {
+    await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
+    await expect(page.getByRole('link', { name: 'Cart (3)' })).toBeVisible({ timeout: 1000 });
+  }).toPass({ timeout: 15_000 });
+  await laptop.close();
 });

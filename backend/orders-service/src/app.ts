@@ -1,5 +1,5 @@
 import cookie from '@fastify/cookie';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Pool } from 'pg';
 import type { Redis } from 'ioredis';
 import {
@@ -17,6 +17,7 @@ import {
 } from '@market/kit';
 import type { OrdersConfig } from './config';
 import type { OrdersContext } from './domain/context';
+import { cartRoutes } from './http/cart-routes';
 import { deadLetterRoutes } from './http/dead-letter-routes';
 import { eventsRoute } from './http/events-route';
 import { openApi, openApiRoute } from './http/openapi';
@@ -33,6 +34,7 @@ export interface AppDeps {
     | 'SSE_HEARTBEAT_SECONDS'
     | 'ORDERS_STREAM'
     | 'INVENTORY_STREAM'
+    | 'CART_TTL_DAYS'
   >;
   logger: Logger;
   pool: Pool;
@@ -65,16 +67,22 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(openApi);
   await app.register(fastifyObservability(deps.observability));
 
+  const noStore = async (_request: FastifyRequest, reply: FastifyReply) => {
+    reply.header('Cache-Control', 'no-store');
+  };
+  const authenticate = fastifyAuthenticate(verify);
+  // Hooks run in order: the CSRF proof, then the caller; both before the body is even read.
+  const secure = (scope: FastifyInstance) => {
+    scope.addHook('onRequest', fastifyCsrf);
+    scope.addHook('onRequest', authenticate);
+  };
+
   await app.register(
     async (api) => {
-      api.addHook('onRequest', async (_request, reply) => {
-        reply.header('Cache-Control', 'no-store');
-      });
+      api.addHook('onRequest', noStore);
       await api.register(openApiRoute);
       await api.register(async (secured) => {
-        // Hooks run in order: the CSRF proof, then the caller; both before the body is even read.
-        secured.addHook('onRequest', fastifyCsrf);
-        secured.addHook('onRequest', fastifyAuthenticate(verify));
+        secure(secured);
         await secured.register(ordersRoutes(context));
         await secured.register(
           deadLetterRoutes(createDeadLetters(deps.redis, [config.ORDERS_STREAM, config.INVENTORY_STREAM])),
@@ -85,6 +93,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       });
     },
     { prefix: '/api/orders' },
+  );
+  await app.register(
+    async (cart) => {
+      cart.addHook('onRequest', noStore);
+      secure(cart);
+      await cart.register(cartRoutes(context.db, { ttlDays: config.CART_TTL_DAYS }));
+    },
+    { prefix: '/api/cart' },
   );
   return app;
 }

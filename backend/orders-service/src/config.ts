@@ -26,6 +26,8 @@ export const ordersWorkerConfigShape = {
    * its stock is given back: for real outages, far longer than a restart or a Redis failover.
    */
   ORDER_DEADLINE_SECONDS: env.int(900, 10, 604_800),
+  /** A buyer's cart not saved for this many days reads as empty; the worker deletes it. */
+  CART_TTL_DAYS: env.int(30, 1, 365),
 };
 
 export const ordersConfigShape = {

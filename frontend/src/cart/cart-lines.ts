@@ -66,3 +66,25 @@ export function cartTotal(lines: CartLine[]): Money {
 export function cartCount(lines: CartLine[]): number {
   return lines.reduce((sum, line) => sum + line.quantity, 0);
 }
+
+/**
+ * The account's cart with a guest cart added at sign-in: the same product's quantities summed (up to
+ * the per-line maximum; the cart page caps them at the stock), other products appended while there
+ * is room. `dropped` counts the guest's products that did not fit.
+ */
+export function mergeLines(account: CartLine[], guest: CartLine[]): { lines: CartLine[]; dropped: number } {
+  const lines = [...account];
+  let dropped = 0;
+  for (const line of guest) {
+    const at = lines.findIndex((l) => l.productId === line.productId);
+    if (at >= 0) {
+      const quantity = Math.min(lines[at]!.quantity + line.quantity, ORDER_LINES.items.quantity.max);
+      lines[at] = { ...lines[at]!, quantity };
+    } else if (lines.length < ORDER_LINES.maxItems) {
+      lines.push(line);
+    } else {
+      dropped += 1;
+    }
+  }
+  return { lines, dropped };
+}

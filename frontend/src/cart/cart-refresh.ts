@@ -46,7 +46,8 @@ export async function fetchFreshProducts(
 }
 
 /** Brings the cart up to date with the catalog and says, line by line, what changed. */
-export function applyFreshProducts(lines: CartLine[], fresh: FreshProducts, userId: string) {
+/** `userId` is null for a visitor not signed in (who owns no products). */
+export function applyFreshProducts(lines: CartLine[], fresh: FreshProducts, userId: string | null) {
   const changes: CartChange[] = [];
   const next: CartLine[] = [];
   for (const line of lines) {
@@ -58,7 +59,7 @@ export function applyFreshProducts(lines: CartLine[], fresh: FreshProducts, user
     const name = product?.name ?? line.name;
     if (!product || product.status !== 'active') {
       changes.push({ kind: 'unavailable', name });
-    } else if (product.sellerId === userId) {
+    } else if (userId !== null && product.sellerId === userId) {
       changes.push({ kind: 'own', name });
     } else if (product.stock <= 0) {
       changes.push({ kind: 'sold-out', name });

@@ -1,10 +1,16 @@
 import { MONEY_PATTERN } from '../api/contracts';
 import type { CartLine } from './cart-lines';
 
-// One cart per user id, so accounts sharing a browser never see each other's carts. Never a token here.
+// One cart per user id, so accounts sharing a browser never see each other's carts, and one for a visitor
+// who is not signed in (GUEST). Never a token here.
 const PREFIX = 'market.cart.';
+/** The cart of a visitor who is not signed in; added to the account's cart at sign-in. */
+export const GUEST = 'guest';
+/** The server's version of each user's cart, as this browser last saw it (shared by its tabs). */
+const VERSION_PREFIX = 'market.cartVersion.';
 const cache = new Map<string, { raw: string | null; lines: CartLine[] }>();
 const listeners = new Set<() => void>();
+const writeListeners = new Set<(owner: string) => void>();
 
 function isLine(value: unknown): value is CartLine {
   if (typeof value !== 'object' || value === null) return false;
@@ -50,7 +56,11 @@ export function readCart(userId: string): CartLine[] {
   return lines;
 }
 
-export function writeCart(userId: string, lines: CartLine[]): void {
+/**
+ * Stores a cart and tells this tab's views. `fromServer` marks the server's copy being adopted; any other
+ * write is a change made here, which the cart sync saves to the server.
+ */
+export function writeCart(userId: string, lines: CartLine[], { fromServer = false } = {}): void {
   const key = PREFIX + userId;
   try {
     if (lines.length === 0) localStorage.removeItem(key);
@@ -60,6 +70,26 @@ export function writeCart(userId: string, lines: CartLine[]): void {
     cache.set(key, { raw: readRaw(key), lines });
   }
   listeners.forEach((listener) => listener());
+  if (!fromServer) writeListeners.forEach((listener) => listener(userId));
+}
+
+/** Calls `listener` with the owner of every cart changed in this tab (not by adopting the server's copy). */
+export function onCartChanged(listener: (owner: string) => void): () => void {
+  writeListeners.add(listener);
+  return () => writeListeners.delete(listener);
+}
+
+export function readCartVersion(userId: string): number {
+  const value = Number(readRaw(VERSION_PREFIX + userId));
+  return Number.isInteger(value) && value >= 0 ? value : 0;
+}
+
+export function writeCartVersion(userId: string, version: number): void {
+  try {
+    localStorage.setItem(VERSION_PREFIX + userId, String(version));
+  } catch {
+    // Without storage the next save may meet a 409 and load the cart again: nothing is lost.
+  }
 }
 
 export function subscribeCart(listener: () => void): () => void {

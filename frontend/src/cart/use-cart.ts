@@ -2,36 +2,35 @@ import { useCallback, useMemo, useSyncExternalStore } from 'react';
 import type { Product } from '../api/contracts';
 import { useSession } from '../session/session-context';
 import { addLine, cartCount, cartTotal, removeLine, setLineQuantity, type CartLine } from './cart-lines';
-import { readCart, subscribeCart, writeCart } from './cart-storage';
+import { GUEST, readCart, subscribeCart, writeCart } from './cart-storage';
 
-const NO_LINES: CartLine[] = [];
-
-/** The signed-in user's cart; anonymous visitors and logged-out views have none. */
+/** The signed-in user's cart, or this browser's guest cart for a visitor who is not signed in. */
 export function useCart() {
   const { user } = useSession();
   const userId = user?.id ?? null;
-  const lines = useSyncExternalStore(subscribeCart, () => (userId ? readCart(userId) : NO_LINES));
+  const owner = userId ?? GUEST;
+  const lines = useSyncExternalStore(subscribeCart, () => readCart(owner));
 
   const update = useCallback(
-    (change: (current: CartLine[]) => CartLine[]) => {
-      if (userId) writeCart(userId, change(readCart(userId)));
-    },
-    [userId],
+    (change: (current: CartLine[]) => CartLine[]) => writeCart(owner, change(readCart(owner))),
+    [owner],
   );
 
   const add = useCallback(
     (product: Product, quantity: number): number => {
-      if (!userId) return 0;
-      const result = addLine(readCart(userId), product, quantity);
-      writeCart(userId, result.lines);
+      const result = addLine(readCart(owner), product, quantity);
+      writeCart(owner, result.lines);
       return result.added;
     },
-    [userId],
+    [owner],
   );
 
   return useMemo(
     () => ({
+      /** Null for a visitor who is not signed in. */
       userId,
+      /** Whose stored cart this is: the user id, or GUEST. */
+      owner,
       lines,
       count: cartCount(lines),
       total: cartTotal(lines),
@@ -42,6 +41,6 @@ export function useCart() {
       remove: (productId: string) => update((current) => removeLine(current, productId)),
       clear: () => update(() => []),
     }),
-    [userId, lines, add, update],
+    [userId, owner, lines, add, update],
   );
 }

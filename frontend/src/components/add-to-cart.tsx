@@ -1,5 +1,4 @@
 import { useState } from 'react';
-import { Link, useLocation } from 'react-router-dom';
 import type { Product } from '../api/contracts';
 import { maxQuantity } from '../cart/cart-lines';
 import { useCart } from '../cart/use-cart';
@@ -10,21 +9,16 @@ interface Props {
   quantity?: number;
 }
 
-/** The one way into the cart: sold-out, own products and full carts say why instead of adding. */
+/**
+ * The one way into the cart, for buyers and for visitors not signed in (their cart is kept in the
+ * browser and joins the account's at sign-in): sold-out, own products and full carts say why instead of adding.
+ */
 export function AddToCart({ product, quantity = 1 }: Props) {
   const { user } = useSession();
   const cart = useCart();
-  const location = useLocation();
-  const [feedback, setFeedback] = useState('');
+  const [feedback, setFeedback] = useState<{ text: string; limited: boolean } | null>(null);
 
-  if (!user) {
-    return (
-      <Link to="/login" state={{ from: `${location.pathname}${location.search}` }} className="button">
-        Log in to buy<span className="visually-hidden"> {product.name}</span>
-      </Link>
-    );
-  }
-  if (product.sellerId === user.id) return <p className="muted">This is your product.</p>;
+  if (user && product.sellerId === user.id) return <p className="muted">This is your product.</p>;
 
   const cap = maxQuantity(product.stock);
   const inCart = cart.lines.find((line) => line.productId === product.id)?.quantity ?? 0;
@@ -34,11 +28,11 @@ export function AddToCart({ product, quantity = 1 }: Props) {
   const onAdd = () => {
     const added = cart.add(product, quantity);
     const total = Math.min(inCart + added, cap);
-    setFeedback(
-      added < quantity
-        ? `Only ${cap} can be ordered; your cart now holds ${total}.`
-        : `Added. Your cart holds ${total} of this product.`,
-    );
+    if (added >= quantity)
+      return setFeedback({ text: `Added. Your cart holds ${total} of this product.`, limited: false });
+    // Say which limit stopped it: the stock, or the most one order line may hold.
+    const why = cap === product.stock ? `only ${cap} are in stock` : `an order holds at most ${cap} of one product`;
+    setFeedback({ text: `Your cart now holds ${total}: ${why}.`, limited: true });
   };
 
   return (
@@ -47,8 +41,8 @@ export function AddToCart({ product, quantity = 1 }: Props) {
         {soldOut ? 'Sold out' : full ? 'All available in cart' : 'Add to cart'}
         <span className="visually-hidden"> {product.name}</span>
       </button>
-      <span className="add-feedback" role="status">
-        {feedback}
+      <span className={feedback?.limited ? 'add-feedback add-feedback-limited' : 'add-feedback'} role="status">
+        {feedback?.text}
       </span>
     </div>
   );

@@ -1,5 +1,6 @@
 import { lazy, Suspense, useRef } from 'react';
 import { Outlet, useLocation } from 'react-router-dom';
+import { CartSync } from './cart-sync';
 import { SiteHeader } from './site-header';
 import { LoadingState } from './status-views';
 import { useRouteFocus } from './use-route-focus';
@@ -28,6 +29,7 @@ export function Layout() {
       <SiteHeader />
       <main id="main" ref={mainRef} tabIndex={-1}>
         <FlashNotice />
+        <CartSync />
         <Suspense fallback={<LoadingState label="Loading page" />}>
           <DataLayer>
             <Suspense fallback={<LoadingState label="Loading page" />}>

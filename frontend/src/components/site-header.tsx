@@ -33,15 +33,13 @@ export function SiteHeader() {
                 Catalog
               </NavLink>
             </li>
+            <li>
+              <NavLink to="/cart">Cart ({count})</NavLink>
+            </li>
             {user && (
-              <>
-                <li>
-                  <NavLink to="/cart">Cart ({count})</NavLink>
-                </li>
-                <li>
-                  <NavLink to="/orders">My orders</NavLink>
-                </li>
-              </>
+              <li>
+                <NavLink to="/orders">My orders</NavLink>
+              </li>
             )}
             {user?.role === 'seller' && (
               <li>

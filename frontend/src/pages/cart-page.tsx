@@ -1,6 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useState } from 'react';
-import { Link, useNavigate } from 'react-router-dom';
+import { Link, useLocation, useNavigate } from 'react-router-dom';
 import { describeError } from '../api/error-messages';
 import { placeOrder } from '../api/orders-api';
 import { getProduct } from '../api/products-api';
@@ -26,7 +26,8 @@ function buttonLabel(phase: Phase, waitLeft: number): string {
 export default function CartPage() {
   usePageTitle('Cart');
   const cart = useCart();
-  const { userId } = cart;
+  const { userId, owner } = cart;
+  const location = useLocation();
   const navigate = useNavigate();
   const client = useQueryClient();
   const [phase, setPhase] = useState<Phase>('checking');
@@ -37,16 +38,15 @@ export default function CartPage() {
 
   /** Re-reads every line from the catalog; returns what changed so checkout can stop and show it. */
   const refresh = useCallback(async (): Promise<CartChange[]> => {
-    if (!userId) return [];
     // Always asked again (staleTime 0), and the answers refresh the product pages' cache too.
     const load = (id: string) =>
       client.fetchQuery({ queryKey: queryKeys.product(id), queryFn: () => getProduct(id), staleTime: 0 });
-    const fresh = await fetchFreshProducts(readCart(userId), load);
-    const result = applyFreshProducts(readCart(userId), fresh, userId);
-    writeCart(userId, result.lines);
+    const fresh = await fetchFreshProducts(readCart(owner), load);
+    const result = applyFreshProducts(readCart(owner), fresh, userId);
+    writeCart(owner, result.lines);
     setChanges(result.changes);
     return result.changes;
-  }, [client, userId]);
+  }, [client, owner, userId]);
 
   useEffect(() => {
     let active = true;
@@ -148,14 +148,23 @@ export default function CartPage() {
           <p className="cart-total">
             Total: <strong>{formatMoney(cart.total)}</strong>
           </p>
-          <button
-            type="button"
-            className="button button-primary"
-            disabled={busy || wait.left > 0}
-            onClick={() => void checkout()}
-          >
-            {buttonLabel(phase, wait.left)}
-          </button>
+          {userId ? (
+            <button
+              type="button"
+              className="button button-primary"
+              disabled={busy || wait.left > 0}
+              onClick={() => void checkout()}
+            >
+              {buttonLabel(phase, wait.left)}
+            </button>
+          ) : (
+            <p>
+              <Link to="/login" state={{ from: location.pathname }} className="button button-primary">
+                Log in to place the order
+              </Link>{' '}
+              <span className="muted">Your cart stays with you when you log in.</span>
+            </p>
+          )}
         </>
       )}
     </section>

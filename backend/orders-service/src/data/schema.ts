@@ -3,6 +3,7 @@ import {
   check,
   index,
   integer,
+  jsonb,
   numeric,
   pgTable,
   primaryKey,
@@ -102,6 +103,19 @@ export const orderItems = pgTable(
     check('order_items_price_positive', sql`${t.unitPrice} >= 0`),
   ],
 );
+
+/**
+ * A buyer's cart, one row per user: the lines as the buyer last saw them (validated by the cart
+ * contract before they are stored) and a version that each save increments, so two devices saving
+ * at once cannot silently overwrite each other. A cart not saved for CART_TTL_DAYS reads as empty
+ * and is pruned.
+ */
+export const carts = pgTable('carts', {
+  userId: uuid('user_id').primaryKey(),
+  lines: jsonb('lines').$type<unknown[]>().notNull(),
+  version: integer('version').notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+});
 
 export const outbox = outboxTable();
 export const processedMessages = processedMessagesTable();

@@ -3,6 +3,7 @@ import { encodeOrdersMessage, type Order, type PlaceOrderRequest } from '@market
 import { AppError, newId } from '@market/kit';
 import { findByIdempotencyKey, findOrder, insertOrderIfNew, type OrderRecord } from '../data/order-repository';
 import type { OrdersContext } from './context';
+import { assertDistinctProducts } from './distinct-lines';
 import { placedMessage } from './order-messages';
 import { toOrder } from './order-shapes';
 
@@ -11,18 +12,6 @@ export interface PlaceOrderInput {
   idempotencyKey: string;
   correlationId: string;
   items: PlaceOrderRequest['items'];
-}
-
-function assertDistinctProducts(items: PlaceOrderInput['items']): void {
-  const seen = new Set<string>();
-  const details = [];
-  for (const [i, item] of items.entries()) {
-    const id = item.productId.toLowerCase();
-    if (seen.has(id))
-      details.push({ field: `items.${i}.productId`, message: 'repeats an earlier line; change its quantity instead' });
-    seen.add(id);
-  }
-  if (details.length > 0) throw new AppError('VALIDATION_FAILED', 'some fields are not valid', 400, details);
 }
 
 /** What makes two requests "the same body" for one idempotency key. */
@@ -83,7 +72,7 @@ export async function placeOrder(
   ctx: OrdersContext,
   input: PlaceOrderInput,
 ): Promise<{ order: Order; created: boolean }> {
-  assertDistinctProducts(input.items);
+  assertDistinctProducts(input.items, 'items');
   const hash = requestHash(input.items);
   if (ctx.backlog.overloaded()) {
     const first = await replayed(ctx, input, hash);

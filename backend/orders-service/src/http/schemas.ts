@@ -1,4 +1,5 @@
 import {
+  Cart,
   DeadLetter,
   deadLetterParams,
   DeadLetterPage,
@@ -12,6 +13,7 @@ import {
   OrdersPageQuery,
   PlaceOrderRequest,
   ReplayedDeadLetter,
+  SaveCartRequest,
   SalePage,
 } from '@market/contracts';
 import { errorEnvelopeSchema, fastifyJsonSchema } from '@market/kit';
@@ -31,6 +33,9 @@ export const placeOrderBody = request(PlaceOrderRequest);
 export const idempotencyHeaders = request(IdempotencyHeaders);
 export const orderIdParams = request(OrderIdParams);
 export const pageQuery = request(OrdersPageQuery);
+
+export const cartSchema = response(Cart);
+export const saveCartBody = request(SaveCartRequest);
 
 export const deadLetterSchema = response(DeadLetter);
 export const deadLetterStreamsSchema = response(DeadLetterStreams);

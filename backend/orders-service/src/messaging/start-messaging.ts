@@ -32,6 +32,7 @@ export type MessagingConfig = StreamConnectionConfig &
     | 'PENDING_REPUBLISH_AFTER_SECONDS'
     | 'REPUBLISH_BACKOFF_MAX_SECONDS'
     | 'ORDER_DEADLINE_SECONDS'
+    | 'CART_TTL_DAYS'
   >;
 
 export interface MessagingDeps {
@@ -63,7 +64,7 @@ export interface Messaging {
   context: OrdersContext;
   relay: OutboxRelay;
   /** The consuming side; absent when `consume` is false. */
-  worker?: { consumer: StreamConsumer; republisher: Republisher; inboxPruner: InboxPruner };
+  worker?: { consumer: StreamConsumer; republisher: Republisher; inboxPruner: InboxPruner; cartPruner: InboxPruner };
   stop(): Promise<void>;
 }
 
@@ -71,8 +72,8 @@ export interface Messaging {
  * The orders side of the saga: the outbox relay (order.placed / order.cancelled →
  * ORDERS_STREAM), the inventory.result consumer (group "orders" on INVENTORY_STREAM) and
  * the republisher (PENDING orders time out after ORDER_DEADLINE_SECONDS; order.placed of orders
- * still PENDING and unanswered give-backs are sent again with capped backoff); and the pruner of old inbox rows (safe: replies apply
- * through guarded transitions; see kit's inbox-pruner).
+ * still PENDING and unanswered give-backs are sent again with capped backoff); and the pruners of old inbox rows (safe: replies apply
+ * through guarded transitions; see kit's inbox-pruner) and of expired carts.
  */
 export function startMessaging(deps: MessagingDeps): Messaging {
   const { config, logger } = deps;
@@ -116,14 +117,26 @@ export function startMessaging(deps: MessagingDeps): Messaging {
     afterPass: async () => metrics.setUnconfirmedGiveBacks(await countUnconfirmedGiveBacks(deps.db, 100_000)),
   });
   const inboxPruner = startInboxPruner({ pool: deps.pool, logger });
+  // Carts nobody saved for CART_TTL_DAYS already read as empty; this keeps the table small.
+  const cartPruner = startInboxPruner({
+    pool: deps.pool,
+    logger,
+    table: 'carts',
+    keyColumn: 'user_id',
+    timeColumn: 'updated_at',
+    retainMs: config.CART_TTL_DAYS * 86_400_000,
+    intervalMs: 3_600_000,
+    what: 'expired carts',
+  });
 
   return {
     context,
     relay,
-    worker: { consumer, republisher, inboxPruner },
+    worker: { consumer, republisher, inboxPruner, cartPruner },
     async stop() {
       await republisher.stop();
       await inboxPruner.stop();
+      await cartPruner.stop();
       await consumer.stop();
       await relay.stop();
     },

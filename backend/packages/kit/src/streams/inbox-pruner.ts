@@ -21,8 +21,13 @@ export const INBOX_PRUNE_INTERVAL_MS = 10 * 60_000;
 export interface InboxPrunerOptions {
   pool: Pool;
   logger: Logger;
-  /** The inbox table (kit's processedMessagesTable). */
+  /** The inbox table (kit's processedMessagesTable), or another table of rows that age out. */
   table?: string;
+  /** The table's key and the time its rows age from (the inbox's by default). */
+  keyColumn?: string;
+  timeColumn?: string;
+  /** What a pass's log line says it deleted. */
+  what?: string;
   retainMs?: number;
   intervalMs?: number;
   /** Rows per DELETE, so no statement holds many row locks for long. */
@@ -38,13 +43,16 @@ export interface InboxPruner {
 const TABLE_NAME = /^[a-z_][a-z0-9_]*$/;
 
 /**
- * Deletes inbox rows older than the retention, periodically, in small batches. Rows are claimed
+ * Deletes inbox rows (or other rows that age out) older than the retention, periodically, in small batches. Rows are claimed
  * with FOR UPDATE SKIP LOCKED, so every replica can run a pruner: they split the rows instead of
  * waiting on each other. The first pass runs a minute after start (or sooner with a shorter interval).
  */
 export function startInboxPruner(options: InboxPrunerOptions): InboxPruner {
   const table = options.table ?? 'processed_messages';
-  if (!TABLE_NAME.test(table)) throw new Error(`bad inbox table name ${table}`);
+  const key = options.keyColumn ?? 'event_id';
+  const time = options.timeColumn ?? 'processed_at';
+  for (const name of [table, key, time])
+    if (!TABLE_NAME.test(name)) throw new Error(`bad table or column name ${name}`);
   const retainSeconds = (options.retainMs ?? INBOX_RETENTION_MS) / 1000;
   const intervalMs = options.intervalMs ?? INBOX_PRUNE_INTERVAL_MS;
   const batchSize = options.batchSize ?? 1000;
@@ -57,8 +65,8 @@ export function startInboxPruner(options: InboxPrunerOptions): InboxPruner {
     let total = 0;
     for (;;) {
       const { rowCount } = await options.pool.query(
-        `DELETE FROM ${table} WHERE event_id IN (
-           SELECT event_id FROM ${table} WHERE processed_at < now() - make_interval(secs => $1)
+        `DELETE FROM ${table} WHERE ${key} IN (
+           SELECT ${key} FROM ${table} WHERE ${time} < now() - make_interval(secs => $1)
            LIMIT $2 FOR UPDATE SKIP LOCKED)`,
         [retainSeconds, batchSize],
       );
@@ -71,7 +79,7 @@ export function startInboxPruner(options: InboxPrunerOptions): InboxPruner {
     if (!running) return;
     timer = setTimeout(() => {
       pass = pruneOnce()
-        .then((deleted) => deleted > 0 && log.info({ deleted }, 'pruned processed event ids'))
+        .then((deleted) => deleted > 0 && log.info({ deleted }, `pruned ${options.what ?? 'processed event ids'}`))
         .catch((err: unknown) => log.warn({ err }, 'inbox prune failed; will retry'))
         .finally(() => schedule(intervalMs));
     }, delayMs);
