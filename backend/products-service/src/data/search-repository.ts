@@ -134,7 +134,7 @@ export interface PostingSources {
 }
 
 /** How many words one prefix stands for at most: the most a search reads is bounded by it. */
-export const PREFIX_WORDS_MAX = 50;
+const PREFIX_WORDS_MAX = 50;
 
 /**
  * A one-word search from the postings alone: the page's product ids best first, the matches
