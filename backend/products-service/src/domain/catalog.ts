@@ -19,13 +19,12 @@ import {
   filterConditions,
   lookUpTerms,
   matchCondition,
-  rankFromPostings,
   rankMatches,
   type CategoryCount,
-  type PostingSources,
   type SearchFilters,
   type TextMatch,
 } from '../data/search-repository';
+import { rankFromPostings, type PostingSources } from '../data/search-postings-repository';
 import { toProduct } from './product-shapes';
 import {
   CORRECTABLE_MIN_LENGTH,
