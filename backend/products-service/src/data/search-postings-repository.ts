@@ -27,7 +27,9 @@ const PREFIX_WORDS_MAX = 50;
  * as needed: `offset + limit` postings for the page (a product among the page's best is among its
  * best word's best; its full score is then read by primary key), `countUpTo` + 1 for the count
  * and facets. No product row is read before the page is known, so the cost follows the page and
- * the cap, not the number of matches.
+ * the cap, not the number of matches. One approximation: a product that is neither among its
+ * word's best nor among the name beginning's best, yet would rise into the page by adding both,
+ * is missed (a short search only, and only when more than a page of products tie above it).
  */
 export async function rankFromPostings(
   tx: Tx,

@@ -60,8 +60,9 @@ export interface NewProductInput {
  */
 export const CATALOG_COUNT_CAP = 10_000;
 /**
- * A text search counts, ranks and counts per category at most this many matches: each is a heap
- * visit (the rank reads the row's search vector), where the plain list counts from an index alone.
+ * A text search counts, ranks and counts per category at most this many matches: through the GIN
+ * index each is a heap visit (the rank reads the row's search vector); from the postings (one
+ * word, no filter) each is an index entry, counted up to this many per searched word.
  */
 export const SEARCH_COUNT_CAP = 1_000;
 
