@@ -29,7 +29,8 @@ const PREFIX_WORDS_MAX = 50;
  * and facets. No product row is read before the page is known, so the cost follows the page and
  * the cap, not the number of matches. One approximation: a product that is neither among its
  * word's best nor among the name beginning's best, yet would rise into the page by adding both,
- * is missed (a short search only, and only when more than a page of products tie above it).
+ * is missed: a short search only, and only when more than a page of products outrank it on the
+ * word alone and more than a page of newer ones begin with the same characters.
  */
 export async function rankFromPostings(
   tx: Tx,
