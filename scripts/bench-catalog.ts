@@ -20,7 +20,8 @@ function readSettings() {
   const pageSize = envNumber('BENCH_CATALOG_PAGE_SIZE', 20, { min: 1, max: 100 });
   return {
     port: envNumber('BENCH_CATALOG_PORT', 8098, { min: 1, max: 65535 }),
-    suffix: '_benchcat',
+    // Database and stream names end with it: two runs on one machine need different suffixes.
+    suffix: envText('BENCH_CATALOG_SUFFIX', '_benchcat', /^_[a-z0-9_]{1,30}$/),
     build: envFlag('BENCH_BUILD', true),
     keep: envFlag('BENCH_KEEP', false),
     sizes,

@@ -195,9 +195,13 @@ export async function insertProducts(url: string, from: number, to: number): Pro
   });
 }
 
-/** Refreshes statistics and the visibility map, as autovacuum would shortly after a bulk load. */
+/**
+ * Refreshes statistics and the visibility map, as autovacuum would shortly after a bulk load: of
+ * products and, where the schema has it, of the search postings the load's triggers filled.
+ */
 export async function analyze(url: string): Promise<void> {
-  await sql(url, 'vacuum (analyze) products').catch((err: unknown) => {
+  const postings = (await sqlValue(url, "select to_regclass('search_postings') is not null")) === 'true';
+  await sql(url, `vacuum (analyze) products${postings ? ', search_postings' : ''}`).catch((err: unknown) => {
     throw new Error(`vacuum analyze failed: ${err instanceof Error ? err.message : String(err)}`);
   });
 }

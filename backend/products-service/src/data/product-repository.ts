@@ -87,6 +87,17 @@ export async function findProduct(tx: Tx, id: string): Promise<ProductRow | unde
   return row;
 }
 
+/** The active products among `ids`, in the order of `ids`. */
+export async function findActiveProducts(tx: Tx, ids: string[]): Promise<ProductRow[]> {
+  if (ids.length === 0) return [];
+  const rows = await tx
+    .select(productColumns)
+    .from(products)
+    .where(and(inArray(products.id, ids), eq(products.status, 'active')));
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
+}
+
 export async function insertProduct(tx: Tx, product: NewProduct): Promise<ProductRow> {
   const [row] = await tx.insert(products).values(product).returning(productColumns);
   return row!;

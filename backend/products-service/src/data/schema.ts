@@ -8,6 +8,7 @@ import {
   numeric,
   pgTable,
   primaryKey,
+  smallint,
   text,
   timestamp,
   uuid,
@@ -114,6 +115,31 @@ export const searchWords = pgTable(
     word: text('word').primaryKey(),
   },
   (t) => [index('search_words_trgm_idx').using('gin', t.word.op('gin_trgm_ops'))],
+);
+
+/**
+ * The search's postings: one row per word (English lexeme, as in `search_vector`) of an active
+ * product, and one per name beginning (" " and its first 1 to 3 characters, lower-case: a lexeme
+ * never holds a space). `score` is what the word is worth to the product: 10 in the name, 4 only in
+ * the description, +5 as the name's first word; 5 for a name beginning. Kept by triggers on
+ * products (migration 0006) that fire on inserts, deletes and changes of name, description,
+ * category or status — never on stock changes. Scanned backward, `search_postings_rank_idx` hands
+ * over a word's products best first (score, then newest), so a page of results, a capped count
+ * and capped facets read a bounded slice of it, however many products match.
+ */
+export const searchPostings = pgTable(
+  'search_postings',
+  {
+    lexeme: text('lexeme').notNull(),
+    productId: uuid('product_id').notNull(),
+    score: smallint('score').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    category: text('category').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.productId, t.lexeme] }),
+    index('search_postings_rank_idx').on(t.lexeme, t.score, t.createdAt, t.productId, t.category),
+  ],
 );
 
 /** Stock taken for an order, so a cancel gives back exactly what was taken. */

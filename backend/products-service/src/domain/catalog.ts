@@ -5,6 +5,7 @@ import type { Db, Tx } from '../data/db';
 import { imagesOfProducts } from '../data/image-repository';
 import {
   archiveProduct,
+  findActiveProducts,
   findProduct,
   insertProduct,
   listActiveProducts,
@@ -23,8 +24,16 @@ import {
   type SearchFilters,
   type TextMatch,
 } from '../data/search-repository';
+import { rankFromPostings, type PostingSources } from '../data/search-postings-repository';
 import { toProduct } from './product-shapes';
-import { CORRECTABLE_MIN_LENGTH, searchedWords, searchTermsOf, tsqueryText, type SearchTerm } from './search-terms';
+import {
+  CORRECTABLE_MIN_LENGTH,
+  postingWordsOf,
+  searchedWords,
+  searchTermsOf,
+  tsqueryText,
+  type SearchTerm,
+} from './search-terms';
 
 export interface PageRequest {
   page: number;
@@ -51,8 +60,9 @@ export interface NewProductInput {
  */
 export const CATALOG_COUNT_CAP = 10_000;
 /**
- * A text search counts, ranks and counts per category at most this many matches: each is a heap
- * visit (the rank reads the row's search vector), where the plain list counts from an index alone.
+ * A text search counts, ranks and counts per category at most this many matches: through the GIN
+ * index each is a heap visit (the rank reads the row's search vector); from the postings (one
+ * word, no filter) each is an index entry, counted up to this many per searched word.
  */
 export const SEARCH_COUNT_CAP = 1_000;
 
@@ -73,6 +83,19 @@ async function termsWithCorrections(db: Db, q: string): Promise<SearchTerm[]> {
 function textMatchOf(q: string, terms: SearchTerm[]): TextMatch {
   const typed = q.normalize('NFKC').toLowerCase();
   return { tsquery: tsqueryText(terms), typed, short: terms.length === 1 && [...terms[0]!.word].length <= 2 };
+}
+
+/** The name beginnings the postings hold: up to this many characters. */
+const NAME_BEGINNING_MAX = 3;
+
+/**
+ * Where a one-word search reads its matches in the postings; undefined for a search of several
+ * words (every word must match: the GIN index intersects their matches).
+ */
+function postingSourcesOf(match: TextMatch, terms: SearchTerm[]): PostingSources | undefined {
+  if (terms.length !== 1) return undefined;
+  const beginning = match.short && [...match.typed].length <= NAME_BEGINNING_MAX ? match.typed : undefined;
+  return { ...postingWordsOf(terms[0]!), nameBeginning: beginning };
 }
 
 /** Products in the API shape, their images read in one query. */
@@ -170,6 +193,19 @@ export function createCatalog(db: Db, imageBaseUrl: string) {
     ];
   }
 
+  /** A one-word search ranked, counted and faceted from the postings, product rows read for the page only. */
+  async function rankedFromPostings(
+    sources: PostingSources,
+    window: { limit: number; offset: number; countUpTo: number },
+  ): Promise<[Awaited<ReturnType<typeof searchPage>>, { categories: CategoryCount[]; capped: boolean }]> {
+    const ranked = await rankFromPostings(db, { sources, ...window });
+    const rows = await findActiveProducts(db, ranked.ids);
+    return [
+      cappedPage(rows, ranked.matched, window.countUpTo),
+      { categories: ranked.facets, capped: ranked.matched > window.countUpTo },
+    ];
+  }
+
   return {
     /**
      * A page beyond the cap still answers: the count then reaches past this page, so a capped
@@ -195,9 +231,12 @@ export function createCatalog(db: Db, imageBaseUrl: string) {
       const countUpTo = Math.max(SEARCH_COUNT_CAP, offset + request.pageSize);
       const sort = request.sort ?? 'relevance';
       const window = { limit: request.pageSize, offset, countUpTo };
-      // The usual case (relevance, no category chosen) reads the matches once: page, count and facets.
-      const [page, facets] =
-        sort === 'relevance' && !request.category
+      // The usual case (relevance, no filter) of one word reads a bounded slice of its postings; with
+      // several words or a filter, it reads the matches once for page, count and facets.
+      const sources = sort === 'relevance' && filters.length === 0 ? postingSourcesOf(match, terms) : undefined;
+      const [page, facets] = sources
+        ? await rankedFromPostings(sources, window)
+        : sort === 'relevance' && !request.category
           ? await rankedWithFacets(match, filters, window)
           : await Promise.all([
               searchPage(match, filters, sort, window),

@@ -49,5 +49,11 @@ export function tsqueryText(terms: SearchTerm[], weight: '' | 'A' = ''): string 
     .join(' & ');
 }
 
+/** A term's alternatives as the postings are read: whole words, and the typed word as a prefix when it is one. */
+export function postingWordsOf(term: SearchTerm): { words: string[]; prefixes: string[] } {
+  const [word, ...corrections] = alternativesOf(term);
+  return term.prefix ? { words: corrections, prefixes: [word!] } : { words: [word!, ...corrections], prefixes: [] };
+}
+
 /** Every word searched, corrections included: what a client highlights. */
 export const searchedWords = (terms: SearchTerm[]): string[] => [...new Set(terms.flatMap(alternativesOf))];
