@@ -3,11 +3,14 @@ import { CATEGORIES } from '@market/contracts';
 import { authenticate, requireRole, validate, type AuthUser, type TokenVerifier } from '@market/kit';
 import type { Catalog, CatalogSearch, NewProductInput } from '../domain/catalog';
 import { openApiDocument } from './openapi';
+import { markPrivate, markShareable } from './shared-caching';
 import { validators } from './schemas';
 
 export interface ProductRouteDeps {
   catalog: Catalog;
   verify: TokenVerifier;
+  /** How long nginx may serve a public read to everyone (CATALOG_CACHE_SECONDS). */
+  sharedCacheSeconds: number;
 }
 
 /**
@@ -44,7 +47,10 @@ export function productRoutes(deps: ProductRouteDeps): Router {
 
   router.get('/', validate(validators.search), async (req, res) => {
     const { q, ...rest } = req.query as unknown as Omit<CatalogSearch, 'q'> & { q?: string };
-    res.json(await catalog.search({ ...rest, q: q || undefined }));
+    const page = await catalog.search({ ...rest, q: q || undefined });
+    // The list never depends on who asks.
+    markShareable(res, deps.sharedCacheSeconds);
+    res.json(page);
   });
 
   router.get('/mine', ...seller, validate(validators.mine), async (req, res) => {
@@ -53,7 +59,11 @@ export function productRoutes(deps: ProductRouteDeps): Router {
   });
 
   router.get('/:id', validate(validators.read), identifyIfSignedIn(deps.verify), async (req, res) => {
-    res.json(await catalog.get(String(req.params.id), req.user));
+    const product = await catalog.get(String(req.params.id), req.user);
+    // An active product reads the same for everyone; an archived one only its seller or an admin sees.
+    if (product.status === 'active') markShareable(res, deps.sharedCacheSeconds);
+    else markPrivate(res);
+    res.json(product);
   });
 
   router.post('/', ...seller, validate(validators.create), async (req, res) => {
