@@ -1,6 +1,6 @@
 import express, { type RequestHandler, type Router } from 'express';
 import { CATEGORIES } from '@market/contracts';
-import { authenticate, requireRole, validate, type AuthUser, type TokenVerifier } from '@market/kit';
+import { authenticate, notFound, requireRole, validate, type AuthUser, type TokenVerifier } from '@market/kit';
 import type { Catalog, CatalogSearch, NewProductInput } from '../domain/catalog';
 import { openApiDocument } from './openapi';
 import { markPrivate, markShareable } from './shared-caching';
@@ -37,12 +37,14 @@ export function productRoutes(deps: ProductRouteDeps): Router {
   const { catalog } = deps;
   const seller = [authenticate(deps.verify), requireRole('seller', 'admin')];
 
+  // Constants of the build: browsers and nginx keep them five minutes.
+  const constant = { 'Cache-Control': 'public, max-age=300', 'X-Accel-Expires': '300' };
   router.get('/openapi.json', (_req, res) => {
-    res.set('Cache-Control', 'public, max-age=300').json(openApiDocument);
+    res.set(constant).json(openApiDocument);
   });
 
   router.get('/categories', (_req, res) => {
-    res.set('Cache-Control', 'public, max-age=300').json({ data: CATEGORIES });
+    res.set(constant).json({ data: CATEGORIES });
   });
 
   router.get('/', validate(validators.search), async (req, res) => {
@@ -59,10 +61,13 @@ export function productRoutes(deps: ProductRouteDeps): Router {
   });
 
   router.get('/:id', validate(validators.read), identifyIfSignedIn(deps.verify), async (req, res) => {
-    const product = await catalog.get(String(req.params.id), req.user);
-    // An active product reads the same for everyone; an archived one only its seller or an admin sees.
-    if (product.status === 'active') markShareable(res, deps.sharedCacheSeconds);
+    const product = await catalog.find(String(req.params.id), req.user);
+    // An active product, and its absence, read the same for everyone: shared. The absence must be
+    // shareable too, or nginx would keep serving the copy from before an archive. An archived
+    // product only its seller or an admin sees: private.
+    if (!product || product.status === 'active') markShareable(res, deps.sharedCacheSeconds);
     else markPrivate(res);
+    if (!product) throw notFound('product');
     res.json(product);
   });
 
