@@ -112,7 +112,7 @@ export async function startNginx({
 }: NginxOptions): Promise<Nginx> {
   const prefix = path.join(repoRoot, '.local', `nginx-${port}`);
   const logDir = path.join(prefix, 'logs');
-  for (const dir of ['logs', 'tmp/client_body', 'tmp/proxy', 'tmp/fastcgi', 'tmp/uwsgi', 'tmp/scgi']) {
+  for (const dir of ['logs', 'tmp/client_body', 'tmp/proxy', 'tmp/fastcgi', 'tmp/uwsgi', 'tmp/scgi', 'cache']) {
     mkdirSync(path.join(prefix, dir), { recursive: true });
   }
   await stopLeftover(prefix);
