@@ -85,8 +85,8 @@ export async function routeBareThroughNginx(
 
 /**
  * Closed loop: `connections` clients each sending the next request when the last one answered, for
- * `seconds`, walking `paths` in order from evenly spread starting points (every path is asked about
- * equally often). → { requests, perSecond, p50, p99, errors, bytes (mean body), cache (X-Cache-Status counts) }.
+ * `seconds`, each asking for the path `next(connection)` names. → { requests, perSecond, p50, p99,
+ * errors, bytes (mean body), distinct (paths asked for), cache (X-Cache-Status counts) }.
  */
 export interface LoopFigures {
   requests: number;
@@ -95,27 +95,30 @@ export interface LoopFigures {
   p99: number | null;
   errors: number;
   bytes: number;
+  /** Distinct paths asked for. */
+  distinct: number;
   /** nginx's X-Cache-Status of the answers (HIT, STALE, UPDATING, MISS …; `none` without the header). */
   cache: Record<string, number>;
 }
 
 export async function closedLoop(
   client: HttpClient,
-  paths: readonly string[],
+  next: (connection: number) => string,
   { connections, seconds }: { connections: number; seconds: number },
 ): Promise<LoopFigures> {
   const latency = new Samples();
   const cache: Record<string, number> = {};
+  const asked = new Set<string>();
   let errors = 0;
   let bytes = 0;
   const end = performance.now() + seconds * 1000;
   const started = performance.now();
   await Promise.all(
     Array.from({ length: connections }, async (_, c) => {
-      let next = Math.floor((c * paths.length) / connections);
       while (performance.now() < end) {
-        const res = await client.request('GET', paths[next % paths.length]!);
-        next += 1;
+        const path = next(c);
+        asked.add(path);
+        const res = await client.request('GET', path);
         if (res.status === 200 && !res.error && res.body.length > 0) {
           latency.add(res.ms);
           bytes += Buffer.byteLength(res.body);
@@ -135,6 +138,7 @@ export async function closedLoop(
     p99: latency.percentile(99),
     errors,
     bytes: latency.count ? Math.round(bytes / latency.count) : 0,
+    distinct: asked.size,
     cache,
   };
 }

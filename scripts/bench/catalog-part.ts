@@ -2,7 +2,7 @@
 // stock, then a bare Node server answering the same bytes for the same URLs through the same nginx.
 import { SetupError } from '../lib/proc.js';
 import { type LoopFigures, BARE_PATH, closedLoop, routeBareThroughNginx, startBareServer } from './catalog-nginx.js';
-import { catalogPaths } from './catalog-urls.js';
+import { WALK_SHARE, catalogPaths, createUrlPicker } from './catalog-urls.js';
 import { measuredStep } from './harness.js';
 import { type HttpClient, createClient, mapLimit } from './http-client.js';
 import { createTracker, errorCount, runStep } from './order-load.js';
@@ -94,22 +94,27 @@ export async function measureCatalog(
   }
 
   const describe = ({ figures: r, orders }: Awaited<ReturnType<typeof whileSelling>>) =>
-    `${rate(r.perSecond)} req/s, p99 ${ms(r.p99)}, ${r.errors} errors` +
+    `${rate(r.perSecond)} req/s, p99 ${ms(r.p99)}, ${r.distinct} distinct URLs, ${r.errors} errors` +
     (orders ? `; orders ${rate(orders.placedPerSecond)}/s placed, ${orders.errors} errors` : '');
   try {
     await routeBareThroughNginx(target.nginx, target.url, bare.port, barePaths[0]);
-    await closedLoop(client, paths, { connections: s.catalogConnections, seconds: 2 }); // warm-up
-    const load = (list: string[]) => () =>
-      whileSelling(() => closedLoop(client, list, { connections: s.catalogConnections, seconds: s.catalogSeconds }));
+    const loop = { connections: s.catalogConnections, seconds: s.catalogSeconds };
+    await closedLoop(client, createUrlPicker(paths, 1), { ...loop, seconds: 2 }); // warm-up, another sequence
+    // The same sequence of URLs for both: the bare side asks for each catalog URL's twin.
+    const toBare = new Map(paths.map((path, i) => [path, barePaths[i]!]));
+    const load = (bareSide: boolean) => () => {
+      const pick = createUrlPicker(paths);
+      return whileSelling(() => closedLoop(client, bareSide ? (c) => toBare.get(pick(c))! : pick, loop));
+    };
     const selling = s.catalogOrderRate ? `, orders at ${s.catalogOrderRate}/s` : '';
     const catalog = await measuredStep(
       `catalog, ${paths.length} URLs ×${s.catalogConnections} connections, ${s.catalogSeconds}s${selling}`,
-      load(paths),
+      load(false),
       describe,
     );
     const floor = await measuredStep(
       `bare Node server, same URLs and bytes, same nginx${selling}`,
-      load(barePaths),
+      load(true),
       describe,
     );
     return {
@@ -147,7 +152,8 @@ export function formatCatalog(c: CatalogResults, table: (head: string[], rows: s
     orders ? `${rate(orders.placedPerSecond)}/s, ${orders.errors} errors` : '–',
   ];
   return (
-    `\nCatalog (${c.urls} distinct list URLs, ${c.connections} connections, ${c.seconds}s each, ${c.bytes}-byte mean body)\n` +
+    `\nCatalog (${c.catalog.distinct} of ${c.urls} list URLs asked for: Zipf-distributed, ${percent(WALK_SHARE)} walking all; ` +
+    `${c.connections} connections, ${c.seconds}s each, ${c.bytes}-byte mean body)\n` +
     `${table(
       ['through nginx', 'req/s', 'p50', 'p99', 'errors', 'orders placed meanwhile'],
       [

@@ -72,7 +72,8 @@ const BROWSING_SHARE = 0.4;
 
 /**
  * `count` distinct /api/products?… paths in a shuffled order: 40 % browsing (category or all × sort ×
- * price band × in-stock flag × pages 1–3), 60 % searches (the same choices with a search's sorts).
+ * price band × in-stock flag × pages 1–3), 60 % searches (the same choices with a search's sorts),
+ * the shallowest of each.
  * Throws when `count` exceeds the combinations.
  */
 export function catalogPaths(count: number, seed = 20261201): string[] {
@@ -97,8 +98,64 @@ export function catalogPaths(count: number, seed = 20261201): string[] {
     throw new Error(`only ${browsing.length + searching.length} distinct catalog URLs; asked for ${count}`);
   }
   const next = random(seed);
-  return shuffled(
-    [...shuffled(browsing, next).slice(0, browse), ...shuffled(searching, next).slice(0, count - browse)],
-    next,
+  // The shallowest of each (first pages, fewest filters) are kept, as visitors reach those most; ties at random.
+  const shallowest = (paths: string[], n: number) =>
+    shuffled(paths, next)
+      .map((path) => ({ path, depth: depthOf(path) }))
+      .sort((a, b) => a.depth - b.depth)
+      .slice(0, n)
+      .map((entry) => entry.path);
+  return shuffled([...shallowest(browsing, browse), ...shallowest(searching, count - browse)], next);
+}
+
+/** How far a URL is from the catalog's front door: its page beyond the first and each filter or sort chosen. */
+function depthOf(path: string): number {
+  const query = new URLSearchParams(path.slice(path.indexOf('?') + 1));
+  const sort = query.get('sort');
+  const defaultSort = query.has('q') ? 'relevance' : 'newest';
+  return (
+    Number(query.get('page') ?? 1) -
+    1 +
+    ['q', 'category', 'minPrice', 'maxPrice', 'inStock'].filter((key) => query.has(key)).length +
+    (sort && sort !== defaultSort ? 1 : 0)
   );
+}
+
+/** Share of the requests that walk every URL in turn, so the rarest are asked for too. */
+export const WALK_SHARE = 0.1;
+
+/**
+ * Picks the next URL of a connection the way visitors spread over a catalog: most requests follow a
+ * Zipf law (the k-th most visited URL is asked for 1/k as often as the first), URLs nearer the front
+ * door (first pages, fewer filters) ranking higher; every tenth walks all URLs in turn, shared by the
+ * connections, so each one is asked for. The same seed gives every run, and both sides of the
+ * comparison, the same sequence per connection.
+ */
+export function createUrlPicker(paths: readonly string[], seed = 7): (connection: number) => string {
+  const ranked = paths
+    .map((path, index) => ({ path, index, depth: depthOf(path) }))
+    .sort((a, b) => a.depth - b.depth || a.index - b.index)
+    .map((entry) => entry.path);
+  const cumulative: number[] = [];
+  let sum = 0;
+  for (let k = 1; k <= ranked.length; k += 1) cumulative.push((sum += 1 / k));
+  const randoms = new Map<number, () => number>();
+  const counts = new Map<number, number>();
+  let walked = 0;
+  return (connection) => {
+    const n = (counts.get(connection) ?? 0) + 1;
+    counts.set(connection, n);
+    if (n % Math.round(1 / WALK_SHARE) === 0) return ranked[walked++ % ranked.length]!;
+    let next = randoms.get(connection);
+    if (!next) randoms.set(connection, (next = random(seed * 1000 + connection)));
+    const target = next() * sum;
+    let low = 0;
+    let high = cumulative.length - 1;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (cumulative[mid]! < target) low = mid + 1;
+      else high = mid;
+    }
+    return ranked[low]!;
+  };
 }
