@@ -28,13 +28,12 @@ function send(url: string, options: { method?: string; headers?: Record<string, 
   });
 }
 
-async function eventually(check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`not true within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** URLs the stand-in answers as not shareable from now on (a product only its seller may see now). */
+const privateFrom = new Set<string>();
+/** URLs the stand-in now drops the connection for (the service unreachable). */
+const failing = new Set<string>();
 
 /**
  * products-service's side of the contract, played by a stand-in: every answer names how many
@@ -44,9 +43,11 @@ async function eventually(check: () => Promise<boolean>, timeoutMs = 15_000): Pr
 function catalogStandIn(): (req: http.IncomingMessage, res: http.ServerResponse) => void {
   let served = 0;
   return (req, res) => {
-    served += 1;
     const url = req.url ?? '';
-    const shared = url.includes('/mine') || req.method !== 'GET' ? '0' : url.includes('short=1') ? '1' : '60';
+    if (failing.has(url)) return void req.socket.destroy();
+    served += 1;
+    const kept = url.includes('/mine') || req.method !== 'GET' || privateFrom.has(url);
+    const shared = kept ? '0' : url.includes('short=1') ? '1' : '60';
     const body = JSON.stringify({ served, url, sawCookie: Boolean(req.headers.cookie) });
     res.writeHead(200, {
       'Content-Type': 'application/json',
@@ -192,18 +193,39 @@ describe("nginx's shared cache of the catalog", () => {
     expect(other.seen.filter((seen) => seen.url === url)).toHaveLength(2);
   });
 
-  it('when a copy has expired, then readers get it at once while one request refreshes it in the background', async () => {
+  it('when a copy has expired, then the next reader gets a fresh answer, never the old copy', async () => {
     const url = `/api/products?q=short-${run}&short=1`;
     const first = await send(`${nginx.url}${url}`);
-    await new Promise((resolve) => setTimeout(resolve, 2_100));
+    await sleep(2_100);
 
-    const stale = await send(`${nginx.url}${url}`);
+    const next = await send(`${nginx.url}${url}`);
 
-    expect(stale.headers['x-cache-status']).toBe('STALE');
-    expect(stale.body).toBe(first.body);
-    await eventually(async () => {
-      const later = await send(`${nginx.url}${url}`);
-      return served(later) > served(first);
-    });
+    expect(next.headers['x-cache-status']).toBe('EXPIRED');
+    expect(served(next)).toBeGreaterThan(served(first));
+  });
+
+  it('when an expired copy is refreshed with an answer that may not be kept, then readers get that answer, not the copy', async () => {
+    const url = `/api/products/${run}-turned-private?short=1`;
+    const first = await send(`${nginx.url}${url}`);
+    privateFrom.add(url);
+    await sleep(2_100);
+
+    const answers = [await send(`${nginx.url}${url}`), await send(`${nginx.url}${url}`)];
+
+    for (const res of answers) expect(served(res)).toBeGreaterThan(served(first));
+    expect(hits(url)).toBe(3);
+  });
+
+  it('when products-service cannot be reached, then the last copy answers', async () => {
+    const url = `/api/products?q=outage-${run}&short=1`;
+    const first = await send(`${nginx.url}${url}`);
+    failing.add(url);
+    await sleep(2_100);
+
+    const during = await send(`${nginx.url}${url}`);
+
+    expect(during.status).toBe(200);
+    expect(during.headers['x-cache-status']).toBe('STALE');
+    expect(during.body).toBe(first.body);
   });
 });

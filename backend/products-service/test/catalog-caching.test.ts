@@ -81,7 +81,7 @@ describe('shared caching of the public catalog (X-Accel-Expires, ETag)', () => {
       expect(sharedSeconds(res)).toBe('0');
       expect(res.headers['cache-control']).toBe('private, no-cache');
     }
-    // Shared, so that nginx replaces its copy from before the archive with the 404.
+    // The absence reads the same for everyone but the seller and admins: shared.
     const buyer = await as(ctx.app, ctx.user('buyer')).get(`/api/products/${product.id}`);
     for (const res of [anonymous, buyer]) {
       expect(res.status).toBe(404);

@@ -62,9 +62,8 @@ export function productRoutes(deps: ProductRouteDeps): Router {
 
   router.get('/:id', validate(validators.read), identifyIfSignedIn(deps.verify), async (req, res) => {
     const product = await catalog.find(String(req.params.id), req.user);
-    // An active product, and its absence, read the same for everyone: shared. The absence must be
-    // shareable too, or nginx would keep serving the copy from before an archive. An archived
-    // product only its seller or an admin sees: private.
+    // An active product, and its absence, read the same for everyone: shared. An archived product
+    // only its seller or an admin sees: private.
     if (!product || product.status === 'active') markShareable(res, deps.sharedCacheSeconds);
     else markPrivate(res);
     if (!product) throw notFound('product');
