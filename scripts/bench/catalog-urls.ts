@@ -34,7 +34,7 @@ function random(seed: number): () => number {
 }
 
 /** The query string the SPA sends for one choice of filters: empty values left out, fields in its order. */
-export function catalogQuery(choice: {
+function catalogQuery(choice: {
   q?: string;
   category?: string;
   sort: string;
