@@ -1,7 +1,8 @@
 /**
  * nginx shares the catalog's public reads for CATALOG_CACHE_SECONDS (at most 60). After this browser
- * changed a product, its catalog reads ask for a fresh answer (which refreshes the shared copy too) for
- * as long as a copy from before the change may live, so a seller sees its own change at once.
+ * changed what the catalog shows (a product; stock, through an order or a cancel), its catalog reads
+ * ask for a fresh answer (which refreshes the shared copy too) for as long as a copy from before the
+ * change may live, so a seller sees its own edit and a buyer its own purchase at once.
  */
 const SHARED_COPY_MAX_MS = 60_000;
 
