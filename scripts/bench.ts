@@ -3,13 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import {
-  type LoopFigures,
-  closedLoop,
-  routeBareThroughNginx,
-  startBareServer,
-  BARE_PATH,
-} from './bench/catalog-nginx.js';
+import { formatCatalog, measureCatalog } from './bench/catalog-part.js';
 import { measurePgbench, measureRedisXadd } from './bench/ceilings.js';
 import { type GroupMatch, createCpuSampler, postgresProcessIsOurs } from './bench/cpu.js';
 import { type BenchContext, measuredStep, runBench } from './bench/harness.js';
@@ -30,49 +24,6 @@ const elapsedSeconds = () => (performance.now() - runStarted) / 1000;
 async function tidy(s: BenchSettings, pgUrl: string, redisUrl: string): Promise<void> {
   if (s.external) return;
   await dropStackData(pgUrl, redisUrl, { dbSuffix: s.dbSuffix, streamSuffix: s.streamSuffix });
-}
-
-async function measureCatalog(
-  s: BenchSettings,
-  target: Target & { nginx: NonNullable<Target['nginx']> },
-): Promise<NonNullable<BenchResults['catalog']>> {
-  const client = createClient(target.url, { maxSockets: s.catalogConnections });
-  const catalogPath = '/api/products?page=1&pageSize=20';
-  const first = await client.request('GET', catalogPath);
-  if (first.status !== 200 || first.error)
-    throw new SetupError(
-      `GET ${catalogPath} answered ${first.status}: ${first.body?.slice(0, 200) ?? first.error?.message}`,
-    );
-  const bare = await startBareServer(first.body);
-  try {
-    await routeBareThroughNginx(target.nginx, target.url, bare.port);
-    await closedLoop(client, catalogPath, { connections: s.catalogConnections, seconds: 2 }); // warm-up
-    const load = (requestPath: string) => () =>
-      closedLoop(client, requestPath, { connections: s.catalogConnections, seconds: s.catalogSeconds });
-    const describe = (r: LoopFigures) => `${rate(r.perSecond)} req/s, p99 ${ms(r.p99)}`;
-    const catalog = await measuredStep(
-      `catalog page ×${s.catalogConnections} connections, ${s.catalogSeconds}s`,
-      load(catalogPath),
-      describe,
-    );
-    const floor = await measuredStep(
-      `bare Node server, same ${first.body.length} bytes, same nginx`,
-      load(BARE_PATH),
-      describe,
-    );
-    return {
-      path: catalogPath,
-      bytes: first.body.length,
-      connections: s.catalogConnections,
-      seconds: s.catalogSeconds,
-      catalog,
-      bare: floor,
-      ratio: ratio(catalog.perSecond, floor.perSecond),
-    };
-  } finally {
-    await bare.close();
-    await client.close();
-  }
 }
 
 /** Processes whose CPU time each step reports: the bench stack's own, PostgreSQL, Redis and this generator. */
@@ -181,38 +132,27 @@ async function benchmark(s: BenchSettings, { pg, redis, facts, startStack }: Ben
     heading('Catalog through nginx');
     const { nginx } = target;
     if (!nginx) process.stdout.write('• skipped: the bare-server comparison needs the bench stack (unset BENCH_URL)\n');
-    else results.catalog = await measureCatalog(s, { ...target, nginx });
+    else results.catalog = await measureCatalog(s, { ...target, nginx }, market);
   }
+  // The orders placed beside the catalog are checked with the others (or alone, when the order parts are skipped).
+  const sideOrders = [results.catalog?.orders.catalog, results.catalog?.orders.bare].filter((o) => o != null);
 
-  if (!s.skip.has('orders') || !s.skip.has('burst')) {
+  if (!s.skip.has('orders') || !s.skip.has('burst') || sideOrders.length > 0) {
     const directUrl = stack?.services.find((svc) => svc.api === 'orders' && !svc.worker)?.url ?? null;
     const run = await orderPipeline(s, target, market, {
       results,
       redisUrl: redis.url,
       directUrl,
       budgetLeft: () => s.deadlineSeconds - elapsedSeconds() - s.drainSeconds - 15,
+      earlier: {
+        accepted: sideOrders.reduce((n, o) => n + o.accepted, 0),
+        uncertain: sideOrders.reduce((n, o) => n + o.uncertain, 0),
+      },
     });
     heading('Results');
     printOrderResults(results, run);
   }
-  if (results.catalog) {
-    const c = results.catalog;
-    process.stdout.write(
-      `\nCatalog (${c.connections} connections, ${c.seconds}s each, ${c.bytes}-byte body)\n${table(
-        ['through nginx', 'req/s', 'p50', 'p99', 'errors'],
-        [
-          [`GET ${c.path}`, rate(c.catalog.perSecond), ms(c.catalog.p50), ms(c.catalog.p99), String(c.catalog.errors)],
-          [
-            `bare Node server (${BARE_PATH})`,
-            rate(c.bare.perSecond),
-            ms(c.bare.p50),
-            ms(c.bare.p99),
-            String(c.bare.errors),
-          ],
-        ],
-      )}\ncatalog ÷ bare: ${percent(c.ratio)} of the floor's throughput\n`,
-    );
-  }
+  if (results.catalog) process.stdout.write(formatCatalog(results.catalog, table));
   if (results.correctness) {
     process.stdout.write(
       `\nCorrectness\n${results.correctness.checks.map((c) => `  ${c.ok ? '✓' : '✗'} ${c.name}: ${c.detail}`).join('\n')}\n`,

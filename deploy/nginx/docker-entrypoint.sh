@@ -46,7 +46,7 @@ for cidr in $real_ip_from; do
 done
 [ -r "$template" ] || fail "no template at $template"
 
-mkdir -p "$log_dir" "$prefix/tmp/client_body" "$prefix/tmp/proxy" "$prefix/tmp/fastcgi" "$prefix/tmp/uwsgi" "$prefix/tmp/scgi"
+mkdir -p "$log_dir" "$prefix/tmp/client_body" "$prefix/tmp/proxy" "$prefix/tmp/fastcgi" "$prefix/tmp/uwsgi" "$prefix/tmp/scgi" "$prefix/cache"
 # The container's logs are its output streams.
 ln -sf /dev/stdout "$log_dir/access.log"
 ln -sf /dev/stderr "$log_dir/error.log"

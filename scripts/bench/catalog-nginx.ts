@@ -1,5 +1,5 @@
-// The catalog through nginx beside a bare Node server answering the same bytes through the same
-// nginx: the ratio says how much of the floor (nginx + one Node hop) the products service keeps.
+// The catalog through nginx beside a bare Node server answering the same bytes for the same URLs through
+// the same nginx: the ratio says how much of the floor (nginx + one Node hop) the catalog keeps.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { type AddressInfo } from 'node:net';
@@ -12,11 +12,22 @@ import { Samples } from './stats.js';
 
 export const BARE_PATH = '/api/bench-bare';
 
-/** A Node server that answers every request with `body` as JSON; → { port, close() }. */
-export function startBareServer(body: string): Promise<{ port: number; close: () => Promise<void> }> {
-  const payload = Buffer.from(body);
+/**
+ * A Node server that answers each query string in `bodies` with its body as JSON (the catalog's answer
+ * to the same query), anything else 404; → { port, close() }.
+ */
+export function startBareServer(
+  bodies: ReadonlyMap<string, string>,
+): Promise<{ port: number; close: () => Promise<void> }> {
+  const payloads = new Map([...bodies].map(([query, body]) => [query, Buffer.from(body)]));
   const server = http.createServer((req, res) => {
     req.resume();
+    const url = req.url ?? '';
+    const payload = payloads.get(url.slice(url.indexOf('?') + 1));
+    if (!payload) {
+      res.writeHead(404).end();
+      return;
+    }
     res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': payload.length });
     res.end(payload);
   });
@@ -41,6 +52,8 @@ export async function routeBareThroughNginx(
   nginx: { conf: string; prefix: string },
   url: string,
   port: number,
+  /** A path under BARE_PATH the bare server answers with 200, asked until nginx routes it. */
+  probePath = BARE_PATH,
 ): Promise<void> {
   const conf = readFileSync(nginx.conf, 'utf8');
   if (conf.includes('upstream bench_bare')) throw new SetupError(`${nginx.conf} already routes the bare server`);
@@ -61,7 +74,7 @@ export async function routeBareThroughNginx(
   process.kill(pid, 'SIGHUP');
   const ready = await waitUntil(
     async () => {
-      const res = await httpGet(`${url}${BARE_PATH}`, 2000);
+      const res = await httpGet(`${url}${probePath}`, 2000);
       return res.status === 200;
     },
     { timeoutMs: 10_000, intervalMs: 200 },
@@ -71,8 +84,9 @@ export async function routeBareThroughNginx(
 }
 
 /**
- * Closed loop: `connections` clients each sending the next request when the last one answered,
- * for `seconds`. → { requests, perSecond, p50, p99, errors, bytes }.
+ * Closed loop: `connections` clients each sending the next request when the last one answered, for
+ * `seconds`, each asking for the path `next(connection)` names. → { requests, perSecond, p50, p99,
+ * errors, bytes (mean body), distinct (paths asked for), cache (X-Cache-Status counts) }.
  */
 export interface LoopFigures {
   requests: number;
@@ -81,25 +95,35 @@ export interface LoopFigures {
   p99: number | null;
   errors: number;
   bytes: number;
+  /** Distinct paths asked for. */
+  distinct: number;
+  /** nginx's X-Cache-Status of the answers (HIT, STALE, UPDATING, MISS …; `none` without the header). */
+  cache: Record<string, number>;
 }
 
 export async function closedLoop(
   client: HttpClient,
-  requestPath: string,
+  next: (connection: number) => string,
   { connections, seconds }: { connections: number; seconds: number },
 ): Promise<LoopFigures> {
   const latency = new Samples();
+  const cache: Record<string, number> = {};
+  const asked = new Set<string>();
   let errors = 0;
   let bytes = 0;
   const end = performance.now() + seconds * 1000;
   const started = performance.now();
   await Promise.all(
-    Array.from({ length: connections }, async () => {
+    Array.from({ length: connections }, async (_, c) => {
       while (performance.now() < end) {
-        const res = await client.request('GET', requestPath);
-        if (res.status === 200 && !res.error) {
+        const path = next(c);
+        asked.add(path);
+        const res = await client.request('GET', path);
+        if (res.status === 200 && !res.error && res.body.length > 0) {
           latency.add(res.ms);
-          bytes = Buffer.byteLength(res.body);
+          bytes += Buffer.byteLength(res.body);
+          const status = String(res.headers['x-cache-status'] ?? 'none');
+          cache[status] = (cache[status] ?? 0) + 1;
         } else {
           errors += 1;
         }
@@ -113,6 +137,8 @@ export async function closedLoop(
     p50: latency.percentile(50),
     p99: latency.percentile(99),
     errors,
-    bytes,
+    bytes: latency.count ? Math.round(bytes / latency.count) : 0,
+    distinct: asked.size,
+    cache,
   };
 }

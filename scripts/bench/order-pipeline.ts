@@ -27,7 +27,15 @@ export async function orderPipeline(
     redisUrl,
     directUrl,
     budgetLeft,
-  }: { results: BenchResults; redisUrl: string; directUrl: string | null; budgetLeft: () => number },
+    earlier = { accepted: 0, uncertain: 0 },
+  }: {
+    results: BenchResults;
+    redisUrl: string;
+    directUrl: string | null;
+    budgetLeft: () => number;
+    /** Orders placed before the ramp (beside the catalog), checked with the others. */
+    earlier?: { accepted: number; uncertain: number };
+  },
 ): Promise<{ steps: Step[] | null; peak: Step | null }> {
   heading('Order pipeline');
   let peak: Step | null = null;
@@ -70,8 +78,8 @@ export async function orderPipeline(
     redisUrl,
     streams: target.streams,
     market,
-    accepted: (run?.accepted ?? 0) + (bursts?.accepted ?? 0),
-    uncertain: (run?.uncertain ?? 0) + (bursts?.uncertain ?? 0),
+    accepted: earlier.accepted + (run?.accepted ?? 0) + (bursts?.accepted ?? 0),
+    uncertain: earlier.uncertain + (run?.uncertain ?? 0) + (bursts?.uncertain ?? 0),
   });
   return { steps: run?.steps ?? null, peak };
 }

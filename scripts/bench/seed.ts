@@ -1,5 +1,6 @@
 // Bench accounts and products, created through the public API like any user would.
 import { randomBytes } from 'node:crypto';
+import { CATALOG_CATEGORIES, PRODUCT_WORDS } from './catalog-urls.js';
 import { type HttpClient, type Reply, cookieHeader, cookiesFrom, mapLimit } from './http-client.js';
 
 export const CSRF: Record<string, string> = { 'x-requested-with': 'marketplace' };
@@ -40,6 +41,12 @@ async function signUp(client: HttpClient, username: string, role: 'buyer' | 'sel
   return { id: user.id, username, cookie: cookieHeader(cookiesFrom(res.headers)) };
 }
 
+/** "Oak lamp", "Walnut chair" …: the words the catalog part's searches look for. */
+const productName = (i: number) => {
+  const [material = 'oak', thing = 'lamp'] = [PRODUCT_WORDS[i % 5], PRODUCT_WORDS[5 + (Math.floor(i / 5) % 5)]];
+  return `${material[0]!.toUpperCase()}${material.slice(1)} ${thing}`;
+};
+
 /**
  * One seller with `products` products (stock `stock` each) and `buyers` buyers.
  * Names carry a run id, so a run against a shared stack never collides with an earlier one.
@@ -64,9 +71,9 @@ export async function seedMarket(
       const res = await client.request('POST', '/api/products', {
         headers: { ...CSRF, cookie: seller.cookie },
         body: {
-          name: `Bench item ${i} ${runId}`,
+          name: `${productName(i)} ${i} ${runId}`,
           description: 'Created by the benchmark',
-          category: 'other',
+          category: CATALOG_CATEGORIES[i % CATALOG_CATEGORIES.length],
           price,
           stock,
         },

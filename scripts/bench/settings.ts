@@ -94,8 +94,10 @@ export function readBenchSettings(env: NodeJS.ProcessEnv = process.env) {
     pgbenchThreads: envNumber('BENCH_PGBENCH_THREADS', os.cpus().length, { min: 1, max: 256 }, env),
     redisRequests: envNumber('BENCH_REDIS_REQUESTS', 100_000, { min: 1000, max: 10_000_000 }, env),
     redisClients: envNumber('BENCH_REDIS_CLIENTS', 50, { min: 1, max: 10_000 }, env),
-    catalogSeconds: envNumber('BENCH_CATALOG_SECONDS', 10, { min: 1, max: 600 }, env),
+    catalogSeconds: envNumber('BENCH_CATALOG_SECONDS', 20, { min: 1, max: 600 }, env),
     catalogConnections: envNumber('BENCH_CATALOG_CONNECTIONS', 16, { min: 1, max: 1000 }, env),
+    catalogUrls: envNumber('BENCH_CATALOG_URLS', 1200, { min: 1, max: 5000 }, env),
+    catalogOrderRate: envNumber('BENCH_CATALOG_ORDER_RATE', 50, { min: 0, max: 1000 }, env),
     cpuProfileDir: envText('BENCH_CPU_PROFILE_DIR', '', undefined, env)
       ? path.resolve(envText('BENCH_CPU_PROFILE_DIR', '', undefined, env))
       : undefined,

@@ -1,5 +1,5 @@
 // What the order benchmarks measure: the stack's front URL, its databases and streams, and a CPU sampler over its processes.
-import { type LoopFigures } from './catalog-nginx.js';
+import { type CatalogResults } from './catalog-part.js';
 import { type measurePgbench, type measureRedisXadd } from './ceilings.js';
 import { type CpuSampler } from './cpu.js';
 import { type Burst, type Ratios } from './order-burst.js';
@@ -31,15 +31,7 @@ export interface BenchResults {
     redis?: Awaited<ReturnType<typeof measureRedisXadd>>;
     ratios?: { pgbench: number | null; redisXadd: number | null };
   };
-  catalog?: {
-    path: string;
-    bytes: number;
-    connections: number;
-    seconds: number;
-    catalog: LoopFigures;
-    bare: LoopFigures;
-    ratio: number | null;
-  };
+  catalog?: CatalogResults;
   orders?: {
     steps?: Step[];
     followed?: Tracker['modes'];

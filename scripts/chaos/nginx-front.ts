@@ -34,7 +34,7 @@ export async function startNginxFront({
 }): Promise<NginxFront> {
   const bin = await ensureNginx();
   const logDir = path.join(dir, 'logs');
-  for (const sub of ['logs', 'tmp/client_body', 'tmp/proxy', 'tmp/fastcgi', 'tmp/uwsgi', 'tmp/scgi', 'spa']) {
+  for (const sub of ['logs', 'tmp/client_body', 'tmp/proxy', 'tmp/fastcgi', 'tmp/uwsgi', 'tmp/scgi', 'cache', 'spa']) {
     mkdirSync(path.join(dir, sub), { recursive: true });
   }
   writeFileSync(path.join(dir, 'spa', 'index.html'), '<!doctype html><title>chaos run</title>\n');

@@ -1,6 +1,6 @@
 // Renders deploy/nginx/nginx.conf.template for the local stack and runs nginx in the foreground as a child.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { httpGet, isPortFree, waitUntil } from './net.js';
 import {
@@ -121,6 +121,9 @@ export async function startNginx({
       `port ${port} on ${host} is already in use; stop what holds it or choose another port (PORT=…).`,
     );
   }
+  // Copies an earlier run kept belong to other databases: every run starts with an empty catalog cache.
+  rmSync(path.join(prefix, 'cache'), { recursive: true, force: true });
+  mkdirSync(path.join(prefix, 'cache'), { recursive: true });
 
   const spa = spaRootFor(prefix, spaRoot);
   mkdirSync(imageRoot, { recursive: true });

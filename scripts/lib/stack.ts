@@ -177,6 +177,9 @@ function serviceEnv(
     CONSUMER_NAME: `${service.name}-${process.pid}`,
     ...(process.env.STREAM_BATCH_SIZE ? { STREAM_BATCH_SIZE: process.env.STREAM_BATCH_SIZE } : {}),
     ...(process.env.STREAM_BATCH_WAIT_MS ? { STREAM_BATCH_WAIT_MS: process.env.STREAM_BATCH_WAIT_MS } : {}),
+    ...(service.api === 'products' && !service.worker && process.env.CATALOG_CACHE_SECONDS
+      ? { CATALOG_CACHE_SECONDS: process.env.CATALOG_CACHE_SECONDS }
+      : {}),
   };
 }
 

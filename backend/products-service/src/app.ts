@@ -1,5 +1,5 @@
 import cookieParser from 'cookie-parser';
-import express, { type Express, type RequestHandler } from 'express';
+import express, { type Express } from 'express';
 import helmet from 'helmet';
 import type Redis from 'ioredis';
 import type { Pool } from 'pg';
@@ -23,6 +23,7 @@ import { createCatalog } from './domain/catalog';
 import { createProductImages } from './domain/product-images';
 import { imageRoutes } from './http/image-routes';
 import { productRoutes } from './http/product-routes';
+import { notSharedByDefault } from './http/shared-caching';
 
 export interface AppDeps {
   logger: Logger;
@@ -31,7 +32,10 @@ export interface AppDeps {
   redis: Redis;
   verify: TokenVerifier;
   imageStore: ImageStore;
-  config: Pick<ProductsConfig, 'IMAGE_PUBLIC_BASE_URL' | 'IMAGE_MAX_BYTES' | 'IMAGE_MAX_PIXELS'>;
+  config: Pick<
+    ProductsConfig,
+    'IMAGE_PUBLIC_BASE_URL' | 'IMAGE_MAX_BYTES' | 'IMAGE_MAX_PIXELS' | 'CATALOG_CACHE_SECONDS'
+  >;
   /** Shared with the inventory worker so its stream metrics appear on /metrics; made here when absent. */
   observability?: Observability;
 }
@@ -42,12 +46,6 @@ export function createProductsObservability(pool: Pool, redis: Redis): Observabi
     redis: () => redis.ping(),
   });
 }
-
-/** Reads may be cached by the browser only briefly; a seller's own view never. */
-const noStoreUnlessGet: RequestHandler = (req, res, next) => {
-  if (req.method !== 'GET' || req.path.startsWith('/mine')) res.set('Cache-Control', 'no-store');
-  next();
-};
 
 export function buildApp(deps: AppDeps): Express {
   const { logger, pool, db, redis } = deps;
@@ -71,14 +69,14 @@ export function buildApp(deps: AppDeps): Express {
   app.use(observabilityRouter);
   app.use(
     '/api/products',
-    noStoreUnlessGet,
+    notSharedByDefault,
     cookieParser(),
     csrfProtection,
     // Before the JSON-only gate: an upload is multipart.
     imageRoutes({ db, images, verify: deps.verify, maxBytes: deps.config.IMAGE_MAX_BYTES }),
     requireJsonBody,
     jsonBody('100kb'),
-    productRoutes({ catalog, verify: deps.verify }),
+    productRoutes({ catalog, verify: deps.verify, sharedCacheSeconds: deps.config.CATALOG_CACHE_SECONDS }),
   );
   app.use(expressNotFound);
   app.use(expressErrorHandler(logger));

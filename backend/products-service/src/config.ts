@@ -54,6 +54,11 @@ export const productsConfigShape = {
    * when inventory workers (dist/worker-start.js) run beside it, as in `npm start` and the compose stack.
    */
   RUN_INVENTORY_WORKER: env.boolean(true),
+  /**
+   * Seconds nginx may answer the public list and an active product from its shared cache
+   * (X-Accel-Expires), so a price or stock figure there is at most this old; 0 turns it off.
+   */
+  CATALOG_CACHE_SECONDS: env.int(2, 0, 60),
   ...imageConfigShape,
 };
 

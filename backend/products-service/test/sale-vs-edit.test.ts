@@ -32,7 +32,12 @@ describe('a seller edit racing a sale', () => {
       verify: createTokenVerifier({ issuer: 'marketplace-auth', audience: 'marketplace', publicKey: keys.publicKey }),
       // This test uploads no image; the store is never written.
       imageStore: diskImageStore(path.join(tmpdir(), 'sale-vs-edit-images')),
-      config: { IMAGE_PUBLIC_BASE_URL: '/images', IMAGE_MAX_BYTES: 1024 * 1024, IMAGE_MAX_PIXELS: 1_000_000 },
+      config: {
+        IMAGE_PUBLIC_BASE_URL: '/images',
+        IMAGE_MAX_BYTES: 1024 * 1024,
+        IMAGE_MAX_PIXELS: 1_000_000,
+        CATALOG_CACHE_SECONDS: 2,
+      },
     });
     const product = await h.addProduct({ stock: 10 });
     const token = signTestToken(keys, { id: product.sellerId, username: 'a-seller', role: 'seller' });

@@ -1,8 +1,11 @@
+import { noteCatalogChange } from './catalog-freshness';
 import { api } from './http-client';
 import type { Order, Page, PlaceOrderRequest, Sale } from './contracts';
 
 export async function placeOrder(body: PlaceOrderRequest, idempotencyKey: string): Promise<Order> {
   const response = await api.post<Order>('/orders', body, { headers: { 'Idempotency-Key': idempotencyKey } });
+  // The sale takes stock the catalog shows: this buyer sees the figures after it, not a shared copy.
+  noteCatalogChange();
   return response.data;
 }
 
@@ -15,7 +18,9 @@ export async function getOrder(id: string, signal?: AbortSignal): Promise<Order>
 }
 
 export async function cancelOrder(id: string): Promise<Order> {
-  return (await api.post<Order>(`/orders/${encodeURIComponent(id)}/cancel`)).data;
+  const cancelled = (await api.post<Order>(`/orders/${encodeURIComponent(id)}/cancel`)).data;
+  noteCatalogChange(); // the stock comes back
+  return cancelled;
 }
 
 export async function listMySales(page: number, pageSize: number, signal?: AbortSignal): Promise<Page<Sale>> {

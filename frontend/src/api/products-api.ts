@@ -1,3 +1,4 @@
+import { catalogReadHeaders, noteCatalogChange } from './catalog-freshness';
 import { api } from './http-client';
 import type {
   CreateProductRequest,
@@ -24,11 +25,12 @@ export async function listProducts(query: ProductQuery, signal?: AbortSignal): P
   const params = Object.fromEntries(
     Object.entries(query).filter(([, value]) => value !== undefined && value !== '' && value !== false),
   );
-  return (await api.get<ProductSearchPage>('/products', { params, signal })).data;
+  return (await api.get<ProductSearchPage>('/products', { params, signal, headers: catalogReadHeaders() })).data;
 }
 
 export async function getProduct(id: string, signal?: AbortSignal): Promise<Product> {
-  return (await api.get<Product>(`/products/${encodeURIComponent(id)}`, { signal })).data;
+  return (await api.get<Product>(`/products/${encodeURIComponent(id)}`, { signal, headers: catalogReadHeaders() }))
+    .data;
 }
 
 export async function listCategories(signal?: AbortSignal): Promise<string[]> {
@@ -39,16 +41,22 @@ export async function listMyProducts(page: number, pageSize: number, signal?: Ab
   return (await api.get<Page<Product>>('/products/mine', { params: { page, pageSize }, signal })).data;
 }
 
+/** A product this browser changed: the catalog's reads skip nginx's shared copies for a while. */
+function changed(product: Product): Product {
+  noteCatalogChange();
+  return product;
+}
+
 export async function createProduct(body: CreateProductRequest): Promise<Product> {
-  return (await api.post<Product>('/products', body)).data;
+  return changed((await api.post<Product>('/products', body)).data);
 }
 
 export async function updateProduct(id: string, body: UpdateProductRequest): Promise<Product> {
-  return (await api.patch<Product>(`/products/${encodeURIComponent(id)}`, body)).data;
+  return changed((await api.patch<Product>(`/products/${encodeURIComponent(id)}`, body)).data);
 }
 
 export async function archiveProduct(id: string): Promise<Product> {
-  return (await api.delete<Product>(`/products/${encodeURIComponent(id)}`)).data;
+  return changed((await api.delete<Product>(`/products/${encodeURIComponent(id)}`)).data);
 }
 
 /** multipart/form-data: axios sets the type and boundary for a FormData body. */
@@ -56,13 +64,15 @@ export async function uploadProductImage(id: string, file: Blob, alt: string): P
   const form = new FormData();
   form.append('alt', alt);
   form.append('image', file);
-  return (await api.post<Product>(`/products/${encodeURIComponent(id)}/images`, form)).data;
+  return changed((await api.post<Product>(`/products/${encodeURIComponent(id)}/images`, form)).data);
 }
 
 export async function arrangeProductImages(id: string, images: { id: string; alt: string }[]): Promise<Product> {
-  return (await api.put<Product>(`/products/${encodeURIComponent(id)}/images`, { images })).data;
+  return changed((await api.put<Product>(`/products/${encodeURIComponent(id)}/images`, { images })).data);
 }
 
 export async function deleteProductImage(id: string, imageId: string): Promise<Product> {
-  return (await api.delete<Product>(`/products/${encodeURIComponent(id)}/images/${encodeURIComponent(imageId)}`)).data;
+  return changed(
+    (await api.delete<Product>(`/products/${encodeURIComponent(id)}/images/${encodeURIComponent(imageId)}`)).data,
+  );
 }

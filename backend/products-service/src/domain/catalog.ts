@@ -256,10 +256,10 @@ export function createCatalog(db: Db, imageBaseUrl: string) {
       };
     },
 
-    /** Archived products stay visible to their seller and admins; to anyone else they do not exist. */
-    async get(id: string, user: AuthUser | undefined): Promise<Product> {
+    /** Archived products stay visible to their seller and admins; to anyone else they do not exist (undefined). */
+    async find(id: string, user: AuthUser | undefined): Promise<Product | undefined> {
       const row = await findProduct(db, id);
-      if (!row || (row.status !== 'active' && !(user && canManage(user, row)))) throw notFound('product');
+      if (!row || (row.status !== 'active' && !(user && canManage(user, row)))) return undefined;
       return shapeOne(row);
     },
 

@@ -1,13 +1,16 @@
 import express, { type RequestHandler, type Router } from 'express';
 import { CATEGORIES } from '@market/contracts';
-import { authenticate, requireRole, validate, type AuthUser, type TokenVerifier } from '@market/kit';
+import { authenticate, notFound, requireRole, validate, type AuthUser, type TokenVerifier } from '@market/kit';
 import type { Catalog, CatalogSearch, NewProductInput } from '../domain/catalog';
 import { openApiDocument } from './openapi';
+import { markPrivate, markShareable } from './shared-caching';
 import { validators } from './schemas';
 
 export interface ProductRouteDeps {
   catalog: Catalog;
   verify: TokenVerifier;
+  /** How long nginx may serve a public read to everyone (CATALOG_CACHE_SECONDS). */
+  sharedCacheSeconds: number;
 }
 
 /**
@@ -34,17 +37,22 @@ export function productRoutes(deps: ProductRouteDeps): Router {
   const { catalog } = deps;
   const seller = [authenticate(deps.verify), requireRole('seller', 'admin')];
 
+  // Constants of the build: browsers and nginx keep them five minutes.
+  const constant = { 'Cache-Control': 'public, max-age=300', 'X-Accel-Expires': '300' };
   router.get('/openapi.json', (_req, res) => {
-    res.set('Cache-Control', 'public, max-age=300').json(openApiDocument);
+    res.set(constant).json(openApiDocument);
   });
 
   router.get('/categories', (_req, res) => {
-    res.set('Cache-Control', 'public, max-age=300').json({ data: CATEGORIES });
+    res.set(constant).json({ data: CATEGORIES });
   });
 
   router.get('/', validate(validators.search), async (req, res) => {
     const { q, ...rest } = req.query as unknown as Omit<CatalogSearch, 'q'> & { q?: string };
-    res.json(await catalog.search({ ...rest, q: q || undefined }));
+    const page = await catalog.search({ ...rest, q: q || undefined });
+    // The list never depends on who asks.
+    markShareable(res, deps.sharedCacheSeconds);
+    res.json(page);
   });
 
   router.get('/mine', ...seller, validate(validators.mine), async (req, res) => {
@@ -53,7 +61,13 @@ export function productRoutes(deps: ProductRouteDeps): Router {
   });
 
   router.get('/:id', validate(validators.read), identifyIfSignedIn(deps.verify), async (req, res) => {
-    res.json(await catalog.get(String(req.params.id), req.user));
+    const product = await catalog.find(String(req.params.id), req.user);
+    // An active product, and its absence, read the same for everyone: shared. An archived product
+    // only its seller or an admin sees: private.
+    if (!product || product.status === 'active') markShareable(res, deps.sharedCacheSeconds);
+    else markPrivate(res);
+    if (!product) throw notFound('product');
+    res.json(product);
   });
 
   router.post('/', ...seller, validate(validators.create), async (req, res) => {
