@@ -139,10 +139,7 @@ interface EnvInputs {
 }
 
 type AuthLimitKey =
-  | 'LOGIN_RATE_LIMIT_PER_IP'
-  | 'LOGIN_RATE_LIMIT_PER_ACCOUNT'
-  | 'SIGNUP_RATE_LIMIT_PER_IP'
-  | 'REFRESH_RATE_LIMIT_PER_IP';
+  'LOGIN_RATE_LIMIT_PER_IP' | 'LOGIN_RATE_LIMIT_PER_ACCOUNT' | 'SIGNUP_RATE_LIMIT_PER_IP' | 'REFRESH_RATE_LIMIT_PER_IP';
 
 function serviceEnv(
   service: ServiceDef,
