@@ -5,7 +5,7 @@ export interface LockManagerLike {
   request<T>(name: string, callback: () => Promise<T>): Promise<T>;
 }
 
-export const REFRESH_LOCK = 'marketplace:session-refresh';
+const REFRESH_LOCK = 'marketplace:session-refresh';
 const REFRESHED_AT = 'marketplace:session-refreshed-at';
 
 /**

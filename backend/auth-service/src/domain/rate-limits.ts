@@ -2,7 +2,7 @@ import type Redis from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { AppError } from '@market/kit';
 
-export interface LimiterOptions {
+interface LimiterOptions {
   redis: Redis;
   prefix: string;
   name: string;
@@ -28,7 +28,7 @@ export function redisLimiter(options: LimiterOptions): RateLimiterRedis {
   });
 }
 
-export const rateLimited = (what: string, seconds: number) =>
+const rateLimited = (what: string, seconds: number) =>
   new AppError('RATE_LIMITED', `too many ${what}; try again in ${seconds} seconds`, 429, undefined, {
     'Retry-After': String(seconds),
   });
