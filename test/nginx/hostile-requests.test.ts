@@ -104,6 +104,13 @@ describe('nginx against hostile requests', () => {
     },
   );
 
+  it('when a well-formed image name is not stored, then 404 in the envelope saying so', async () => {
+    const reply = await send(nginx.url, `/images/${'0f'.repeat(16)}.webp`);
+
+    expectEnvelope(reply, 404, 'NOT_FOUND');
+    expect(JSON.parse(reply.body)).toEqual({ error: { code: 'NOT_FOUND', message: 'No such image' } });
+  });
+
   it('when a static page is posted to, then 405 in the envelope', async () => {
     expectEnvelope(await send(nginx.url, '/index.html', { method: 'POST', body: '{}' }), 405, 'METHOD_NOT_ALLOWED');
   });
