@@ -29,8 +29,8 @@ const refreshTokenOf = (req: Request): string | undefined =>
 
 /** Sign-up, sign-in, rotation and sign-out. Tokens only ever leave in cookies. */
 export function authRoutes(deps: AuthRouteDeps): Router {
-  // Strict and case-sensitive: /LOGIN or /login/ would otherwise reach the route past nginx's
-  // limit_req, which matches the exact path.
+  // Strict and case-sensitive: /LOGIN or /login/ must not reach a limited route under a spelling
+  // nginx's limit_req locations might not know (they match any case and a trailing slash too).
   const router = express.Router({ caseSensitive: true, strict: true });
   const { accounts, sessions, cookies, limits } = deps;
   // Counted before validation and the bcrypt hash, so a flood costs neither.
