@@ -77,6 +77,12 @@ async function benchmark(s: BenchSettings, { pg, redis, facts, startStack }: Ben
       build: s.build,
       loginRate: '6000r/m',
       loginBurst: 1000,
+      // The seed signs every buyer up from this one address.
+      signupRate: '6000r/m',
+      signupBurst: 1000,
+      refreshRate: '6000r/m',
+      refreshBurst: 1000,
+      authLimits: { SIGNUP_RATE_LIMIT_PER_IP: 100_000, REFRESH_RATE_LIMIT_PER_IP: 100_000 },
       // Every followed order holds an event stream from 127.0.0.1: lift the per-address cap.
       eventStreams: 1000,
       onServiceExit: (name, code) =>

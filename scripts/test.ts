@@ -201,6 +201,12 @@ async function runE2e(infra: Infra, { buildOk }: { buildOk: boolean }): Promise<
       build: false,
       loginRate: '120r/m',
       loginBurst: 30,
+      // Every spec signs its own accounts up, all from 127.0.0.1.
+      signupRate: '600r/m',
+      signupBurst: 100,
+      refreshRate: '600r/m',
+      refreshBurst: 100,
+      authLimits: { SIGNUP_RATE_LIMIT_PER_IP: 10_000, REFRESH_RATE_LIMIT_PER_IP: 10_000 },
     });
     const report = path.join(reportDir, 'playwright.json');
     rmSync(report, { force: true });

@@ -14,6 +14,10 @@ products_upstream="${NGINX_PRODUCTS_UPSTREAM:-products-service:3002}"
 orders_upstream="${NGINX_ORDERS_UPSTREAM:-orders-service:3003}"
 login_rate="${NGINX_LOGIN_RATE:-10r/m}"
 login_burst="${NGINX_LOGIN_BURST:-5}"
+signup_rate="${NGINX_SIGNUP_RATE:-5r/m}"
+signup_burst="${NGINX_SIGNUP_BURST:-5}"
+refresh_rate="${NGINX_REFRESH_RATE:-60r/m}"
+refresh_burst="${NGINX_REFRESH_BURST:-30}"
 event_streams="${NGINX_EVENT_STREAMS_PER_ADDRESS:-20}"
 # Addresses whose X-Forwarded-For nginx believes: cloudflared and the host's port proxy reach nginx
 # from the private Docker networks. Empty turns real_ip off.
@@ -40,6 +44,10 @@ check_value NGINX_PRODUCTS_UPSTREAM "$products_upstream"
 check_value NGINX_ORDERS_UPSTREAM "$orders_upstream"
 check_value NGINX_LOGIN_RATE "$login_rate"
 check_value NGINX_LOGIN_BURST "$login_burst"
+check_value NGINX_SIGNUP_RATE "$signup_rate"
+check_value NGINX_SIGNUP_BURST "$signup_burst"
+check_value NGINX_REFRESH_RATE "$refresh_rate"
+check_value NGINX_REFRESH_BURST "$refresh_burst"
 check_value NGINX_EVENT_STREAMS_PER_ADDRESS "$event_streams"
 for cidr in $real_ip_from; do
   check_value NGINX_REAL_IP_FROM "$cidr"
@@ -62,6 +70,10 @@ sed \
   -e "s|{{LOG_DIR}}|$log_dir|g" \
   -e "s|{{LOGIN_RATE}}|$login_rate|g" \
   -e "s|{{LOGIN_BURST}}|$login_burst|g" \
+  -e "s|{{SIGNUP_RATE}}|$signup_rate|g" \
+  -e "s|{{SIGNUP_BURST}}|$signup_burst|g" \
+  -e "s|{{REFRESH_RATE}}|$refresh_rate|g" \
+  -e "s|{{REFRESH_BURST}}|$refresh_burst|g" \
   -e "s|{{EVENT_STREAMS}}|$event_streams|g" \
   "$template" >"$conf"
 

@@ -56,6 +56,10 @@ export async function startNginxFront({
     LOG_DIR: logDir,
     LOGIN_RATE: '6000r/m',
     LOGIN_BURST: 1000,
+    SIGNUP_RATE: '6000r/m',
+    SIGNUP_BURST: 1000,
+    REFRESH_RATE: '6000r/m',
+    REFRESH_BURST: 1000,
     EVENT_STREAMS: eventStreams,
   });
   for (const [key, name] of [

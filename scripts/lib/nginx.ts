@@ -83,6 +83,10 @@ export interface NginxOptions {
   upstreams: Record<'auth' | 'products' | 'orders', string>;
   loginRate?: string;
   loginBurst?: number;
+  signupRate?: string;
+  signupBurst?: number;
+  refreshRate?: string;
+  refreshBurst?: number;
   eventStreams?: number;
   spaRoot?: string;
   /** products-service's IMAGE_DIR, which nginx serves under /images/. */
@@ -106,6 +110,10 @@ export async function startNginx({
   upstreams,
   loginRate = '10r/m',
   loginBurst = 5,
+  signupRate = '5r/m',
+  signupBurst = 5,
+  refreshRate = '60r/m',
+  refreshBurst = 30,
   eventStreams = 20,
   spaRoot,
   imageRoot = path.join(repoRoot, '.local', 'images'),
@@ -142,6 +150,10 @@ export async function startNginx({
       LOG_DIR: logDir,
       LOGIN_RATE: loginRate,
       LOGIN_BURST: loginBurst,
+      SIGNUP_RATE: signupRate,
+      SIGNUP_BURST: signupBurst,
+      REFRESH_RATE: refreshRate,
+      REFRESH_BURST: refreshBurst,
       EVENT_STREAMS: eventStreams,
     }),
   );

@@ -135,11 +135,15 @@ interface EnvInputs {
   credentials: ReturnType<typeof demoCredentials>;
   /** products-service's IMAGE_DIR, served by nginx. */
   imageDir: string;
+  authLimits: Partial<Record<AuthLimitKey, number>>;
 }
+
+type AuthLimitKey =
+  'LOGIN_RATE_LIMIT_PER_IP' | 'LOGIN_RATE_LIMIT_PER_ACCOUNT' | 'SIGNUP_RATE_LIMIT_PER_IP' | 'REFRESH_RATE_LIMIT_PER_IP';
 
 function serviceEnv(
   service: ServiceDef,
-  { port, adminUrl, redisUrl, dbs, keys, demo, streamSuffix, credentials, imageDir }: EnvInputs,
+  { port, adminUrl, redisUrl, dbs, keys, demo, streamSuffix, credentials, imageDir, authLimits }: EnvInputs,
 ): Record<string, string> {
   const common = {
     NODE_ENV: 'development',
@@ -164,6 +168,7 @@ function serviceEnv(
       ADMIN_EMAIL: credentials.admin.email,
       ADMIN_PASSWORD: credentials.admin.password,
       RATE_LIMIT_PREFIX: `rl${streamSuffix}:`,
+      ...Object.fromEntries(Object.entries(authLimits).map(([key, value]) => [key, String(value)])),
     };
   }
   return {
@@ -292,7 +297,9 @@ async function waitReady(svc: Started): Promise<{ detail: string }> {
 /**
  * Starts every built service and nginx. Options:
  *   port (8080), dbSuffix (''), streamSuffix (''), demo (true), logDir (.local/logs), build (true: `npm run build` first),
- *   servicePorts ({ auth, products, orders }; default servicePortsFor(port)), loginRate ('10r/m'), loginBurst (5), eventStreams (20),
+ *   servicePorts ({ auth, products, orders }; default servicePortsFor(port)), loginRate ('10r/m'), loginBurst (5), signupRate ('5r/m'),
+ *   signupBurst (5), refreshRate ('60r/m'), refreshBurst (30), eventStreams (20), authLimits (auth-service's *_RATE_LIMIT_* keys
+ *   a test or bench stack raises for itself; the defaults of config.ts otherwise),
  *   readyTimeoutMs (120000), onServiceExit(name, code) for a service that dies after start,
  *   cpuProfileDir (none: each service and worker writes a V8 CPU profile there when it stops),
  *   supervise (false: a crash is only reported, so a bench or test fails loudly; true or a backoff { initialMs, maxMs,
@@ -310,6 +317,11 @@ export interface StackOptions {
   servicePorts?: Record<string, number>;
   loginRate?: string;
   loginBurst?: number;
+  signupRate?: string;
+  signupBurst?: number;
+  refreshRate?: string;
+  refreshBurst?: number;
+  authLimits?: Partial<Record<AuthLimitKey, number>>;
   eventStreams?: number;
   readyTimeoutMs?: number;
   cpuProfileDir?: string;
@@ -350,6 +362,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     build = true,
     loginRate = '10r/m',
     loginBurst = 5,
+    signupRate = '5r/m',
+    signupBurst = 5,
+    refreshRate = '60r/m',
+    refreshBurst = 30,
+    authLimits = {},
     eventStreams = 20,
     readyTimeoutMs = 120_000,
     cpuProfileDir,
@@ -415,6 +432,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         streamSuffix,
         credentials,
         imageDir,
+        authLimits,
       });
       const svc = startService(service, env, logDir, readyTimeoutMs, nodeArgs);
       svc.respawn = () => startService(service, env, logDir, readyTimeoutMs, nodeArgs, { restart: true }).child;
@@ -454,7 +472,19 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       SERVICES.map((s) => [s.api, `127.0.0.1:${ports[s.api] ?? preferred[s.api] ?? 3000 + s.offset}`]),
     ) as Record<Api, string>;
     const startFront = () =>
-      startNginx({ bin: nginxBin, port, upstreams, loginRate, loginBurst, eventStreams, imageRoot: imageDir });
+      startNginx({
+        bin: nginxBin,
+        port,
+        upstreams,
+        loginRate,
+        loginBurst,
+        signupRate,
+        signupBurst,
+        refreshRate,
+        refreshBurst,
+        eventStreams,
+        imageRoot: imageDir,
+      });
     const front = await step(`starting nginx on port ${port}`, async () => {
       const startedAt = Date.now();
       const handle = await startFront();

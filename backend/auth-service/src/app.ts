@@ -20,6 +20,7 @@ import { createAccessTokens } from './domain/access-tokens';
 import { createAccounts } from './domain/accounts';
 import { createAdminUsers } from './domain/admin-users';
 import { createLoginLimiter } from './domain/login-limiter';
+import { createAddressLimiter } from './domain/rate-limits';
 import { createPasswordHasher } from './domain/passwords';
 import { createSessions } from './domain/sessions';
 import { adminRoutes } from './http/admin-routes';
@@ -49,7 +50,13 @@ export function buildApp(deps: AppDeps): Express {
     audience: config.JWT_AUDIENCE,
     ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
   });
-  const sessions = createSessions({ db, accessTokens, refreshTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS, logger });
+  const sessions = createSessions({
+    db,
+    accessTokens,
+    refreshTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
+    reuseGraceSeconds: config.REFRESH_REUSE_GRACE_SECONDS,
+    logger,
+  });
   const limiter = createLoginLimiter({
     redis,
     prefix: config.RATE_LIMIT_PREFIX,
@@ -57,6 +64,24 @@ export function buildApp(deps: AppDeps): Express {
     perAccount: config.LOGIN_RATE_LIMIT_PER_ACCOUNT,
     windowSeconds: config.LOGIN_RATE_LIMIT_WINDOW_SECONDS,
   });
+  const limits = {
+    signup: createAddressLimiter({
+      redis,
+      prefix: config.RATE_LIMIT_PREFIX,
+      name: 'signup:ip',
+      what: 'sign-ups from this address',
+      points: config.SIGNUP_RATE_LIMIT_PER_IP,
+      windowSeconds: config.SIGNUP_RATE_LIMIT_WINDOW_SECONDS,
+    }),
+    refresh: createAddressLimiter({
+      redis,
+      prefix: config.RATE_LIMIT_PREFIX,
+      name: 'refresh:ip',
+      what: 'session refreshes from this address',
+      points: config.REFRESH_RATE_LIMIT_PER_IP,
+      windowSeconds: config.REFRESH_RATE_LIMIT_WINDOW_SECONDS,
+    }),
+  };
   const accounts = createAccounts({ db, passwords, sessions, limiter, logger });
   const adminUsers = createAdminUsers({ db, sessions, logger });
   const observability = createObservability('auth-service', {
@@ -86,7 +111,7 @@ export function buildApp(deps: AppDeps): Express {
     requireJsonBody,
     jsonBody('100kb'),
     discoveryRoutes({ accessTokens }),
-    authRoutes({ accounts, sessions, accessTokens, cookies, demoMode: config.DEMO_MODE }),
+    authRoutes({ accounts, sessions, accessTokens, cookies, limits, demoMode: config.DEMO_MODE }),
     adminRoutes({ adminUsers, accessTokens }),
   );
   app.use(expressNotFound);

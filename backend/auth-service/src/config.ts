@@ -56,6 +56,12 @@ export const authConfigShape = {
   LOGIN_RATE_LIMIT_PER_IP: env.int(20, 1, 100_000),
   LOGIN_RATE_LIMIT_PER_ACCOUNT: env.int(5, 1, 10_000),
   LOGIN_RATE_LIMIT_WINDOW_SECONDS: env.int(900, 1, 86_400),
+  SIGNUP_RATE_LIMIT_PER_IP: env.int(10, 1, 100_000),
+  SIGNUP_RATE_LIMIT_WINDOW_SECONDS: env.int(3600, 1, 86_400),
+  REFRESH_RATE_LIMIT_PER_IP: env.int(60, 1, 100_000),
+  REFRESH_RATE_LIMIT_WINDOW_SECONDS: env.int(60, 1, 86_400),
+  /** A refresh token presented again this soon after its rotation gets a sibling instead of revoking its family. */
+  REFRESH_REUSE_GRACE_SECONDS: env.int(10, 0, 60),
   RATE_LIMIT_PREFIX: z.string().min(1).max(100).default('rl:'),
 };
 

@@ -11,11 +11,13 @@ describe('POST /api/auth/login rate limits', () => {
   });
   afterAll(() => ctx.close());
 
-  it('when one account fails 5 times, then the next attempt, even with the right password, answers 429 with Retry-After', async () => {
+  it('when one account fails 5 times from one address, then the next attempt from there, even with the right password, answers 429 with Retry-After', async () => {
     const { credentials } = await signup(ctx.app);
-    for (let i = 0; i < 5; i += 1) expect((await login(ctx.app, credentials.email, 'wrong password')).status).toBe(401);
+    const ip = randomIp();
+    for (let i = 0; i < 5; i += 1)
+      expect((await login(ctx.app, credentials.email, 'wrong password', ip)).status).toBe(401);
 
-    const res = await login(ctx.app, credentials.email, credentials.password, randomIp());
+    const res = await login(ctx.app, credentials.email, credentials.password, ip);
 
     expect(res.status).toBe(429);
     expect(res.body.error.code).toBe('RATE_LIMITED');
@@ -25,24 +27,39 @@ describe('POST /api/auth/login rate limits', () => {
     expect(res.headers['set-cookie']).toBeUndefined();
   });
 
-  it('when 20 wrong passwords for one account arrive at once, then at most 5 are checked and the rest answer 429', async () => {
+  it('when an account fails 5 times from other addresses, then its owner still signs in from an address without failures', async () => {
     const { credentials } = await signup(ctx.app);
+    for (let i = 0; i < 5; i += 1)
+      expect((await login(ctx.app, credentials.email, 'wrong password', randomIp())).status).toBe(401);
+    const attacker = randomIp();
+    for (let i = 0; i < 5; i += 1) await login(ctx.app, credentials.email, 'wrong password', attacker);
+
+    const owner = await login(ctx.app, credentials.email, credentials.password, randomIp());
+
+    expect(owner.status).toBe(200);
+    expect((await login(ctx.app, credentials.email, credentials.password, attacker)).status).toBe(429);
+  });
+
+  it('when 20 wrong passwords for one account arrive at once from one address, then at most 5 are checked and the rest answer 429', async () => {
+    const { credentials } = await signup(ctx.app);
+    const ip = randomIp();
 
     const answers = await Promise.all(
-      Array.from({ length: 20 }, () => login(ctx.app, credentials.email, 'wrong password')),
+      Array.from({ length: 20 }, () => login(ctx.app, credentials.email, 'wrong password', ip)),
     );
 
     const statuses = answers.map((res) => res.status);
     expect(statuses.filter((status) => status === 401)).toHaveLength(5);
     expect(statuses.filter((status) => status === 429)).toHaveLength(15);
-    expect((await login(ctx.app, credentials.email, credentials.password)).status).toBe(429);
+    expect((await login(ctx.app, credentials.email, credentials.password, ip)).status).toBe(429);
   });
 
-  it('when an unknown email fails 5 times, then it is limited the same way as a real account', async () => {
+  it('when an unknown email fails 5 times from one address, then it is limited the same way as a real account', async () => {
     const email = newCredentials().email;
-    for (let i = 0; i < 5; i += 1) await login(ctx.app, email, 'wrong password');
+    const ip = randomIp();
+    for (let i = 0; i < 5; i += 1) await login(ctx.app, email, 'wrong password', ip);
 
-    const res = await login(ctx.app, email, 'wrong password');
+    const res = await login(ctx.app, email, 'wrong password', ip);
 
     expect(res.status).toBe(429);
   });
@@ -61,16 +78,19 @@ describe('POST /api/auth/login rate limits', () => {
     expect(elsewhere.status).toBe(200);
   });
 
-  it('when a login succeeds, then the account counter starts again', async () => {
+  it('when a login succeeds, then the account counter of that address starts again', async () => {
     const { credentials } = await signup(ctx.app);
-    for (let i = 0; i < 4; i += 1) await login(ctx.app, credentials.email, 'wrong password');
-    expect((await login(ctx.app, credentials.email, credentials.password)).status).toBe(200);
+    const ip = randomIp();
+    for (let i = 0; i < 3; i += 1) await login(ctx.app, credentials.email, 'wrong password', ip);
+    expect((await login(ctx.app, credentials.email, credentials.password, ip)).status).toBe(200);
 
     const afterReset = [];
-    for (let i = 0; i < 4; i += 1) afterReset.push((await login(ctx.app, credentials.email, 'wrong password')).status);
+    for (let i = 0; i < 3; i += 1)
+      afterReset.push((await login(ctx.app, credentials.email, 'wrong password', ip)).status);
 
-    expect(afterReset).toEqual([401, 401, 401, 401]);
-    expect((await login(ctx.app, credentials.email, credentials.password)).status).toBe(200);
+    // Without the reset the sixth failure would already be refused.
+    expect(afterReset).toEqual([401, 401, 401]);
+    expect((await login(ctx.app, credentials.email, credentials.password, ip)).status).toBe(200);
   });
 
   it("when failures come from different addresses of one IPv6 /64, then they share that prefix's budget", async () => {

@@ -4,7 +4,8 @@ import { CSRF, adminSession, me, refresh, setCookies, signup, startTestApp, type
 describe('POST /api/auth/refresh', () => {
   let ctx: TestApp;
   beforeAll(async () => {
-    ctx = await startTestApp();
+    // No grace: every replay here is theft (refresh-grace.test.ts covers the grace).
+    ctx = await startTestApp({ REFRESH_REUSE_GRACE_SECONDS: '0' });
   });
   afterAll(() => ctx.close());
 

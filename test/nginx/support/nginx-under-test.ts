@@ -61,6 +61,10 @@ export async function startNginxUnderTest(options: {
   imageRoot?: string;
   loginRate?: string;
   loginBurst?: number;
+  signupRate?: string;
+  signupBurst?: number;
+  refreshRate?: string;
+  refreshBurst?: number;
 }): Promise<NginxUnderTest> {
   const script = path.join(__dirname, 'serve-nginx.mjs');
   const child: ChildProcess = spawn(process.execPath, [script, JSON.stringify(options)], {

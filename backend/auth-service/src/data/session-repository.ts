@@ -7,6 +7,8 @@ export interface PresentedToken {
   familyId: string;
   expiresAt: Date;
   usedAt: Date | null;
+  /** Rotated no longer ago than the grace asked for (by the database's clock, which set usedAt). */
+  rotatedWithinGrace: boolean;
   familyRevokedAt: Date | null;
   user: UserRow;
 }
@@ -25,13 +27,18 @@ export async function insertRefreshToken(
 }
 
 /** Finds a presented token with its family and user, locking the token and family rows until the transaction ends. */
-export async function findTokenForUpdate(tokenHash: string, tx: Tx): Promise<PresentedToken | undefined> {
+export async function findTokenForUpdate(
+  tokenHash: string,
+  tx: Tx,
+  graceSeconds = 0,
+): Promise<PresentedToken | undefined> {
   const [row] = await tx
     .select({
       tokenId: refreshTokens.id,
       familyId: refreshTokens.familyId,
       expiresAt: refreshTokens.expiresAt,
       usedAt: refreshTokens.usedAt,
+      rotatedWithinGrace: sql<boolean>`coalesce(${refreshTokens.usedAt} > now() - make_interval(secs => ${graceSeconds}), false)`,
       familyRevokedAt: tokenFamilies.revokedAt,
       user: users,
     })

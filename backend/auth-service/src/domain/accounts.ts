@@ -36,13 +36,11 @@ export function createAccounts(deps: {
           await insertUser({ username: input.username, email: input.email, passwordHash, role: input.role }, tx),
         );
       } catch (error) {
+        // One answer for either, naming neither: the sign-up form cannot tell an attacker which
+        // emails have accounts (README, Security).
         const constraint = uniqueViolation(error);
-        if (constraint === 'users_email_unique')
-          throw new AppError('CONFLICT', 'an account with this email already exists', 409, [
-            { field: 'email', message: 'is already registered' },
-          ]);
-        if (constraint === 'users_username_unique')
-          throw new AppError('CONFLICT', 'this username is taken', 409, [{ field: 'username', message: 'is taken' }]);
+        if (constraint === 'users_email_unique' || constraint === 'users_username_unique')
+          throw new AppError('CONFLICT', 'that email or username cannot be used', 409);
         throw error;
       }
       logger.info({ userId: user.id, role: user.role }, 'account created');

@@ -27,6 +27,8 @@ export function createSessions(deps: {
   db: Db;
   accessTokens: AccessTokens;
   refreshTtlSeconds: number;
+  /** How long a rotated token still gets a sibling instead of revoking its family (0: never). */
+  reuseGraceSeconds?: number;
   logger: Logger;
 }) {
   const { db, accessTokens, logger } = deps;
@@ -48,12 +50,16 @@ export function createSessions(deps: {
   /**
    * Trades a refresh token for a new pair. A token presented a second time means it was
    * copied: the whole family is revoked, so the thief's and the owner's newest tokens both die.
+   * Except within the grace after its rotation: two tabs waking together, or a response lost on
+   * the way, present the same token twice in a few seconds. That answer is a fresh sibling in the
+   * same family rather than the successor itself, which exists only as a hash and cannot be
+   * handed out again (README, Security).
    */
   async function rotate(refreshToken: string): Promise<IssuedSession> {
     const outcome = await db.transaction(async (tx) => {
-      const found = await findTokenForUpdate(hashToken(refreshToken), tx);
+      const found = await findTokenForUpdate(hashToken(refreshToken), tx, deps.reuseGraceSeconds ?? 0);
       if (!found || found.familyRevokedAt) return { ok: false as const };
-      if (found.usedAt) {
+      if (found.usedAt && !found.rotatedWithinGrace) {
         await revokeFamily(found.familyId, 'reuse', tx);
         return { ok: false as const, reused: { userId: found.user.id, familyId: found.familyId } };
       }
@@ -63,7 +69,13 @@ export function createSessions(deps: {
       }
       if (found.expiresAt.getTime() <= Date.now()) return { ok: false as const };
       const next = await issueRefreshToken(found.familyId, tx);
-      await markTokenUsed(found.tokenId, next.id, tx);
+      // A sibling leaves the first rotation's record (used_at, replaced_by) as it was.
+      if (found.usedAt)
+        logger.info(
+          { userId: found.user.id, familyId: found.familyId },
+          'refresh token presented again within the grace; sibling issued',
+        );
+      else await markTokenUsed(found.tokenId, next.id, tx);
       return { ok: true as const, user: toUser(found.user), token: next.token };
     });
     if (!outcome.ok) {

@@ -1,4 +1,4 @@
-import express, { type Request, type Router } from 'express';
+import express, { type Request, type RequestHandler, type Router } from 'express';
 import {
   REFRESH_COOKIE,
   DEMO_USERS,
@@ -9,6 +9,7 @@ import {
 import { AppError, authenticate, validate } from '@market/kit';
 import type { AccessTokens } from '../domain/access-tokens';
 import type { Accounts } from '../domain/accounts';
+import type { AddressLimiter } from '../domain/rate-limits';
 import type { Sessions } from '../domain/sessions';
 import { clientAddress } from './client-address';
 import { clearSessionCookies, setSessionCookies, type CookiePolicy } from './cookies';
@@ -19,6 +20,7 @@ export interface AuthRouteDeps {
   sessions: Sessions;
   accessTokens: AccessTokens;
   cookies: CookiePolicy;
+  limits: { signup: AddressLimiter; refresh: AddressLimiter };
   demoMode: boolean;
 }
 
@@ -27,10 +29,19 @@ const refreshTokenOf = (req: Request): string | undefined =>
 
 /** Sign-up, sign-in, rotation and sign-out. Tokens only ever leave in cookies. */
 export function authRoutes(deps: AuthRouteDeps): Router {
-  const router = express.Router();
-  const { accounts, sessions, cookies } = deps;
+  // Strict and case-sensitive: /LOGIN or /login/ must not reach a limited route under a spelling
+  // nginx's limit_req locations might not know (they match any case and a trailing slash too).
+  const router = express.Router({ caseSensitive: true, strict: true });
+  const { accounts, sessions, cookies, limits } = deps;
+  // Counted before validation and the bcrypt hash, so a flood costs neither.
+  const limitedBy =
+    (limiter: AddressLimiter): RequestHandler =>
+    async (req, _res, next) => {
+      await limiter.consume(clientAddress(req));
+      next();
+    };
 
-  router.post('/signup', validate(validators.signup), async (req, res) => {
+  router.post('/signup', limitedBy(limits.signup), validate(validators.signup), async (req, res) => {
     const session = await accounts.signup(req.body as SignupRequest);
     setSessionCookies(res, session, cookies);
     res.status(201).json(session.user);
@@ -53,7 +64,7 @@ export function authRoutes(deps: AuthRouteDeps): Router {
     res.json(session.user);
   });
 
-  router.post('/refresh', async (req, res) => {
+  router.post('/refresh', limitedBy(limits.refresh), async (req, res) => {
     const token = refreshTokenOf(req);
     if (!token) throw new AppError('UNAUTHENTICATED', 'sign in first');
     try {

@@ -38,6 +38,9 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     JWT_KEY_ID: keys.kid,
     BCRYPT_COST: '4',
     RATE_LIMIT_PREFIX: `rl:test:${uniqueSuffix()}:`,
+    // Test files sign many accounts up and refresh often from one address; limit tests set their own.
+    SIGNUP_RATE_LIMIT_PER_IP: '100000',
+    REFRESH_RATE_LIMIT_PER_IP: '100000',
     ...env,
   });
   const db = createDb(pool);

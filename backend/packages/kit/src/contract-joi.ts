@@ -58,7 +58,14 @@ function convert(schema: z.ZodType, options: ZodToJoiOptions, path: string): Joi
     if (joi.type !== 'object') throw new UnsupportedSchema('minKeys on a non-object', path);
     joi = (joi as Joi.ObjectSchema).min(rules.minKeys);
   }
-  return rules?.messages ? joi.messages(rules.messages) : joi;
+  if (!rules?.messages) return joi;
+  if (joi.type === 'object') {
+    // joi hands an object's messages down to every key inside it, so a message meant for the
+    // object ("send a JSON object body" for any.required) would answer for a missing key too.
+    const inherited = Object.keys(rules.messages).filter((code) => !code.startsWith('object.'));
+    if (inherited.length > 0) throw new UnsupportedSchema(`messages for ${inherited.join(', ')} on an object`, path);
+  }
+  return joi.messages(rules.messages);
 }
 
 function convertNode(schema: z.ZodType, options: ZodToJoiOptions, path: string): Joi.Schema {

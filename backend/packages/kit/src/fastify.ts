@@ -73,7 +73,12 @@ function validationDetails(error: FastifyError): FieldError[] {
     const base = `${error.validationContext ?? 'body'}${issue.instancePath.replace(/\//g, '.')}`;
     const leaf = params.missingProperty ?? params.additionalProperty;
     const field = (leaf ? `${base}.${leaf}` : base).replace(/^body\.?/, '') || 'body';
-    const message = params.additionalProperty ? 'is not allowed' : (issue.message ?? 'is not valid');
+    // Like joi's: the field by its path, then what is wrong with it.
+    const message = params.missingProperty
+      ? `${field} is required`
+      : params.additionalProperty
+        ? `${field} is not allowed`
+        : `${field} ${issue.message ?? 'is not valid'}`;
     return { field, message };
   });
 }

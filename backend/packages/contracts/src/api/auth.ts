@@ -92,6 +92,11 @@ const stateChanging = {
   415: errorAnswer('UNSUPPORTED_MEDIA_TYPE: the body is not JSON'),
 };
 
+const limited = (description: string): ApiResponse => ({
+  ...errorAnswer(description),
+  headers: { 'Retry-After': { schema: { type: 'integer' } } },
+});
+
 /** The auth API; the service validates with it and serves it as its OpenAPI document. */
 export const authApi = {
   signup: operation({
@@ -103,7 +108,8 @@ export const authApi = {
     responses: {
       201: signedInAs('The new account'),
       ...stateChanging,
-      409: errorAnswer('CONFLICT: email or username taken'),
+      409: errorAnswer('CONFLICT: the email or the username is taken (the answer does not say which)'),
+      429: limited('RATE_LIMITED: too many sign-ups from this address'),
     },
   }),
   login: operation({
@@ -116,10 +122,7 @@ export const authApi = {
       200: signedInAs('Signed in'),
       ...stateChanging,
       401: errorAnswer('INVALID_CREDENTIALS: the same answer for an unknown email and a wrong password'),
-      429: {
-        ...errorAnswer('RATE_LIMITED: too many failed attempts from this IP or for this account'),
-        headers: { 'Retry-After': { schema: { type: 'integer' } } },
-      },
+      429: limited('RATE_LIMITED: too many failed attempts from this address, or for this account from this address'),
     },
   }),
   demoLogin: operation({
@@ -133,9 +136,15 @@ export const authApi = {
   refresh: operation({
     method: 'post',
     path: '/api/auth/refresh',
-    summary: 'Rotate the refresh token and mint a new access token; a replayed refresh token revokes its whole family',
+    summary:
+      'Rotate the refresh token and mint a new access token; a refresh token replayed after the reuse grace revokes its whole family',
     security: [['csrfHeader', 'refreshCookie']],
-    responses: { 200: signedInAs('New cookies'), 401: errorAnswer('UNAUTHENTICATED'), 403: stateChanging[403] },
+    responses: {
+      200: signedInAs('New cookies'),
+      401: errorAnswer('UNAUTHENTICATED'),
+      403: stateChanging[403],
+      429: limited('RATE_LIMITED: too many refreshes from this address'),
+    },
   }),
   logout: operation({
     method: 'post',

@@ -123,7 +123,4 @@ export const errorAnswer = (description: string): ApiResponse => ({ description,
 
 /** A request body: a JSON object, closed to unknown keys. */
 export const requestBody = <T extends z.core.$ZodLooseShape>(shape: T, rules: ContractRules = {}) =>
-  withRules(z.strictObject(shape), {
-    ...rules,
-    messages: { 'any.required': 'send a JSON object body', ...rules.messages },
-  });
+  withRules(z.strictObject(shape), rules);
