@@ -1,15 +1,73 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import indexHtml from '../index.html?raw';
 import { apiServer } from './support/api-server';
 import { errorBody, makeProduct, page } from './support/fixtures';
 import { renderApp } from './support/render-app';
+
+/** index.html's own preload links, put in the test document's head as the browser would have them. */
+function addIndexHtmlPreloads(): HTMLLinkElement[] {
+  const parsed = new DOMParser().parseFromString(indexHtml, 'text/html');
+  const links = [...parsed.querySelectorAll<HTMLLinkElement>('link[rel="preload"][as="fetch"]')];
+  for (const link of links) document.head.append(document.importNode(link, true));
+  return links;
+}
 
 function pageOf<T>(data: T[], pageNumber: number, totalPages: number) {
   return { data, pagination: { page: pageNumber, pageSize: 12, total: totalPages * 12, totalPages } };
 }
 
 describe('catalog', () => {
+  afterEach(() => {
+    for (const link of document.head.querySelectorAll('link[rel="preload"]')) link.remove();
+  });
+
+  it('when index.html preloaded the first page, then the catalog shows that answer and asks through the API client only on a later visit', async () => {
+    const server = apiServer()
+      .on('GET', '/products/categories', [200, { data: [] }])
+      .on('GET', '/products', [200, pageOf([makeProduct({ name: 'Preloaded lamp' })], 1, 1)]);
+    expect(addIndexHtmlPreloads().map((link) => link.getAttribute('href'))).toEqual([
+      '/api/products?sort=newest&page=1&pageSize=12',
+    ]);
+    const first = renderApp(server, '/');
+
+    expect(await screen.findByRole('link', { name: 'Preloaded lamp' })).toBeInTheDocument();
+    // The preload carries no CSRF header (a <link> cannot send one): the page took the preloaded answer.
+    expect(server.sent('GET', '/products').map((request) => request.headers.get('x-requested-with'))).toEqual([null]);
+    expect(document.head.querySelector('link[rel="preload"]')).toBeNull();
+
+    first.unmount();
+    renderApp(server, '/');
+    expect(await screen.findByRole('link', { name: 'Preloaded lamp' })).toBeInTheDocument();
+    await waitFor(() =>
+      expect(server.sent('GET', '/products').map((request) => request.headers.get('x-requested-with'))).toEqual([
+        null,
+        'marketplace',
+      ]),
+    );
+  });
+
+  it('when the preloaded answer is an error, then the catalog asks again through the API client and shows the products', async () => {
+    let calls = 0;
+    const server = apiServer()
+      .on('GET', '/products/categories', [200, { data: [] }])
+      .on('GET', '/products', () => {
+        calls += 1;
+        return calls === 1
+          ? [503, { error: { code: 'SERVICE_UNAVAILABLE', message: 'down' } }]
+          : [200, pageOf([makeProduct({ name: 'Second try' })], 1, 1)];
+      });
+    addIndexHtmlPreloads();
+    renderApp(server, '/');
+
+    expect(await screen.findByRole('link', { name: 'Second try' })).toBeInTheDocument();
+    expect(server.sent('GET', '/products').map((request) => request.headers.get('x-requested-with'))).toEqual([
+      null,
+      'marketplace',
+    ]);
+  });
+
   it('when the visitor searches, filters, sorts and pages, then each choice reaches the API and page 1 comes back after a filter', async () => {
     const server = apiServer()
       .on('GET', '/products/categories', [200, { data: ['books', 'toys'] }])

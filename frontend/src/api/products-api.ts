@@ -1,4 +1,5 @@
 import { api } from './http-client';
+import { takePreloaded } from './preloaded';
 import type {
   CreateProductRequest,
   Page,
@@ -19,12 +20,18 @@ export interface ProductQuery {
   pageSize: number;
 }
 
-/** Empty values and a false in-stock flag are left out, so the API applies its defaults. */
+/**
+ * Empty values and a false in-stock flag are left out, so the API applies its defaults. The catalog's
+ * first page (`sort=newest&page=1&pageSize=12`) is what index.html preloads: that answer is taken first.
+ */
 export async function listProducts(query: ProductQuery, signal?: AbortSignal): Promise<ProductSearchPage> {
   const params = Object.fromEntries(
-    Object.entries(query).filter(([, value]) => value !== undefined && value !== '' && value !== false),
+    Object.entries(query)
+      .filter(([, value]) => value !== undefined && value !== '' && value !== false)
+      .map(([key, value]) => [key, String(value)]),
   );
-  return (await api.get<ProductSearchPage>('/products', { params, signal })).data;
+  const preloaded = await takePreloaded<ProductSearchPage>(`/api/products?${new URLSearchParams(params)}`, signal);
+  return preloaded ?? (await api.get<ProductSearchPage>('/products', { params, signal })).data;
 }
 
 export async function getProduct(id: string, signal?: AbortSignal): Promise<Product> {
