@@ -7,10 +7,8 @@ import { SessionProvider } from './session/session-context';
 
 // The first bundle holds only the shell (header, session, routes): every page, with axios and the query
 // cache it needs, loads on demand. `npm run build` fails when the shell grows past its budget.
-const loadCatalogPage = () => import('./pages/catalog-page');
-const loadProductPage = () => import('./pages/product-page');
-const CatalogPage = lazy(loadCatalogPage);
-const ProductPage = lazy(loadProductPage);
+const CatalogPage = lazy(() => import('./pages/catalog-page'));
+const ProductPage = lazy(() => import('./pages/product-page'));
 const LoginPage = lazy(() => import('./pages/login-page'));
 const SignupPage = lazy(() => import('./pages/signup-page'));
 const CartPage = lazy(() => import('./pages/cart-page'));
@@ -24,16 +22,6 @@ const AdminLayout = lazy(() => import('./pages/admin/admin-layout'));
 const AdminUsersPage = lazy(() => import('./pages/admin/admin-users-page'));
 const AdminOrdersPage = lazy(() => import('./pages/admin/admin-orders-page'));
 const AdminDeadLettersPage = lazy(() => import('./pages/admin/admin-dead-letters-page'));
-
-/**
- * Starts loading the page a visitor usually lands on (the catalog, a product) as the app boots. Left to
- * React, its chunk would be asked for only once the query cache's chunk had arrived and rendered: one
- * round trip after another before the page's own request and pictures.
- */
-export function preloadLandingPage(pathname: string): void {
-  if (pathname === '/') void loadCatalogPage();
-  else if (/^\/products\/[^/]+$/.test(pathname)) void loadProductPage();
-}
 
 export function AppRoutes() {
   return (
