@@ -1,6 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { buyViaApi, createProductViaApi, newAccountDetails, signupViaApi, unique } from './support/api';
 import { expectNoAxeViolations } from './support/axe';
+import { adminCredentials } from './support/ui';
 
 // Runs in the "phone" project only (playwright.config.ts): a 360 × 740 touch screen. Every page visited
 // must fit the screen's width (no horizontal scroll) and pass axe.
@@ -154,4 +155,24 @@ test('when a seller works on a phone, then products, the product form and sales 
   await page.goto('/seller/sales');
   await expect(page.getByTestId('sale-row')).toHaveCount(1);
   await expectUsable(page, 'sales');
+});
+
+test('when an admin works on a phone, then users, all orders and dead letters fit the screen', async ({ page }) => {
+  await page.goto('/login');
+  await page.getByLabel('Email').fill(adminCredentials.email);
+  await page.getByLabel('Password').fill(adminCredentials.password);
+  await page.getByRole('button', { name: 'Log in', exact: true }).click();
+  await expect(page).not.toHaveURL(/\/login$/);
+
+  await goViaMenu(page, 'Admin');
+  await expect(page.getByTestId('user-row').first()).toBeVisible();
+  await expectUsable(page, 'admin users');
+
+  await page.getByRole('link', { name: 'All orders' }).click();
+  await expect(page.getByRole('heading', { name: 'All orders' })).toBeVisible();
+  await expectUsable(page, 'admin orders');
+
+  await page.getByRole('link', { name: 'Dead letters' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Dead letters' })).toBeVisible();
+  await expectUsable(page, 'admin dead letters');
 });
