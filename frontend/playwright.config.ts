@@ -35,5 +35,22 @@ export default defineConfig({
       ],
     },
   },
-  projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'], channel: undefined } }],
+  projects: [
+    { name: 'chromium', testIgnore: /phone\.spec\.ts$/, use: { ...devices['Desktop Chrome'], channel: undefined } },
+    // The main journeys again on a small phone's screen (360 × 740 CSS pixels, touch): e2e/phone.spec.ts.
+    {
+      name: 'phone',
+      testMatch: /phone\.spec\.ts$/,
+      // Each journey runs axe on four or five pages in one test.
+      timeout: 120_000,
+      use: {
+        ...devices['Desktop Chrome'],
+        channel: undefined,
+        viewport: { width: 360, height: 740 },
+        deviceScaleFactor: 2,
+        isMobile: true,
+        hasTouch: true,
+      },
+    },
+  ],
 });

@@ -1,15 +1,75 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { placeOrder } from '../src/api/orders-api';
+import { getProduct, listProducts, updateProduct } from '../src/api/products-api';
+import indexHtml from '../index.html?raw';
 import { apiServer } from './support/api-server';
 import { errorBody, makeProduct, page } from './support/fixtures';
 import { renderApp } from './support/render-app';
+
+/** index.html's own preload links, put in the test document's head as the browser would have them. */
+function addIndexHtmlPreloads(): HTMLLinkElement[] {
+  const parsed = new DOMParser().parseFromString(indexHtml, 'text/html');
+  const links = [...parsed.querySelectorAll<HTMLLinkElement>('link[rel="preload"][as="fetch"]')];
+  for (const link of links) document.head.append(document.importNode(link, true));
+  return links;
+}
 
 function pageOf<T>(data: T[], pageNumber: number, totalPages: number) {
   return { data, pagination: { page: pageNumber, pageSize: 12, total: totalPages * 12, totalPages } };
 }
 
 describe('catalog', () => {
+  afterEach(() => {
+    for (const link of document.head.querySelectorAll('link[rel="preload"]')) link.remove();
+  });
+
+  it('when index.html preloaded the first page, then the catalog shows that answer and asks through the API client only on a later visit', async () => {
+    const server = apiServer()
+      .on('GET', '/products/categories', [200, { data: [] }])
+      .on('GET', '/products', [200, pageOf([makeProduct({ name: 'Preloaded lamp' })], 1, 1)]);
+    expect(addIndexHtmlPreloads().map((link) => link.getAttribute('href'))).toEqual([
+      '/api/products?sort=newest&page=1&pageSize=12',
+    ]);
+    const first = renderApp(server, '/');
+
+    expect(await screen.findByRole('link', { name: 'Preloaded lamp' })).toBeInTheDocument();
+    // The preload carries no CSRF header (a <link> cannot send one): the page took the preloaded answer.
+    expect(server.sent('GET', '/products').map((request) => request.headers.get('x-requested-with'))).toEqual([null]);
+    expect(document.head.querySelector('link[rel="preload"]')).toBeNull();
+
+    first.unmount();
+    renderApp(server, '/');
+    expect(await screen.findByRole('link', { name: 'Preloaded lamp' })).toBeInTheDocument();
+    await waitFor(() =>
+      expect(server.sent('GET', '/products').map((request) => request.headers.get('x-requested-with'))).toEqual([
+        null,
+        'marketplace',
+      ]),
+    );
+  });
+
+  it('when the preloaded answer is an error, then the catalog asks again through the API client and shows the products', async () => {
+    let calls = 0;
+    const server = apiServer()
+      .on('GET', '/products/categories', [200, { data: [] }])
+      .on('GET', '/products', () => {
+        calls += 1;
+        return calls === 1
+          ? [503, { error: { code: 'SERVICE_UNAVAILABLE', message: 'down' } }]
+          : [200, pageOf([makeProduct({ name: 'Second try' })], 1, 1)];
+      });
+    addIndexHtmlPreloads();
+    renderApp(server, '/');
+
+    expect(await screen.findByRole('link', { name: 'Second try' })).toBeInTheDocument();
+    expect(server.sent('GET', '/products').map((request) => request.headers.get('x-requested-with'))).toEqual([
+      null,
+      'marketplace',
+    ]);
+  });
+
   it('when the visitor searches, filters, sorts and pages, then each choice reaches the API and page 1 comes back after a filter', async () => {
     const server = apiServer()
       .on('GET', '/products/categories', [200, { data: ['books', 'toys'] }])
@@ -232,5 +292,59 @@ describe('catalog', () => {
     up = true;
     await user.click(screen.getByRole('button', { name: 'Try again' }));
     expect(await screen.findByRole('link', { name: 'Back again' })).toBeInTheDocument();
+  });
+});
+
+describe("catalog reads and nginx's shared copies", () => {
+  afterEach(() => vi.restoreAllMocks());
+  // Only the clock the freshness window reads; the network's own timers stay real.
+  const clockAt = (iso: string) => vi.spyOn(Date, 'now').mockReturnValue(new Date(iso).getTime());
+
+  const cacheControlOf = (request: { headers: Headers } | undefined) => request?.headers.get('cache-control');
+
+  it("when this browser changed a product, then the catalog's reads ask for fresh answers until no copy from before can be left", async () => {
+    clockAt('2026-12-01T10:00:00Z');
+    const product = makeProduct({ id: 'p-1', version: 2 });
+    const server = apiServer()
+      .on('GET', '/products', [200, page([product])])
+      .on('GET', '/products/:id', [200, product])
+      .on('PATCH', '/products/:id', [200, { ...product, stock: 1, version: 3 }]);
+    await listProducts({ page: 1, pageSize: 12 });
+
+    await updateProduct('p-1', { version: 2, stock: 1 });
+    await listProducts({ page: 1, pageSize: 12, q: 'lamp' });
+    await getProduct('p-1');
+    clockAt('2026-12-01T10:01:01Z');
+    await listProducts({ page: 2, pageSize: 12 });
+
+    const lists = server.sent('GET', '/products');
+    expect(cacheControlOf(lists[0])).toBeNull();
+    expect(cacheControlOf(lists[1])).toBe('no-cache');
+    expect(cacheControlOf(server.sent('GET', '/products/p-1')[0])).toBe('no-cache');
+    expect(cacheControlOf(lists[2])).toBeNull();
+  });
+
+  it('when a change fails, then later reads take the shared copies as before', async () => {
+    clockAt('2026-12-02T10:00:00Z');
+    const server = apiServer()
+      .on('GET', '/products', [200, page([])])
+      .on('PATCH', '/products/:id', [409, { error: { code: 'VERSION_CONFLICT', message: 'stale' } }]);
+
+    await expect(updateProduct('p-2', { version: 1, stock: 1 })).rejects.toThrow();
+    await listProducts({ page: 1, pageSize: 12 });
+
+    expect(cacheControlOf(server.sent('GET', '/products')[0])).toBeNull();
+  });
+
+  it("when this browser placed an order, then the catalog's next reads ask for fresh stock figures", async () => {
+    clockAt('2026-12-03T10:00:00Z');
+    const server = apiServer()
+      .on('GET', '/products', [200, page([])])
+      .on('POST', '/orders', [202, { id: 'o-1', status: 'PENDING', items: [] }]);
+
+    await placeOrder({ items: [{ productId: 'p-3', quantity: 1, unitPrice: '5.00' }] }, 'key-1');
+    await listProducts({ page: 1, pageSize: 12 });
+
+    expect(cacheControlOf(server.sent('GET', '/products')[0])).toBe('no-cache');
   });
 });

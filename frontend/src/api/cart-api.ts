@@ -2,12 +2,12 @@ import axios from 'axios';
 import { api } from './http-client';
 import type { Cart, SaveCartRequest } from './contracts';
 
-export async function fetchCart(): Promise<Cart> {
-  return (await api.get<Cart>('/cart')).data;
+export async function fetchCart(signal?: AbortSignal): Promise<Cart> {
+  return (await api.get<Cart>('/cart', { signal })).data;
 }
 
-export async function saveCart(body: SaveCartRequest): Promise<Cart> {
-  return (await api.put<Cart>('/cart', body)).data;
+export async function saveCart(body: SaveCartRequest, signal?: AbortSignal): Promise<Cart> {
+  return (await api.put<Cart>('/cart', body, { signal })).data;
 }
 
 /** Another device or tab saved the cart first (409 VERSION_CONFLICT). */

@@ -1,5 +1,6 @@
 import { catalogReadHeaders, noteCatalogChange } from './catalog-freshness';
 import { api } from './http-client';
+import { takePreloaded } from './preloaded';
 import type {
   CreateProductRequest,
   Page,
@@ -20,12 +21,23 @@ export interface ProductQuery {
   pageSize: number;
 }
 
-/** Empty values and a false in-stock flag are left out, so the API applies its defaults. */
+/**
+ * Empty values and a false in-stock flag are left out, so the API applies its defaults. The catalog's
+ * first page (`sort=newest&page=1&pageSize=12`) is what index.html preloads: that answer is taken first.
+ */
 export async function listProducts(query: ProductQuery, signal?: AbortSignal): Promise<ProductSearchPage> {
   const params = Object.fromEntries(
-    Object.entries(query).filter(([, value]) => value !== undefined && value !== '' && value !== false),
+    Object.entries(query)
+      .filter(([, value]) => value !== undefined && value !== '' && value !== false)
+      .map(([key, value]) => [key, String(value)]),
   );
-  return (await api.get<ProductSearchPage>('/products', { params, signal, headers: catalogReadHeaders() })).data;
+  const headers = catalogReadHeaders();
+  // index.html preloaded the first page as a shared copy may answer it: taken only when a fresh answer is not required.
+  const preloaded =
+    Object.keys(headers).length === 0
+      ? await takePreloaded<ProductSearchPage>(`/api/products?${new URLSearchParams(params)}`, signal)
+      : undefined;
+  return preloaded ?? (await api.get<ProductSearchPage>('/products', { params, signal, headers })).data;
 }
 
 export async function getProduct(id: string, signal?: AbortSignal): Promise<Product> {

@@ -25,6 +25,8 @@ export interface CartSyncOptions {
  */
 export function startCartSync(userId: string, { notify }: CartSyncOptions = {}): () => void {
   let stopped = false;
+  // Stopping (sign-out, another user) abandons the requests still out.
+  const abandon = new AbortController();
   let unsaved = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   // Loads and saves run one after another, each on the state the previous one left.
@@ -41,8 +43,9 @@ export function startCartSync(userId: string, { notify }: CartSyncOptions = {}):
   };
 
   async function load(): Promise<void> {
+    if (stopped) return;
     const { fetchCart } = await loadCartApi();
-    const cart = await fetchCart();
+    const cart = await fetchCart(abandon.signal);
     if (stopped) return;
     const guest = readCart(GUEST);
     if (guest.length > 0) {
@@ -65,11 +68,11 @@ export function startCartSync(userId: string, { notify }: CartSyncOptions = {}):
     unsaved = false;
     const { saveCart, isCartConflict } = await loadCartApi();
     try {
-      const saved = await saveCart({ lines: readCart(userId), version: readCartVersion(userId) });
+      const saved = await saveCart({ lines: readCart(userId), version: readCartVersion(userId) }, abandon.signal);
       if (!stopped) writeCartVersion(userId, saved.version);
     } catch (error) {
       if (!isCartConflict(error)) {
-        unsaved = true;
+        unsaved = !stopped;
         throw error;
       }
       await load();
@@ -92,6 +95,7 @@ export function startCartSync(userId: string, { notify }: CartSyncOptions = {}):
 
   return () => {
     stopped = true;
+    abandon.abort();
     clearTimeout(timer);
     stopListening();
     document.removeEventListener('visibilitychange', onVisible);

@@ -5,6 +5,13 @@ import { AddToCart } from './add-to-cart';
 import { HighlightedText } from './highlighted-text';
 import { ProductPicture } from './product-picture';
 
+/**
+ * How wide a card's picture is drawn (styles.css: main's 1rem padding, the grid's 15rem columns and 1rem
+ * gap, the card's 1rem padding and 1px border). Up to 527px the grid has one column, so the picture is the
+ * viewport less 4rem and 2px; wider, two or more columns keep it at most about 20rem.
+ */
+const CARD_IMAGE_SIZES = '(max-width: 527px) calc(100vw - 4rem - 2px), 20rem';
+
 export function StockText({ stock }: { stock: number }) {
   return <p className={stock > 0 ? 'stock' : 'stock stock-out'}>{stock > 0 ? `${stock} in stock` : 'Sold out'}</p>;
 }
@@ -32,7 +39,7 @@ export function ProductCard({
         <ProductPicture
           className="card-image"
           image={image}
-          sizes="(max-width: 640px) 100vw, 320px"
+          sizes={CARD_IMAGE_SIZES}
           eager={eager}
           priority={priority}
         />

@@ -23,9 +23,15 @@ export function OrderItemsTable({ order }: { order: Order }) {
         {order.items.map((item) => (
           <tr key={item.productId}>
             <th scope="row">{item.productName ?? 'Product'}</th>
-            <td className="num">{item.quantity}</td>
-            <td className="num">{formatMoney(item.unitPrice)}</td>
-            <td className="num">{formatMoney(multiply(item.unitPrice, item.quantity))}</td>
+            <td data-label="Quantity" className="num">
+              {item.quantity}
+            </td>
+            <td data-label="Unit price" className="num">
+              {formatMoney(item.unitPrice)}
+            </td>
+            <td data-label="Subtotal" className="num">
+              {formatMoney(multiply(item.unitPrice, item.quantity))}
+            </td>
           </tr>
         ))}
       </tbody>

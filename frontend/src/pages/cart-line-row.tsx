@@ -17,8 +17,10 @@ export function CartLineRow({ line, disabled, onQuantity, onRemove }: Props) {
       <th scope="row">
         <Link to={`/products/${line.productId}`}>{line.name}</Link>
       </th>
-      <td className="num">{formatMoney(line.unitPrice)}</td>
-      <td>
+      <td data-label="Price" className="num">
+        {formatMoney(line.unitPrice)}
+      </td>
+      <td data-label="Quantity">
         <label htmlFor={inputId} className="visually-hidden">
           Quantity of {line.name}
         </label>
@@ -39,7 +41,9 @@ export function CartLineRow({ line, disabled, onQuantity, onRemove }: Props) {
           max {cap}
         </span>
       </td>
-      <td className="num">{formatMoney(multiply(line.unitPrice, line.quantity))}</td>
+      <td data-label="Subtotal" className="num">
+        {formatMoney(multiply(line.unitPrice, line.quantity))}
+      </td>
       <td>
         <button type="button" className="button button-link" disabled={disabled} onClick={onRemove}>
           Remove<span className="visually-hidden"> {line.name}</span>

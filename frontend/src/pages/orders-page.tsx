@@ -71,9 +71,11 @@ export default function OrdersPage() {
               <Link to={`/orders/${order.id}`}>Order {shortId(order.id)}</Link>
               <div className="muted small">{formatDateTime(order.createdAt)}</div>
             </th>
-            <td>{summarizeItems(order)}</td>
-            <td className="num">{order.total ? formatMoney(order.total) : '—'}</td>
-            <td>
+            <td data-label="Items">{summarizeItems(order)}</td>
+            <td data-label="Total" className="num">
+              {order.total ? formatMoney(order.total) : '—'}
+            </td>
+            <td data-label="Status">
               <OrderStatusBadge status={order.status} />
             </td>
             <td>

@@ -50,7 +50,7 @@ export default function ProductPage() {
               <ProductPicture
                 className="product-image"
                 image={image}
-                sizes={index === 0 ? '(max-width: 720px) 100vw, 640px' : '200px'}
+                sizes={index === 0 ? '(max-width: 672px) calc(100vw - 2rem), 640px' : '200px'}
                 priority={index === 0}
               />
             </li>

@@ -38,10 +38,12 @@ export default function AdminOrdersPage() {
             <th scope="row">
               <Link to={`/orders/${order.id}`}>Order {shortId(order.id)}</Link>
             </th>
-            <td>{formatDateTime(order.createdAt)}</td>
-            <td>{summarizeItems(order)}</td>
-            <td className="num">{order.total ? formatMoney(order.total) : '—'}</td>
-            <td>
+            <td data-label="Placed">{formatDateTime(order.createdAt)}</td>
+            <td data-label="Items">{summarizeItems(order)}</td>
+            <td data-label="Total" className="num">
+              {order.total ? formatMoney(order.total) : '—'}
+            </td>
+            <td data-label="Status">
               <OrderStatusBadge status={order.status} />
               {order.status === 'FAILED' && <div className="muted small">{describeReason(order.reason)}</div>}
             </td>

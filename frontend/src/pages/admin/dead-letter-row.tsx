@@ -19,17 +19,19 @@ export function DeadLetterRow({ letter, busy, onReplay, onDrop }: Props) {
         <span className="small">{letter.id}</span>
         <div className="muted small">{letter.deadAt ? formatDateTime(letter.deadAt) : '—'}</div>
       </th>
-      <td>{letter.type ?? '—'}</td>
-      <td>
+      <td data-label="Event">{letter.type ?? '—'}</td>
+      <td data-label="Order">
         {letter.orderId && UUID.test(letter.orderId) ? (
           <Link to={`/orders/${letter.orderId}`}>Order {shortId(letter.orderId)}</Link>
         ) : (
           (letter.orderId ?? '—')
         )}
       </td>
-      <td>{letter.group}</td>
-      <td className="num">{letter.deliveries}</td>
-      <td className="small">
+      <td data-label="Group">{letter.group}</td>
+      <td data-label="Deliveries" className="num">
+        {letter.deliveries}
+      </td>
+      <td data-label="Reason" className="small">
         {letter.reason}
         <details>
           <summary>Fields</summary>

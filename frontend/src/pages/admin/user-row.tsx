@@ -16,9 +16,9 @@ export function UserRow({ user, isSelf, busy, onUpdate }: Props) {
         {user.username}
         {isSelf && <span className="muted"> (you)</span>}
       </th>
-      <td>{user.email}</td>
-      <td>{formatDateTime(user.createdAt)}</td>
-      <td>
+      <td data-label="Email">{user.email}</td>
+      <td data-label="Joined">{formatDateTime(user.createdAt)}</td>
+      <td data-label="Role">
         <label htmlFor={roleId} className="visually-hidden">
           Role of {user.username}
         </label>
@@ -35,7 +35,7 @@ export function UserRow({ user, isSelf, busy, onUpdate }: Props) {
           ))}
         </select>
       </td>
-      <td>
+      <td data-label="Status">
         <span className={user.disabled ? 'badge badge-failed' : 'badge badge-completed'}>
           {user.disabled ? 'Disabled' : 'Active'}
         </span>

@@ -39,14 +39,22 @@ export default function SalesPage() {
         renderRow={(sale) => (
           <tr key={`${sale.orderId}-${sale.productId}`} data-testid="sale-row">
             <th scope="row">{sale.productName ?? 'Product'}</th>
-            <td>{formatDateTime(sale.createdAt)}</td>
-            <td className="num">{sale.quantity}</td>
-            <td className="num">{formatMoney(sale.unitPrice)}</td>
-            <td className="num">{formatMoney(multiply(sale.unitPrice, sale.quantity))}</td>
-            <td>
+            <td data-label="Date">{formatDateTime(sale.createdAt)}</td>
+            <td data-label="Quantity" className="num">
+              {sale.quantity}
+            </td>
+            <td data-label="Unit price" className="num">
+              {formatMoney(sale.unitPrice)}
+            </td>
+            <td data-label="Subtotal" className="num">
+              {formatMoney(multiply(sale.unitPrice, sale.quantity))}
+            </td>
+            <td data-label="Status">
               <OrderStatusBadge status={sale.status} />
             </td>
-            <td className="mono">{shortId(sale.orderId)}</td>
+            <td data-label="Order" className="mono">
+              {shortId(sale.orderId)}
+            </td>
           </tr>
         )}
         onPage={setPage}

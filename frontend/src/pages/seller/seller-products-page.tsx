@@ -64,9 +64,13 @@ export default function SellerProductsPage() {
             <th scope="row">
               {product.status === 'active' ? <Link to={`/products/${product.id}`}>{product.name}</Link> : product.name}
             </th>
-            <td className="num">{formatMoney(product.price)}</td>
-            <td className="num">{product.stock}</td>
-            <td>
+            <td data-label="Price" className="num">
+              {formatMoney(product.price)}
+            </td>
+            <td data-label="Stock" className="num">
+              {product.stock}
+            </td>
+            <td data-label="Status">
               <span className={`badge badge-${product.status}`}>
                 {product.status === 'active' ? 'Listed' : 'Archived'}
               </span>

@@ -1,0 +1,178 @@
+import { expect, test, type Page } from '@playwright/test';
+import { buyViaApi, createProductViaApi, newAccountDetails, signupViaApi, unique } from './support/api';
+import { expectNoAxeViolations } from './support/axe';
+import { adminCredentials } from './support/ui';
+
+// Runs in the "phone" project only (playwright.config.ts): a 360 × 740 touch screen. Every page visited
+// must fit the screen's width (no horizontal scroll) and pass axe.
+
+/** The page is no wider than the screen: nothing (a table, a long name) makes it scroll sideways. */
+async function expectFitsWidth(page: Page, what: string): Promise<void> {
+  const { scrollWidth, innerWidth } = await page.evaluate(() => ({
+    scrollWidth: document.documentElement.scrollWidth,
+    innerWidth: window.innerWidth,
+  }));
+  expect(scrollWidth, `${what} is ${scrollWidth}px wide on a ${innerWidth}px screen`).toBeLessThanOrEqual(innerWidth);
+}
+
+async function expectUsable(page: Page, what: string): Promise<void> {
+  await expectNoAxeViolations(page, what);
+  await expectFitsWidth(page, what);
+}
+
+async function openMenu(page: Page): Promise<void> {
+  const button = page.getByRole('button', { name: 'Menu' });
+  await expect(button).toHaveAttribute('aria-expanded', 'false');
+  await button.click();
+  await expect(button).toHaveAttribute('aria-expanded', 'true');
+}
+
+/** Follows a link of the header's menu, opening it first; the new page closes it. */
+async function goViaMenu(page: Page, name: string | RegExp): Promise<void> {
+  await openMenu(page);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name }).click();
+  await expect(page.getByRole('button', { name: 'Menu' })).toHaveAttribute('aria-expanded', 'false');
+}
+
+async function signupOnPhone(page: Page, role: 'buyer' | 'seller'): Promise<void> {
+  const details = newAccountDetails(role);
+  await page.goto('/signup');
+  await page.getByLabel('Username').fill(details.username);
+  await page.getByLabel('Email').fill(details.email);
+  await page.getByLabel('Password').fill(details.password);
+  await page.getByRole('radio', { name: role === 'seller' ? /sell products/i : /buy products/i }).check();
+  await page.getByRole('button', { name: 'Create account' }).click();
+  // The new account lands on another page; the menu is opened there (a new page closes it).
+  await expect(page).not.toHaveURL(/\/signup$/);
+  await openMenu(page);
+  await expect(page.getByText(`Signed in as ${details.username}`)).toBeVisible();
+  await page.keyboard.press('Escape');
+}
+
+/** A name with a 100-letter word: it must wrap inside its card, never widen the page. */
+const longName = () => `${'Supercalifragilistic'.repeat(5)} ${unique('mug')}`;
+
+test('when anonymous on a phone, then the header folds into a menu and the public pages fit the screen', async ({
+  page,
+  browser,
+}) => {
+  const sellerContext = await browser.newContext();
+  await signupViaApi(sellerContext.request, 'seller');
+  const product = await createProductViaApi(sellerContext.request, { name: longName() });
+  await sellerContext.close();
+
+  // The newest product comes first: this one, with its long name, is on the page.
+  await page.goto('/');
+  await expect(page.getByRole('link', { name: product.name, exact: true })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Log in', exact: true })).toBeHidden();
+  await expectUsable(page, 'catalog with a long product name, menu closed');
+
+  const menuButton = page.getByRole('button', { name: 'Menu' });
+  await openMenu(page);
+  await expect(page.getByRole('link', { name: 'Log in', exact: true })).toBeVisible();
+  await expectUsable(page, 'catalog, menu open');
+  await page.getByRole('link', { name: 'Log in', exact: true }).focus();
+  await page.keyboard.press('Escape');
+  await expect(menuButton).toHaveAttribute('aria-expanded', 'false');
+  await expect(menuButton).toBeFocused();
+  await expect(page.getByRole('link', { name: 'Log in', exact: true })).toBeHidden();
+
+  await page.getByRole('link', { name: product.name, exact: true }).click();
+  await expect(page.getByRole('heading', { level: 1, name: product.name })).toBeVisible();
+  await expectUsable(page, 'product page with a long name');
+
+  await goViaMenu(page, 'Catalog');
+  await openMenu(page);
+  await page.getByRole('link', { name: 'Log in', exact: true }).click();
+  await expect(page.getByRole('heading', { name: 'Log in' })).toBeVisible();
+  await expectUsable(page, 'login');
+
+  await page.goto('/signup');
+  await expect(page.getByRole('heading', { name: 'Create an account' })).toBeVisible();
+  await expectUsable(page, 'signup');
+});
+
+test('when a buyer shops on a phone, then cart, order and orders read as stacked cards that fit the screen', async ({
+  page,
+  browser,
+}) => {
+  const sellerContext = await browser.newContext();
+  await signupViaApi(sellerContext.request, 'seller');
+  const product = await createProductViaApi(sellerContext.request, { name: longName(), price: '12.50', stock: 5 });
+  await sellerContext.close();
+  await signupOnPhone(page, 'buyer');
+
+  await page.goto(`/products/${product.id}`);
+  await page.getByLabel('Quantity', { exact: true }).fill('2');
+  await page.getByRole('button', { name: /^Add to cart/ }).click();
+  await expect(page.getByText('Added. Your cart holds 2 of this product.')).toBeVisible();
+
+  await goViaMenu(page, 'Cart (2)');
+  await expect(page.getByRole('button', { name: 'Place order' })).toBeEnabled();
+  await expect(page.getByRole('row', { name: new RegExp(product.name.slice(0, 40)) })).toContainText('$25.00');
+  await expectUsable(page, 'cart');
+
+  await page.getByRole('button', { name: 'Place order' }).click();
+  await expect(page.getByTestId('order-status')).toContainText('Completed');
+  await expectUsable(page, 'order page');
+
+  await goViaMenu(page, 'My orders');
+  await expect(page.getByTestId('order-row')).toHaveCount(1);
+  await expect(page.getByTestId('order-row')).toContainText('Completed');
+  await expectUsable(page, 'my orders');
+
+  await openMenu(page);
+  await page.getByRole('button', { name: 'Log out' }).click();
+  await expect(page.getByText('You have logged out.')).toBeVisible();
+  await expectFitsWidth(page, 'catalog after logging out');
+});
+
+test('when a seller works on a phone, then products, the product form and sales fit the screen', async ({
+  page,
+  browser,
+}) => {
+  await signupOnPhone(page, 'seller');
+  const product = await createProductViaApi(page.context().request, { name: longName(), stock: 4 });
+  const buyerContext = await browser.newContext();
+  await signupViaApi(buyerContext.request, 'buyer');
+  await buyViaApi(buyerContext.request, product, 1);
+  await buyerContext.close();
+
+  await page.goto('/');
+  await goViaMenu(page, 'Seller dashboard');
+  await expect(page.getByTestId('my-product-row')).toHaveCount(1);
+  await expectUsable(page, 'seller products');
+
+  await page.goto('/seller/products/new');
+  await page.getByRole('button', { name: 'Create product' }).click();
+  await expect(page.getByText('Enter a name.')).toBeVisible();
+  await expectUsable(page, 'product form with errors');
+
+  await page.goto(`/seller/products/${product.id}/edit`);
+  await expect(page.getByLabel('Name')).toHaveValue(product.name);
+  await expectUsable(page, 'edit product');
+
+  await page.goto('/seller/sales');
+  await expect(page.getByTestId('sale-row')).toHaveCount(1);
+  await expectUsable(page, 'sales');
+});
+
+test('when an admin works on a phone, then users, all orders and dead letters fit the screen', async ({ page }) => {
+  await page.goto('/login');
+  await page.getByLabel('Email').fill(adminCredentials.email);
+  await page.getByLabel('Password').fill(adminCredentials.password);
+  await page.getByRole('button', { name: 'Log in', exact: true }).click();
+  await expect(page).not.toHaveURL(/\/login$/);
+
+  await goViaMenu(page, 'Admin');
+  await expect(page.getByTestId('user-row').first()).toBeVisible();
+  await expectUsable(page, 'admin users');
+
+  await page.getByRole('link', { name: 'All orders' }).click();
+  await expect(page.getByRole('heading', { name: 'All orders' })).toBeVisible();
+  await expectUsable(page, 'admin orders');
+
+  await page.getByRole('link', { name: 'Dead letters' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Dead letters' })).toBeVisible();
+  await expectUsable(page, 'admin dead letters');
+});
