@@ -13,8 +13,8 @@ import { durabilitySettings, heading, printDurability, table, writeResults } fro
 import { seedMarket } from './bench/seed.js';
 import { type BenchResults, type Target } from './bench/target.js';
 import { type BenchSettings, readBenchSettings } from './bench/settings.js';
-import { ms, percent, rate, ratio } from './bench/stats.js';
-import { SetupError, formatDuration, repoRoot } from './lib/proc.js';
+import { rate } from './bench/stats.js';
+import { formatDuration, repoRoot } from './lib/proc.js';
 import { type Stack, databaseNames, databaseUrl, dropStackData } from './lib/stack.js';
 
 const runStarted = performance.now();

@@ -103,8 +103,8 @@ describe('shared caching of the public catalog (X-Accel-Expires, ETag)', () => {
 
     expect(answers.map((res) => res.status)).toEqual([200, 200, 400, 400, 400]);
     for (const res of answers) expect(sharedSeconds(res)).toBe('0');
-    expect(answers[0]!.headers['cache-control']).toBe('no-store');
-    expect(answers[1]!.headers['cache-control']).toBe('no-store');
+    expect(answers[0].headers['cache-control']).toBe('no-store');
+    expect(answers[1].headers['cache-control']).toBe('no-store');
   });
 });
 

@@ -8,7 +8,7 @@ const loadCartApi = () => import('../api/cart-api');
 /** A change is saved this long after the last one, so typing a quantity sends one request. */
 const SAVE_DELAY_MS = 400;
 
-export const CART_RELOADED_NOTICE = 'Your cart was changed on another device, so it was loaded again.';
+const CART_RELOADED_NOTICE = 'Your cart was changed on another device, so it was loaded again.';
 
 export interface CartSyncOptions {
   /** Says something the buyer should know: the cart was reloaded, or a guest line did not fit. */
