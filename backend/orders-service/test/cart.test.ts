@@ -89,7 +89,7 @@ describe('GET and PUT /api/cart', () => {
     await ctx.pool.query(`UPDATE carts SET updated_at = now() - interval '31 days' WHERE user_id = $1`, [buyer.id]);
 
     expect((await getCart(buyer)).body).toEqual({ lines: [], version: 1, updatedAt: null });
-    await ctx.messaging.worker.cartPruner.pruneOnce();
+    await ctx.messaging.worker?.cartPruner.pruneOnce();
     const { rowCount } = await ctx.pool.query('SELECT 1 FROM carts WHERE user_id = $1', [buyer.id]);
     expect(rowCount).toBe(0);
   });
@@ -97,6 +97,7 @@ describe('GET and PUT /api/cart', () => {
   it.each([
     ['no version', { lines: [] }, 'version'],
     ['a negative version', { lines: [], version: -1 }, 'version'],
+    ['a version whose successor would not fit an integer', { lines: [], version: 2_147_483_647 }, 'version'],
     ['51 lines', { lines: Array.from({ length: 51 }, () => cartLine()), version: 0 }, 'lines'],
     ['a quantity of 100', { lines: [cartLine({ quantity: 100 })], version: 0 }, 'lines.0.quantity'],
     ['a zero quantity', { lines: [cartLine({ quantity: 0 })], version: 0 }, 'lines.0.quantity'],

@@ -84,8 +84,10 @@ describe('inbox pruner', () => {
     expect(lines.filter((line) => line.includes('pruned processed event ids')).length).toBeGreaterThanOrEqual(2);
   });
 
-  it('when the table name is not a plain identifier, then it refuses to start', () => {
+  it('when the table or a column name is not a plain identifier, then it refuses to start', () => {
     const { logger } = captureLogs();
-    expect(() => startInboxPruner({ pool, logger, table: 'inbox; DROP TABLE x' })).toThrow('bad inbox table name');
+    expect(() => startInboxPruner({ pool, logger, table: 'inbox; DROP TABLE x' })).toThrow('bad table or column name');
+    expect(() => startInboxPruner({ pool, logger, keyColumn: 'id; --' })).toThrow('bad table or column name');
+    expect(() => startInboxPruner({ pool, logger, timeColumn: 'now()' })).toThrow('bad table or column name');
   });
 });

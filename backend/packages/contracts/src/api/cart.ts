@@ -31,7 +31,8 @@ export const SaveCartRequest = z.strictObject({
     .number()
     .int()
     .min(0)
-    .max(2_147_483_647)
+    // The saved cart's version is one more, and must still fit PostgreSQL's integer.
+    .max(2_147_483_646)
     .meta({ description: 'The version this cart was built on; another device saving first makes it a 409' }),
 });
 export type SaveCartRequest = z.input<typeof SaveCartRequest>;
