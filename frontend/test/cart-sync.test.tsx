@@ -117,4 +117,24 @@ describe('cart kept on the server', () => {
     expect(feedback).toHaveClass('add-feedback-limited');
     await waitFor(() => expect(server.sent('PUT', '/cart')).toHaveLength(1));
   });
+
+  it('when the cart page finds every line still current, then nothing is saved', async () => {
+    const buyer = makeUser();
+    const rug = makeProduct({ name: 'Rug', stock: 4 });
+    const saved: Cart = { lines: [lineFromProduct(rug, 2)], version: 5, updatedAt: '2026-11-30T10:00:00.000Z' };
+    const server = apiServer()
+      .on('GET', `/products/${rug.id}`, [200, rug])
+      .on('GET', '/cart', [200, saved])
+      .on('PUT', '/cart', [200, { ...saved, version: 6 }]);
+    // This browser already holds the saved cart, as after an earlier visit.
+    writeCart(buyer.id, saved.lines, { fromServer: true });
+    renderApp(server, '/cart', buyer);
+
+    expect(await screen.findByRole('link', { name: 'Rug' })).toBeInTheDocument();
+    await waitFor(() => expect(screen.getByRole('button', { name: 'Place order' })).toBeEnabled());
+    await new Promise((resolve) => setTimeout(resolve, 600));
+
+    expect(server.sent('GET', `/products/${rug.id}`)).toHaveLength(1);
+    expect(server.sent('PUT', '/cart')).toHaveLength(0);
+  });
 });

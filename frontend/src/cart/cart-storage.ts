@@ -62,6 +62,8 @@ export function readCart(userId: string): CartLine[] {
  */
 export function writeCart(userId: string, lines: CartLine[], { fromServer = false } = {}): void {
   const key = PREFIX + userId;
+  // Writing what is already stored changes nothing: no view updates, nothing to save.
+  if (JSON.stringify(lines) === JSON.stringify(readCart(userId))) return;
   try {
     if (lines.length === 0) localStorage.removeItem(key);
     else localStorage.setItem(key, JSON.stringify(lines));
