@@ -1,34 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import http from 'node:http';
+import type http from 'node:http';
+import { freePort, sleep } from '@market/kit/testing';
 import {
   fakeSpa,
-  freePort,
+  send,
   startNginxUnderTest,
   startUpstream,
   type NginxUnderTest,
+  type Reply,
   type Upstream,
 } from './support/nginx-under-test';
-
-interface Reply {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: string;
-}
-
-function send(url: string, options: { method?: string; headers?: Record<string, string> } = {}): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: options.method ?? 'GET', headers: options.headers }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** URLs the stand-in answers as not shareable from now on (a product only its seller may see now). */
 const privateFrom = new Set<string>();

@@ -1,38 +1,28 @@
-import http from 'node:http';
 import net from 'node:net';
+import { freePort } from '@market/kit/testing';
 import {
   fakeSpa,
-  freePort,
+  send,
   startNginxUnderTest,
   startUpstream,
   type NginxUnderTest,
   type Upstream,
 } from './support/nginx-under-test';
 
-interface Reply {
+interface Answer {
   status: number;
   contentType: string;
   body: string;
 }
 
 /** The path goes out exactly as written: no client normalises `..` or escapes here. */
-function send(base: string, rawPath: string, options: { method?: string; body?: string } = {}): Promise<Reply> {
-  const { hostname, port } = new URL(base);
-  return new Promise((resolve, reject) => {
-    const req = http.request({ hostname, port, path: rawPath, method: options.method ?? 'GET' }, (res) => {
-      let body = '';
-      res.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      res.on('end', () =>
-        resolve({ status: res.statusCode ?? 0, contentType: res.headers['content-type'] ?? '', body }),
-      );
-    });
-    req.on('error', reject);
-    req.end(options.body);
-  });
+async function ask(base: string, rawPath: string, options: { method?: string; body?: string } = {}): Promise<Answer> {
+  const reply = await send(base + rawPath, options);
+  return { status: reply.status, contentType: reply.headers['content-type'] ?? '', body: reply.body };
 }
 
 /** Bytes no HTTP client would send: a broken request line. */
-function sendRaw(base: string, bytes: string): Promise<Reply> {
+function sendRaw(base: string, bytes: string): Promise<Answer> {
   const { hostname, port } = new URL(base);
   return new Promise((resolve, reject) => {
     const socket = net.connect(Number(port), hostname, () => socket.end(bytes));
@@ -48,7 +38,7 @@ function sendRaw(base: string, bytes: string): Promise<Reply> {
   });
 }
 
-function expectEnvelope(reply: Reply, status: number, code: string): void {
+function expectEnvelope(reply: Answer, status: number, code: string): void {
   expect({ status: reply.status, contentType: reply.contentType }).toEqual({
     status,
     contentType: expect.stringMatching(/^application\/json/) as unknown,
@@ -98,21 +88,21 @@ describe('nginx against hostile requests', () => {
   ])(
     'when a request carries %s (%s), then nginx answers %i in the JSON envelope, never the SPA page',
     async (_what, rawPath, status, code) => {
-      const reply = await send(nginx.url, rawPath);
+      const reply = await ask(nginx.url, rawPath);
       expectEnvelope(reply, status, code);
       expect(reply.body).not.toContain('<');
     },
   );
 
   it('when a well-formed image name is not stored, then 404 in the envelope saying so', async () => {
-    const reply = await send(nginx.url, `/images/${'0f'.repeat(16)}.webp`);
+    const reply = await ask(nginx.url, `/images/${'0f'.repeat(16)}.webp`);
 
     expectEnvelope(reply, 404, 'NOT_FOUND');
     expect(JSON.parse(reply.body)).toEqual({ error: { code: 'NOT_FOUND', message: 'No such image' } });
   });
 
   it('when a static page is posted to, then 405 in the envelope', async () => {
-    expectEnvelope(await send(nginx.url, '/index.html', { method: 'POST', body: '{}' }), 405, 'METHOD_NOT_ALLOWED');
+    expectEnvelope(await ask(nginx.url, '/index.html', { method: 'POST', body: '{}' }), 405, 'METHOD_NOT_ALLOWED');
   });
 
   it.each([
@@ -137,7 +127,7 @@ describe('nginx against hostile requests', () => {
     async (_what, paths) => {
       const statuses: number[] = [];
       for (const rawPath of paths)
-        statuses.push((await send(nginx.url, rawPath, { method: 'POST', body: '{}' })).status);
+        statuses.push((await ask(nginx.url, rawPath, { method: 'POST', body: '{}' })).status);
       // One request at 1r/m plus a burst of 2 pass; the next ones, however spelt, are refused.
       expect(statuses.slice(0, 3)).toEqual([200, 200, 200]);
       expect(statuses.slice(3)).toEqual([429, 429]);

@@ -3,38 +3,18 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { freePort } from '@market/kit/testing';
 import {
   fakeSpa,
-  freePort,
+  send,
   startNginxUnderTest,
   startUpstream,
   type NginxUnderTest,
+  type Reply,
   type Upstream,
 } from './support/nginx-under-test';
 
-interface Reply {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: Buffer;
-}
-
-/** Raw requests: fetch would hide Content-Encoding and decompress for us. */
-function send(
-  url: string,
-  options: { method?: string; headers?: Record<string, string>; body?: string | Buffer } = {},
-): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: options.method ?? 'GET', headers: options.headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-    });
-    req.on('error', reject);
-    req.end(options.body);
-  });
-}
-
-const json = (reply: Reply) => JSON.parse(reply.body.toString()) as { error: { code: string; message: string } };
+const json = (reply: Reply) => JSON.parse(reply.body) as { error: { code: string; message: string } };
 
 describe('nginx in front of the SPA and the services', () => {
   const spa = fakeSpa();
@@ -90,7 +70,7 @@ describe('nginx in front of the SPA and the services', () => {
     expect(res.headers['content-type']).toBe('image/webp');
     expect(res.headers['cache-control']).toBe('public, max-age=31536000, immutable');
     expect(res.headers['x-content-type-options']).toBe('nosniff');
-    expect(res.body.toString()).toBe('RIFF-fake-webp');
+    expect(res.body).toBe('RIFF-fake-webp');
   });
 
   it('when a name under /images/ is not a stored image name, then 404 in the envelope', async () => {
@@ -121,7 +101,7 @@ describe('nginx in front of the SPA and the services', () => {
     expect(twoMegabytes.status).toBe(200);
     expect(products.seen.at(-1)?.url).toBe('/api/products/abc/images');
     expect(tooLarge.status).toBe(413);
-    expect(JSON.parse(tooLarge.body.toString())).toEqual({
+    expect(JSON.parse(tooLarge.body)).toEqual({
       error: { code: 'PAYLOAD_TOO_LARGE', message: 'The image is larger than 10 MB' },
     });
   });
@@ -129,7 +109,7 @@ describe('nginx in front of the SPA and the services', () => {
   it('when a client-side route is loaded, then index.html answers with no-cache and the security headers', async () => {
     const res = await send(`${nginx.url}/seller/products/new`);
     expect(res.status).toBe(200);
-    expect(res.body.toString()).toContain('<div id="root">');
+    expect(res.body).toContain('<div id="root">');
     expect(res.headers['cache-control']).toBe('no-cache');
     const csp = String(res.headers['content-security-policy']);
     expect(csp).toMatch(/script-src 'self'(;|$)/);
@@ -150,13 +130,13 @@ describe('nginx in front of the SPA and the services', () => {
     expect(res.status).toBe(200);
     expect(res.headers['cache-control']).toBe('public, max-age=31536000, immutable');
     expect(res.headers['content-encoding']).toBe('gzip');
-    expect(gunzipSync(res.body).toString()).toContain('export const data');
+    expect(gunzipSync(res.raw).toString()).toContain('export const data');
   });
 
   it('when a missing asset is fetched, then it is a 404, not the SPA page', async () => {
     const res = await send(`${nginx.url}/assets/gone-123.js`);
     expect(res.status).toBe(404);
-    expect(res.body.toString()).not.toContain('<div id="root">');
+    expect(res.body).not.toContain('<div id="root">');
   });
 
   it('when /api/auth/, /api/products and /api/orders are called, then each reaches its own service with the request id and client address', async () => {

@@ -96,11 +96,38 @@ export async function startNginxUnderTest(options: {
   };
 }
 
-/** A free TCP port on loopback (bound then released). */
-export async function freePort(): Promise<number> {
-  const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
+export interface Reply {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  /** The body as sent, not decompressed (fetch would hide Content-Encoding and decompress). */
+  raw: Buffer;
+  /** The body read as UTF-8. */
+  body: string;
+}
+
+/**
+ * One HTTP request as written: the path after the origin goes out byte for byte (no client
+ * normalises `..` or escapes here), and the answer comes back undecoded.
+ */
+export function send(
+  url: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string | Buffer } = {},
+): Promise<Reply> {
+  const [, origin = '', rawPath = '/'] = /^(https?:\/\/[^/]+)(.*)$/.exec(url) ?? [];
+  const { hostname, port } = new URL(origin);
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      { hostname, port, path: rawPath || '/', method: options.method ?? 'GET', headers: options.headers },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => {
+          const raw = Buffer.concat(chunks);
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, raw, body: raw.toString('utf8') });
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(options.body);
+  });
 }
