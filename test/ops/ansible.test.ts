@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
@@ -74,6 +74,8 @@ describe('ansible', () => {
   it('when sshd reads the rendered hardening, then it accepts it and keeps keys only, no root, no agent forwarding', () => {
     const sshd = requireTool('sshd', 'openssh-server');
     const keygen = requireTool('ssh-keygen', 'openssh-client');
+    // sshd checks its privilege separation folder even with -t; the ssh service makes it on a host.
+    if (!existsSync('/run/sshd')) mkdirSync('/run/sshd', { mode: 0o755 });
     const dir = mkdtempSync(path.join(os.tmpdir(), 'sshd-'));
     try {
       const config = path.join(dir, 'sshd_config');
