@@ -13,7 +13,10 @@ export interface DatabaseRoles {
 }
 
 /** `<database>_owner` and `<database>_app`, the names the local stack gives a database's roles. */
-export const rolesOf = (database: string): DatabaseRoles => ({ owner: `${database}_owner`, runtime: `${database}_app` });
+export const rolesOf = (database: string): DatabaseRoles => ({
+  owner: `${database}_owner`,
+  runtime: `${database}_app`,
+});
 
 /** The same URL with another role (and password) in it. */
 export function urlAs(url: string, role: string, password = ''): string {
@@ -61,7 +64,8 @@ export async function dropDatabaseRoles(adminUrl: string, roles: DatabaseRoles):
   client.on('error', () => {});
   await client.connect();
   try {
-    for (const role of [roles.runtime, roles.owner]) await client.query(`DROP ROLE IF EXISTS ${client.escapeIdentifier(role)}`);
+    for (const role of [roles.runtime, roles.owner])
+      await client.query(`DROP ROLE IF EXISTS ${client.escapeIdentifier(role)}`);
   } finally {
     await client.end().catch(() => {});
   }

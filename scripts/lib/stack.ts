@@ -136,8 +136,7 @@ export async function dropStackData(
   { dbSuffix, streamSuffix }: { dbSuffix: string; streamSuffix: string },
 ): Promise<void> {
   await dropDatabases(pgUrl, Object.values(databaseNames(dbSuffix)));
-  for (const db of Object.values(databaseNames(dbSuffix)))
-    await dropDatabaseRoles(pgUrl, rolesOf(db)).catch(() => {});
+  for (const db of Object.values(databaseNames(dbSuffix))) await dropDatabaseRoles(pgUrl, rolesOf(db)).catch(() => {});
   await deleteRedisKeys(redisUrl, {
     patterns: [`orders_stream${streamSuffix}*`, `inventory_stream${streamSuffix}*`, `rl${streamSuffix}:*`],
   });
@@ -171,7 +170,11 @@ function serviceEnv(
     HOST: '127.0.0.1',
     PORT: String(port),
     // The service reads and writes rows; only the migrations it applies at start may change tables.
-    DATABASE_URL: urlAs(databaseUrl(adminUrl, dbs[service.api]), rolesOf(dbs[service.api]).runtime, LOCAL_ROLE_PASSWORD),
+    DATABASE_URL: urlAs(
+      databaseUrl(adminUrl, dbs[service.api]),
+      rolesOf(dbs[service.api]).runtime,
+      LOCAL_ROLE_PASSWORD,
+    ),
     DATABASE_MIGRATION_URL: urlAs(
       databaseUrl(adminUrl, dbs[service.api]),
       rolesOf(dbs[service.api]).owner,

@@ -79,7 +79,10 @@ describe('ansible', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'sshd-'));
     try {
       const config = path.join(dir, 'sshd_config');
-      writeFileSync(config, readRepoFile('ansible/roles/host/templates/sshd-hardening.conf.j2').replace('{{ ansible_managed }}', 'managed'));
+      writeFileSync(
+        config,
+        readRepoFile('ansible/roles/host/templates/sshd-hardening.conf.j2').replace('{{ ansible_managed }}', 'managed'),
+      );
       expect(run(keygen, ['-q', '-t', 'ed25519', '-N', '', '-f', path.join(dir, 'host_key')]).code).toBe(0);
       const hostKey = ['-o', `HostKey=${path.join(dir, 'host_key')}`];
       const check = run(sshd, ['-t', '-f', config, ...hostKey]);

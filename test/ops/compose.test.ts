@@ -219,7 +219,7 @@ describe('compose files', () => {
     ]);
   });
 
-  it('when Redis is read, then it runs as the image\'s redis user without capabilities on a read-only root', () => {
+  it("when Redis is read, then it runs as the image's redis user without capabilities on a read-only root", () => {
     const redis = production.services.redis!;
     expect(redis.user).toBe('999:1000');
     expect(redis.read_only).toBe(true);

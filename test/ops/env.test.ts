@@ -29,8 +29,9 @@ const isTestOnly = (key: string) => key.startsWith('TEST_');
 const RETIRED_TEST_HOOKS = ['CRASH_AFTER_COMMIT_ONCE'];
 
 /** The roles deploy/postgres/init-roles.sh gives each database container (its DB_* keys). */
-const dbRoleKeys = () =>
-  [...new Set([...readRepoFile('deploy/postgres/init-roles.sh').matchAll(/\$\{?(DB_[A-Z_]+)/g)].map((m) => m[1]!))];
+const dbRoleKeys = () => [
+  ...new Set([...readRepoFile('deploy/postgres/init-roles.sh').matchAll(/\$\{?(DB_[A-Z_]+)/g)].map((m) => m[1]!)),
+];
 /** Keys read by a third-party image's own entry point, as its documentation names them, and our init script. */
 const IMAGE_KEYS: Record<string, string[]> = {
   'auth-db': ['POSTGRES_DB', 'POSTGRES_PASSWORD', 'POSTGRES_USER', ...dbRoleKeys()].sort(),
@@ -58,7 +59,9 @@ function keysRead(): Record<string, string[]> {
     nginx: matches(readRepoFile('deploy/nginx/docker-entrypoint.sh'), /\$\{(NGINX_[A-Z0-9_]+)/g),
     // deploy/redis/start-redis.sh (its command) and the health check.
     redis: matches(
-      [readRepoFile('deploy/redis/start-redis.sh'), ...(redis.healthcheck?.test ?? [])].join('\n').replace(/\$\$/g, '$'),
+      [readRepoFile('deploy/redis/start-redis.sh'), ...(redis.healthcheck?.test ?? [])]
+        .join('\n')
+        .replace(/\$\$/g, '$'),
       /\$\{?([A-Z][A-Z0-9_]*)/g,
     ),
     ...IMAGE_KEYS,

@@ -36,7 +36,10 @@ const consumerLogs: string[][] = [];
 
 const urlOf = (user: User, password = passwords[user]) => `redis://${user}:${password}@127.0.0.1:${port}/0`;
 function connect(user: User, password?: string): Redis {
-  const redis = new Redis(urlOf(user, password), { maxRetriesPerRequest: 0, retryStrategy: (n) => (n > 100 ? null : 100) });
+  const redis = new Redis(urlOf(user, password), {
+    maxRetriesPerRequest: 0,
+    retryStrategy: (n) => (n > 100 ? null : 100),
+  });
   redis.on('error', () => undefined);
   clients.push(redis);
   return redis;
@@ -82,7 +85,17 @@ beforeAll(async () => {
   dataDir = mkdtempSync(path.join(tmpdir(), 'redis-acl-'));
   server = spawn(
     'sh',
-    [path.join(repoRoot, 'deploy/redis/start-redis.sh'), '--port', String(port), '--bind', '127.0.0.1', '--dir', dataDir, '--save', ''],
+    [
+      path.join(repoRoot, 'deploy/redis/start-redis.sh'),
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      dataDir,
+      '--save',
+      '',
+    ],
     {
       env: {
         PATH: process.env.PATH,
@@ -204,7 +217,9 @@ describe('the Redis users of each service (deploy/redis/start-redis.sh)', () => 
       return page.entries.find((e) => e.originalId === reply);
     });
     await expect(deadLetters.replay(INVENTORY, deadReply.id)).resolves.toMatch(/^\d+-\d+$/);
-    await eventually('the replayed reply dead again', async () => ((await deadLetters.count(INVENTORY)) > 0 ? true : undefined));
+    await eventually('the replayed reply dead again', async () =>
+      (await deadLetters.count(INVENTORY)) > 0 ? true : undefined,
+    );
     await expect(deadLetters.dropAll(INVENTORY)).resolves.toBeGreaterThan(0);
   });
 
@@ -230,7 +245,9 @@ describe('the Redis users of each service (deploy/redis/start-redis.sh)', () => 
       await expect(client.config('GET', 'requirepass')).rejects.toThrow(/NOPERM/);
       await expect(client.call('ACL', 'LIST')).rejects.toThrow(/NOPERM/);
     }
-    await expect(products.eval("return redis.call('XADD', KEYS[1], '*', 'a', 'b')", 1, ORDERS)).rejects.toThrow(/NOPERM/);
+    await expect(products.eval("return redis.call('XADD', KEYS[1], '*', 'a', 'b')", 1, ORDERS)).rejects.toThrow(
+      /NOPERM/,
+    );
     await expect(connect('orders', 'wrong-password').ping()).rejects.toThrow(/WRONGPASS|invalid/);
   });
 

@@ -129,16 +129,21 @@ describe('GitHub workflows', () => {
     const onMain = job.steps.find((s) => s.run?.includes('git merge-base --is-ancestor'));
     expect(onMain?.run).toContain('"$DEPLOY_SHA" refs/remotes/origin/main');
     expect(names.indexOf(onMain?.name)).toBeLessThan(names.indexOf('Install Ansible'));
-    const checkout = job.steps.find((s) => s.uses?.startsWith('actions/checkout@')) as Step & { with?: Record<string, unknown> };
+    const checkout = job.steps.find((s) => s.uses?.startsWith('actions/checkout@')) as Step & {
+      with?: Record<string, unknown>;
+    };
     expect(checkout.with).toMatchObject({ 'fetch-depth': 0, 'persist-credentials': false });
   });
 
-  it.each(workflows)('when %s is read, then every action is pinned by a full commit sha with its tag beside it', (file) => {
-    const uses = readRepoFile(file)
-      .split('\n')
-      .filter((line) => /^\s*(-\s+)?uses:/.test(line))
-      .map((line) => line.trim());
-    expect(uses.length).toBeGreaterThan(0);
-    for (const line of uses) expect(line).toMatch(/uses: [\w.-]+\/[\w.-]+@[0-9a-f]{40} # v\d+(\.\d+)*$/);
-  });
+  it.each(workflows)(
+    'when %s is read, then every action is pinned by a full commit sha with its tag beside it',
+    (file) => {
+      const uses = readRepoFile(file)
+        .split('\n')
+        .filter((line) => /^\s*(-\s+)?uses:/.test(line))
+        .map((line) => line.trim());
+      expect(uses.length).toBeGreaterThan(0);
+      for (const line of uses) expect(line).toMatch(/uses: [\w.-]+\/[\w.-]+@[0-9a-f]{40} # v\d+(\.\d+)*$/);
+    },
+  );
 });
