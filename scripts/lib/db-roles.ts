@@ -27,7 +27,7 @@ export function urlAs(url: string, role: string, password = ''): string {
 }
 
 /** The database URL: `adminUrl` with its path replaced. */
-export function urlOf(adminUrl: string, database: string): string {
+function urlOf(adminUrl: string, database: string): string {
   const next = new URL(adminUrl);
   next.pathname = `/${database}`;
   return next.toString();

@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { Registry } from 'prom-client';
 import {
   createDeadLetters,
+  createObservability,
   deadLetterStream,
   startSagaMetrics,
   startStreamConsumer,
@@ -36,9 +36,10 @@ const consumerLogs: string[][] = [];
 
 const urlOf = (user: User, password = passwords[user]) => `redis://${user}:${password}@127.0.0.1:${port}/0`;
 function connect(user: User, password?: string): Redis {
+  // Reconnects while the server starts; a wrong password is final.
   const redis = new Redis(urlOf(user, password), {
     maxRetriesPerRequest: 0,
-    retryStrategy: (n) => (n > 100 ? null : 100),
+    retryStrategy: (attempt) => (password !== undefined || attempt > 100 ? null : 100),
   });
   redis.on('error', () => undefined);
   clients.push(redis);
@@ -171,7 +172,8 @@ describe('the Redis users of each service (deploy/redis/start-redis.sh)', () => 
 
     // Every process's /metrics reads both streams, their groups and dead letters.
     for (const user of ['products', 'orders'] as const) {
-      const registry = new Registry();
+      // A service's /metrics registry, as its process has one.
+      const { registry } = createObservability(`${user}-service`, {});
       const metrics = startSagaMetrics({
         registry,
         redisUrl: urlOf(user),
