@@ -12,6 +12,10 @@ const OPS_APT_TOOLS: Record<string, string> = {
   'ansible-lint': 'ansible-lint',
   shellcheck: 'shellcheck',
   yamllint: 'yamllint',
+  // psql runs deploy/postgres/init-roles.sh as the database container does.
+  psql: 'postgresql-client',
+  // sshd -t checks the host role's sshd hardening (ssh-keygen comes with it).
+  sshd: 'openssh-server',
 };
 
 /**

@@ -2,6 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { dropDatabaseRoles, provisionDatabaseRoles, rolesOf, urlAs } from './db-roles.js';
 import { deleteRedisKeys, ensureNginx, ensurePostgres, ensureRedis, sql } from './infra.js';
 import { type SigningKeys, ensureKeys } from './keys.js';
 import { findFreePort, httpGet, isPortFree, waitUntil } from './net.js';
@@ -71,6 +72,11 @@ function servicePortsFor(port: number): Record<string, number> {
   ] as [string, number][]);
 }
 
+/** deploy/postgres/roles.sql: each database's migration owner and runtime role, as in compose and Ansible. */
+const ROLES_SQL = path.join(repoRoot, 'deploy', 'postgres', 'roles.sql');
+/** Local roles' password: ignored by a cluster that trusts local connections, needed by one that does not. */
+const LOCAL_ROLE_PASSWORD = 'marketplace-local';
+
 export const databaseNames = (suffix = ''): Record<Api, string> =>
   Object.fromEntries(SERVICES.map((s) => [s.api, `${s.api}${suffix}`])) as Record<Api, string>;
 
@@ -111,6 +117,18 @@ export async function dropDatabases(adminUrl: string, names: readonly string[]):
     await sql(adminUrl, `drop database if exists "${db}" with (force)`).catch(() => {});
 }
 
+/** Gives each database its owner `<db>_owner` (migrations) and runtime role `<db>_app` (the services: data only). */
+async function provisionRoles(adminUrl: string, names: readonly string[]): Promise<void> {
+  for (const db of names.map(checkedDbName)) {
+    const roles = { ...rolesOf(db), ownerPassword: LOCAL_ROLE_PASSWORD, runtimePassword: LOCAL_ROLE_PASSWORD };
+    try {
+      await provisionDatabaseRoles(adminUrl, db, roles, ROLES_SQL);
+    } catch (err) {
+      throw new SetupError(`cannot give ${db} its roles: ${messageOf(err)}`);
+    }
+  }
+}
+
 /** Drops the databases and the stream and rate-limit keys of a throwaway stack started with these suffixes. */
 export async function dropStackData(
   pgUrl: string,
@@ -118,6 +136,7 @@ export async function dropStackData(
   { dbSuffix, streamSuffix }: { dbSuffix: string; streamSuffix: string },
 ): Promise<void> {
   await dropDatabases(pgUrl, Object.values(databaseNames(dbSuffix)));
+  for (const db of Object.values(databaseNames(dbSuffix))) await dropDatabaseRoles(pgUrl, rolesOf(db)).catch(() => {});
   await deleteRedisKeys(redisUrl, {
     patterns: [`orders_stream${streamSuffix}*`, `inventory_stream${streamSuffix}*`, `rl${streamSuffix}:*`],
   });
@@ -150,7 +169,17 @@ function serviceEnv(
     LOG_LEVEL: process.env.LOG_LEVEL || 'info',
     HOST: '127.0.0.1',
     PORT: String(port),
-    DATABASE_URL: databaseUrl(adminUrl, dbs[service.api]),
+    // The service reads and writes rows; only the migrations it applies at start may change tables.
+    DATABASE_URL: urlAs(
+      databaseUrl(adminUrl, dbs[service.api]),
+      rolesOf(dbs[service.api]).runtime,
+      LOCAL_ROLE_PASSWORD,
+    ),
+    DATABASE_MIGRATION_URL: urlAs(
+      databaseUrl(adminUrl, dbs[service.api]),
+      rolesOf(dbs[service.api]).owner,
+      LOCAL_ROLE_PASSWORD,
+    ),
     REDIS_URL: redisUrl,
     JWT_ISSUER: 'marketplace-auth',
     JWT_AUDIENCE: 'marketplace',
@@ -393,6 +422,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   // Uploaded product images: products-service writes them, nginx serves them.
   const imageDir = path.join(repoRoot, '.local', `images${dbSuffix}`);
   await step(`databases ${Object.values(dbs).join(', ')}`, () => createDatabases(pg.url, Object.values(dbs)));
+  await step('database roles (owner and runtime)', () => provisionRoles(pg.url, Object.values(dbs)));
   await stopLeftovers(port);
 
   const started: Started[] = [];

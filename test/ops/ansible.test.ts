@@ -1,4 +1,5 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
 import { readRepoFile, repoRoot, requireTool, run } from './support';
@@ -49,6 +50,54 @@ describe('ansible', () => {
     expect([...used].filter((name) => !documented.has(name))).toEqual([]);
     for (const [name, value] of Object.entries(example)) {
       expect([name, String(value).includes('change-me') || value === '']).toEqual([name, true]);
+    }
+  });
+
+  it('when the host role hardens sshd, then the drop-in comes first, is checked by sshd -t before it lands and restarts sshd', () => {
+    const tasks = YAML.parse(readRepoFile('ansible/roles/host/tasks/ssh.yml')) as Record<string, unknown>[];
+    const template = tasks.find((task) => 'ansible.builtin.template' in task)!;
+    expect(template['ansible.builtin.template']).toMatchObject({
+      src: 'sshd-hardening.conf.j2',
+      dest: '/etc/ssh/sshd_config.d/00-marketplace.conf',
+      validate: '/usr/sbin/sshd -t -f %s',
+    });
+    expect(template.notify).toBe('Restart sshd');
+    const handlers = YAML.parse(readRepoFile('ansible/roles/host/handlers/main.yml')) as Record<string, unknown>[];
+    const listeners = handlers.filter((h) => h.listen === 'Restart sshd');
+    expect(listeners.map((h) => Object.keys(h).find((k) => k.startsWith('ansible.builtin.')))).toEqual([
+      'ansible.builtin.command',
+      'ansible.builtin.service',
+    ]);
+    expect(readRepoFile('ansible/roles/host/tasks/main.yml')).toContain('ansible.builtin.import_tasks: ssh.yml');
+  });
+
+  it('when sshd reads the rendered hardening, then it accepts it and keeps keys only, no root, no agent forwarding', () => {
+    const sshd = requireTool('sshd', 'openssh-server');
+    const keygen = requireTool('ssh-keygen', 'openssh-client');
+    // sshd checks its privilege separation folder even with -t; the ssh service makes it on a host.
+    if (!existsSync('/run/sshd')) mkdirSync('/run/sshd', { mode: 0o755 });
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'sshd-'));
+    try {
+      const config = path.join(dir, 'sshd_config');
+      writeFileSync(
+        config,
+        readRepoFile('ansible/roles/host/templates/sshd-hardening.conf.j2').replace('{{ ansible_managed }}', 'managed'),
+      );
+      expect(run(keygen, ['-q', '-t', 'ed25519', '-N', '', '-f', path.join(dir, 'host_key')]).code).toBe(0);
+      const hostKey = ['-o', `HostKey=${path.join(dir, 'host_key')}`];
+      const check = run(sshd, ['-t', '-f', config, ...hostKey]);
+      expect(check.code === 0 ? '' : check.output).toBe('');
+      const effective = run(sshd, ['-T', '-f', config, ...hostKey, '-C', 'user=deploy,host=h,addr=192.0.2.1']).stdout;
+      for (const line of [
+        'passwordauthentication no',
+        'kbdinteractiveauthentication no',
+        'permitrootlogin no',
+        'allowagentforwarding no',
+        'pubkeyauthentication yes',
+      ])
+        expect(effective).toContain(line);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

@@ -19,6 +19,7 @@ interface Service {
   pull_policy?: string;
   read_only?: boolean;
   cap_drop?: string[];
+  security_opt?: string[];
 }
 interface ComposeFile {
   services: Record<string, Service>;
@@ -201,12 +202,41 @@ describe('compose files', () => {
     }
   });
 
-  it('when Redis is read, then it keeps an AOF synced every second, never evicts and needs a password', () => {
-    const script = (production.services.redis?.command ?? []).join('\n');
+  it('when Redis is read, then it keeps an AOF synced every second, never evicts and gives every user a password', () => {
+    const redis = production.services.redis!;
+    expect(redis.command).toEqual(['sh', '/etc/marketplace/start-redis.sh']);
+    expect(redis.volumes).toContain('./deploy/redis/start-redis.sh:/etc/marketplace/start-redis.sh:ro');
+    const script = readRepoFile('deploy/redis/start-redis.sh');
     expect(script).toMatch(/^appendonly yes$/m);
     expect(script).toMatch(/^appendfsync everysec$/m);
     expect(script).toMatch(/^maxmemory-policy noeviction$/m);
-    expect(script).toMatch(/^requirepass \$\$\{REDIS_PASSWORD/m);
+    const users = [...script.matchAll(/^user (\S+) on #\$\(digest "\$(REDIS_[A-Z_]+)"\)/gm)].map((m) => [m[1], m[2]]);
+    expect(users).toEqual([
+      ['default', 'REDIS_PASSWORD'],
+      ['auth', 'REDIS_AUTH_PASSWORD'],
+      ['products', 'REDIS_PRODUCTS_PASSWORD'],
+      ['orders', 'REDIS_ORDERS_PASSWORD'],
+    ]);
+  });
+
+  it("when Redis is read, then it runs as the image's redis user without capabilities on a read-only root", () => {
+    const redis = production.services.redis!;
+    expect(redis.user).toBe('999:1000');
+    expect(redis.read_only).toBe(true);
+    expect(redis.cap_drop).toEqual(['ALL']);
+    expect(redis.security_opt).toEqual(['no-new-privileges:true']);
+  });
+
+  it('when a database container is read, then it creates the owner and runtime roles from deploy/postgres when its volume is made', () => {
+    for (const name of ['auth-db', 'products-db', 'orders-db']) {
+      expect([name, production.services[name]?.volumes]).toEqual([
+        name,
+        expect.arrayContaining([
+          './deploy/postgres:/etc/marketplace/postgres:ro',
+          './deploy/postgres/init-roles.sh:/docker-entrypoint-initdb.d/50-roles.sh:ro',
+        ]),
+      ]);
+    }
   });
 
   it('when cloudflared is read, then it runs only under the tunnel profile and publishes nothing', () => {

@@ -28,11 +28,15 @@ const isTestOnly = (key: string) => key.startsWith('TEST_');
 /** Test hooks that once sat in a service's configuration; tests now inject them from their harness. */
 const RETIRED_TEST_HOOKS = ['CRASH_AFTER_COMMIT_ONCE'];
 
-/** Keys read by a third-party image's own entry point, as its documentation names them. */
+/** The roles deploy/postgres/init-roles.sh gives each database container (its DB_* keys). */
+const dbRoleKeys = () => [
+  ...new Set([...readRepoFile('deploy/postgres/init-roles.sh').matchAll(/\$\{?(DB_[A-Z_]+)/g)].map((m) => m[1]!)),
+];
+/** Keys read by a third-party image's own entry point, as its documentation names them, and our init script. */
 const IMAGE_KEYS: Record<string, string[]> = {
-  'auth-db': ['POSTGRES_DB', 'POSTGRES_PASSWORD', 'POSTGRES_USER'],
-  'products-db': ['POSTGRES_DB', 'POSTGRES_PASSWORD', 'POSTGRES_USER'],
-  'orders-db': ['POSTGRES_DB', 'POSTGRES_PASSWORD', 'POSTGRES_USER'],
+  'auth-db': ['POSTGRES_DB', 'POSTGRES_PASSWORD', 'POSTGRES_USER', ...dbRoleKeys()].sort(),
+  'products-db': ['POSTGRES_DB', 'POSTGRES_PASSWORD', 'POSTGRES_USER', ...dbRoleKeys()].sort(),
+  'orders-db': ['POSTGRES_DB', 'POSTGRES_PASSWORD', 'POSTGRES_USER', ...dbRoleKeys()].sort(),
   cloudflared: ['TUNNEL_TOKEN'],
 };
 
@@ -53,9 +57,12 @@ function keysRead(): Record<string, string[]> {
     'products-migrate': Object.keys(migrateConfigShape).sort(),
     'orders-migrate': Object.keys(migrateConfigShape).sort(),
     nginx: matches(readRepoFile('deploy/nginx/docker-entrypoint.sh'), /\$\{(NGINX_[A-Z0-9_]+)/g),
+    // deploy/redis/start-redis.sh (its command) and the health check.
     redis: matches(
-      [...(redis.command ?? []), ...(redis.healthcheck?.test ?? [])].join('\n'),
-      /\$\$\{?([A-Z][A-Z0-9_]*)/g,
+      [readRepoFile('deploy/redis/start-redis.sh'), ...(redis.healthcheck?.test ?? [])]
+        .join('\n')
+        .replace(/\$\$/g, '$'),
+      /\$\{?([A-Z][A-Z0-9_]*)/g,
     ),
     ...IMAGE_KEYS,
   };
@@ -126,7 +133,7 @@ describe('environment keys', () => {
     }
     // A migrate one-shot reaches its database and nothing else.
     for (const name of ['auth-migrate', 'products-migrate', 'orders-migrate'])
-      expect([name, read[name]]).toEqual([name, ['DATABASE_URL', 'LOG_LEVEL']]);
+      expect([name, read[name]]).toEqual([name, ['DATABASE_MIGRATION_URL', 'DATABASE_URL', 'LOG_LEVEL']]);
     // The workers verify no tokens: no JWT key reaches them.
     for (const name of ['products-worker', 'orders-worker']) {
       expect([name, read[name]!.filter((key) => /^JWT_(PUBLIC|PRIVATE)_KEY$|^JWKS_URL$/.test(key))]).toEqual([
@@ -135,7 +142,17 @@ describe('environment keys', () => {
       ]);
     }
     expect(read.nginx).toContain('NGINX_LOGIN_RATE');
-    expect(read.redis).toEqual(['REDIS_MAXMEMORY', 'REDIS_PASSWORD']);
+    expect(read.redis).toEqual([
+      'INVENTORY_STREAM',
+      'ORDERS_STREAM',
+      'RATE_LIMIT_PREFIX',
+      'REDIS_AUTH_PASSWORD',
+      'REDIS_MAXMEMORY',
+      'REDIS_ORDERS_PASSWORD',
+      'REDIS_PASSWORD',
+      'REDIS_PRODUCTS_PASSWORD',
+    ]);
+    expect(read['auth-db']).toEqual(expect.arrayContaining(['DB_OWNER_ROLE', 'DB_RUNTIME_PASSWORD']));
   });
 
   it('when .env.example is read, then every key has a comment', () => {

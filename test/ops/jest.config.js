@@ -11,6 +11,7 @@ module.exports = {
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }], ...esmSupport.transform },
   transformIgnorePatterns: esmSupport.transformIgnorePatterns,
   moduleNameMapper: {
+    '^@market/kit/testing$': '<rootDir>/../../backend/packages/kit/src/testing.ts',
     '^@market/(kit|contracts)$': '<rootDir>/../../backend/packages/$1/src/index.ts',
   },
   testTimeout: 300_000,

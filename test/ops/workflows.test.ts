@@ -120,4 +120,30 @@ describe('GitHub workflows', () => {
     expect(text).toContain('secrets.DEPLOY_SSH_KEY');
     expect(text).toMatch(/ansible-playbook deploy\.yml --vault-password-file "\$vault_file" -e "app_ref=\$DEPLOY_SHA"/);
   });
+
+  it('when the deploy workflow is read, then a commit not on main and a run from a fork are refused before anything else', () => {
+    const deploy = readYaml<Workflow>('.github/workflows/deploy.yml');
+    const job = deploy.jobs.deploy!;
+    expect(job.if).toContain('github.event.workflow_run.head_repository.full_name == github.repository');
+    const names = job.steps.map((s) => s.name);
+    const onMain = job.steps.find((s) => s.run?.includes('git merge-base --is-ancestor'));
+    expect(onMain?.run).toContain('"$DEPLOY_SHA" refs/remotes/origin/main');
+    expect(names.indexOf(onMain?.name)).toBeLessThan(names.indexOf('Install Ansible'));
+    const checkout = job.steps.find((s) => s.uses?.startsWith('actions/checkout@')) as Step & {
+      with?: Record<string, unknown>;
+    };
+    expect(checkout.with).toMatchObject({ 'fetch-depth': 0, 'persist-credentials': false });
+  });
+
+  it.each(workflows)(
+    'when %s is read, then every action is pinned by a full commit sha with its tag beside it',
+    (file) => {
+      const uses = readRepoFile(file)
+        .split('\n')
+        .filter((line) => /^\s*(-\s+)?uses:/.test(line))
+        .map((line) => line.trim());
+      expect(uses.length).toBeGreaterThan(0);
+      for (const line of uses) expect(line).toMatch(/uses: [\w.-]+\/[\w.-]+@[0-9a-f]{40} # v\d+(\.\d+)*$/);
+    },
+  );
 });

@@ -30,6 +30,7 @@ export const databaseShape = {
   NODE_ENV: baseConfigShape.NODE_ENV,
   LOG_LEVEL: baseConfigShape.LOG_LEVEL,
   DATABASE_URL: baseConfigShape.DATABASE_URL,
+  DATABASE_MIGRATION_URL: baseConfigShape.DATABASE_MIGRATION_URL,
   ...databaseTimeoutConfigShape,
   BCRYPT_COST: env.int(12, 4, 16),
 };

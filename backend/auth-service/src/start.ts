@@ -9,7 +9,7 @@ import { createPasswordHasher } from './domain/passwords';
 
 async function start(config: AuthConfig, logger: Logger): Promise<void> {
   const pool = createPool(config);
-  await runMigrations(pool, MIGRATIONS_FOLDER, { logger });
+  await runMigrations(config.DATABASE_MIGRATION_URL ?? pool, MIGRATIONS_FOLDER, { logger });
   const db = createDb(pool);
   const passwords = createPasswordHasher(config.BCRYPT_COST);
   await seedConfiguredAdmin({ db, passwords, logger }, config);

@@ -18,7 +18,7 @@ import { createStatusNotifier, statusChannel } from './messaging/status-notifier
 
 async function start(config: OrdersConfig, logger: Logger): Promise<void> {
   const pool = createPool(config);
-  await runMigrations(pool, MIGRATIONS_FOLDER, { logger });
+  await runMigrations(config.DATABASE_MIGRATION_URL ?? pool, MIGRATIONS_FOLDER, { logger });
   const db = createDb(pool);
 
   // Readiness only: no offline queue, so a Redis outage answers "not ready" at once.

@@ -20,7 +20,7 @@ import { startInventoryWorker } from './messaging/inventory-worker';
 
 async function start(config: ProductsConfig, logger: Logger): Promise<void> {
   const pool = createPool(config);
-  await runMigrations(pool, MIGRATIONS_FOLDER, { logger });
+  await runMigrations(config.DATABASE_MIGRATION_URL ?? pool, MIGRATIONS_FOLDER, { logger });
   const db = createDb(pool);
   const imageStore = imageStoreFor(config);
   if (config.DEMO_MODE) await seedDemoCatalog(db, logger, imageStore);

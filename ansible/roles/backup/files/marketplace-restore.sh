@@ -36,6 +36,10 @@ docker compose stop "${app_services[@]}"
 echo "restoring $dump into $service"
 docker compose exec -T "$service" pg_restore --username "$user" --dbname "$database" \
   --clean --if-exists --no-owner --single-transaction <"$dump"
+# Restored as the superuser: hand the tables back to the migration owner and the runtime role's
+# rights with them (deploy/postgres/init-roles.sh, idempotent).
+echo "giving $service's tables back to its owner and runtime role"
+docker compose exec -T "$service" /etc/marketplace/postgres/init-roles.sh
 echo "starting ${app_services[*]}"
 docker compose up --detach --wait "${app_services[@]}"
 # nginx resolves its upstreams when it starts.

@@ -19,7 +19,7 @@ async function main(): Promise<void> {
 
   const pool = createPool(config, 1);
   try {
-    await runMigrations(pool, MIGRATIONS_FOLDER);
+    await runMigrations(config.DATABASE_MIGRATION_URL ?? pool, MIGRATIONS_FOLDER);
     const result = await upsertAdmin(
       { db: createDb(pool), passwords: createPasswordHasher(config.BCRYPT_COST) },
       { email, username, password: config.ADMIN_PASSWORD },

@@ -82,6 +82,11 @@ export const baseConfigShape = {
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HOST: z.string().min(1).default('127.0.0.1'),
   DATABASE_URL: env.url(['postgres', 'postgresql']),
+  /**
+   * The migration owner's connection (least privilege: DATABASE_URL's role may only read and write
+   * rows). Unset: migrations run over DATABASE_URL, which then needs the right to create tables.
+   */
+  DATABASE_MIGRATION_URL: env.url(['postgres', 'postgresql']).optional(),
   ...databaseTimeoutConfigShape,
   REDIS_URL: env.url(['redis', 'rediss']),
   JWT_ISSUER: z.string().min(1).default('marketplace-auth'),
@@ -92,6 +97,7 @@ export const baseConfigShape = {
 export const migrateConfigShape = {
   LOG_LEVEL: baseConfigShape.LOG_LEVEL,
   DATABASE_URL: baseConfigShape.DATABASE_URL,
+  DATABASE_MIGRATION_URL: baseConfigShape.DATABASE_MIGRATION_URL,
 };
 
 /** Keys of services that verify tokens but never mint them. */

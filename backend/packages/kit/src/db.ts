@@ -1,11 +1,14 @@
 import { Client, Pool, type ClientConfig, type PoolClient } from 'pg';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
+import { readMigrationFiles } from 'drizzle-orm/migrator';
 import type { Logger } from './logger';
 
 /** Where the database is and how long PostgreSQL lets each pooled connection run or wait (the DB_* keys of the config). */
 export interface DatabaseSettings {
   DATABASE_URL: string;
+  /** The migration owner's connection; unset, migrations run over DATABASE_URL. */
+  DATABASE_MIGRATION_URL?: string | undefined;
   DB_STATEMENT_TIMEOUT_MS: number;
   DB_LOCK_TIMEOUT_MS: number;
   DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: number;
@@ -100,6 +103,23 @@ async function appliedCount(client: Client): Promise<number> {
 }
 
 /**
+ * Whether every migration in the folder is recorded (drizzle's own test: none newer than the last
+ * applied). Then nothing is handed to drizzle, whose CREATE SCHEMA IF NOT EXISTS a runtime role
+ * without the right to create (see deploy/postgres/roles.sql) would be refused even with nothing to do.
+ */
+async function upToDate(client: Client, folder: string): Promise<boolean> {
+  const table = await client.query<{ exists: boolean }>(
+    `SELECT to_regclass('drizzle.__drizzle_migrations') IS NOT NULL AS exists`,
+  );
+  if (!table.rows[0]?.exists) return false;
+  const { rows } = await client.query<{ last: string | null }>(
+    'SELECT max(created_at)::text AS last FROM drizzle.__drizzle_migrations',
+  );
+  const last = Number(rows[0]?.last ?? -1);
+  return readMigrationFiles({ migrationsFolder: folder }).every((migration) => migration.folderMillis <= last);
+}
+
+/**
  * Applies the committed drizzle-kit migrations in `folder` (idempotent) on a connection of its
  * own holding an advisory lock, so replicas and migrate jobs starting together apply them one at a
  * time: the first applies, the others wait, then find nothing left to do. No statement, lock or
@@ -128,6 +148,7 @@ export async function runMigrations(
     const waitedMs = Date.now() - started;
     try {
       const before = await appliedCount(client);
+      if (await upToDate(client, folder)) return { applied: 0, total: before, waitedMs };
       await migrate(drizzle(client), { migrationsFolder: folder });
       const total = await appliedCount(client);
       return { applied: total - before, total, waitedMs };

@@ -19,7 +19,11 @@ export function runMigrateEntry(options: MigrateEntryOptions): void {
     service: options.service,
     loadConfig: () => parseConfig(migrateConfigShape),
     start: async (config, logger) => {
-      const report = await runMigrations(config.DATABASE_URL, options.migrationsFolder, { logger });
+      const report = await runMigrations(
+        config.DATABASE_MIGRATION_URL ?? config.DATABASE_URL,
+        options.migrationsFolder,
+        { logger },
+      );
       const outcome = report.applied > 0 ? `applied ${report.applied} migration(s)` : 'nothing to apply';
       logger.info(report, `migrations: ${outcome}, ${report.total} in the database`);
     },

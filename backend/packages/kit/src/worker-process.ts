@@ -36,7 +36,7 @@ export interface WorkerProcessOptions {
 export async function runWorkerProcess(options: WorkerProcessOptions): Promise<void> {
   const { config, logger } = options;
   const pool = createPool(config, 4);
-  await runMigrations(pool, options.migrationsFolder, { logger });
+  await runMigrations(config.DATABASE_MIGRATION_URL ?? pool, options.migrationsFolder, { logger });
   const redis = new Redis(config.REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
   redis.on('error', () => undefined);
   const observability = createObservability(options.name, {
