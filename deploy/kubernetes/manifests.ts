@@ -10,6 +10,7 @@ import { readEnvExample } from './env-example';
 import { externalServices, networkLabel, networkPolicies } from './network-policies';
 import type { Overlay } from './overlays';
 import { environmentOf, PRODUCT_IMAGES_CLAIM, podSpecOf } from './pod';
+import { SETTINGS } from './settings';
 import { WORKLOADS, type Workload } from './workloads';
 
 export interface RenderOptions {
@@ -41,6 +42,8 @@ export function renderManifests({ overlay, tag, registry = overlay.registry }: R
       `image tag '${tag}' refused: give the commit's tag CI pushed (letters, digits, _ . -), never latest`,
     );
   }
+  const unknown = Object.keys(overlay.settings ?? {}).filter((key) => !(key in SETTINGS));
+  if (unknown.length) throw new Error(`the overlay sets keys settings.ts does not know: ${unknown.join(', ')}`);
   const sections = readEnvExample();
   const objects: KubernetesObject[] = [
     ...WORKLOADS.flatMap((workload) => {

@@ -25,8 +25,12 @@ export function environmentOf(workload: Workload, keys: string[], overlay: Overl
   const config: Record<string, string> = {};
   const references: IEnvVar[] = [];
   for (const key of keys) {
-    const setting: Setting | undefined =
-      CONTAINER_SETTINGS[workload.name]?.[key] ?? overlay.settings?.[key] ?? SETTINGS[key];
+    const defined: Setting | undefined = CONTAINER_SETTINGS[workload.name]?.[key] ?? SETTINGS[key];
+    const override = overlay.settings?.[key];
+    if (override !== undefined && defined !== undefined && typeof defined !== 'string') {
+      throw new Error(`the overlay sets ${key}, which is a secret or a field of the pod`);
+    }
+    const setting = override ?? defined;
     if (setting === undefined) {
       throw new Error(
         `${key} of [${workload.name}] in .env.example has no value in deploy/kubernetes/settings.ts: add one`,
@@ -36,7 +40,6 @@ export function environmentOf(workload: Workload, keys: string[], overlay: Overl
     else if ('podField' in setting)
       references.push({ name: key, valueFrom: { fieldRef: { fieldPath: setting.podField } } });
     else {
-      if (overlay.settings?.[key] !== undefined) throw new Error(`the overlay sets ${key}, which is a secret`);
       references.push({
         name: key,
         valueFrom: { secretKeyRef: { name: setting.secret, key, optional: setting.optional } },

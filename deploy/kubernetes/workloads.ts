@@ -30,7 +30,7 @@ export interface Workload {
 }
 
 /** compose's cloudflared image; test/ops/kubernetes.test.ts keeps the two the same. */
-export const CLOUDFLARED_IMAGE = 'cloudflare/cloudflared:2025.9.1';
+const CLOUDFLARED_IMAGE = 'cloudflare/cloudflared:2025.9.1';
 
 const NODE_USER = 1000; // `node` in node:*-bookworm-slim
 const NGINX_USER = 101; // `nginx` in nginx:*-alpine
