@@ -39,7 +39,12 @@ export function environmentOf(workload: Workload, keys: string[], overlay: Overl
     if (typeof setting === 'string') config[key] = setting;
     else if ('podField' in setting)
       references.push({ name: key, valueFrom: { fieldRef: { fieldPath: setting.podField } } });
-    else {
+    else if ('databaseSecret' in setting) {
+      const database = workload.networks.find((network) => network.endsWith('-db'));
+      if (!database) throw new Error(`${workload.name} reads ${key} but joins no database network`);
+      const name = database.replace(/-db$/, '-database');
+      references.push({ name: key, valueFrom: { secretKeyRef: { name, key } } });
+    } else {
       references.push({
         name: key,
         valueFrom: { secretKeyRef: { name: setting.secret, key, optional: setting.optional } },

@@ -9,6 +9,11 @@ export type Setting =
   | string
   /** A key of a Secret; the key inside the Secret is the variable's own name. */
   | { secret: string; optional: boolean }
+  /**
+   * A key of the Secret of the container's own database (the one of its compose networks ending in -db):
+   * `auth-database`, `products-database` or `orders-database`. Another URL of the same database is one more such line.
+   */
+  | { databaseSecret: true }
   /** A field of the pod itself, through the downward API. */
   | { podField: string };
 
@@ -22,6 +27,7 @@ export const SETTINGS: Record<string, Setting> = {
   DB_STATEMENT_TIMEOUT_MS: '15000',
   DB_LOCK_TIMEOUT_MS: '5000',
   DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: '30000',
+  DATABASE_URL: { databaseSecret: true },
   REDIS_URL: secret('redis-credentials'),
   JWT_ISSUER: 'marketplace-auth',
   JWT_AUDIENCE: 'marketplace',
@@ -98,13 +104,10 @@ export const SETTINGS: Record<string, Setting> = {
 
 /** Values that differ between containers reading the same key. */
 export const CONTAINER_SETTINGS: Record<string, Record<string, Setting>> = {
-  'auth-service': { PORT: '3001', DATABASE_URL: secret('auth-database') },
+  'auth-service': { PORT: '3001' },
   // The consumers run in the workers, never in the API processes.
-  'products-service': { PORT: '3002', DATABASE_URL: secret('products-database'), RUN_INVENTORY_WORKER: 'false' },
-  'orders-service': { PORT: '3003', DATABASE_URL: secret('orders-database'), RUN_ORDERS_WORKER: 'false' },
-  'products-worker': { PORT: '3004', DATABASE_URL: secret('products-database') },
-  'orders-worker': { PORT: '3005', DATABASE_URL: secret('orders-database') },
-  'auth-migrate': { DATABASE_URL: secret('auth-database') },
-  'products-migrate': { DATABASE_URL: secret('products-database') },
-  'orders-migrate': { DATABASE_URL: secret('orders-database') },
+  'products-service': { PORT: '3002', RUN_INVENTORY_WORKER: 'false' },
+  'orders-service': { PORT: '3003', RUN_ORDERS_WORKER: 'false' },
+  'products-worker': { PORT: '3004' },
+  'orders-worker': { PORT: '3005' },
 };
