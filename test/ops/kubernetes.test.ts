@@ -9,7 +9,18 @@ import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBu
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { PersistentVolumeClaim } from 'kubernetes-models/v1/PersistentVolumeClaim';
 import { Service } from 'kubernetes-models/v1/Service';
+import { generateKeyPairSync } from 'node:crypto';
 import YAML from 'yaml';
+import { migrateConfigShape, parseConfig } from '@market/kit';
+import { loadConfig as loadAuthConfig } from '../../backend/auth-service/src/config';
+import {
+  loadConfig as loadOrdersConfig,
+  loadWorkerConfig as loadOrdersWorkerConfig,
+} from '../../backend/orders-service/src/config';
+import {
+  loadConfig as loadProductsConfig,
+  loadWorkerConfig as loadProductsWorkerConfig,
+} from '../../backend/products-service/src/config';
 import { readEnvExample } from '../../deploy/kubernetes/env-example';
 import { OVERLAYS } from '../../deploy/kubernetes/overlays';
 import { environmentOf } from '../../deploy/kubernetes/pod';
@@ -218,6 +229,56 @@ describe('Kubernetes manifests', () => {
       ]).toEqual([deployment.metadata.name, true]);
     }
   });
+
+  it.each(overlays)(
+    'when %s is rendered, then every service, worker and migration accepts its environment (Secrets stood in for)',
+    (overlay) => {
+      const objects = objectsOf(overlay);
+      const keys = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+      const secrets: Record<string, Record<string, string>> = {
+        'auth-database': { DATABASE_URL: 'postgres://auth:pw@auth-db:5432/auth' },
+        'products-database': { DATABASE_URL: 'postgres://products:pw@products-db:5432/products' },
+        'orders-database': { DATABASE_URL: 'postgres://orders:pw@orders-db:5432/orders' },
+        'redis-credentials': { REDIS_URL: 'redis://:pw@redis:6379/0' },
+        'jwt-keys': {
+          JWT_PRIVATE_KEY: keys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+          JWT_PUBLIC_KEY: keys.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+        },
+      };
+      const environmentOfPod = (kind: string, name: string) => {
+        const container = containerOf(objects, kind, name);
+        const env: Record<string, string> = { ...find(objects, 'ConfigMap', `${name}-env`)!.data };
+        for (const variable of container.env ?? []) {
+          const ref = variable.valueFrom?.secretKeyRef;
+          const value = ref ? secrets[ref.name ?? '']?.[ref.key] : `${name}-7d9f8c6b5-x2k4q`;
+          if (value === undefined && !ref?.optional) throw new Error(`${name}: no stand-in for ${variable.name}`);
+          if (value !== undefined) env[variable.name] = value;
+        }
+        return env;
+      };
+      const loaders: Array<[string, string, (env: NodeJS.ProcessEnv) => unknown]> = [
+        ['Deployment', 'auth-service', loadAuthConfig],
+        ['Deployment', 'products-service', loadProductsConfig],
+        ['Deployment', 'orders-service', loadOrdersConfig],
+        ['Deployment', 'products-worker', loadProductsWorkerConfig],
+        ['Deployment', 'orders-worker', loadOrdersWorkerConfig],
+        ...['auth-migrate', 'products-migrate', 'orders-migrate'].map(
+          (name): [string, string, (env: NodeJS.ProcessEnv) => unknown] => [
+            'Job',
+            name,
+            (env) => parseConfig(migrateConfigShape, env),
+          ],
+        ),
+      ];
+      for (const [kind, name, load] of loaders) {
+        expect(() => load(environmentOfPod(kind, name))).not.toThrow();
+      }
+      expect(loadOrdersWorkerConfig(environmentOfPod('Deployment', 'orders-worker'))).toMatchObject({
+        CONSUMER_NAME: 'orders-worker-7d9f8c6b5-x2k4q',
+        PORT: 3005,
+      });
+    },
+  );
 
   it('when the README is read, then its Kubernetes section names the render command and every Secret the manifests reference', () => {
     const readme = readRepoFile('README.md');
