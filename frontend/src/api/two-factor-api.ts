@@ -1,11 +1,5 @@
 import { api } from './http-client';
-import type {
-  SecondStepRequest,
-  TwoFactorEnabled,
-  TwoFactorSetup,
-  TwoFactorStatus,
-  User,
-} from './contracts';
+import type { SecondStepRequest, TwoFactorEnabled, TwoFactorSetup, TwoFactorStatus, User } from './contracts';
 
 export async function loginSecondStep(body: SecondStepRequest): Promise<User> {
   return (await api.post<User>('/auth/login/second-step', body)).data;

@@ -1,10 +1,16 @@
 import { useState, type FormEvent } from 'react';
 import type { TwoFactorEnabled, TwoFactorSetup as Setup } from '../api/contracts';
-import { describeError } from '../api/error-messages';
+import { describeError, type MessageOverrides } from '../api/error-messages';
 import { Field } from './field';
 import { ErrorState } from './status-views';
 
 const loadApi = () => import('../api/two-factor-api');
+
+/** What a refused code means to the person typing it. */
+export const CODE_ERRORS: MessageOverrides = {
+  INVALID_CREDENTIALS: 'That code is not valid. Each code works only once: wait for the next one from your app.',
+  UNAUTHENTICATED: 'This sign-in has expired. Start again with your email and password.',
+};
 
 /** The QR code as inline SVG (no image source, so any img-src policy allows it). */
 function QrCode({ qrCode }: { qrCode: Setup['qrCode'] }) {
@@ -100,7 +106,7 @@ export function TwoFactorSetup({
     try {
       setSetup(await (await loadApi()).startTwoFactorSetup(challenge));
     } catch (caught) {
-      setError(describeError(caught).message);
+      setError(describeError(caught, CODE_ERRORS).message);
     } finally {
       setBusy(false);
     }
@@ -114,7 +120,7 @@ export function TwoFactorSetup({
     try {
       onEnabled(await (await loadApi()).enableTwoFactor(code.trim(), challenge));
     } catch (caught) {
-      setError(describeError(caught).message);
+      setError(describeError(caught, CODE_ERRORS).message);
       setBusy(false);
     }
   };
