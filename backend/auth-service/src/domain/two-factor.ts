@@ -16,7 +16,7 @@ import {
 } from '../data/two-factor-repository';
 import { consumeAll, redisLimiter } from './rate-limits';
 
-export const RECOVERY_CODE_COUNT = 10;
+const RECOVERY_CODE_COUNT = 10;
 // 32 letters and digits without 0/o, 1/l/i: 12 of them are 60 bits, read aloud without doubt.
 const RECOVERY_ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789';
 
