@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { expect, test, type Page } from '@playwright/test';
+import { expectNoAxeViolations } from './support/axe';
 import { logoutViaUi, signupViaUi } from './support/ui';
 
 const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
@@ -35,6 +36,7 @@ test('when a seller turns on two-factor sign-in, then signing in needs a code fr
   await expect(page.getByRole('img', { name: /QR code/ })).toBeVisible();
   const secret = (await page.getByTestId('totp-secret').textContent()) ?? '';
   expect(secret).toMatch(/^[A-Z2-7]{32}$/);
+  await expectNoAxeViolations(page, 'two-factor set-up');
 
   await page.getByLabel('Code from the app').fill('000000');
   await page.getByRole('button', { name: 'Turn on' }).click();
@@ -47,12 +49,14 @@ test('when a seller turns on two-factor sign-in, then signing in needs a code fr
     .getByRole('listitem')
     .allTextContents();
   expect(recoveryCodes).toHaveLength(10);
+  await expectNoAxeViolations(page, 'recovery codes');
   await page.getByRole('button', { name: 'I have saved them' }).click();
   await expect(page.getByText('You have 10 unused recovery codes.')).toBeVisible();
   await logoutViaUi(page);
 
   // The code that turned it on was used in this 30-second step; the app's next code is accepted.
   await passwordStep(page, account.email, account.password);
+  await expectNoAxeViolations(page, 'second step');
   await page.getByLabel('Code').fill(totp(secret, 1));
   await page.getByRole('button', { name: 'Log in', exact: true }).click();
   await expect(page.getByText(`Signed in as ${account.username}`)).toBeVisible();
