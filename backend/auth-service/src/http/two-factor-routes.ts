@@ -69,7 +69,7 @@ export function twoFactorRoutes(deps: TwoFactorRouteDeps): Router {
     res.json(answer);
   });
 
-  router.post('/two-factor/disable', signedIn, validate(validators.twoFactorDisable), async (req, res) => {
+  router.post('/two-factor/disable', validate(validators.twoFactorDisable), signedIn, async (req, res) => {
     await twoFactor.disable(userIdOf(req), (req.body as TwoFactorDisableRequest).code, clientAddress(req));
     res.status(204).end();
   });
