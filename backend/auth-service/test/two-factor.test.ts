@@ -94,7 +94,11 @@ describe('two-factor sign-in (TOTP)', () => {
     const { challenge } = first.body as { challenge: string };
 
     const replayed = await post(ctx.app, '/login/second-step', { challenge, code: user.usedCode });
-    const next = await post(ctx.app, '/login/second-step', { challenge, code: codeFor(user.secret, 1) });
+    const nextCode = codeFor(user.secret, 1);
+    const next = await post(ctx.app, '/login/second-step', {
+      challenge,
+      code: `${nextCode.slice(0, 3)} ${nextCode.slice(3)}`,
+    });
     const nextAgain = await post(ctx.app, '/login/second-step', { challenge, code: codeFor(user.secret, 1) });
 
     expect(replayed.status).toBe(401);

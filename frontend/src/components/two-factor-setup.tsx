@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent, type RefObject } from 'react';
 import type { TwoFactorEnabled, TwoFactorSetup as Setup } from '../api/contracts';
 import { describeError, type MessageOverrides } from '../api/error-messages';
 import { Field } from './field';
@@ -32,9 +32,17 @@ function QrCode({ qrCode }: { qrCode: Setup['qrCode'] }) {
   );
 }
 
+/** Moves focus to a heading that replaced the content the user was on (a step, not a new route). */
+export function useFocusOnMount<T extends HTMLElement>(): RefObject<T | null> {
+  const ref = useRef<T>(null);
+  useEffect(() => ref.current?.focus(), []);
+  return ref;
+}
+
 /** Recovery codes, shown once: copy or download them. */
 export function RecoveryCodes({ codes, onDone }: { codes: string[]; onDone: () => void }) {
   const [copied, setCopied] = useState(false);
+  const heading = useFocusOnMount<HTMLHeadingElement>();
   const text = `${codes.join('\n')}\n`;
   const copy = async () => {
     try {
@@ -54,7 +62,7 @@ export function RecoveryCodes({ codes, onDone }: { codes: string[]; onDone: () =
   };
   return (
     <section className="notice notice-warning" aria-labelledby="recovery-title">
-      <h2 id="recovery-title" tabIndex={-1}>
+      <h2 id="recovery-title" tabIndex={-1} ref={heading}>
         Save your recovery codes
       </h2>
       <p>

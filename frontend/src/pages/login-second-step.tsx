@@ -3,7 +3,7 @@ import type { SecondStepRequired, TwoFactorEnabled } from '../api/contracts';
 import { describeError } from '../api/error-messages';
 import { Field } from '../components/field';
 import { ErrorState } from '../components/status-views';
-import { CODE_ERRORS, RecoveryCodes, TwoFactorSetup } from '../components/two-factor-setup';
+import { CODE_ERRORS, RecoveryCodes, TwoFactorSetup, useFocusOnMount } from '../components/two-factor-setup';
 import { usePageTitle } from '../lib/use-page-title';
 import { useSession } from '../session/session-context';
 
@@ -38,6 +38,7 @@ function CodeStep({ challenge, onDone }: { challenge: string; onDone: () => void
   const [code, setCode] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const heading = useFocusOnMount<HTMLHeadingElement>();
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -55,7 +56,7 @@ function CodeStep({ challenge, onDone }: { challenge: string; onDone: () => void
 
   return (
     <>
-      <h1 id="page-title" tabIndex={-1}>
+      <h1 id="page-title" tabIndex={-1} ref={heading}>
         Two-factor sign-in
       </h1>
       {error && <ErrorState message={error} />}
@@ -86,13 +87,14 @@ function CodeStep({ challenge, onDone }: { challenge: string; onDone: () => void
 function EnrolStep({ challenge, onDone }: { challenge: string; onDone: () => void }) {
   const { signedIn } = useSession();
   const [enabled, setEnabled] = useState<TwoFactorEnabled | null>(null);
+  const heading = useFocusOnMount<HTMLHeadingElement>();
   const finish = () => {
     if (enabled?.user) signedIn(enabled.user);
     onDone();
   };
   return (
     <>
-      <h1 id="page-title" tabIndex={-1}>
+      <h1 id="page-title" tabIndex={-1} ref={heading}>
         Set up two-factor sign-in
       </h1>
       {enabled ? (

@@ -103,9 +103,11 @@ export function createTwoFactor(deps: {
     const row = await findTwoFactor(userId, db);
     // Enrolment confirms a pending secret with a TOTP code; everything else needs an enabled one.
     if (!row || (row.enabledAt === null) !== options.enrolling) throw notEnabled();
-    const isTotp = /^\d{6}$/.test(code);
+    // Apps show "123 456"; a pasted code may keep the space.
+    const digits = code.replace(/\s/g, '');
+    const isTotp = /^\d{6}$/.test(digits);
     const ok = isTotp
-      ? await acceptTotp(userId, row.secret, code)
+      ? await acceptTotp(userId, row.secret, digits)
       : !options.enrolling && (await acceptRecoveryCode(userId, code));
     if (!ok) {
       logger.warn({ userId, ip, kind: isTotp ? 'totp' : 'recovery' }, 'two-factor code refused');
