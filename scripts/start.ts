@@ -41,7 +41,7 @@ try {
       'Demo accounts:',
       `  buyer   ${buyer.email}   ${buyer.password}`,
       `  seller  ${seller.email}  ${seller.password}`,
-      `  admin   ${admin.email}   ${admin.password}`,
+      `  admin   ${admin.email}   ${admin.password}   (no second factor: the demo admin is exempt from TOTP)`,
       '',
       `Logs: .local/logs/<service>.log, nginx in ${rel(stack.nginx.prefix)}/logs/`,
       'A process that stops is restarted. Press Ctrl-C to stop.',

@@ -1,6 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { buyViaApi, createProductViaApi, newAccountDetails, signupViaApi, unique } from './support/api';
 import { expectNoAxeViolations } from './support/axe';
+import { totp } from './support/totp';
 import { adminCredentials } from './support/ui';
 
 // Runs in the "phone" project only (playwright.config.ts): a 360 × 740 touch screen. Every page visited
@@ -175,4 +176,19 @@ test('when an admin works on a phone, then users, all orders and dead letters fi
   await page.getByRole('link', { name: 'Dead letters' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Dead letters' })).toBeVisible();
   await expectUsable(page, 'admin dead letters');
+});
+
+test('when a buyer sets up two-factor sign-in on a phone, then the key, the code field and the recovery codes fit', async ({
+  page,
+}) => {
+  await signupOnPhone(page, 'buyer');
+  await page.goto('/account/security');
+  await page.getByRole('button', { name: 'Set up two-factor sign-in' }).click();
+  const secret = (await page.getByTestId('totp-secret').textContent()) ?? '';
+  await expectUsable(page, 'two-factor set-up');
+
+  await page.getByLabel('Code from the app').fill(totp(secret));
+  await page.getByRole('button', { name: 'Turn on' }).click();
+  await expect(page.getByRole('heading', { name: 'Save your recovery codes' })).toBeVisible();
+  await expectUsable(page, 'recovery codes');
 });

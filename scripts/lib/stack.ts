@@ -196,6 +196,8 @@ function serviceEnv(
       DEMO_SELLER_PASSWORD: credentials.seller.password,
       ADMIN_EMAIL: credentials.admin.email,
       ADMIN_PASSWORD: credentials.admin.password,
+      // The demo admin signs in without TOTP, so the demo and the e2e tests need no authenticator.
+      TOTP_EXEMPT_ADMIN_EMAIL: demo ? credentials.admin.email : '',
       RATE_LIMIT_PREFIX: `rl${streamSuffix}:`,
       ...Object.fromEntries(Object.entries(authLimits).map(([key, value]) => [key, String(value)])),
     };

@@ -133,4 +133,19 @@ describe('nginx against hostile requests', () => {
       expect(statuses.slice(3)).toEqual([429, 429]);
     },
   );
+
+  it('when two-factor codes are checked faster than the login limit, then nginx refuses them however spelt', async () => {
+    const paths = [
+      '/api/auth/login/second-step',
+      '/api/auth/LOGIN/Second-Step/',
+      '/api/auth/two-factor/enable',
+      '/api/auth/Two-Factor/ENABLE/',
+      '/api/auth/two-factor/disable/',
+    ];
+    const statuses: number[] = [];
+    for (const rawPath of paths) statuses.push((await send(nginx.url, rawPath, { method: 'POST', body: '{}' })).status);
+    // They share the login budget (one request at 1r/m plus a burst of 2), so at most three pass.
+    expect(statuses.filter((status) => status === 429).length).toBeGreaterThanOrEqual(2);
+    expect(statuses.slice(3)).toEqual([429, 429]);
+  });
 });

@@ -22,10 +22,13 @@ import { createAdminUsers } from './domain/admin-users';
 import { createLoginLimiter } from './domain/login-limiter';
 import { createAddressLimiter } from './domain/rate-limits';
 import { createPasswordHasher } from './domain/passwords';
+import { createChallenges } from './domain/second-step-challenges';
 import { createSessions } from './domain/sessions';
+import { createTwoFactor } from './domain/two-factor';
 import { adminRoutes } from './http/admin-routes';
 import { authRoutes } from './http/auth-routes';
 import { discoveryRoutes } from './http/discovery-routes';
+import { twoFactorRoutes } from './http/two-factor-routes';
 
 export interface AppDeps {
   config: AuthConfig;
@@ -82,7 +85,26 @@ export function buildApp(deps: AppDeps): Express {
       windowSeconds: config.REFRESH_RATE_LIMIT_WINDOW_SECONDS,
     }),
   };
-  const accounts = createAccounts({ db, passwords, sessions, limiter, logger });
+  const challenges = createChallenges({
+    privateKeyPem: config.JWT_PRIVATE_KEY,
+    issuer: config.JWT_ISSUER,
+    audience: config.JWT_AUDIENCE,
+  });
+  const twoFactor = createTwoFactor({
+    db,
+    redis,
+    logger,
+    issuer: config.TOTP_ISSUER,
+    limits: {
+      prefix: config.RATE_LIMIT_PREFIX,
+      perUser: config.LOGIN_RATE_LIMIT_PER_ACCOUNT,
+      perIp: config.LOGIN_RATE_LIMIT_PER_IP,
+      windowSeconds: config.LOGIN_RATE_LIMIT_WINDOW_SECONDS,
+    },
+    requiredForAdmins: config.TOTP_REQUIRED_FOR_ADMINS,
+    exemptAdminEmail: config.TOTP_EXEMPT_ADMIN_EMAIL || undefined,
+  });
+  const accounts = createAccounts({ db, passwords, sessions, limiter, twoFactor, challenges, logger });
   const adminUsers = createAdminUsers({ db, sessions, logger });
   const observability = createObservability('auth-service', {
     postgres: () => pool.query('select 1'),
@@ -112,6 +134,7 @@ export function buildApp(deps: AppDeps): Express {
     jsonBody('100kb'),
     discoveryRoutes({ accessTokens }),
     authRoutes({ accounts, sessions, accessTokens, cookies, limits, demoMode: config.DEMO_MODE }),
+    twoFactorRoutes({ accounts, twoFactor, challenges, accessTokens, cookies }),
     adminRoutes({ adminUsers, accessTokens }),
   );
   app.use(expressNotFound);

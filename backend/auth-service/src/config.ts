@@ -64,6 +64,15 @@ export const authConfigShape = {
   /** A refresh token presented again this soon after its rotation gets a sibling instead of revoking its family. */
   REFRESH_REUSE_GRACE_SECONDS: env.int(10, 0, 60),
   RATE_LIMIT_PREFIX: z.string().min(1).max(100).default('rl:'),
+  /** Admins must sign in with TOTP; one without it can only set it up (README, Security). */
+  TOTP_REQUIRED_FOR_ADMINS: env.boolean(true),
+  /** The demo admin of `npm start`, which signs in without TOTP; only with DEMO_MODE. */
+  TOTP_EXEMPT_ADMIN_EMAIL: z
+    .union([z.literal(''), z.email().max(LIMITS.emailMax)])
+    .default('')
+    .transform((v) => v.toLowerCase()),
+  /** The issuer an authenticator app shows beside the account. */
+  TOTP_ISSUER: z.string().min(1).max(100).default('Marketplace'),
 };
 
 function keyThumbprint(privateKeyPem: string): string {
@@ -80,6 +89,8 @@ export function checkBcryptCost(nodeEnv: string, cost: number): string[] {
 export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
   const parsed = parseConfig(authConfigShape, source);
   const problems = checkBcryptCost(parsed.NODE_ENV, parsed.BCRYPT_COST);
+  if (parsed.TOTP_EXEMPT_ADMIN_EMAIL && !parsed.DEMO_MODE)
+    problems.push('TOTP_EXEMPT_ADMIN_EMAIL: only the demo admin may be exempt, so it needs DEMO_MODE=true');
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze({
     ...parsed,

@@ -4,6 +4,7 @@ import type {
   DemoLoginRequest,
   LoginRequest,
   Page,
+  SecondStepRequired,
   SignupRequest,
   UpdateUserRequest,
   User,
@@ -13,8 +14,8 @@ export async function fetchMe(): Promise<User> {
   return (await api.get<User>('/auth/me')).data;
 }
 
-export async function login(body: LoginRequest): Promise<User> {
-  return (await api.post<User>('/auth/login', body)).data;
+export async function login(body: LoginRequest): Promise<User | SecondStepRequired> {
+  return (await api.post<User | SecondStepRequired>('/auth/login', body)).data;
 }
 
 export async function signup(body: SignupRequest): Promise<User> {

@@ -55,6 +55,12 @@ export function DemoLogin({ onDone }: { onDone: () => void }) {
           </button>
         </div>
       )}
+      {!hidden && (
+        <p className="muted">
+          The demo administrator (admin@demo.local) signs in without a second factor; on a real server every
+          administrator must use two-factor sign-in.
+        </p>
+      )}
       <div aria-live="polite">{message && <p className="notice notice-info">{message}</p>}</div>
       {hidden && !message && <p className="muted">Demo accounts are not available on this server.</p>}
     </section>

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { Link, Navigate, useLocation, useNavigate } from 'react-router-dom';
-import type { LoginRequest } from '../api/contracts';
+import type { LoginRequest, SecondStepRequired } from '../api/contracts';
 import { describeError } from '../api/error-messages';
 import { Field } from '../components/field';
 import { ErrorState } from '../components/status-views';
@@ -10,6 +10,7 @@ import { checkEmail, collectErrors, resolverFrom, showServerErrors } from '../li
 import { returnPath } from '../session/return-path';
 import { useSession } from '../session/session-context';
 import { DemoLogin } from './demo-login';
+import { SecondStep } from './login-second-step';
 
 const FIELDS = ['email', 'password'] as const;
 
@@ -27,15 +28,28 @@ export default function LoginPage() {
   const [formError, setFormError] = useState<string | null>(null);
   // Set before the request, so the render that sees the new user does not redirect before this page navigates.
   const [busy, setBusy] = useState(false);
+  const [secondStep, setSecondStep] = useState<SecondStepRequired | null>(null);
   const { errors } = form.formState;
 
   if (user && !busy) return <Navigate to={from} replace />;
+  if (secondStep)
+    return (
+      <SecondStep
+        step={secondStep}
+        onDone={() => void navigate(from, { replace: true })}
+        onRestart={() => {
+          setSecondStep(null);
+          setBusy(false);
+        }}
+      />
+    );
 
   const onSubmit = form.handleSubmit(async ({ email, password }) => {
     setFormError(null);
     setBusy(true);
     try {
-      await login({ email: email.trim(), password });
+      const answer = await login({ email: email.trim(), password });
+      if ('secondStep' in answer) return setSecondStep(answer);
       await navigate(from, { replace: true });
     } catch (caught) {
       const described = describeError(caught);

@@ -10,7 +10,7 @@ import {
   type ReactNode,
 } from 'react';
 import { useLocation, useNavigate } from 'react-router-dom';
-import type { LoginRequest, SignupRequest, User } from '../api/contracts';
+import type { LoginRequest, SecondStepRequest, SecondStepRequired, SignupRequest, User } from '../api/contracts';
 import { setSessionHooks } from '../api/session-events';
 import { readSessionHint, writeSessionHint } from './session-hint';
 
@@ -24,7 +24,11 @@ export interface SessionValue {
   ready: boolean;
   /** True after the server ended a session this tab had (expired refresh, revoked, disabled account). */
   ended: boolean;
-  login: (body: LoginRequest) => Promise<User>;
+  /** The user, or the second step an account with two-factor sign-in (or an admin without it) needs. */
+  login: (body: LoginRequest) => Promise<User | SecondStepRequired>;
+  loginSecondStep: (body: SecondStepRequest) => Promise<User>;
+  /** A sign-in another call finished (an admin's two-factor set-up). */
+  signedIn: (user: User) => void;
   signup: (body: SignupRequest) => Promise<User>;
   demoLogin: (who: 'buyer' | 'seller') => Promise<User>;
   /** `then` runs in the same transition that forgets the user, so a guarded page never sees both. */
@@ -95,10 +99,16 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       ready,
       ended,
       login: async (body) => {
-        const me = await (await loadAuthApi()).login(body);
+        const answer = await (await loadAuthApi()).login(body);
+        if (!('secondStep' in answer)) setUser(answer);
+        return answer;
+      },
+      loginSecondStep: async (body) => {
+        const me = await (await import('../api/two-factor-api')).loginSecondStep(body);
         setUser(me);
         return me;
       },
+      signedIn: setUser,
       signup: async (body) => {
         const me = await (await loadAuthApi()).signup(body);
         setUser(me);

@@ -1,10 +1,12 @@
-import type { SignupRole, User } from '@market/contracts';
+import type { SecondStepRequired, SignupRole, User } from '@market/contracts';
 import { AppError, type Logger } from '@market/kit';
 import { uniqueViolation, type Db } from '../data/db';
 import { findUserByEmail, findUserById, insertUser } from '../data/user-repository';
 import type { LoginLimiter } from './login-limiter';
 import { passwordProblem, type PasswordHasher } from './passwords';
+import { CHALLENGE_TTL_SECONDS, type Challenges } from './second-step-challenges';
 import type { IssuedSession, Sessions } from './sessions';
+import type { TwoFactor } from './two-factor';
 import { toUser } from './user-shapes';
 
 const invalidCredentials = () => new AppError('INVALID_CREDENTIALS', 'email or password is incorrect');
@@ -15,9 +17,11 @@ export function createAccounts(deps: {
   passwords: PasswordHasher;
   sessions: Sessions;
   limiter: LoginLimiter;
+  twoFactor: Pick<TwoFactor, 'secondStepFor'>;
+  challenges: Challenges;
   logger: Logger;
 }) {
-  const { db, passwords, sessions, limiter, logger } = deps;
+  const { db, passwords, sessions, limiter, twoFactor, challenges, logger } = deps;
 
   /** `email` arrives lower-cased from validation. */
   async function signup(input: {
@@ -48,8 +52,16 @@ export function createAccounts(deps: {
     });
   }
 
-  /** Same answer and the same bcrypt work for an unknown email and a wrong password. */
-  async function login(input: { email: string; password: string; ip: string }): Promise<IssuedSession> {
+  /**
+   * Same answer and the same bcrypt work for an unknown email and a wrong password. A right one
+   * starts a session, unless the account has a second step (two-factor sign-in): then the caller
+   * gets a challenge for it instead of cookies.
+   */
+  async function login(input: {
+    email: string;
+    password: string;
+    ip: string;
+  }): Promise<{ session: IssuedSession } | { secondStep: SecondStepRequired }> {
     await limiter.consumeAttempt(input.ip, input.email);
     const row = await findUserByEmail(input.email, db);
     const matches = await passwords.verify(input.password, row?.passwordHash);
@@ -59,16 +71,28 @@ export function createAccounts(deps: {
     }
     if (row.disabled) throw disabledAccount();
     await limiter.recordSuccess(input.ip, input.email);
+    const user = toUser(row);
+    const step = await twoFactor.secondStepFor(user);
+    if (step) {
+      logger.info({ userId: row.id, step }, 'password accepted; second step required');
+      return {
+        secondStep: {
+          secondStep: step,
+          challenge: challenges.issue(row.id, step),
+          expiresInSeconds: CHALLENGE_TTL_SECONDS,
+        },
+      };
+    }
     logger.info({ userId: row.id }, 'signed in');
-    return sessions.start(toUser(row));
+    return { session: await sessions.start(user) };
   }
 
-  /** Signs in as a seeded demo account; the caller checks that demo mode is on. */
-  async function loginAs(userId: string): Promise<IssuedSession> {
+  /** Signs in as an account whose proof was checked elsewhere (a demo account, a second step). */
+  async function loginAs(userId: string, how = 'demo account'): Promise<IssuedSession> {
     const row = await findUserById(userId, db);
-    if (!row) throw new AppError('NOT_FOUND', 'the demo account does not exist yet');
+    if (!row) throw new AppError('NOT_FOUND', 'the account does not exist');
     if (row.disabled) throw disabledAccount();
-    logger.info({ userId: row.id }, 'signed in as demo account');
+    logger.info({ userId: row.id, how }, 'signed in');
     return sessions.start(toUser(row));
   }
 

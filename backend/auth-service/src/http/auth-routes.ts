@@ -49,9 +49,13 @@ export function authRoutes(deps: AuthRouteDeps): Router {
 
   router.post('/login', validate(validators.login), async (req, res) => {
     const { email, password } = req.body as LoginRequest;
-    const session = await accounts.login({ email, password, ip: clientAddress(req) });
-    setSessionCookies(res, session, cookies);
-    res.json(session.user);
+    const outcome = await accounts.login({ email, password, ip: clientAddress(req) });
+    if ('secondStep' in outcome) {
+      res.json(outcome.secondStep);
+      return;
+    }
+    setSessionCookies(res, outcome.session, cookies);
+    res.json(outcome.session.user);
   });
 
   router.post('/demo-login', (req, _res, next) => {

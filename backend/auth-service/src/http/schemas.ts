@@ -21,6 +21,10 @@ export const validators = {
   signup: validatorsOf('signup'),
   login: validatorsOf('login'),
   demoLogin: validatorsOf('demoLogin'),
+  loginSecondStep: validatorsOf('loginSecondStep'),
+  twoFactorSetup: validatorsOf('twoFactorSetup'),
+  twoFactorEnable: validatorsOf('twoFactorEnable'),
+  twoFactorDisable: validatorsOf('twoFactorDisable'),
   listUsers: validatorsOf('listUsers'),
   updateUser: validatorsOf('updateUser'),
 };

@@ -44,6 +44,76 @@ export type SignupRequest = z.input<typeof SignupRequest>;
 export const LoginRequest = requestBody({ email, password: z.string().min(1).max(1024) });
 export type LoginRequest = z.input<typeof LoginRequest>;
 
+/** A right password for an account with TOTP (or an admin who must enrol): no cookies yet. */
+export const SecondStepRequired = z.strictObject({
+  secondStep: z.enum(['code', 'enrol']),
+  /** Proof of the password, valid for `expiresInSeconds` and only for the step it names. */
+  challenge: z.string(),
+  expiresInSeconds: z.number().int(),
+});
+export type SecondStepRequired = z.output<typeof SecondStepRequired>;
+
+const challenge = z.string().min(1).max(2048);
+/** Six digits from the authenticator app, or a recovery code (`abcd-efgh-jkmn`, dashes and case ignored). */
+const twoFactorCode = withRules(
+  z
+    .string()
+    .trim()
+    .min(6)
+    .max(20)
+    .regex(/^[A-Za-z0-9 -]+$/),
+  {
+    messages: { 'string.pattern.base': 'enter the 6-digit code from your app or a recovery code' },
+  },
+);
+const totpCode = withRules(
+  z
+    .string()
+    .trim()
+    .regex(/^\d{6}$/),
+  {
+    messages: { 'string.pattern.base': 'enter the 6-digit code from your app' },
+  },
+);
+
+export const SecondStepRequest = requestBody({ challenge, code: twoFactorCode });
+export type SecondStepRequest = z.input<typeof SecondStepRequest>;
+
+export const TwoFactorStatus = z.strictObject({
+  enabled: z.boolean(),
+  /** Admins must use it (unless this is the demo admin). */
+  required: z.boolean(),
+  recoveryCodesLeft: z.number().int(),
+});
+export type TwoFactorStatus = z.output<typeof TwoFactorStatus>;
+
+/** Signed in, or (an admin who must enrol) with the challenge of the sign-in. */
+export const TwoFactorSetupRequest = requestBody({ challenge: challenge.optional() });
+export type TwoFactorSetupRequest = z.input<typeof TwoFactorSetupRequest>;
+
+export const TwoFactorSetup = z.strictObject({
+  /** Base32, for typing into the app by hand. */
+  secret: z.string(),
+  otpauthUri: z.string(),
+  /** The QR code as an SVG path over a `size` × `size` grid of modules. */
+  qrCode: z.strictObject({ size: z.number().int(), path: z.string() }),
+});
+export type TwoFactorSetup = z.output<typeof TwoFactorSetup>;
+
+export const TwoFactorEnableRequest = requestBody({ code: totpCode, challenge: challenge.optional() });
+export type TwoFactorEnableRequest = z.input<typeof TwoFactorEnableRequest>;
+
+export const TwoFactorEnabled = z.strictObject({
+  /** Shown this once; each signs in once in place of a code. */
+  recoveryCodes: z.array(z.string()),
+  /** Present when the set-up finished a sign-in (session cookies set). */
+  user: User.optional(),
+});
+export type TwoFactorEnabled = z.output<typeof TwoFactorEnabled>;
+
+export const TwoFactorDisableRequest = requestBody({ code: twoFactorCode });
+export type TwoFactorDisableRequest = z.input<typeof TwoFactorDisableRequest>;
+
 export const DemoLoginRequest = requestBody({ who: z.enum(['buyer', 'seller']) });
 export type DemoLoginRequest = z.input<typeof DemoLoginRequest>;
 
@@ -115,14 +185,79 @@ export const authApi = {
   login: operation({
     method: 'post',
     path: '/api/auth/login',
-    summary: 'Sign in with email and password',
+    summary: 'Sign in with email and password; with two-factor sign-in on, a second step follows',
     security: csrf,
     body: LoginRequest,
     responses: {
-      200: signedInAs('Signed in'),
+      200: {
+        description: 'Signed in (the user, with cookies), or a second step is required (no cookies)',
+        body: z.union([User, SecondStepRequired]),
+        headers: sessionCookies,
+      },
       ...stateChanging,
       401: errorAnswer('INVALID_CREDENTIALS: the same answer for an unknown email and a wrong password'),
       429: limited('RATE_LIMITED: too many failed attempts from this address, or for this account from this address'),
+    },
+  }),
+  loginSecondStep: operation({
+    method: 'post',
+    path: '/api/auth/login/second-step',
+    summary: 'Finish a sign-in with a code from the authenticator app or a recovery code',
+    security: csrf,
+    body: SecondStepRequest,
+    responses: {
+      200: signedInAs('Signed in'),
+      ...stateChanging,
+      401: errorAnswer('INVALID_CREDENTIALS: wrong or used code; UNAUTHENTICATED: the challenge expired'),
+      429: limited('RATE_LIMITED: too many codes for this account or from this address'),
+    },
+  }),
+  twoFactorStatus: operation({
+    method: 'get',
+    path: '/api/auth/two-factor',
+    summary: "The caller's two-factor sign-in: on or off, required, recovery codes left",
+    security: session,
+    responses: { 200: { description: 'Status', body: TwoFactorStatus }, 401: errorAnswer('UNAUTHENTICATED') },
+  }),
+  twoFactorSetup: operation({
+    method: 'post',
+    path: '/api/auth/two-factor/setup',
+    summary: 'Start setting up two-factor sign-in: a new secret, not in force until confirmed',
+    security: [['accessCookie', 'csrfHeader'], ['csrfHeader']],
+    body: TwoFactorSetupRequest,
+    responses: {
+      200: { description: 'The secret, its otpauth URI and QR code', body: TwoFactorSetup },
+      ...stateChanging,
+      401: errorAnswer('UNAUTHENTICATED'),
+      409: errorAnswer('CONFLICT: two-factor sign-in is already on'),
+    },
+  }),
+  twoFactorEnable: operation({
+    method: 'post',
+    path: '/api/auth/two-factor/enable',
+    summary: 'Confirm the set-up with a current code; answers the recovery codes once',
+    security: [['accessCookie', 'csrfHeader'], ['csrfHeader']],
+    body: TwoFactorEnableRequest,
+    responses: {
+      200: { description: 'Recovery codes (and the user, when this finished a sign-in)', body: TwoFactorEnabled },
+      ...stateChanging,
+      401: errorAnswer('INVALID_CREDENTIALS: wrong code; UNAUTHENTICATED'),
+      409: errorAnswer('CONFLICT: no set-up started, or already on'),
+      429: limited('RATE_LIMITED: too many codes'),
+    },
+  }),
+  twoFactorDisable: operation({
+    method: 'post',
+    path: '/api/auth/two-factor/disable',
+    summary: 'Turn two-factor sign-in off with a current code or a recovery code',
+    security: [['accessCookie', 'csrfHeader']],
+    body: TwoFactorDisableRequest,
+    responses: {
+      204: { description: 'Turned off; its recovery codes are deleted' },
+      ...stateChanging,
+      401: errorAnswer('INVALID_CREDENTIALS: wrong code; UNAUTHENTICATED'),
+      409: errorAnswer('CONFLICT: not on'),
+      429: limited('RATE_LIMITED: too many codes'),
     },
   }),
   demoLogin: operation({
