@@ -12,6 +12,8 @@ const ProductPage = lazy(() => import('./pages/product-page'));
 const LoginPage = lazy(() => import('./pages/login-page'));
 const SignupPage = lazy(() => import('./pages/signup-page'));
 const CartPage = lazy(() => import('./pages/cart-page'));
+const CheckoutPage = lazy(() => import('./pages/checkout-page'));
+const AccountAddressesPage = lazy(() => import('./pages/account-addresses-page'));
 const OrdersPage = lazy(() => import('./pages/orders-page'));
 const OrderPage = lazy(() => import('./pages/order-page'));
 const SellerLayout = lazy(() => import('./pages/seller/seller-layout'));
@@ -33,6 +35,22 @@ export function AppRoutes() {
         <Route path="signup" element={<SignupPage />} />
         {/* Open to visitors too: their cart lives in the browser until they sign in to order. */}
         <Route path="cart" element={<CartPage />} />
+        <Route
+          path="checkout"
+          element={
+            <RequireRole>
+              <CheckoutPage />
+            </RequireRole>
+          }
+        />
+        <Route
+          path="account/addresses"
+          element={
+            <RequireRole>
+              <AccountAddressesPage />
+            </RequireRole>
+          }
+        />
         <Route
           path="orders"
           element={

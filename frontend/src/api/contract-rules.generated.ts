@@ -240,7 +240,7 @@ export const CONTRACT_RULES = {
         "string.pattern.base": "name must not be blank"
       },
       "maxLength": 100,
-      "pattern": "^(?=[^\\u0000]*\\S)[^\\u0000]*$"
+      "pattern": "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$"
     },
     "line1": {
       "required": true,
@@ -248,7 +248,7 @@ export const CONTRACT_RULES = {
         "string.pattern.base": "line1 must not be blank"
       },
       "maxLength": 200,
-      "pattern": "^(?=[^\\u0000]*\\S)[^\\u0000]*$"
+      "pattern": "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$"
     },
     "line2": {
       "required": false,
@@ -261,7 +261,7 @@ export const CONTRACT_RULES = {
         "string.pattern.base": "city must not be blank"
       },
       "maxLength": 100,
-      "pattern": "^(?=[^\\u0000]*\\S)[^\\u0000]*$"
+      "pattern": "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$"
     },
     "postalCode": {
       "required": true,

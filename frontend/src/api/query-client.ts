@@ -14,6 +14,7 @@ export const queryKeys = {
   order: (id: string) => ['orders', 'detail', id] as const,
   sales: (page: number) => ['orders', 'sales', page] as const,
   allOrders: (page: number) => ['orders', 'all', page] as const,
+  addresses: ['addresses'] as const,
   users: ['users'] as const,
   userList: (query: { page: number; q: string }) => ['users', 'list', query] as const,
   deadLetters: ['dead-letters'] as const,
