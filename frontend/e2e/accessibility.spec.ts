@@ -35,7 +35,7 @@ test('when anonymous, then the public pages have no axe violations', async ({ pa
   await expectNoAxeViolations(page, 'not found');
 });
 
-test('when signed in as a buyer, then cart, order and orders pages have no axe violations', async ({
+test('when signed in as a buyer, then cart, checkout, order, orders and saved addresses pages have no axe violations', async ({
   page,
   browser,
 }) => {

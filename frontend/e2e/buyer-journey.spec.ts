@@ -15,7 +15,7 @@ test('when a buyer signs up, logs in, checks out to an address, buys and cancels
   browser,
 }) => {
   const sellerContext = await browser.newContext();
-  await signupViaApi(sellerContext.request, 'seller');
+  const seller = await signupViaApi(sellerContext.request, 'seller');
   const product = await createProductViaApi(sellerContext.request, {
     name: unique('Teapot'),
     price: '12.50',
@@ -58,6 +58,7 @@ test('when a buyer signs up, logs in, checks out to an address, buys and cancels
 
   // The seller sees who gets the order and where it goes, on the line of its product.
   const sellerPage = await sellerContext.newPage();
+  await loginViaUi(sellerPage, seller.email, seller.password);
   await sellerPage.goto('/seller/sales');
   const sale = sellerPage.getByTestId('sale-row').filter({ hasText: product.name });
   await expect(sale).toContainText(SHIPPING_ADDRESS.name);

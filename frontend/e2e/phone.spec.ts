@@ -92,7 +92,7 @@ test('when anonymous on a phone, then the header folds into a menu and the publi
   await expectUsable(page, 'signup');
 });
 
-test('when a buyer shops on a phone, then cart, order and orders read as stacked cards that fit the screen', async ({
+test('when a buyer shops on a phone, then cart, checkout, order and orders fit the screen, tables as stacked cards', async ({
   page,
   browser,
 }) => {
