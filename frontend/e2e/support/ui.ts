@@ -41,14 +41,19 @@ export const SHIPPING_ADDRESS = {
   country: 'United Kingdom',
 };
 
-/** Fills and saves the address form that checkout shows a buyer without a saved address; the new address is chosen. */
-export async function addAddressViaUi(page: Page, address = SHIPPING_ADDRESS): Promise<void> {
+/** Fills the new address form (the only address form open) and saves it. */
+export async function fillAddressViaUi(page: Page, address = SHIPPING_ADDRESS): Promise<void> {
   await page.getByLabel('Full name of the recipient').fill(address.name);
   await page.getByLabel('Street and house number').fill(address.line1);
   await page.getByLabel('Postal code').fill(address.postalCode);
   await page.getByLabel('Town or city').fill(address.city);
   await page.getByLabel('Country').selectOption({ label: address.country });
   await page.getByRole('button', { name: 'Add address' }).click();
+}
+
+/** Adds an address on checkout's address step (a buyer without saved addresses sees the form at once); it is chosen. */
+export async function addAddressViaUi(page: Page, address = SHIPPING_ADDRESS): Promise<void> {
+  await fillAddressViaUi(page, address);
   await expect(page.getByRole('radio', { name: new RegExp(address.line1) })).toBeChecked();
 }
 
