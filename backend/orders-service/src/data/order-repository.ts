@@ -44,7 +44,7 @@ export interface NewOrder {
   placedEventId: string;
   correlationId: string;
   /** One of the buyer's saved addresses, copied onto the order by the insert itself. */
-  shippingAddressId: string | null;
+  shippingAddressId?: string | null | undefined;
   items: { productId: string; quantity: number; unitPrice: string }[];
 }
 
@@ -123,7 +123,7 @@ export async function insertOrderIfNew(
       JSON.stringify(lines),
       outbox.stream,
       JSON.stringify(outbox.fields),
-      order.shippingAddressId,
+      order.shippingAddressId ?? null,
     ],
   });
   return rows[0] ? { outboxId: rows[0].id, shippingAddress: rows[0].shipping_address } : undefined;

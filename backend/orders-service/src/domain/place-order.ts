@@ -101,7 +101,7 @@ export async function placeOrder(
       ...record,
       idempotencyKey: input.idempotencyKey,
       requestHash: hash,
-      shippingAddressId: input.shippingAddressId ?? null,
+      shippingAddressId: input.shippingAddressId,
     },
     outbox,
   );

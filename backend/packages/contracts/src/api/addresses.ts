@@ -4,7 +4,7 @@ import { id, timestamp, withRules } from './common';
 
 /** Text a person typed that must say something: not blank, no NUL (PostgreSQL text cannot hold it). */
 // eslint-disable-next-line no-control-regex -- NUL is exactly the character refused
-const FILLED_PATTERN = /^(?=[^\u0000]*\S)[^\u0000]*$/;
+const FILLED_PATTERN = /^[^\u0000]*[^\s\u0000][^\u0000]*$/;
 // eslint-disable-next-line no-control-regex -- as above
 const NO_NUL = /^[^\u0000]*$/;
 
