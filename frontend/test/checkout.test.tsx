@@ -3,6 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { lineFromProduct } from '../src/cart/cart-lines';
 import { readCart, writeCart } from '../src/cart/cart-storage';
+import { checkoutKeyFor } from '../src/cart/checkout-key';
 import { apiServer } from './support/api-server';
 import { errorBody, makeAddress, makeOrder, makeProduct, makeUser } from './support/fixtures';
 import { renderApp } from './support/render-app';
@@ -104,6 +105,14 @@ describe('checkout: shipping address', () => {
 });
 
 describe('checkout: review and place', () => {
+  it('when the same cart is sent again, then it keeps its Idempotency-Key; to another address, it gets a new one', () => {
+    const items = [{ productId: 'p-1', quantity: 1, unitPrice: '5.00' }];
+    const first = checkoutKeyFor('u-key', { items, shippingAddressId: 'a-1' });
+
+    expect(checkoutKeyFor('u-key', { items, shippingAddressId: 'a-1' })).toBe(first);
+    expect(checkoutKeyFor('u-key', { items, shippingAddressId: 'a-2' })).not.toBe(first);
+  });
+
   it('when the buyer places the order, then it is sent with the chosen address and the order page opens', async () => {
     const buyer = makeUser();
     const product = makeProduct({ name: 'Kettle', price: '30.00' });
