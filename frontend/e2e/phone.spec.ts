@@ -130,6 +130,10 @@ test('when a buyer shops on a phone, then cart, checkout, order and orders fit t
   await expect(page.getByTestId('order-row')).toContainText('Completed');
   await expectUsable(page, 'my orders');
 
+  await page.goto('/account/addresses');
+  await expect(page.getByRole('listitem').filter({ hasText: 'St James Square' })).toBeVisible();
+  await expectUsable(page, 'saved addresses');
+
   await openMenu(page);
   await page.getByRole('button', { name: 'Log out' }).click();
   await expect(page.getByText('You have logged out.')).toBeVisible();
