@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { buyViaApi, createProductViaApi, signupViaApi, unique } from './support/api';
 import { expectNoAxeViolations } from './support/axe';
-import { adminCredentials, loginViaUi, signupViaUi } from './support/ui';
+import { addAddressViaUi, adminCredentials, loginViaUi, signupViaUi } from './support/ui';
 
 test('when anonymous, then the public pages have no axe violations', async ({ page, browser }) => {
   const sellerContext = await browser.newContext();
@@ -35,7 +35,7 @@ test('when anonymous, then the public pages have no axe violations', async ({ pa
   await expectNoAxeViolations(page, 'not found');
 });
 
-test('when signed in as a buyer, then cart, order and orders pages have no axe violations', async ({
+test('when signed in as a buyer, then cart, checkout, order, orders and saved addresses pages have no axe violations', async ({
   page,
   browser,
 }) => {
@@ -55,8 +55,18 @@ test('when signed in as a buyer, then cart, order and orders pages have no axe v
   await expectNoAxeViolations(page, 'product page, signed in');
 
   await page.getByRole('link', { name: 'Cart (1)' }).click();
-  await expect(page.getByRole('button', { name: 'Place order' })).toBeEnabled();
+  await expect(page.getByRole('link', { name: 'Checkout' })).toBeVisible();
   await expectNoAxeViolations(page, 'cart');
+
+  await page.getByRole('link', { name: 'Checkout' }).click();
+  await page.getByRole('button', { name: 'Add address' }).click();
+  await expect(page.getByText('Choose a country.')).toBeVisible();
+  await expectNoAxeViolations(page, 'checkout: address form with errors');
+  await addAddressViaUi(page);
+  await expectNoAxeViolations(page, 'checkout: choose the address');
+  await page.getByRole('button', { name: 'Continue to review' }).click();
+  await expect(page.getByRole('button', { name: 'Place order' })).toBeEnabled();
+  await expectNoAxeViolations(page, 'checkout: review');
 
   await page.getByRole('button', { name: 'Place order' }).click();
   await expect(page.getByTestId('order-status')).toContainText('Completed');
@@ -65,6 +75,10 @@ test('when signed in as a buyer, then cart, order and orders pages have no axe v
   await page.getByRole('link', { name: 'My orders', exact: true }).click();
   await expect(page.getByTestId('order-row')).toHaveCount(1);
   await expectNoAxeViolations(page, 'my orders');
+
+  await page.goto('/account/addresses');
+  await expect(page.getByRole('listitem').filter({ hasText: '12 St James Square' })).toBeVisible();
+  await expectNoAxeViolations(page, 'saved addresses');
 
   await page.goto('/seller');
   await expect(page.getByRole('heading', { name: 'Not allowed' })).toBeVisible();

@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { createProductViaApi, signupViaApi, unique } from './support/api';
-import { loginViaUi, logoutViaUi, signupViaUi } from './support/ui';
+import { checkoutToReviewViaUi, loginViaUi, logoutViaUi, SHIPPING_ADDRESS, signupViaUi } from './support/ui';
 
 async function searchCatalog(page: Page, name: string) {
   await page.getByRole('link', { name: 'Catalog', exact: true }).click();
@@ -10,18 +10,17 @@ async function searchCatalog(page: Page, name: string) {
   return page.getByTestId('product-card').filter({ hasText: name });
 }
 
-test('when a buyer signs up, logs in, buys and cancels, then the order completes live and the stock comes back', async ({
+test('when a buyer signs up, logs in, checks out to an address, buys and cancels, then the order completes live, the seller sees where to ship, and the stock comes back', async ({
   page,
   browser,
 }) => {
   const sellerContext = await browser.newContext();
-  await signupViaApi(sellerContext.request, 'seller');
+  const seller = await signupViaApi(sellerContext.request, 'seller');
   const product = await createProductViaApi(sellerContext.request, {
     name: unique('Teapot'),
     price: '12.50',
     stock: 5,
   });
-  await sellerContext.close();
 
   const account = await signupViaUi(page, 'buyer');
   await logoutViaUi(page);
@@ -37,6 +36,13 @@ test('when a buyer signs up, logs in, buys and cancels, then the order completes
 
   await page.getByRole('link', { name: 'Cart (2)' }).click();
   await expect(page.getByRole('row', { name: new RegExp(product.name) })).toContainText('$25.00');
+  await checkoutToReviewViaUi(page);
+  await expect(page).toHaveURL(/\/checkout\?step=review&address=[0-9a-f-]{36}$/);
+  // The review survives a reload: the step and the address are in the URL, the cart in the browser.
+  await page.reload();
+  await expect(page.getByRole('row', { name: new RegExp(product.name) })).toContainText('$25.00');
+  await expect(page.getByText('Total: $25.00')).toBeVisible();
+  await expect(page.getByText(SHIPPING_ADDRESS.line1)).toBeVisible();
   await page.getByRole('button', { name: 'Place order' }).click();
 
   // The status must arrive without a reload: a marker set on this document has to survive.
@@ -47,7 +53,17 @@ test('when a buyer signs up, logs in, buys and cancels, then the order completes
   await expect(status).toContainText('Your order is confirmed');
   expect(await page.evaluate(() => (window as unknown as { samePage?: boolean }).samePage)).toBe(true);
   await expect(page.getByRole('row', { name: /^Total/ })).toContainText('$25.00');
+  await expect(page.getByText(SHIPPING_ADDRESS.line1)).toBeVisible();
   const orderId = page.url().split('/').at(-1) ?? '';
+
+  // The seller sees who gets the order and where it goes, on the line of its product.
+  const sellerPage = await sellerContext.newPage();
+  await loginViaUi(sellerPage, seller.email, seller.password);
+  await sellerPage.goto('/seller/sales');
+  const sale = sellerPage.getByTestId('sale-row').filter({ hasText: product.name });
+  await expect(sale).toContainText(SHIPPING_ADDRESS.name);
+  await expect(sale).toContainText(`${SHIPPING_ADDRESS.postalCode} ${SHIPPING_ADDRESS.city}`);
+  await sellerContext.close();
   await expect((await searchCatalog(page, product.name)).getByText('3 in stock')).toBeVisible();
 
   await page.getByRole('link', { name: 'My orders', exact: true }).click();

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { buyViaApi, createProductViaApi, signupViaApi, unique, updateProductViaApi } from './support/api';
-import { signupViaUi } from './support/ui';
+import { checkoutToReviewViaUi, signupViaUi } from './support/ui';
 
 test('when another buyer takes the last item while the order is on its way, then it fails and says why', async ({
   page,
@@ -21,9 +21,9 @@ test('when another buyer takes the last item while the order is on its way, then
   await page.goto(`/products/${product.id}`);
   await page.getByRole('button', { name: /^Add to cart/ }).click();
   await page.getByRole('link', { name: 'Cart (1)' }).click();
-  await expect(page.getByRole('button', { name: 'Place order' })).toBeEnabled();
+  await checkoutToReviewViaUi(page);
 
-  // The cart checked the stock a moment ago; the rival's purchase lands before this order reaches the server.
+  // The review checked the stock a moment ago; the rival's purchase lands before this order reaches the server.
   let rivalStatus: string | undefined;
   await page.route('**/api/orders', async (route) => {
     if (route.request().method() === 'POST') rivalStatus = (await buyViaApi(rivalContext.request, product, 1)).status;

@@ -2,7 +2,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { buyViaApi, createProductViaApi, newAccountDetails, signupViaApi, unique } from './support/api';
 import { expectNoAxeViolations } from './support/axe';
 import { totp } from './support/totp';
-import { adminCredentials } from './support/ui';
+import { addAddressViaUi, adminCredentials } from './support/ui';
 
 // Runs in the "phone" project only (playwright.config.ts): a 360 × 740 touch screen. Every page visited
 // must fit the screen's width (no horizontal scroll) and pass axe.
@@ -93,7 +93,7 @@ test('when anonymous on a phone, then the header folds into a menu and the publi
   await expectUsable(page, 'signup');
 });
 
-test('when a buyer shops on a phone, then cart, order and orders read as stacked cards that fit the screen', async ({
+test('when a buyer shops on a phone, then cart, checkout, order and orders fit the screen, tables as stacked cards', async ({
   page,
   browser,
 }) => {
@@ -109,9 +109,18 @@ test('when a buyer shops on a phone, then cart, order and orders read as stacked
   await expect(page.getByText('Added. Your cart holds 2 of this product.')).toBeVisible();
 
   await goViaMenu(page, 'Cart (2)');
-  await expect(page.getByRole('button', { name: 'Place order' })).toBeEnabled();
+  await expect(page.getByRole('link', { name: 'Checkout' })).toBeVisible();
   await expect(page.getByRole('row', { name: new RegExp(product.name.slice(0, 40)) })).toContainText('$25.00');
   await expectUsable(page, 'cart');
+
+  await page.getByRole('link', { name: 'Checkout' }).click();
+  await expect(page.getByLabel('Full name of the recipient')).toBeVisible();
+  await expectUsable(page, 'checkout: new address');
+  await addAddressViaUi(page);
+  await expectUsable(page, 'checkout: choose the address');
+  await page.getByRole('button', { name: 'Continue to review' }).click();
+  await expect(page.getByRole('button', { name: 'Place order' })).toBeEnabled();
+  await expectUsable(page, 'checkout: review');
 
   await page.getByRole('button', { name: 'Place order' }).click();
   await expect(page.getByTestId('order-status')).toContainText('Completed');
@@ -121,6 +130,10 @@ test('when a buyer shops on a phone, then cart, order and orders read as stacked
   await expect(page.getByTestId('order-row')).toHaveCount(1);
   await expect(page.getByTestId('order-row')).toContainText('Completed');
   await expectUsable(page, 'my orders');
+
+  await page.goto('/account/addresses');
+  await expect(page.getByRole('listitem').filter({ hasText: 'St James Square' })).toBeVisible();
+  await expectUsable(page, 'saved addresses');
 
   await openMenu(page);
   await page.getByRole('button', { name: 'Log out' }).click();

@@ -13,6 +13,8 @@ const LoginPage = lazy(() => import('./pages/login-page'));
 const SignupPage = lazy(() => import('./pages/signup-page'));
 const CartPage = lazy(() => import('./pages/cart-page'));
 const AccountSecurityPage = lazy(() => import('./pages/account-security-page'));
+const CheckoutPage = lazy(() => import('./pages/checkout-page'));
+const AccountAddressesPage = lazy(() => import('./pages/account-addresses-page'));
 const OrdersPage = lazy(() => import('./pages/orders-page'));
 const OrderPage = lazy(() => import('./pages/order-page'));
 const SellerLayout = lazy(() => import('./pages/seller/seller-layout'));
@@ -39,6 +41,22 @@ export function AppRoutes() {
           element={
             <RequireRole>
               <AccountSecurityPage />
+            </RequireRole>
+          }
+        />
+        <Route
+          path="checkout"
+          element={
+            <RequireRole>
+              <CheckoutPage />
+            </RequireRole>
+          }
+        />
+        <Route
+          path="account/addresses"
+          element={
+            <RequireRole>
+              <AccountAddressesPage />
             </RequireRole>
           }
         />

@@ -19,6 +19,20 @@ const VALID_BODIES: Record<string, Record<string, unknown>> = {
   'PUT /api/products/{id}/images': { images: [randomUUID()] },
   'POST /api/orders/': { items: [{ productId: randomUUID(), quantity: 1, unitPrice: '9.99' }] },
   'PUT /api/cart/': { lines: [], version: 0 },
+  'POST /api/addresses/': {
+    name: 'Walker',
+    line1: '1 Main Street',
+    city: 'Springfield',
+    postalCode: '12345',
+    country: 'US',
+  },
+  'PUT /api/addresses/{id}': {
+    name: 'Walker',
+    line1: '1 Main Street',
+    city: 'Springfield',
+    postalCode: '12345',
+    country: 'US',
+  },
 };
 
 interface Walkable {

@@ -150,6 +150,14 @@ describe('nginx in front of the SPA and the services', () => {
     expect(orders.seen.at(-1)?.url).toBe('/api/orders/123');
   });
 
+  it('when the saved addresses are called, with or without an id, then orders-service answers them', async () => {
+    const list = await send(`${nginx.url}/api/addresses`);
+    expect(orders.seen.at(-1)?.url).toBe('/api/addresses');
+    const one = await send(`${nginx.url}/api/addresses/5b0c1e62-0000-4000-8000-000000000001`);
+    expect(orders.seen.at(-1)?.url).toBe('/api/addresses/5b0c1e62-0000-4000-8000-000000000001');
+    expect([list.status, one.status]).toEqual([200, 200]);
+  });
+
   it('when an order event stream is open, then each event reaches the client as it is written (no buffering)', async () => {
     const first = await new Promise<{ text: string; res: http.IncomingMessage }>((resolve, reject) => {
       const req = http.get(

@@ -17,6 +17,7 @@ import {
 } from '@market/kit';
 import type { OrdersConfig } from './config';
 import type { OrdersContext } from './domain/context';
+import { addressRoutes } from './http/address-routes';
 import { cartRoutes } from './http/cart-routes';
 import { deadLetterRoutes } from './http/dead-letter-routes';
 import { eventsRoute } from './http/events-route';
@@ -101,6 +102,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await cart.register(cartRoutes(context.db, { ttlDays: config.CART_TTL_DAYS }));
     },
     { prefix: '/api/cart' },
+  );
+  await app.register(
+    async (scope) => {
+      scope.addHook('onRequest', noStore);
+      secure(scope);
+      await scope.register(addressRoutes(context.db));
+    },
+    { prefix: '/api/addresses' },
   );
   return app;
 }

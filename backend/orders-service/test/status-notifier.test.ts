@@ -48,6 +48,7 @@ describe('status notifier across replicas', () => {
     id,
     status: 'COMPLETED',
     reason: null,
+    shippingAddress: null,
     total: '10.00',
     items: [],
     createdAt: at,

@@ -32,3 +32,35 @@ export const adminCredentials = {
   email: process.env.ADMIN_EMAIL || 'admin@demo.local',
   password: process.env.ADMIN_PASSWORD || 'demo-admin-pass',
 };
+
+export const SHIPPING_ADDRESS = {
+  name: 'Ada Lovelace',
+  line1: '12 St James Square',
+  postalCode: 'SW1Y 4JH',
+  city: 'London',
+  country: 'United Kingdom',
+};
+
+/** Fills the new address form (the only address form open) and saves it. */
+export async function fillAddressViaUi(page: Page, address = SHIPPING_ADDRESS): Promise<void> {
+  await page.getByLabel('Full name of the recipient').fill(address.name);
+  await page.getByLabel('Street and house number').fill(address.line1);
+  await page.getByLabel('Postal code').fill(address.postalCode);
+  await page.getByLabel('Town or city').fill(address.city);
+  await page.getByLabel('Country').selectOption({ label: address.country });
+  await page.getByRole('button', { name: 'Add address' }).click();
+}
+
+/** Adds an address on checkout's address step (a buyer without saved addresses sees the form at once); it is chosen. */
+export async function addAddressViaUi(page: Page, address = SHIPPING_ADDRESS): Promise<void> {
+  await fillAddressViaUi(page, address);
+  await expect(page.getByRole('radio', { name: new RegExp(address.line1) })).toBeChecked();
+}
+
+/** From the cart of a buyer without saved addresses to checkout's review step, shipping to a new address. */
+export async function checkoutToReviewViaUi(page: Page, address = SHIPPING_ADDRESS): Promise<void> {
+  await page.getByRole('link', { name: 'Checkout' }).click();
+  await addAddressViaUi(page, address);
+  await page.getByRole('button', { name: 'Continue to review' }).click();
+  await expect(page.getByRole('button', { name: 'Place order' })).toBeEnabled();
+}

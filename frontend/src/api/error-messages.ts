@@ -22,6 +22,7 @@ const SENTENCES: Record<ErrorCode, string> = {
   PAYLOAD_TOO_LARGE: 'That is too large to send. Shorten it and try again.',
   UNSUPPORTED_MEDIA_TYPE: 'The request was sent in a format the server does not accept.',
   TOO_MANY_IMAGES: 'This product has as many pictures as it can have. Remove one first.',
+  TOO_MANY_ADDRESSES: 'You have saved as many addresses as you can. Delete one you no longer use first.',
   IMAGE_REJECTED: 'The picture could not be read, or it has too many pixels. Try another file.',
   IDEMPOTENCY_KEY_REUSED: 'This checkout was already submitted with a different cart. Review your cart and try again.',
   RATE_LIMITED: 'Too many attempts. Please wait a moment and try again.',

@@ -15,6 +15,7 @@ export const queryKeys = {
   sales: (page: number) => ['orders', 'sales', page] as const,
   allOrders: (page: number) => ['orders', 'all', page] as const,
   twoFactor: ['two-factor'] as const,
+  addresses: ['addresses'] as const,
   users: ['users'] as const,
   userList: (query: { page: number; q: string }) => ['users', 'list', query] as const,
   deadLetters: ['dead-letters'] as const,

@@ -1,8 +1,9 @@
 import type { PlaceOrderRequest } from '../api/contracts';
 import { randomId } from '../lib/random-id';
 
-// One Idempotency-Key per checkout attempt: retrying the same cart (say, after a timeout) reuses it,
-// so the server answers with the order it already took instead of placing a second one.
+// One Idempotency-Key per checkout attempt: retrying the same cart to the same address (say, after a
+// timeout) reuses it, so the server answers with the order it already took instead of placing a second
+// one; another cart or another address is another order, with a new key.
 // sessionStorage keeps it across a reload; the in-memory copy covers browsers without storage.
 const PREFIX = 'market.checkout-key.';
 const memory = new Map<string, StoredKey>();
@@ -23,7 +24,7 @@ function read(userId: string): StoredKey | null {
 }
 
 export function checkoutKeyFor(userId: string, body: PlaceOrderRequest): string {
-  const fingerprint = JSON.stringify(body.items);
+  const fingerprint = JSON.stringify([body.items, body.shippingAddressId ?? null]);
   const stored = read(userId);
   if (stored?.fingerprint === fingerprint) return stored.key;
   const next = { fingerprint, key: randomId() };

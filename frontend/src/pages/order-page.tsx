@@ -3,6 +3,7 @@ import { Link, useParams } from 'react-router-dom';
 import { describeError } from '../api/error-messages';
 import { cancelOrder } from '../api/orders-api';
 import { queryKeys } from '../api/query-client';
+import { AddressView } from '../addresses/address-view';
 import { ConfirmButton } from '../components/confirm-button';
 import { ErrorState } from '../components/status-views';
 import { formatDateTime, shortId } from '../lib/format';
@@ -61,6 +62,12 @@ export default function OrderPage() {
         <>
           <p className="muted">Placed {formatDateTime(order.createdAt)}</p>
           <OrderItemsTable order={order} />
+          {order.shippingAddress && (
+            <>
+              <h2>Shipping address</h2>
+              <AddressView address={order.shippingAddress} />
+            </>
+          )}
           {cancelError && <ErrorState message={cancelError} />}
           {canCancel(order) && (
             <ConfirmButton

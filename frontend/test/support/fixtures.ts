@@ -1,4 +1,4 @@
-import type { Order, Product, User } from '../../src/api/contracts';
+import type { Address, Order, Product, User } from '../../src/api/contracts';
 
 let counter = 0;
 const next = () => (++counter).toString().padStart(4, '0');
@@ -35,6 +35,24 @@ export function makeOrder(overrides: Partial<Order> = {}): Order {
     reason: null,
     total: null,
     items: [{ productId: 'p-1', productName: 'Blue mug', sellerId: 'seller-1', quantity: 2, unitPrice: '7.50' }],
+    shippingAddress: null,
+    createdAt: '2025-01-01T10:00:00.000Z',
+    updatedAt: '2025-01-01T10:00:00.000Z',
+    ...overrides,
+  };
+}
+
+export function makeAddress(overrides: Partial<Address> = {}): Address {
+  return {
+    id: `00000000-0000-4000-9000-00000000${next()}`,
+    name: 'Ada Lovelace',
+    line1: '12 St James Square',
+    line2: null,
+    city: 'London',
+    postalCode: 'SW1Y 4JH',
+    region: null,
+    country: 'GB',
+    phone: null,
     createdAt: '2025-01-01T10:00:00.000Z',
     updatedAt: '2025-01-01T10:00:00.000Z',
     ...overrides,

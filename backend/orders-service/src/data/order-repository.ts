@@ -1,5 +1,5 @@
 import { and, asc, count, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
-import type { FailureReason, OrderStatus, StreamFields } from '@market/contracts';
+import type { FailureReason, OrderStatus, ShippingAddress, StreamFields } from '@market/contracts';
 import type { Db, Tx } from './db';
 import { sourcesOf } from '../domain/order-status';
 import { orders, pendingOrders } from './schema';
@@ -24,6 +24,7 @@ export interface OrderRecord {
   cancelledEventId: string | null;
   cancelCorrelationId: string | null;
   cancelledAt: Date | null;
+  shippingAddress: ShippingAddress | null;
   createdAt: Date;
   updatedAt: Date;
   items: ItemRecord[];
@@ -42,6 +43,8 @@ export interface NewOrder {
   requestHash: string;
   placedEventId: string;
   correlationId: string;
+  /** One of the buyer's saved addresses, copied onto the order by the insert itself. */
+  shippingAddressId?: string | null | undefined;
   items: { productId: string; quantity: number; unitPrice: string }[];
 }
 
@@ -56,6 +59,7 @@ const orderColumns = {
   cancelledEventId: orders.cancelledEventId,
   cancelCorrelationId: orders.cancelCorrelationId,
   cancelledAt: orders.cancelledAt,
+  shippingAddress: orders.shippingAddress,
   createdAt: orders.createdAt,
   updatedAt: orders.updatedAt,
 };
@@ -66,15 +70,16 @@ const mayBecome = (to: OrderStatus, table?: string) =>
 
 /**
  * Inserts the order, its lines, its pending_orders row and its order.placed outbox row in ONE statement (atomic without
- * a transaction: one round trip), unless the buyer already used the key; true when inserted. A
- * concurrent request with the same key waits for the first insert, then inserts nothing.
- * Returns the outbox row's id when inserted.
+ * a transaction: one round trip), unless the buyer already used the key or named an address that is not theirs. The
+ * order copies the address in the same statement, so a later edit of the address never reaches it. A concurrent
+ * request with the same key waits for the first insert, then inserts nothing.
+ * Returns the outbox row's id and the address copied, when inserted.
  */
 export async function insertOrderIfNew(
   db: Db,
   order: NewOrder,
   outbox: { stream: string; fields: StreamFields },
-): Promise<{ outboxId: string } | undefined> {
+): Promise<{ outboxId: string; shippingAddress: ShippingAddress | null } | undefined> {
   const lines = order.items.map((item, line) => ({
     line,
     product_id: item.productId,
@@ -83,14 +88,20 @@ export async function insertOrderIfNew(
   }));
   const at = order.createdAt.toISOString();
   // A named statement: parsed and planned once per connection, however many orders follow.
-  const { rows } = await db.$client.query<{ id: string }>({
+  const { rows } = await db.$client.query<{ id: string; shipping_address: ShippingAddress | null }>({
     name: 'orders_place_order',
     text: `
-      WITH new_order AS (
-        INSERT INTO orders (id, buyer_id, idempotency_key, request_hash, placed_event_id, correlation_id, created_at, updated_at, last_published_at)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $7)
+      WITH address AS (
+        SELECT NULL::jsonb AS snapshot WHERE $11::uuid IS NULL
+        UNION ALL
+        SELECT jsonb_build_object('name', a.name, 'line1', a.line1, 'line2', a.line2, 'city', a.city,
+          'postalCode', a.postal_code, 'region', a.region, 'country', a.country, 'phone', a.phone)
+        FROM addresses AS a WHERE a.id = $11::uuid AND a.user_id = $2::uuid
+      ), new_order AS (
+        INSERT INTO orders (id, buyer_id, idempotency_key, request_hash, placed_event_id, correlation_id, created_at, updated_at, last_published_at, shipping_address)
+        SELECT $1::uuid, $2::uuid, $3, $4, $5::uuid, $6, $7::timestamptz, $7::timestamptz, $7::timestamptz, address.snapshot FROM address
         ON CONFLICT (buyer_id, idempotency_key) DO NOTHING
-        RETURNING id
+        RETURNING id, shipping_address
       ), new_lines AS (
         INSERT INTO order_items (order_id, line, product_id, quantity, unit_price)
         SELECT n.id, l.line, l.product_id, l.quantity, l.unit_price
@@ -100,7 +111,7 @@ export async function insertOrderIfNew(
       ), new_message AS (
         INSERT INTO outbox (stream, fields) SELECT $9, $10::jsonb FROM new_order RETURNING id
       )
-      SELECT id::text FROM new_message`,
+      SELECT m.id::text AS id, n.shipping_address FROM new_message AS m, new_order AS n`,
     values: [
       order.id,
       order.buyerId,
@@ -112,9 +123,10 @@ export async function insertOrderIfNew(
       JSON.stringify(lines),
       outbox.stream,
       JSON.stringify(outbox.fields),
+      order.shippingAddressId ?? null,
     ],
   });
-  return rows[0] ? { outboxId: rows[0].id } : undefined;
+  return rows[0] ? { outboxId: rows[0].id, shippingAddress: rows[0].shipping_address } : undefined;
 }
 
 /** PENDING orders, counted up to `cap`: accepted but not yet settled by the pipeline. */

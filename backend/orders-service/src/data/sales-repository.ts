@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { OrderStatus } from '@market/contracts';
+import type { OrderStatus, ShippingAddress } from '@market/contracts';
 import type { Tx } from './db';
 
 export interface SaleRecord {
@@ -9,10 +9,16 @@ export interface SaleRecord {
   quantity: number;
   unitPrice: string;
   status: OrderStatus;
+  /** The order's address: the seller ships these lines there. */
+  shippingAddress: ShippingAddress | null;
   createdAt: Date;
 }
 
-/** The seller's lines of COMPLETED orders (a cancelled order gave its stock back), newest first. */
+/**
+ * The seller's lines of COMPLETED orders (a cancelled order gave its stock back), newest first,
+ * each with its order's shipping address: the seller's own lines only, so a seller never reads
+ * the address of an order holding none of its products.
+ */
 export async function listSales(tx: Tx, sellerId: string, page: number, pageSize: number) {
   const where = sql`i.seller_id = ${sellerId} AND o.status = 'COMPLETED'`;
   const [{ rows }, { rows: counted }] = await Promise.all([
@@ -23,9 +29,10 @@ export async function listSales(tx: Tx, sellerId: string, page: number, pageSize
       quantity: number;
       unit_price: string;
       status: OrderStatus;
+      shipping_address: ShippingAddress | null;
       created_at: string | Date;
     }>(sql`
-      SELECT i.order_id, i.product_id, i.product_name, i.quantity, i.unit_price, o.status, o.created_at
+      SELECT i.order_id, i.product_id, i.product_name, i.quantity, i.unit_price, o.status, o.shipping_address, o.created_at
       FROM order_items i JOIN orders o ON o.id = i.order_id
       WHERE ${where}
       ORDER BY o.created_at DESC, i.order_id, i.line
@@ -40,6 +47,7 @@ export async function listSales(tx: Tx, sellerId: string, page: number, pageSize
     quantity: r.quantity,
     unitPrice: r.unit_price,
     status: r.status,
+    shippingAddress: r.shipping_address,
     createdAt: new Date(r.created_at),
   }));
   return { rows: sales, total: Number(counted[0]?.total ?? 0) };

@@ -13,7 +13,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { FAILURE_REASONS } from '@market/contracts';
+import { FAILURE_REASONS, type ShippingAddress } from '@market/contracts';
 import { outboxTable, processedMessagesTable } from '@market/kit';
 
 export const orders = pgTable(
@@ -49,6 +49,8 @@ export const orders = pgTable(
     cancelledAt: timestamp('cancelled_at', { withTimezone: true }),
     /** When products answered the give-back (inventory.released); until then it is sent again, with backoff. */
     giveBackConfirmedAt: timestamp('give_back_confirmed_at', { withTimezone: true }),
+    /** A copy of the buyer's saved address taken when the order was placed; null for orders placed without one. */
+    shippingAddress: jsonb('shipping_address').$type<ShippingAddress>(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -116,6 +118,29 @@ export const carts = pgTable('carts', {
   version: integer('version').notNull(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
 });
+
+/** A user's saved shipping addresses (at most LIMITS.addressesPerUserMax); orders copy one when placed. */
+export const addresses = pgTable(
+  'addresses',
+  {
+    id: uuid('id').primaryKey(),
+    userId: uuid('user_id').notNull(),
+    name: text('name').notNull(),
+    line1: text('line1').notNull(),
+    line2: text('line2'),
+    city: text('city').notNull(),
+    postalCode: text('postal_code').notNull(),
+    region: text('region'),
+    country: text('country').notNull(),
+    phone: text('phone'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('addresses_user_idx').on(t.userId, t.createdAt),
+    check('addresses_country_alpha2', sql`${t.country} ~ '^[A-Z]{2}$'`),
+  ],
+);
 
 export const outbox = outboxTable();
 export const processedMessages = processedMessagesTable();

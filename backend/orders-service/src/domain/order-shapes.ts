@@ -15,6 +15,7 @@ export function toOrder(record: OrderRecord): Order {
       quantity: item.quantity,
       unitPrice: item.unitPrice,
     })),
+    shippingAddress: record.shippingAddress,
     createdAt: record.createdAt.toISOString(),
     updatedAt: record.updatedAt.toISOString(),
   };

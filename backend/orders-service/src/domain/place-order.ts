@@ -12,11 +12,16 @@ export interface PlaceOrderInput {
   idempotencyKey: string;
   correlationId: string;
   items: PlaceOrderRequest['items'];
+  shippingAddressId?: string | undefined;
 }
 
-/** What makes two requests "the same body" for one idempotency key. */
-function requestHash(items: PlaceOrderInput['items']): string {
-  const canonical = items.map((item) => [item.productId.toLowerCase(), item.quantity, item.unitPrice]);
+/**
+ * What makes two requests "the same body" for one idempotency key. The address joins the hash
+ * only when sent, so an order placed without one keeps the hash it always had.
+ */
+function requestHash(input: PlaceOrderInput): string {
+  const canonical: unknown[] = input.items.map((item) => [item.productId.toLowerCase(), item.quantity, item.unitPrice]);
+  if (input.shippingAddressId) canonical.push({ shippingAddressId: input.shippingAddressId.toLowerCase() });
   return createHash('sha256').update(JSON.stringify(canonical)).digest('hex');
 }
 
@@ -34,6 +39,7 @@ function newRecord(input: PlaceOrderInput): OrderRecord {
     cancelledEventId: null,
     cancelCorrelationId: null,
     cancelledAt: null,
+    shippingAddress: null,
     createdAt,
     updatedAt: createdAt,
     items: input.items.map((item) => ({
@@ -45,6 +51,14 @@ function newRecord(input: PlaceOrderInput): OrderRecord {
     })),
   };
 }
+
+const unknownAddress = () =>
+  new AppError('VALIDATION_FAILED', 'some fields are not valid', 400, [
+    {
+      field: 'shippingAddressId',
+      message: 'shippingAddressId is not one of your saved addresses; choose or add an address again',
+    },
+  ]);
 
 /** The order that first used the buyer's key, if the body is the same; another body is refused. */
 async function replayed(ctx: OrdersContext, input: PlaceOrderInput, hash: string): Promise<OrderRecord | undefined> {
@@ -73,7 +87,7 @@ export async function placeOrder(
   input: PlaceOrderInput,
 ): Promise<{ order: Order; created: boolean }> {
   assertDistinctProducts(input.items, 'items');
-  const hash = requestHash(input.items);
+  const hash = requestHash(input);
   if (ctx.backlog.overloaded()) {
     const first = await replayed(ctx, input, hash);
     if (first) return { order: toOrder(first), created: false };
@@ -83,16 +97,25 @@ export async function placeOrder(
   const outbox = { stream: ctx.ordersStream, fields: encodeOrdersMessage(placedMessage(record)) };
   const inserted = await insertOrderIfNew(
     ctx.db,
-    { ...record, idempotencyKey: input.idempotencyKey, requestHash: hash },
+    {
+      ...record,
+      idempotencyKey: input.idempotencyKey,
+      requestHash: hash,
+      shippingAddressId: input.shippingAddressId,
+    },
     outbox,
   );
   if (inserted) {
     ctx.outboxCommitted([{ id: inserted.outboxId, ...outbox }]);
-    const order = toOrder(record);
+    const order = toOrder({ ...record, shippingAddress: inserted.shippingAddress });
     ctx.orderAccepted(order, record.buyerId);
     return { order, created: true };
   }
   const first = await replayed(ctx, input, hash);
-  if (!first) throw new Error('the order holding this idempotency key vanished');
+  if (!first) {
+    // Nothing inserted and no earlier order with this key: the address named is not one of the buyer's.
+    if (input.shippingAddressId) throw unknownAddress();
+    throw new Error('the order holding this idempotency key vanished');
+  }
   return { order: toOrder(first), created: false };
 }

@@ -9,14 +9,14 @@ export const openApi = fp(async (app: FastifyInstance) => {
     openapi: buildOpenApiDocument({
       title: 'orders-service',
       description:
-        'Orders and carts of the marketplace. An order is answered 202 PENDING and settles COMPLETED or FAILED once the ' +
+        'Orders, carts and saved shipping addresses of the marketplace. An order is answered 202 PENDING and settles COMPLETED or FAILED once the ' +
         "sellers' stock was checked (watch GET /api/orders/{id}/events). Errors use the shared envelope { error: { code, message, details? } }.",
       security: ['accessCookie', 'csrfHeader'],
     }),
     hideUntagged: false,
     // The document describes the API; the operations' probes (/health, /ready, /metrics) are not part of it.
     transform: ({ schema, url }) => ({
-      schema: url.startsWith('/api/orders') || url.startsWith('/api/cart') ? schema : { ...schema, hide: true },
+      schema: /^\/api\/(orders|cart|addresses)/.test(url) ? schema : { ...schema, hide: true },
       url,
     }),
   });

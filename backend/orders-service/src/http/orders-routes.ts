@@ -42,6 +42,7 @@ export function ordersRoutes(ctx: OrdersContext) {
           idempotencyKey: request.headers['idempotency-key'],
           correlationId: request.id,
           items: request.body.items,
+          shippingAddressId: request.body.shippingAddressId,
         });
         // A replay answers 200 with the order the first request created.
         return reply

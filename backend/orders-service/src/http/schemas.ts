@@ -1,4 +1,8 @@
 import {
+  Address,
+  AddressFields,
+  AddressIdParams,
+  AddressList,
   Cart,
   DeadLetter,
   deadLetterParams,
@@ -36,6 +40,11 @@ export const pageQuery = request(OrdersPageQuery);
 
 export const cartSchema = response(Cart);
 export const saveCartBody = request(SaveCartRequest);
+
+export const addressSchema = response(Address);
+export const addressListSchema = response(AddressList);
+export const addressBody = request(AddressFields);
+export const addressIdParams = request(AddressIdParams);
 
 export const deadLetterSchema = response(DeadLetter);
 export const deadLetterStreamsSchema = response(DeadLetterStreams);

@@ -17,6 +17,8 @@ export const ERROR_STATUS = {
   UNSUPPORTED_MEDIA_TYPE: 415,
   /** A product may have at most LIMITS.imagesPerProductMax images. */
   TOO_MANY_IMAGES: 409,
+  /** A user may save at most LIMITS.addressesPerUserMax shipping addresses. */
+  TOO_MANY_ADDRESSES: 409,
   IDEMPOTENCY_KEY_REUSED: 422,
   /** An upload that is not a readable image within the pixel limit. */
   IMAGE_REJECTED: 422,

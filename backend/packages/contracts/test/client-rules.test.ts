@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
+  AddressFields,
   clientRulesOf,
   CreateProductRequest,
   ListProductsQuery,
@@ -23,6 +24,7 @@ function render(): string {
     listUsers: clientRulesOf(ListUsersQuery),
     placeOrder: clientRulesOf(PlaceOrderRequest),
     uploadImage: clientRulesOf(UploadImageFields),
+    address: clientRulesOf(AddressFields),
   };
   return [
     '// Generated from the zod contracts (backend/packages/contracts) by `npm run generate:client-rules`; do not edit.',

@@ -1,3 +1,4 @@
+import { AddressView } from '../../addresses/address-view';
 import { listMySales } from '../../api/orders-api';
 import { queryKeys } from '../../api/query-client';
 import { PagedResult } from '../../components/paged-result';
@@ -33,6 +34,7 @@ export default function SalesPage() {
               Subtotal
             </th>
             <th scope="col">Status</th>
+            <th scope="col">Ship to</th>
             <th scope="col">Order</th>
           </>
         }
@@ -51,6 +53,13 @@ export default function SalesPage() {
             </td>
             <td data-label="Status">
               <OrderStatusBadge status={sale.status} />
+            </td>
+            <td data-label="Ship to">
+              {sale.shippingAddress ? (
+                <AddressView address={sale.shippingAddress} />
+              ) : (
+                <span className="muted">No address given</span>
+              )}
             </td>
             <td data-label="Order" className="mono">
               {shortId(sale.orderId)}

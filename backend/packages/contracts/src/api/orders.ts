@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEAD_LETTER_ORDERS, FAILURE_REASONS, LIMITS, ORDER_STATUSES, STREAM_ID_PATTERN } from '../http';
+import { ShippingAddress } from './addresses';
 import { id, money, pageOf, pageSize, PageQuery, timestamp } from './common';
 
 /** Idempotency keys: what a UUID, a ULID or a client's own token looks like; no spaces or quotes. */
@@ -21,6 +22,9 @@ export const Order = z.strictObject({
   reason: z.enum(FAILURE_REASONS).nullable(),
   total: money().nullable(),
   items: z.array(OrderItem),
+  shippingAddress: ShippingAddress.nullable().meta({
+    description: 'The address the order was placed with, as it was then; null for an order placed without one',
+  }),
   createdAt: timestamp(),
   updatedAt: timestamp(),
 });
@@ -34,6 +38,7 @@ export const Sale = z.strictObject({
   quantity: z.number().int(),
   unitPrice: money(),
   status: z.enum(ORDER_STATUSES),
+  shippingAddress: ShippingAddress.nullable().meta({ description: "Where the order's buyer wants it shipped" }),
   createdAt: timestamp(),
 });
 export type Sale = z.output<typeof Sale>;
@@ -50,6 +55,10 @@ export const PlaceOrderRequest = z.strictObject({
     )
     .min(1)
     .max(LIMITS.orderLinesMax),
+  shippingAddressId: id().optional().meta({
+    description:
+      "One of the caller's saved addresses (GET /api/addresses); the order keeps a copy of it. The SPA always sends one; an API client may omit it.",
+  }),
 });
 export type PlaceOrderRequest = z.input<typeof PlaceOrderRequest>;
 
