@@ -50,6 +50,7 @@ describe('status notifier across replicas', () => {
     reason: null,
     total: '10.00',
     items: [],
+    parts: [],
     createdAt: at,
     updatedAt: at,
   });

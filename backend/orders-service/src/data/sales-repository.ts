@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { OrderStatus } from '@market/contracts';
+import type { OrderStatus, PartState } from '@market/contracts';
 import type { Tx } from './db';
 
 export interface SaleRecord {
@@ -9,10 +9,13 @@ export interface SaleRecord {
   quantity: number;
   unitPrice: string;
   status: OrderStatus;
+  partState: PartState;
+  carrier: string | null;
+  trackingNumber: string | null;
   createdAt: Date;
 }
 
-/** The seller's lines of COMPLETED orders (a cancelled order gave its stock back), newest first. */
+/** The seller's lines of COMPLETED orders (a cancelled order gave its stock back) with their part's fulfilment, newest first. */
 export async function listSales(tx: Tx, sellerId: string, page: number, pageSize: number) {
   const where = sql`i.seller_id = ${sellerId} AND o.status = 'COMPLETED'`;
   const [{ rows }, { rows: counted }] = await Promise.all([
@@ -23,10 +26,15 @@ export async function listSales(tx: Tx, sellerId: string, page: number, pageSize
       quantity: number;
       unit_price: string;
       status: OrderStatus;
+      part_state: PartState;
+      carrier: string | null;
+      tracking_number: string | null;
       created_at: string | Date;
     }>(sql`
-      SELECT i.order_id, i.product_id, i.product_name, i.quantity, i.unit_price, o.status, o.created_at
+      SELECT i.order_id, i.product_id, i.product_name, i.quantity, i.unit_price, o.status, o.created_at,
+        coalesce(p.state, 'CONFIRMED') AS part_state, p.carrier, p.tracking_number
       FROM order_items i JOIN orders o ON o.id = i.order_id
+      LEFT JOIN order_parts p ON p.order_id = i.order_id AND p.seller_id = i.seller_id
       WHERE ${where}
       ORDER BY o.created_at DESC, i.order_id, i.line
       LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`),
@@ -40,6 +48,9 @@ export async function listSales(tx: Tx, sellerId: string, page: number, pageSize
     quantity: r.quantity,
     unitPrice: r.unit_price,
     status: r.status,
+    partState: r.part_state,
+    carrier: r.carrier,
+    trackingNumber: r.tracking_number,
     createdAt: new Date(r.created_at),
   }));
   return { rows: sales, total: Number(counted[0]?.total ?? 0) };
