@@ -59,7 +59,7 @@ test('when signed in as a buyer, then cart, order and orders pages have no axe v
   await expectNoAxeViolations(page, 'cart');
 
   await page.getByRole('button', { name: 'Place order' }).click();
-  await expect(page.getByTestId('order-status')).toContainText('Completed');
+  await expect(page.getByTestId('order-status')).toContainText('Confirmed');
   await expectNoAxeViolations(page, 'order page');
 
   await page.getByRole('link', { name: 'My orders', exact: true }).click();

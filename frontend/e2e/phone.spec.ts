@@ -113,12 +113,12 @@ test('when a buyer shops on a phone, then cart, order and orders read as stacked
   await expectUsable(page, 'cart');
 
   await page.getByRole('button', { name: 'Place order' }).click();
-  await expect(page.getByTestId('order-status')).toContainText('Completed');
+  await expect(page.getByTestId('order-status')).toContainText('Confirmed');
   await expectUsable(page, 'order page');
 
   await goViaMenu(page, 'My orders');
   await expect(page.getByTestId('order-row')).toHaveCount(1);
-  await expect(page.getByTestId('order-row')).toContainText('Completed');
+  await expect(page.getByTestId('order-row')).toContainText('Confirmed');
   await expectUsable(page, 'my orders');
 
   await openMenu(page);
