@@ -1,6 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { buyViaApi, createProductViaApi, signupViaApi, unique } from './support/api';
 import { expectNoAxeViolations } from './support/axe';
+import { loginViaUi } from './support/ui';
 
 test("when the seller ships and the buyer's order page is open, then it shows Shipped without a reload, then Delivered", async ({
   browser,
@@ -8,13 +9,14 @@ test("when the seller ships and the buyer's order page is open, then it shows Sh
   const sellerContext = await browser.newContext();
   const buyerContext = await browser.newContext();
   try {
-    await signupViaApi(sellerContext.request, 'seller');
+    const sellerAccount = await signupViaApi(sellerContext.request, 'seller');
     const product = await createProductViaApi(sellerContext.request, { name: unique('Linen towel'), stock: 4 });
-    await signupViaApi(buyerContext.request, 'buyer');
+    const buyerAccount = await signupViaApi(buyerContext.request, 'buyer');
     const order = await buyViaApi(buyerContext.request, product, 1);
     const shortId = order.id.slice(0, 8);
 
     const buyer = await buyerContext.newPage();
+    await loginViaUi(buyer, buyerAccount.email, buyerAccount.password);
     await buyer.goto(`/orders/${order.id}`);
     const status = buyer.getByTestId('order-status');
     await expect(status).toContainText('Confirmed');
@@ -24,6 +26,7 @@ test("when the seller ships and the buyer's order page is open, then it shows Sh
     await buyer.evaluate(() => Object.assign(window, { samePage: true }));
 
     const seller = await sellerContext.newPage();
+    await loginViaUi(seller, sellerAccount.email, sellerAccount.password);
     await seller.goto('/seller/sales');
     const sale = seller.getByTestId('sale-row').filter({ hasText: product.name });
     await expect(sale).toContainText('To ship');
@@ -66,10 +69,11 @@ test('when the buyer cancels a confirmed order before it ships, then it is cance
   try {
     await signupViaApi(sellerContext.request, 'seller');
     const product = await createProductViaApi(sellerContext.request, { name: unique('Clay pot'), stock: 2 });
-    await signupViaApi(buyerContext.request, 'buyer');
+    const buyerAccount = await signupViaApi(buyerContext.request, 'buyer');
     const order = await buyViaApi(buyerContext.request, product, 1);
 
     const buyer = await buyerContext.newPage();
+    await loginViaUi(buyer, buyerAccount.email, buyerAccount.password);
     await buyer.goto(`/orders/${order.id}`);
     await expect(buyer.getByTestId('order-status')).toContainText('Confirmed');
     await buyer.getByRole('button', { name: 'Cancel order' }).click();
