@@ -6,7 +6,7 @@ export type OrderDisplayState =
 
 type OrderView = Pick<Order, 'status' | 'reason' | 'parts'>;
 
-export function displayState(order: Pick<Order, 'status' | 'parts'>): OrderDisplayState {
+function displayState(order: Pick<Order, 'status' | 'parts'>): OrderDisplayState {
   if (order.status !== 'COMPLETED') return order.status;
   const states = order.parts.map((part) => part.state);
   const count = (state: PartState) => states.filter((s) => s === state).length;

@@ -5,9 +5,9 @@ import { isOrderFinal, type Order } from '../api/contracts';
 import { getOrder, orderEventsUrl } from '../api/orders-api';
 import { queryKeys } from '../api/query-client';
 
-export const POLL_INTERVAL_MS = 2000;
+const POLL_INTERVAL_MS = 2000;
 /** A confirmed order changes when a seller ships, days later: asking every two seconds would be waste. */
-export const SLOW_POLL_INTERVAL_MS = 30_000;
+const SLOW_POLL_INTERVAL_MS = 30_000;
 
 /** How often the fallback asks about an order in this state. */
 export const pollInterval = (order: Order | undefined) =>
