@@ -128,6 +128,34 @@ describe('order status', () => {
     expect(server.sent('GET', `/orders/${order.id}`)).toHaveLength(polls);
   });
 
+  it('when the stream of a confirmed order is refused, then the page polls every thirty seconds until it is delivered', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
+    const order = makeOrder({ status: 'COMPLETED', total: '15.00', parts: [part('CONFIRMED')] });
+    let current = order;
+    const server = apiServer().on('GET', `/orders/${order.id}`, () => [200, current]);
+    renderApp(server, `/orders/${order.id}`, makeUser());
+    await vi.waitFor(() => expect(FakeEventSource.instances).toHaveLength(1));
+
+    await act(async () => FakeEventSource.latest().fail());
+    await act(async () => vi.advanceTimersByTimeAsync(10));
+    expect(screen.getByTestId('order-status')).toHaveTextContent('Confirmed');
+    expect(screen.getByText(/checking again every 30 seconds/)).toBeInTheDocument();
+    const polls = server.sent('GET', `/orders/${order.id}`).length;
+
+    current = { ...order, parts: [part('SHIPPED')] };
+    await act(async () => vi.advanceTimersByTimeAsync(2000));
+    expect(server.sent('GET', `/orders/${order.id}`)).toHaveLength(polls);
+    await act(async () => vi.advanceTimersByTimeAsync(28_000));
+    expect(screen.getByTestId('order-status')).toHaveTextContent('Shipped');
+
+    current = { ...order, parts: [part('DELIVERED')] };
+    await act(async () => vi.advanceTimersByTimeAsync(30_000));
+    expect(screen.getByTestId('order-status')).toHaveTextContent('Delivered');
+    const final = server.sent('GET', `/orders/${order.id}`).length;
+    await act(async () => vi.advanceTimersByTimeAsync(90_000));
+    expect(server.sent('GET', `/orders/${order.id}`)).toHaveLength(final);
+  });
+
   it('when the buyer cancels a completed order, then it shows as cancelled', async () => {
     const order = makeOrder({ status: 'COMPLETED', total: '15.00' });
     const server = apiServer().on('POST', `/orders/${order.id}/cancel`, [200, { ...order, status: 'CANCELLED' }]);
