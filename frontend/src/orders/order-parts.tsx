@@ -4,11 +4,14 @@ import { describeError } from '../api/error-messages';
 import { deliverPart } from '../api/orders-api';
 import { ErrorState } from '../components/status-views';
 import { formatDateTime } from '../lib/format';
+import { useSession } from '../session/session-context';
 import { PartStateBadge } from './order-status-badge';
 
 const PART_CONFLICTS = { CONFLICT: 'This delivery was already marked as received.' };
 
 function Part({ order, part, onChange }: { order: Order; part: OrderPart; onChange: (order: Order) => void }) {
+  // An admin reads the order; only its buyer (or the seller, in My sales) marks a delivery received.
+  const isAdmin = useSession().user?.role === 'admin';
   const received = useMutation({
     mutationFn: () => deliverPart(order.id, part.sellerId),
     onSuccess: (updated) =>
@@ -29,7 +32,7 @@ function Part({ order, part, onChange }: { order: Order; part: OrderPart; onChan
         </p>
       )}
       {received.isError && <ErrorState message={describeError(received.error, PART_CONFLICTS).message} />}
-      {part.state === 'SHIPPED' && (
+      {part.state === 'SHIPPED' && !isAdmin && (
         <button type="button" className="button" disabled={received.isPending} onClick={() => received.mutate()}>
           I received this
         </button>

@@ -33,23 +33,26 @@ function refusal(order: Order | undefined, sellerId: string, action: 'shipped' |
   return new AppError('CONFLICT', 'this part of the order has not shipped yet');
 }
 
+/**
+ * Runs a guarded part change; when it matched nothing, the order as it is now tells why, shown
+ * only to a user who may see it (`maySee`, given the order's buyer), else 404.
+ */
 async function changePart(
   ctx: OrdersContext,
-  orderId: string,
-  sellerId: string,
+  target: { orderId: string; sellerId: string; action: 'shipped' | 'delivered' },
   change: (tx: Tx) => Promise<boolean>,
-  action: 'shipped' | 'delivered',
-  visible: (order: Order, buyerId: string) => boolean,
+  maySee: (buyerId: string) => boolean,
 ): Promise<OrderPart> {
   const order = await ctx.db.transaction(async (tx) => {
     const changed = await change(tx);
-    const record = await findOrder(tx, orderId);
-    const now = record && toOrder(record);
-    if (!changed) throw refusal(now && record && visible(now, record.buyerId) ? now : undefined, sellerId, action);
-    return now!;
+    const record = await findOrder(tx, target.orderId);
+    // Thrown, the refusal also rolls back whatever the guarded statement wrote.
+    if (!changed || !record)
+      throw refusal(record && maySee(record.buyerId) ? toOrder(record) : undefined, target.sellerId, target.action);
+    return toOrder(record);
   });
-  ctx.statusChanged(orderId, order);
-  return order.parts.find((p) => p.sellerId === sellerId)!;
+  ctx.statusChanged(order.id, order);
+  return order.parts.find((p) => p.sellerId === target.sellerId)!;
 }
 
 /** The seller ships their own part of an order, with the carrier and tracking number. */
@@ -67,12 +70,11 @@ export async function shipPart(
     carrier: filled('carrier', body.carrier),
     trackingNumber: filled('trackingNumber', body.trackingNumber),
   };
+  // The caller is the part's seller; refusal() answers 404 when the order holds no line of theirs.
   return changePart(
     ctx,
-    orderId,
-    sellerId,
+    { orderId, sellerId, action: 'shipped' },
     (tx) => markShipped(tx, shipment),
-    'shipped',
     () => true,
   );
 }
@@ -86,10 +88,8 @@ export async function deliverPart(
 ): Promise<OrderPart> {
   return changePart(
     ctx,
-    orderId,
-    sellerId,
+    { orderId, sellerId, action: 'delivered' },
     (tx) => markDelivered(tx, orderId, sellerId, user.id),
-    'delivered',
-    (order, buyerId) => buyerId === user.id || sellerId === user.id,
+    (buyerId) => buyerId === user.id || sellerId === user.id,
   );
 }
