@@ -69,7 +69,7 @@ test('when signed in as a buyer, then cart, checkout, order, orders and saved ad
   await expectNoAxeViolations(page, 'checkout: review');
 
   await page.getByRole('button', { name: 'Place order' }).click();
-  await expect(page.getByTestId('order-status')).toContainText('Completed');
+  await expect(page.getByTestId('order-status')).toContainText('Confirmed');
   await expectNoAxeViolations(page, 'order page');
 
   await page.getByRole('link', { name: 'My orders', exact: true }).click();

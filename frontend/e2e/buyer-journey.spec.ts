@@ -49,7 +49,7 @@ test('when a buyer signs up, logs in, checks out to an address, buys and cancels
   await expect(page).toHaveURL(/\/orders\/[0-9a-f-]{36}$/);
   await page.evaluate(() => Object.assign(window, { samePage: true }));
   const status = page.getByTestId('order-status');
-  await expect(status).toContainText('Completed');
+  await expect(status).toContainText('Confirmed');
   await expect(status).toContainText('Your order is confirmed');
   expect(await page.evaluate(() => (window as unknown as { samePage?: boolean }).samePage)).toBe(true);
   await expect(page.getByRole('row', { name: /^Total/ })).toContainText('$25.00');
@@ -68,7 +68,7 @@ test('when a buyer signs up, logs in, checks out to an address, buys and cancels
 
   await page.getByRole('link', { name: 'My orders', exact: true }).click();
   const row = page.getByTestId('order-row').filter({ hasText: orderId.slice(0, 8) });
-  await expect(row).toContainText('Completed');
+  await expect(row).toContainText('Confirmed');
   await expect(row).toContainText(`2 × ${product.name}`);
   await row.getByRole('button', { name: `Cancel order ${orderId.slice(0, 8)}` }).click();
   await row.getByRole('button', { name: 'Yes, cancel it' }).click();

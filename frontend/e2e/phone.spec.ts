@@ -123,12 +123,12 @@ test('when a buyer shops on a phone, then cart, checkout, order and orders fit t
   await expectUsable(page, 'checkout: review');
 
   await page.getByRole('button', { name: 'Place order' }).click();
-  await expect(page.getByTestId('order-status')).toContainText('Completed');
+  await expect(page.getByTestId('order-status')).toContainText('Confirmed');
   await expectUsable(page, 'order page');
 
   await goViaMenu(page, 'My orders');
   await expect(page.getByTestId('order-row')).toHaveCount(1);
-  await expect(page.getByTestId('order-row')).toContainText('Completed');
+  await expect(page.getByTestId('order-row')).toContainText('Confirmed');
   await expectUsable(page, 'my orders');
 
   await page.goto('/account/addresses');
@@ -169,6 +169,14 @@ test('when a seller works on a phone, then products, the product form and sales 
   await page.goto('/seller/sales');
   await expect(page.getByTestId('sale-row')).toHaveCount(1);
   await expectUsable(page, 'sales');
+
+  await page.getByRole('button', { name: 'Ship…' }).click();
+  await page.getByLabel('Carrier').fill('DHL');
+  await page.getByLabel('Tracking number').fill('JD014600001234567890');
+  await expectUsable(page, 'sales with the ship form open');
+  await page.getByRole('button', { name: 'Mark as shipped' }).click();
+  await expect(page.getByTestId('sale-row')).toContainText('Shipped');
+  await expectUsable(page, 'sales with a shipped part');
 });
 
 test('when an admin works on a phone, then users, all orders and dead letters fit the screen', async ({ page }) => {

@@ -85,7 +85,7 @@ test('when a seller creates and edits a product, then a stale edit shows the con
   await page.getByRole('link', { name: 'My sales' }).click();
   const sale = page.getByTestId('sale-row').filter({ hasText: name });
   await expect(sale).toContainText('$54.00');
-  await expect(sale).toContainText('Completed');
+  await expect(sale).toContainText('To ship');
   await expect(sale.getByRole('cell').nth(1)).toHaveText('2');
 });
 

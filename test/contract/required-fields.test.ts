@@ -18,6 +18,7 @@ const VALID_BODIES: Record<string, Record<string, unknown>> = {
   'PATCH /api/products/{id}': { version: 1, stock: 2 },
   'PUT /api/products/{id}/images': { images: [randomUUID()] },
   'POST /api/orders/': { items: [{ productId: randomUUID(), quantity: 1, unitPrice: '9.99' }] },
+  'POST /api/orders/{id}/parts/{sellerId}/ship': { carrier: 'DHL', trackingNumber: 'JD0146' },
   'PUT /api/cart/': { lines: [], version: 0 },
   'POST /api/addresses/': {
     name: 'Walker',

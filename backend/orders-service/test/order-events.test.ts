@@ -14,7 +14,7 @@ afterAll(async () => {
 const statuses = (stream: Stream) => stream.events.map((e) => JSON.parse(e.data).status as string);
 
 describe('GET /api/orders/:id/events', () => {
-  it('when the order completes, then the stream sends PENDING, then COMPLETED with the total, then ends', async () => {
+  it('when the order completes, then the stream sends PENDING, then COMPLETED with the total, and stays open', async () => {
     const buyer = ctx.user();
     const order = await placedOrder(ctx, buyer);
     const stream = await openEvents(ctx.app, buyer, order.id);
@@ -25,10 +25,20 @@ describe('GET /api/orders/:id/events', () => {
     expect(statuses(stream)).toEqual(['PENDING']);
 
     await publishReply(ctx, order, { status: 'COMPLETED' });
-    await stream.ended;
+    await eventually(async () => stream.events.length === 2 || undefined, { intervalMs: 25, what: 'COMPLETED' });
+    const comments = stream.comments;
+    // Nothing is shipped yet: heartbeats keep the stream open.
+    await eventually(async () => stream.comments >= comments + 2 || undefined, {
+      timeoutMs: 5000,
+      intervalMs: 25,
+      what: 'two heartbeats after COMPLETED',
+    });
 
     expect(statuses(stream)).toEqual(['PENDING', 'COMPLETED']);
     expect(JSON.parse(stream.events[1]!.data)).toMatchObject({ id: order.id, total: '10.00' });
+    expect(JSON.parse(stream.events[1]!.data).parts).toEqual([expect.objectContaining({ state: 'CONFIRMED' })]);
+    stream.close();
+    await stream.ended;
   });
 
   it('when another replica applies the change, then a client connected here still hears it', async () => {

@@ -51,6 +51,7 @@ describe('status notifier across replicas', () => {
     shippingAddress: null,
     total: '10.00',
     items: [],
+    parts: [],
     createdAt: at,
     updatedAt: at,
   });

@@ -1,6 +1,6 @@
 import { noteCatalogChange } from './catalog-freshness';
 import { api } from './http-client';
-import type { Order, Page, PlaceOrderRequest, Sale } from './contracts';
+import type { Order, OrderPart, Page, PlaceOrderRequest, Sale, ShipPartRequest } from './contracts';
 
 export async function placeOrder(body: PlaceOrderRequest, idempotencyKey: string): Promise<Order> {
   const response = await api.post<Order>('/orders', body, { headers: { 'Idempotency-Key': idempotencyKey } });
@@ -21,6 +21,19 @@ export async function cancelOrder(id: string): Promise<Order> {
   const cancelled = (await api.post<Order>(`/orders/${encodeURIComponent(id)}/cancel`)).data;
   noteCatalogChange(); // the stock comes back
   return cancelled;
+}
+
+const partUrl = (orderId: string, sellerId: string, action: 'ship' | 'deliver') =>
+  `/orders/${encodeURIComponent(orderId)}/parts/${encodeURIComponent(sellerId)}/${action}`;
+
+/** The seller ships their part of an order (or corrects its carrier and tracking number). */
+export async function shipPart(orderId: string, sellerId: string, body: ShipPartRequest): Promise<OrderPart> {
+  return (await api.post<OrderPart>(partUrl(orderId, sellerId, 'ship'), body)).data;
+}
+
+/** The seller or the buyer marks a shipped part delivered. */
+export async function deliverPart(orderId: string, sellerId: string): Promise<OrderPart> {
+  return (await api.post<OrderPart>(partUrl(orderId, sellerId, 'deliver'))).data;
 }
 
 export async function listMySales(page: number, pageSize: number, signal?: AbortSignal): Promise<Page<Sale>> {

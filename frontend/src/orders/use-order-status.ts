@@ -1,11 +1,17 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import axios from 'axios';
 import { useEffect, useState } from 'react';
-import type { Order } from '../api/contracts';
+import { isOrderFinal, type Order } from '../api/contracts';
 import { getOrder, orderEventsUrl } from '../api/orders-api';
 import { queryKeys } from '../api/query-client';
 
-export const POLL_INTERVAL_MS = 2000;
+const POLL_INTERVAL_MS = 2000;
+/** A confirmed order changes when a seller ships, days later: asking every two seconds would be waste. */
+const SLOW_POLL_INTERVAL_MS = 30_000;
+
+/** How often the fallback asks about an order in this state. */
+export const pollInterval = (order: Order | undefined) =>
+  !order || order.status === 'PENDING' ? POLL_INTERVAL_MS : SLOW_POLL_INTERVAL_MS;
 
 export type WatchMode = 'connecting' | 'live' | 'polling' | 'stopped';
 
@@ -13,7 +19,9 @@ function parseOrder(data: unknown): Order | null {
   if (typeof data !== 'string') return null;
   try {
     const value = JSON.parse(data) as Partial<Order>;
-    return typeof value.id === 'string' && typeof value.status === 'string' ? (value as Order) : null;
+    return typeof value.id === 'string' && typeof value.status === 'string' && Array.isArray(value.parts)
+      ? (value as Order)
+      : null;
   } catch {
     return null;
   }
@@ -25,9 +33,10 @@ function isFinal(error: unknown): boolean {
 }
 
 /**
- * Follows one order while it is PENDING: Server-Sent Events first, each event written into the query
- * cache; when the stream fails (a proxy that buffers, an expired access token, an old browser) the
- * same query polls every two seconds until the order settles.
+ * Follows one order until nothing more can happen to it (failed, cancelled, or every part
+ * delivered): Server-Sent Events first, each event written into the query cache; when the stream
+ * fails or is refused (a proxy that buffers, an expired access token, too many open tabs, an old
+ * browser) the same query polls — every two seconds while the order is pending, then every thirty.
  */
 export function useOrderStatus(orderId: string) {
   const client = useQueryClient();
@@ -43,7 +52,8 @@ export function useOrderStatus(orderId: string) {
     staleTime: 0,
     refetchInterval: (current) => {
       if (current.state.error && isFinal(current.state.error)) return false;
-      return current.state.data?.status === 'PENDING' || !current.state.data ? POLL_INTERVAL_MS : false;
+      const known = current.state.data;
+      return known && isOrderFinal(known) ? false : pollInterval(known);
     },
     refetchIntervalInBackground: true,
   });
@@ -61,13 +71,14 @@ export function useOrderStatus(orderId: string) {
       if (closed || !next) return;
       client.setQueryData(queryKeys.order(orderId), next);
       setStreamMode('live');
-      if (next.status !== 'PENDING') source.close();
+      if (isOrderFinal(next)) source.close();
     });
     source.onerror = () => {
       if (closed) return;
       source.close();
       const known = client.getQueryData<Order>(queryKeys.order(orderId));
-      if (!known || known.status === 'PENDING') setStreamMode('failed');
+      // The server ends the stream once the order is final; before that, an end means the stream failed.
+      if (!known || !isOrderFinal(known)) setStreamMode('failed');
     };
     return () => {
       closed = true;
@@ -78,7 +89,7 @@ export function useOrderStatus(orderId: string) {
   const order = query.data ?? null;
   const error: unknown = query.error;
   let mode: WatchMode = streamMode === 'failed' ? 'polling' : streamMode;
-  if ((order && order.status !== 'PENDING') || (error && isFinal(error))) mode = 'stopped';
+  if ((order && isOrderFinal(order)) || (error && isFinal(error))) mode = 'stopped';
 
   /** Shows the order a mutation (say, a cancel) returned. */
   const replace = (next: Order) => client.setQueryData(key, next);

@@ -9,9 +9,10 @@ import { ErrorState } from '../components/status-views';
 import { formatDateTime, shortId } from '../lib/format';
 import { usePageTitle } from '../lib/use-page-title';
 import { OrderItemsTable } from '../orders/order-items-table';
+import { OrderParts } from '../orders/order-parts';
 import { OrderStatusBadge } from '../orders/order-status-badge';
 import { canCancel, describeStatus } from '../orders/order-status-text';
-import { POLL_INTERVAL_MS, useOrderStatus } from '../orders/use-order-status';
+import { pollInterval, useOrderStatus } from '../orders/use-order-status';
 
 export default function OrderPage() {
   const { id = '' } = useParams();
@@ -31,7 +32,9 @@ export default function OrderPage() {
     },
   });
   const cancelError = cancel.isError
-    ? describeError(cancel.error, { CONFLICT: 'This order can no longer be cancelled.' }).message
+    ? describeError(cancel.error, {
+        CONFLICT: 'This order can no longer be cancelled: part of it has already shipped or it was cancelled.',
+      }).message
     : null;
 
   return (
@@ -44,15 +47,15 @@ export default function OrderPage() {
       <div className="order-status" role="status" aria-atomic="true" data-testid="order-status">
         {order ? (
           <>
-            <OrderStatusBadge status={order.status} /> <span>{describeStatus(order)}</span>
+            <OrderStatusBadge order={order} /> <span>{describeStatus(order)}</span>
           </>
         ) : (
           !error && 'Loading the order status…'
         )}
       </div>
-      {mode === 'polling' && order?.status === 'PENDING' && (
+      {mode === 'polling' && order && (
         <p className="muted small">
-          Live updates are unavailable; checking again every {POLL_INTERVAL_MS / 1000} seconds.
+          Live updates are unavailable; checking again every {pollInterval(order) / 1000} seconds.
         </p>
       )}
       {error !== null && !order && (
@@ -68,6 +71,7 @@ export default function OrderPage() {
               <AddressView address={order.shippingAddress} />
             </>
           )}
+          <OrderParts order={order} onChange={replace} />
           {cancelError && <ErrorState message={cancelError} />}
           {canCancel(order) && (
             <ConfirmButton

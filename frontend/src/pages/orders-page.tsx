@@ -76,7 +76,7 @@ export default function OrdersPage() {
               {order.total ? formatMoney(order.total) : '—'}
             </td>
             <td data-label="Status">
-              <OrderStatusBadge status={order.status} />
+              <OrderStatusBadge order={order} />
             </td>
             <td>
               {canCancel(order) && (

@@ -35,6 +35,7 @@ export function makeOrder(overrides: Partial<Order> = {}): Order {
     reason: null,
     total: null,
     items: [{ productId: 'p-1', productName: 'Blue mug', sellerId: 'seller-1', quantity: 2, unitPrice: '7.50' }],
+    parts: [],
     shippingAddress: null,
     createdAt: '2025-01-01T10:00:00.000Z',
     updatedAt: '2025-01-01T10:00:00.000Z',

@@ -12,6 +12,16 @@ export interface ItemRecord {
   unitPrice: string;
 }
 
+/** A part that moved past CONFIRMED, as stored (timestamps as PostgreSQL's JSON writes them). */
+export interface PartRecord {
+  sellerId: string;
+  state: 'SHIPPED' | 'DELIVERED';
+  carrier: string;
+  trackingNumber: string;
+  shippedAt: string;
+  deliveredAt: string | null;
+}
+
 export interface OrderRecord {
   id: string;
   buyerId: string;
@@ -28,6 +38,8 @@ export interface OrderRecord {
   createdAt: Date;
   updatedAt: Date;
   items: ItemRecord[];
+  /** The stored parts; absent where the order cannot have any yet (the saga's locks of PENDING orders). */
+  parts?: PartRecord[];
 }
 
 export interface CancelEvent {
@@ -150,6 +162,14 @@ const itemsColumn = sql<ItemRecord[]>`(
     'quantity', i.quantity, 'unitPrice', i.unit_price::text) ORDER BY i.line), '[]'::json)
   FROM order_items AS i WHERE i.order_id = ${orders.id})`;
 
+/** An order's shipped or delivered parts, read with the order in one query. */
+const partsColumn = sql<PartRecord[]>`(
+  SELECT coalesce(json_agg(json_build_object('sellerId', p.seller_id, 'state', p.state, 'carrier', p.carrier,
+    'trackingNumber', p.tracking_number, 'shippedAt', p.shipped_at, 'deliveredAt', p.delivered_at) ORDER BY p.seller_id), '[]'::json)
+  FROM order_parts AS p WHERE p.order_id = ${orders.id})`;
+
+const readColumns = { ...orderColumns, items: itemsColumn, parts: partsColumn };
+
 /**
  * The read every order page and event stream makes, prepared once per database handle: PostgreSQL
  * parses and plans it once per connection, and the query is not built again for each request.
@@ -157,7 +177,7 @@ const itemsColumn = sql<ItemRecord[]>`(
 const preparedFind = new WeakMap<Db, ReturnType<typeof prepareFind>>();
 const prepareFind = (db: Db) =>
   db
-    .select({ ...orderColumns, items: itemsColumn })
+    .select(readColumns)
     .from(orders)
     .where(eq(orders.id, sql.placeholder('id')))
     .prepare('orders_find_order');
@@ -171,10 +191,7 @@ export async function readOrderById(db: Db, id: string): Promise<OrderRecord | u
 }
 
 export async function findOrder(tx: Tx, id: string): Promise<OrderRecord | undefined> {
-  const [row] = await tx
-    .select({ ...orderColumns, items: itemsColumn })
-    .from(orders)
-    .where(eq(orders.id, id));
+  const [row] = await tx.select(readColumns).from(orders).where(eq(orders.id, id));
   return row;
 }
 
@@ -183,7 +200,7 @@ export async function listOrders(tx: Tx, buyerId: string | undefined, page: numb
   const where = buyerId ? eq(orders.buyerId, buyerId) : undefined;
   const [rows, [counted]] = await Promise.all([
     tx
-      .select({ ...orderColumns, items: itemsColumn })
+      .select(readColumns)
       .from(orders)
       .where(where)
       .orderBy(desc(orders.createdAt), desc(orders.id))
@@ -195,8 +212,9 @@ export async function listOrders(tx: Tx, buyerId: string | undefined, page: numb
 }
 
 /**
- * → CANCELLED for the buyer's own order, only from a status the status machine allows, storing
- * the order.cancelled event it publishes; false when the guard did not match.
+ * → CANCELLED for the buyer's own order, only from a status the status machine allows and while
+ * no part has shipped, storing the order.cancelled event it publishes; false when the guard did
+ * not match.
  */
 export async function markCancelled(tx: Tx, id: string, buyerId: string, cancel: CancelEvent): Promise<boolean> {
   const updated = await tx
@@ -210,7 +228,15 @@ export async function markCancelled(tx: Tx, id: string, buyerId: string, cancel:
       giveBackConfirmedAt: null,
       updatedAt: sql`now()`,
     })
-    .where(and(eq(orders.id, id), eq(orders.buyerId, buyerId), inArray(orders.status, sourcesOf('CANCELLED'))))
+    .where(
+      and(
+        eq(orders.id, id),
+        eq(orders.buyerId, buyerId),
+        inArray(orders.status, sourcesOf('CANCELLED')),
+        // On the order's own row, so a ship committed while this UPDATE waited for the row is seen.
+        isNull(orders.firstShippedAt),
+      ),
+    )
     .returning({ id: orders.id });
   if (updated.length === 0) return false;
   await tx.delete(pendingOrders).where(eq(pendingOrders.orderId, id));

@@ -51,6 +51,12 @@ export const orders = pgTable(
     giveBackConfirmedAt: timestamp('give_back_confirmed_at', { withTimezone: true }),
     /** A copy of the buyer's saved address taken when the order was placed; null for orders placed without one. */
     shippingAddress: jsonb('shipping_address').$type<ShippingAddress>(),
+    /**
+     * When a first part of the order shipped. Cancelling is guarded by it being NULL on this very
+     * row, so a ship and a cancel racing on one order cannot both succeed (the later UPDATE
+     * re-checks the row the earlier one committed).
+     */
+    firstShippedAt: timestamp('first_shipped_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -139,6 +145,31 @@ export const addresses = pgTable(
   (t) => [
     index('addresses_user_idx').on(t.userId, t.createdAt),
     check('addresses_country_alpha2', sql`${t.country} ~ '^[A-Z]{2}$'`),
+  ],
+);
+
+/**
+ * The fulfilment of one seller's part of a COMPLETED order, once it moved past CONFIRMED. A part
+ * without a row is CONFIRMED: the saga's settlement writes nothing here, the parts are derived
+ * from the order's lines when it is read, and a row appears when the seller ships.
+ */
+export const orderParts = pgTable(
+  'order_parts',
+  {
+    orderId: uuid('order_id')
+      .notNull()
+      .references(() => orders.id, { onDelete: 'cascade' }),
+    sellerId: uuid('seller_id').notNull(),
+    state: text('state', { enum: ['SHIPPED', 'DELIVERED'] }).notNull(),
+    carrier: text('carrier').notNull(),
+    trackingNumber: text('tracking_number').notNull(),
+    shippedAt: timestamp('shipped_at', { withTimezone: true }).notNull(),
+    deliveredAt: timestamp('delivered_at', { withTimezone: true }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orderId, t.sellerId] }),
+    check('order_parts_state_known', sql`${t.state} in ('SHIPPED', 'DELIVERED')`),
+    check('order_parts_delivered_at', sql`(${t.state} = 'DELIVERED') = (${t.deliveredAt} IS NOT NULL)`),
   ],
 );
 

@@ -7,7 +7,7 @@ import { cancelledMessage } from './order-messages';
 import { toOrder } from './order-shapes';
 
 /**
- * The buyer cancels a PENDING or COMPLETED order: a guarded UPDATE that stores the
+ * The buyer cancels a PENDING or COMPLETED order none of whose parts has shipped: a guarded UPDATE that stores the
  * order.cancelled event and its outbox row commit together, so products is told exactly when
  * the status changed, and the republisher can send the very same event again if it is lost.
  */
@@ -22,6 +22,8 @@ export async function cancelOrder(
     if (!current || current.buyerId !== user.id) throw notFound('order');
     if (!(await markCancelled(tx, orderId, user.id, { eventId: newId(), correlationId }))) {
       const latest = (await findOrder(tx, orderId)) ?? current;
+      if (latest.parts?.length)
+        throw new AppError('CONFLICT', 'part of this order has already shipped, so it can no longer be cancelled');
       throw new AppError('CONFLICT', `an order that is ${latest.status} cannot be cancelled`);
     }
     const cancelled = (await findOrder(tx, orderId))!;

@@ -1,6 +1,24 @@
-import type { Order, Page, Sale } from '@market/contracts';
+import type { Order, OrderPart, Page, Sale } from '@market/contracts';
 import type { OrderRecord } from '../data/order-repository';
 import type { SaleRecord } from '../data/sales-repository';
+
+const iso = (at: string) => new Date(at).toISOString();
+
+/**
+ * A COMPLETED order's parts, one per seller of its lines: the stored ones as stored, the others
+ * CONFIRMED (a part gets a row only when it ships, so settling an order writes none).
+ */
+function partsOf(record: OrderRecord): OrderPart[] {
+  if (record.status !== 'COMPLETED') return [];
+  const stored = new Map((record.parts ?? []).map((part) => [part.sellerId, part]));
+  const sellers = new Set(record.items.flatMap((item) => (item.sellerId ? [item.sellerId] : [])));
+  return [...sellers].map((sellerId) => {
+    const part = stored.get(sellerId);
+    if (!part)
+      return { sellerId, state: 'CONFIRMED', carrier: null, trackingNumber: null, shippedAt: null, deliveredAt: null };
+    return { ...part, shippedAt: iso(part.shippedAt), deliveredAt: part.deliveredAt && iso(part.deliveredAt) };
+  });
+}
 
 export function toOrder(record: OrderRecord): Order {
   return {
@@ -16,6 +34,7 @@ export function toOrder(record: OrderRecord): Order {
       unitPrice: item.unitPrice,
     })),
     shippingAddress: record.shippingAddress,
+    parts: partsOf(record),
     createdAt: record.createdAt.toISOString(),
     updatedAt: record.updatedAt.toISOString(),
   };

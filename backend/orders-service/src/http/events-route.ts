@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { Order } from '@market/contracts';
+import { isOrderFinal, type Order } from '@market/contracts';
 import { AppError, type AuthUser } from '@market/kit';
 import type { OrdersContext } from '../domain/context';
 import { readOrder } from '../domain/read-orders';
@@ -48,7 +48,9 @@ const frame = (order: Order) => `event: status\ndata: ${JSON.stringify(order)}\n
 /**
  * GET /:id/events — Server-Sent Events: the order as it is now, then each change. The
  * replica that applies a change announces it over Redis pub/sub, so a client connected to
- * any replica hears it. The stream ends once the order is settled (no longer PENDING).
+ * any replica hears it: the saga's status changes and each part shipped or delivered. The stream
+ * ends once nothing more can happen to the order (isOrderFinal); a COMPLETED order may stay open
+ * for days, which the heartbeat keeps alive through proxies and the per-user cap keeps bounded.
  */
 export function eventsRoute(ctx: OrdersContext, options: EventsOptions) {
   return async (app: FastifyInstance) => {
@@ -136,7 +138,7 @@ export function eventsRoute(ctx: OrdersContext, options: EventsOptions) {
               if (closed) return;
               const changed = next.status !== last.status || next.updatedAt !== last.updatedAt;
               if (changed) last = next;
-              if (next.status !== 'PENDING') {
+              if (isOrderFinal(next)) {
                 // The last event and the end of the stream in one write.
                 closeWith(changed ? frame(next) : undefined);
                 return;
@@ -159,7 +161,7 @@ export function eventsRoute(ctx: OrdersContext, options: EventsOptions) {
         res.on('close', close);
         // The client may have left while the first read ran: 'close' was emitted before anyone listened.
         if (res.destroyed || request.raw.socket.destroyed) close();
-        if (last.status !== 'PENDING') close();
+        if (isOrderFinal(last)) close();
         else if (missed) refresh();
       },
     );

@@ -1,8 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { PlaceOrderRequest } from '@market/contracts';
+import type { PlaceOrderRequest, ShipPartRequest } from '@market/contracts';
 import { fastifyRequireRole, type AuthUser } from '@market/kit';
 import { cancelOrder } from '../domain/cancel-order';
 import type { OrdersContext } from '../domain/context';
+import { deliverPart, shipPart } from '../domain/fulfil-order';
 import { placeOrder } from '../domain/place-order';
 import { listEveryOrder, listOrdersOf, listSalesOf, readOrder } from '../domain/read-orders';
 import {
@@ -10,10 +11,13 @@ import {
   idempotencyHeaders,
   orderIdParams,
   orderPageSchema,
+  orderPartParams,
+  orderPartSchema,
   orderSchema,
   pageQuery,
   placeOrderBody,
   salePageSchema,
+  shipPartBody,
   type PageQuery,
 } from './schemas';
 
@@ -110,13 +114,42 @@ export function ordersRoutes(ctx: OrdersContext) {
       '/:id/cancel',
       {
         schema: {
-          summary: 'Cancel a PENDING or COMPLETED order; the stock goes back to the sellers',
+          summary:
+            'Cancel a PENDING or COMPLETED order before any part of it shipped; the stock goes back to the sellers',
           security: stateChanging,
           params: orderIdParams,
           response: { 200: orderSchema, ...errors(400, 401, 403, 404, 409) },
         },
       },
       async (request) => cancelOrder(ctx, userOf(request), request.params.id, request.id),
+    );
+
+    app.post<{ Params: { id: string; sellerId: string }; Body: ShipPartRequest }>(
+      '/:id/parts/:sellerId/ship',
+      {
+        schema: {
+          summary:
+            "Ship the caller's part of a COMPLETED order (its seller), or correct its carrier and tracking number",
+          security: stateChanging,
+          params: orderPartParams,
+          body: shipPartBody,
+          response: { 200: orderPartSchema, ...errors(400, 401, 403, 404, 409, 415) },
+        },
+      },
+      async (request) => shipPart(ctx, userOf(request), request.params.id, request.params.sellerId, request.body),
+    );
+
+    app.post<{ Params: { id: string; sellerId: string } }>(
+      '/:id/parts/:sellerId/deliver',
+      {
+        schema: {
+          summary: 'Mark a shipped part of an order delivered (its seller or the buyer)',
+          security: stateChanging,
+          params: orderPartParams,
+          response: { 200: orderPartSchema, ...errors(400, 401, 403, 404, 409) },
+        },
+      },
+      async (request) => deliverPart(ctx, userOf(request), request.params.id, request.params.sellerId),
     );
   };
 }

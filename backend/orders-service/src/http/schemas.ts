@@ -14,11 +14,14 @@ import {
   Order,
   OrderIdParams,
   OrderPage,
+  OrderPart,
+  OrderPartParams,
   OrdersPageQuery,
   PlaceOrderRequest,
   ReplayedDeadLetter,
   SaveCartRequest,
   SalePage,
+  ShipPartRequest,
 } from '@market/contracts';
 import { errorEnvelopeSchema, fastifyJsonSchema } from '@market/kit';
 
@@ -37,6 +40,9 @@ export const placeOrderBody = request(PlaceOrderRequest);
 export const idempotencyHeaders = request(IdempotencyHeaders);
 export const orderIdParams = request(OrderIdParams);
 export const pageQuery = request(OrdersPageQuery);
+export const orderPartSchema = response(OrderPart);
+export const orderPartParams = request(OrderPartParams);
+export const shipPartBody = request(ShipPartRequest);
 
 export const cartSchema = response(Cart);
 export const saveCartBody = request(SaveCartRequest);

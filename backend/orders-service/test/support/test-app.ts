@@ -248,7 +248,7 @@ export async function publishReply(
   ctx: { redis: Redis; config: OrdersConfig },
   order: Order,
   outcome:
-    | { status: 'COMPLETED'; sellerId?: string; unitPrice?: string }
+    | { status: 'COMPLETED'; sellerId?: string; unitPrice?: string; sellerIds?: string[] }
     | { status: 'FAILED'; reason: 'OUT_OF_STOCK' | 'PRICE_CHANGED' | 'PRODUCT_UNAVAILABLE' | 'OWN_PRODUCT' },
   eventId: string = randomUUID(),
 ): Promise<string> {
@@ -263,12 +263,12 @@ export async function publishReply(
     reason: outcome.status === 'FAILED' ? outcome.reason : '',
     items:
       outcome.status === 'COMPLETED'
-        ? order.items.map((item) => ({
+        ? order.items.map((item, i) => ({
             product_id: item.productId,
             quantity: item.quantity,
             unit_price: outcome.unitPrice ?? item.unitPrice,
             product_name: `Product ${item.productId.slice(0, 8)}`,
-            seller_id: outcome.sellerId ?? randomUUID(),
+            seller_id: outcome.sellerIds?.[i] ?? outcome.sellerId ?? randomUUID(),
           }))
         : [],
   });

@@ -45,6 +45,8 @@ export const LIMITS = {
   addressPostalCodeMax: 20,
   addressRegionMax: 100,
   addressPhoneMax: 30,
+  carrierMax: 60,
+  trackingNumberMax: 60,
 } as const;
 
 /** ISO 3166-1 alpha-2: the countries a shipping address may name. */
@@ -71,6 +73,21 @@ export type ProductSort = (typeof PRODUCT_SORTS)[number];
 
 export const ORDER_STATUSES = ['PENDING', 'COMPLETED', 'FAILED', 'CANCELLED'] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
+/**
+ * The fulfilment of one seller's part of a COMPLETED order (the lines of that seller):
+ * CONFIRMED → SHIPPED (carrier, tracking number) → DELIVERED.
+ */
+export const PART_STATES = ['CONFIRMED', 'SHIPPED', 'DELIVERED'] as const;
+export type PartState = (typeof PART_STATES)[number];
+
+/**
+ * Whether nothing more can happen to the order: FAILED, CANCELLED, or COMPLETED with every part
+ * delivered. Its event stream ends there, and the SPA stops following it.
+ */
+export function isOrderFinal(order: { status: OrderStatus; parts: readonly { state: PartState }[] }): boolean {
+  if (order.status === 'COMPLETED') return order.parts.length > 0 && order.parts.every((p) => p.state === 'DELIVERED');
+  return order.status !== 'PENDING';
+}
 /** Why products refused an order's stock (the reasons an inventory.result carries). */
 export const STOCK_FAILURE_REASONS = ['OUT_OF_STOCK', 'PRICE_CHANGED', 'PRODUCT_UNAVAILABLE', 'OWN_PRODUCT'] as const;
 /** Why an order FAILED: a stock reason, or TIMED_OUT when no answer came within ORDER_DEADLINE_SECONDS. */

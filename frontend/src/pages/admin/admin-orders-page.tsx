@@ -44,7 +44,7 @@ export default function AdminOrdersPage() {
               {order.total ? formatMoney(order.total) : '—'}
             </td>
             <td data-label="Status">
-              <OrderStatusBadge status={order.status} />
+              <OrderStatusBadge order={order} />
               {order.status === 'FAILED' && <div className="muted small">{describeReason(order.reason)}</div>}
             </td>
           </tr>

@@ -1,4 +1,5 @@
 import { AddressView } from '../../addresses/address-view';
+import type { Sale } from '../../api/contracts';
 import { listMySales } from '../../api/orders-api';
 import { queryKeys } from '../../api/query-client';
 import { PagedResult } from '../../components/paged-result';
@@ -6,11 +7,21 @@ import { formatDateTime, shortId } from '../../lib/format';
 import { formatMoney, multiply } from '../../lib/money';
 import { usePagedQuery } from '../../lib/use-paged-query';
 import { usePageTitle } from '../../lib/use-page-title';
-import { OrderStatusBadge } from '../../orders/order-status-badge';
+import { PartStateBadge } from '../../orders/order-status-badge';
+import { useSession } from '../../session/session-context';
+import { PartActions } from './part-actions';
+
+/** An order's lines of this seller are one part: its actions go on the first of them on the page. */
+function firstLineOfEachOrder(sales: Sale[]): Set<Sale> {
+  const orders = new Set<string>();
+  return new Set(sales.filter((sale) => !orders.has(sale.orderId) && orders.add(sale.orderId)));
+}
 
 export default function SalesPage() {
   usePageTitle('My sales');
   const { result, setPage } = usePagedQuery(queryKeys.sales, listMySales);
+  const { user } = useSession();
+  const firstLines = firstLineOfEachOrder(result.data?.data ?? []);
 
   return (
     <section aria-labelledby="page-title">
@@ -36,6 +47,9 @@ export default function SalesPage() {
             <th scope="col">Status</th>
             <th scope="col">Ship to</th>
             <th scope="col">Order</th>
+            <th scope="col">
+              <span className="visually-hidden">Actions</span>
+            </th>
           </>
         }
         renderRow={(sale) => (
@@ -52,7 +66,12 @@ export default function SalesPage() {
               {formatMoney(multiply(sale.unitPrice, sale.quantity))}
             </td>
             <td data-label="Status">
-              <OrderStatusBadge status={sale.status} />
+              <PartStateBadge state={sale.partState} reader="seller" />
+              {sale.carrier && (
+                <div className="muted small">
+                  {sale.carrier}, <span className="mono">{sale.trackingNumber}</span>
+                </div>
+              )}
             </td>
             <td data-label="Ship to">
               {sale.shippingAddress ? (
@@ -64,6 +83,7 @@ export default function SalesPage() {
             <td data-label="Order" className="mono">
               {shortId(sale.orderId)}
             </td>
+            <td>{user && firstLines.has(sale) && <PartActions sale={sale} sellerId={user.id} />}</td>
           </tr>
         )}
         onPage={setPage}

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { DEAD_LETTER_ORDERS, FAILURE_REASONS, LIMITS, ORDER_STATUSES, STREAM_ID_PATTERN } from '../http';
+import { DEAD_LETTER_ORDERS, FAILURE_REASONS, LIMITS, ORDER_STATUSES, PART_STATES, STREAM_ID_PATTERN } from '../http';
 import { ShippingAddress } from './addresses';
-import { id, money, pageOf, pageSize, PageQuery, timestamp } from './common';
+import { asText, id, money, pageOf, pageSize, PageQuery, text, timestamp } from './common';
 
 /** Idempotency keys: what a UUID, a ULID or a client's own token looks like; no spaces or quotes. */
 export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9._:-]+$/;
@@ -16,6 +16,17 @@ export const OrderItem = z.strictObject({
 });
 export type OrderItem = z.output<typeof OrderItem>;
 
+/** One seller's part of a COMPLETED order: its fulfilment state and, once shipped, how. */
+export const OrderPart = z.strictObject({
+  sellerId: id(),
+  state: z.enum(PART_STATES),
+  carrier: z.string().nullable(),
+  trackingNumber: z.string().nullable(),
+  shippedAt: timestamp().nullable(),
+  deliveredAt: timestamp().nullable(),
+});
+export type OrderPart = z.output<typeof OrderPart>;
+
 export const Order = z.strictObject({
   id: id(),
   status: z.enum(ORDER_STATUSES),
@@ -25,6 +36,9 @@ export const Order = z.strictObject({
   shippingAddress: ShippingAddress.nullable().meta({
     description: 'The address the order was placed with, as it was then; null for an order placed without one',
   }),
+  parts: z
+    .array(OrderPart)
+    .meta({ description: 'One per seller once the order is COMPLETED; empty before and when it did not complete' }),
   createdAt: timestamp(),
   updatedAt: timestamp(),
 });
@@ -39,6 +53,10 @@ export const Sale = z.strictObject({
   unitPrice: money(),
   status: z.enum(ORDER_STATUSES),
   shippingAddress: ShippingAddress.nullable().meta({ description: "Where the order's buyer wants it shipped" }),
+  /** The fulfilment of the seller's part of the order this line belongs to. */
+  partState: z.enum(PART_STATES),
+  carrier: z.string().nullable(),
+  trackingNumber: z.string().nullable(),
   createdAt: timestamp(),
 });
 export type Sale = z.output<typeof Sale>;
@@ -67,6 +85,15 @@ export const IdempotencyHeaders = z.object({
 });
 
 export const OrderIdParams = z.strictObject({ id: id() });
+export const OrderPartParams = z.strictObject({ id: id(), sellerId: id() });
+
+// Trimmed by the service, which refuses what is blank after trimming (JSON Schema cannot trim).
+const shippingText = (max: number) => asText(text().min(1).max(max));
+export const ShipPartRequest = z.strictObject({
+  carrier: shippingText(LIMITS.carrierMax),
+  trackingNumber: shippingText(LIMITS.trackingNumberMax),
+});
+export type ShipPartRequest = z.input<typeof ShipPartRequest>;
 export const OrdersPageQuery = PageQuery;
 
 const streamId = () =>
