@@ -1,8 +1,18 @@
-import type { Order, Page, Sale } from '@market/contracts';
+import {
+  SALES_EXPORT_MAX,
+  SALES_TOTALS_MAX,
+  type Order,
+  type Page,
+  type Sale,
+  type SalesQuery,
+  type SalesTotals,
+  type SalesTotalsQuery,
+} from '@market/contracts';
 import { notFound, type AuthUser } from '@market/kit';
 import { readOrderById, listOrders } from '../data/order-repository';
-import { listSales } from '../data/sales-repository';
+import { exportSales, listSales, sumSales, type DayRange } from '../data/sales-repository';
 import type { OrdersContext } from './context';
+import { salesCsv } from './sales-csv';
 import { toOrder, toPage, toSale } from './order-shapes';
 
 /** The owner or an admin sees the order; anyone else is told it does not exist. */
@@ -25,11 +35,21 @@ export async function listEveryOrder(ctx: OrdersContext, page: number, pageSize:
   return toPage(await listOrders(ctx.db, undefined, page, pageSize), toOrder, page, pageSize);
 }
 
-export async function listSalesOf(
+export async function listSalesOf(ctx: OrdersContext, sellerId: string, query: SalesQuery): Promise<Page<Sale>> {
+  const { page, pageSize, ...range } = query;
+  return toPage(await listSales(ctx.db, sellerId, range, page, pageSize), toSale, page, pageSize);
+}
+
+export async function totalSalesOf(
   ctx: OrdersContext,
   sellerId: string,
-  page: number,
-  pageSize: number,
-): Promise<Page<Sale>> {
-  return toPage(await listSales(ctx.db, sellerId, page, pageSize), toSale, page, pageSize);
+  query: SalesTotalsQuery,
+): Promise<SalesTotals> {
+  const { period, ...range } = query;
+  const { periods, overall } = await sumSales(ctx.db, sellerId, range, period, SALES_TOTALS_MAX);
+  return { data: periods, overall };
+}
+
+export async function salesCsvOf(ctx: OrdersContext, sellerId: string, range: DayRange): Promise<string> {
+  return salesCsv(await exportSales(ctx.db, sellerId, range, SALES_EXPORT_MAX));
 }

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { PlaceOrderRequest } from '@market/contracts';
+import type { PlaceOrderRequest, SalesQuery } from '@market/contracts';
 import { fastifyRequireRole, type AuthUser } from '@market/kit';
 import { cancelOrder } from '../domain/cancel-order';
 import type { OrdersContext } from '../domain/context';
@@ -14,6 +14,7 @@ import {
   pageQuery,
   placeOrderBody,
   salePageSchema,
+  salesQuery,
   type PageQuery,
 } from './schemas';
 
@@ -78,18 +79,18 @@ export function ordersRoutes(ctx: OrdersContext) {
       async (request) => listEveryOrder(ctx, request.query.page, request.query.pageSize),
     );
 
-    app.get<{ Querystring: PageQuery }>(
+    app.get<{ Querystring: SalesQuery }>(
       '/sales',
       {
         onRequest: fastifyRequireRole('seller', 'admin'),
         schema: {
           summary: "Lines of the caller's products in completed orders (seller)",
           security: signedIn,
-          querystring: pageQuery,
+          querystring: salesQuery,
           response: { 200: salePageSchema, ...errors(400, 401, 403) },
         },
       },
-      async (request) => listSalesOf(ctx, userOf(request).id, request.query.page, request.query.pageSize),
+      async (request) => listSalesOf(ctx, userOf(request).id, request.query),
     );
 
     app.get<{ Params: { id: string } }>(

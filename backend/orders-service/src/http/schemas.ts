@@ -15,6 +15,10 @@ import {
   ReplayedDeadLetter,
   SaveCartRequest,
   SalePage,
+  SalesQuery,
+  SalesRangeQuery,
+  SalesTotals,
+  SalesTotalsQuery,
 } from '@market/contracts';
 import { errorEnvelopeSchema, fastifyJsonSchema } from '@market/kit';
 
@@ -33,6 +37,10 @@ export const placeOrderBody = request(PlaceOrderRequest);
 export const idempotencyHeaders = request(IdempotencyHeaders);
 export const orderIdParams = request(OrderIdParams);
 export const pageQuery = request(OrdersPageQuery);
+export const salesQuery = request(SalesQuery);
+export const salesRangeQuery = request(SalesRangeQuery);
+export const salesTotalsQuery = request(SalesTotalsQuery);
+export const salesTotalsSchema = response(SalesTotals);
 
 export const cartSchema = response(Cart);
 export const saveCartBody = request(SaveCartRequest);
