@@ -1,10 +1,10 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router-dom';
-import { describeError } from '../api/error-messages';
+import { describeError, isBadLink } from '../api/error-messages';
 import { cancelOrder } from '../api/orders-api';
 import { queryKeys } from '../api/query-client';
 import { ConfirmButton } from '../components/confirm-button';
-import { ErrorState } from '../components/status-views';
+import { ErrorState, MissingPage } from '../components/status-views';
 import { formatDateTime, shortId } from '../lib/format';
 import { usePageTitle } from '../lib/use-page-title';
 import { OrderItemsTable } from '../orders/order-items-table';
@@ -14,8 +14,8 @@ import { POLL_INTERVAL_MS, useOrderStatus } from '../orders/use-order-status';
 
 export default function OrderPage() {
   const { id = '' } = useParams();
-  usePageTitle(`Order ${shortId(id)}`);
   const { order, error, mode, replace } = useOrderStatus(id);
+  usePageTitle(error !== null && !order && isBadLink(error) ? 'Order not found' : `Order ${shortId(id)}`);
   const client = useQueryClient();
   const cancel = useMutation({
     mutationFn: () => cancelOrder(id),
@@ -32,6 +32,14 @@ export default function OrderPage() {
   const cancelError = cancel.isError
     ? describeError(cancel.error, { CONFLICT: 'This order can no longer be cancelled.' }).message
     : null;
+
+  if (error !== null && !order && isBadLink(error)) {
+    return (
+      <MissingPage title="Order not found" back={{ to: '/orders', label: 'Go to my orders' }}>
+        There is no order at this address, or it is not one of yours.
+      </MissingPage>
+    );
+  }
 
   return (
     <section aria-labelledby="page-title">
@@ -54,9 +62,7 @@ export default function OrderPage() {
           Live updates are unavailable; checking again every {POLL_INTERVAL_MS / 1000} seconds.
         </p>
       )}
-      {error !== null && !order && (
-        <ErrorState message={describeError(error, { NOT_FOUND: 'There is no order with this number.' }).message} />
-      )}
+      {error !== null && !order && <ErrorState message={describeError(error).message} />}
       {order && (
         <>
           <p className="muted">Placed {formatDateTime(order.createdAt)}</p>
