@@ -28,7 +28,7 @@ export function multiply(money: Money, quantity: number): Money {
  * "$"; thousands grouped by commas or by spaces, in threes ("1,000", "1 000.50"). The dot is the only
  * decimal point, so "1,5" is refused rather than read as 15 or as 1.50.
  */
-const PRICE_INPUT = /^\$?\s*(\d{1,3}(?:,\d{3})+|\d{1,3}(?:[   ]\d{3})+|\d+)(?:\.(\d{1,2}))?$/;
+const PRICE_INPUT = /^\$?\s*(\d{1,3}(?:,\d{3})+|\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:\.(\d{1,2}))?$/;
 
 /** A price as typed (see PRICE_INPUT) as a money amount; anything else, or above the limit, is null. */
 export function normalizeMoneyInput(input: string): Money | null {
