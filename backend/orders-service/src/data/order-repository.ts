@@ -15,6 +15,7 @@ export interface ItemRecord {
 export interface OrderRecord {
   id: string;
   buyerId: string;
+  buyerName: string | null;
   status: OrderStatus;
   reason: FailureReason | null;
   total: string | null;
@@ -38,6 +39,7 @@ export interface NewOrder {
   id: string;
   createdAt: Date;
   buyerId: string;
+  buyerName?: string | null;
   idempotencyKey: string;
   requestHash: string;
   placedEventId: string;
@@ -45,9 +47,10 @@ export interface NewOrder {
   items: { productId: string; quantity: number; unitPrice: string }[];
 }
 
-const orderColumns = {
+export const orderColumns = {
   id: orders.id,
   buyerId: orders.buyerId,
+  buyerName: orders.buyerName,
   status: orders.status,
   reason: orders.reason,
   total: orders.total,
@@ -87,8 +90,8 @@ export async function insertOrderIfNew(
     name: 'orders_place_order',
     text: `
       WITH new_order AS (
-        INSERT INTO orders (id, buyer_id, idempotency_key, request_hash, placed_event_id, correlation_id, created_at, updated_at, last_published_at)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $7)
+        INSERT INTO orders (id, buyer_id, buyer_name, idempotency_key, request_hash, placed_event_id, correlation_id, created_at, updated_at, last_published_at)
+        VALUES ($1, $2, $11, $3, $4, $5, $6, $7, $7, $7)
         ON CONFLICT (buyer_id, idempotency_key) DO NOTHING
         RETURNING id
       ), new_lines AS (
@@ -112,6 +115,7 @@ export async function insertOrderIfNew(
       JSON.stringify(lines),
       outbox.stream,
       JSON.stringify(outbox.fields),
+      order.buyerName ?? null,
     ],
   });
   return rows[0] ? { outboxId: rows[0].id } : undefined;
@@ -133,7 +137,7 @@ export async function findByIdempotencyKey(tx: Tx, buyerId: string, key: string)
 }
 
 /** An order's lines in line order, read with the order in one query (prices as exact decimal strings). */
-const itemsColumn = sql<ItemRecord[]>`(
+export const itemsColumn = sql<ItemRecord[]>`(
   SELECT coalesce(json_agg(json_build_object('productId', i.product_id, 'productName', i.product_name, 'sellerId', i.seller_id,
     'quantity', i.quantity, 'unitPrice', i.unit_price::text) ORDER BY i.line), '[]'::json)
   FROM order_items AS i WHERE i.order_id = ${orders.id})`;

@@ -1,11 +1,12 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { PlaceOrderRequest, SalesQuery } from '@market/contracts';
+import type { AdminOrdersQuery, PlaceOrderRequest, SalesQuery } from '@market/contracts';
 import { fastifyRequireRole, type AuthUser } from '@market/kit';
 import { cancelOrder } from '../domain/cancel-order';
 import type { OrdersContext } from '../domain/context';
 import { placeOrder } from '../domain/place-order';
 import { listEveryOrder, listOrdersOf, listSalesOf, readOrder } from '../domain/read-orders';
 import {
+  adminOrdersQuery,
   errors,
   idempotencyHeaders,
   orderIdParams,
@@ -40,6 +41,7 @@ export function ordersRoutes(ctx: OrdersContext) {
       async (request, reply) => {
         const { order, created } = await placeOrder(ctx, {
           buyerId: userOf(request).id,
+          buyerName: userOf(request).username,
           idempotencyKey: request.headers['idempotency-key'],
           correlationId: request.id,
           items: request.body.items,
@@ -65,18 +67,18 @@ export function ordersRoutes(ctx: OrdersContext) {
       async (request) => listOrdersOf(ctx, userOf(request).id, request.query.page, request.query.pageSize),
     );
 
-    app.get<{ Querystring: PageQuery }>(
+    app.get<{ Querystring: AdminOrdersQuery }>(
       '/all',
       {
         onRequest: fastifyRequireRole('admin'),
         schema: {
-          summary: 'Every order (admin)',
+          summary: 'Every order, filtered by status, dates, buyer or seller, with its buyer (admin)',
           security: signedIn,
-          querystring: pageQuery,
+          querystring: adminOrdersQuery,
           response: { 200: orderPageSchema, ...errors(400, 401, 403) },
         },
       },
-      async (request) => listEveryOrder(ctx, request.query.page, request.query.pageSize),
+      async (request) => listEveryOrder(ctx, request.query),
     );
 
     app.get<{ Querystring: SalesQuery }>(

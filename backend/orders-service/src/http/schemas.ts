@@ -1,4 +1,5 @@
 import {
+  AdminOrdersQuery,
   Cart,
   DeadLetter,
   deadLetterParams,
@@ -37,6 +38,7 @@ export const placeOrderBody = request(PlaceOrderRequest);
 export const idempotencyHeaders = request(IdempotencyHeaders);
 export const orderIdParams = request(OrderIdParams);
 export const pageQuery = request(OrdersPageQuery);
+export const adminOrdersQuery = request(AdminOrdersQuery);
 export const salesQuery = request(SalesQuery);
 export const salesRangeQuery = request(SalesRangeQuery);
 export const salesTotalsQuery = request(SalesTotalsQuery);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DEAD_LETTER_ORDERS, FAILURE_REASONS, LIMITS, ORDER_STATUSES, STREAM_ID_PATTERN } from '../http';
-import { id, money, pageNumber, pageOf, pageSize, PageQuery, timestamp } from './common';
+import { id, money, pageNumber, pageOf, pageSize, PageQuery, text, timestamp } from './common';
 
 /** Idempotency keys: what a UUID, a ULID or a client's own token looks like; no spaces or quotes. */
 export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9._:-]+$/;
@@ -21,11 +21,32 @@ export const Order = z.strictObject({
   reason: z.enum(FAILURE_REASONS).nullable(),
   total: money().nullable(),
   items: z.array(OrderItem),
+  buyer: z
+    .strictObject({ id: id(), username: z.string().nullable() })
+    .optional()
+    .meta({ description: "Who placed the order: only in an admin's reads" }),
   createdAt: timestamp(),
   updatedAt: timestamp(),
 });
 export type Order = z.output<typeof Order>;
 export const OrderPage = pageOf(Order);
+
+/** An admin's list counts matching orders up to this many, then says "more" (`pagination.totalCapped`). */
+export const ADMIN_ORDERS_COUNT_CAP = 10_000;
+export const AdminOrdersQuery = z.strictObject({
+  page: pageNumber(),
+  pageSize: pageSize(),
+  status: z.enum(ORDER_STATUSES).optional(),
+  from: z.iso.date().optional().meta({ description: 'First UTC day, `YYYY-MM-DD`' }),
+  to: z.iso.date().optional().meta({ description: 'Last UTC day, included' }),
+  buyer: text()
+    .trim()
+    .max(Math.max(LIMITS.usernameMax, 36)) // a username or a UUID's 36 characters
+    .optional()
+    .meta({ description: "The buyer's id, or their username as it was when they ordered (any case)" }),
+  sellerId: id().optional().meta({ description: 'Orders holding a line of this seller' }),
+});
+export type AdminOrdersQuery = z.output<typeof AdminOrdersQuery>;
 
 export const Sale = z.strictObject({
   orderId: id(),
