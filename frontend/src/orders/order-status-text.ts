@@ -31,6 +31,12 @@ export function describeStatus(order: Order): string {
   return order.status === 'FAILED' ? `${sentence} ${describeReason(order.reason)}` : sentence;
 }
 
+/** The status as an admin reads someone else's order: no "your". */
+export function describeForAdmin(order: Order): string {
+  const label = STATUS_LABELS[order.status];
+  return order.status === 'FAILED' ? `${label}: ${describeReason(order.reason)}` : `${label}.`;
+}
+
 export function canCancel(order: Order): boolean {
   return order.status === 'PENDING' || order.status === 'COMPLETED';
 }

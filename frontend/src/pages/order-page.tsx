@@ -9,12 +9,16 @@ import { formatDateTime, shortId } from '../lib/format';
 import { usePageTitle } from '../lib/use-page-title';
 import { OrderItemsTable } from '../orders/order-items-table';
 import { OrderStatusBadge } from '../orders/order-status-badge';
-import { canCancel, describeStatus } from '../orders/order-status-text';
+import { canCancel, describeForAdmin, describeStatus } from '../orders/order-status-text';
+import { useSession } from '../session/session-context';
 import { POLL_INTERVAL_MS, useOrderStatus } from '../orders/use-order-status';
 
 export default function OrderPage() {
   const { id = '' } = useParams();
   const { order, error, mode, replace } = useOrderStatus(id);
+  const { user } = useSession();
+  // An admin reading another buyer's order: the buyer's wording ("Your order…") and Cancel are not theirs.
+  const someoneElses = Boolean(order?.buyer && order.buyer.id !== user?.id);
   usePageTitle(error !== null && !order && isBadLink(error) ? 'Order not found' : `Order ${shortId(id)}`);
   const client = useQueryClient();
   const cancel = useMutation({
@@ -43,15 +47,14 @@ export default function OrderPage() {
 
   return (
     <section aria-labelledby="page-title">
-      <p>
-        <Link to="/orders">← All my orders</Link>
-      </p>
+      <p>{someoneElses ? <Link to="/admin/orders">← All orders</Link> : <Link to="/orders">← All my orders</Link>}</p>
       <h1 id="page-title">Order {shortId(id)}</h1>
       {/* Present from the first render so screen readers announce every later status change. */}
       <div className="order-status" role="status" aria-atomic="true" data-testid="order-status">
         {order ? (
           <>
-            <OrderStatusBadge status={order.status} /> <span>{describeStatus(order)}</span>
+            <OrderStatusBadge status={order.status} />{' '}
+            <span>{someoneElses ? describeForAdmin(order) : describeStatus(order)}</span>
           </>
         ) : (
           !error && 'Loading the order status…'
@@ -65,10 +68,13 @@ export default function OrderPage() {
       {error !== null && !order && <ErrorState message={describeError(error).message} />}
       {order && (
         <>
+          {someoneElses && order.buyer && (
+            <p data-testid="order-buyer">Buyer: {order.buyer.username ?? shortId(order.buyer.id)}</p>
+          )}
           <p className="muted">Placed {formatDateTime(order.createdAt)}</p>
           <OrderItemsTable order={order} />
           {cancelError && <ErrorState message={cancelError} />}
-          {canCancel(order) && (
+          {canCancel(order) && !someoneElses && (
             <ConfirmButton
               label="Cancel order"
               confirmLabel="Yes, cancel this order"

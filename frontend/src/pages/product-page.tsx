@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { describeError, isBadLink } from '../api/error-messages';
 import { getProduct } from '../api/products-api';
@@ -11,11 +11,15 @@ import { ErrorState, LoadingState, MissingPage } from '../components/status-view
 import { maxQuantity } from '../cart/cart-lines';
 import { formatMoney } from '../lib/money';
 import { usePageTitle } from '../lib/use-page-title';
+import { useSession } from '../session/session-context';
+
+const ModerationPanel = lazy(() => import('./product-moderation'));
 
 export default function ProductPage() {
   const { id = '' } = useParams();
   const result = useQuery({ queryKey: queryKeys.product(id), queryFn: ({ signal }) => getProduct(id, signal) });
   const [quantity, setQuantity] = useState(1);
+  const { user } = useSession();
   const product = result.data;
   const missing = result.isError && !product && isBadLink(result.error);
   usePageTitle(product?.name ?? (missing ? 'Product not found' : 'Product'));
@@ -71,6 +75,11 @@ export default function ProductPage() {
       ) : (
         <p className="notice notice-warning">This product is no longer sold.</p>
       )}
+      {product.moderation && (
+        <p className="notice notice-error" data-testid="moderation-notice">
+          An admin took this product out of the catalog. Reason: {product.moderation.reason}
+        </p>
+      )}
       <p className="description">{product.description}</p>
       {active && cap > 0 && (
         <div className="field field-narrow">
@@ -87,6 +96,11 @@ export default function ProductPage() {
         </div>
       )}
       {active && <AddToCart product={product} quantity={quantity} />}
+      {user?.role === 'admin' && (
+        <Suspense fallback={null}>
+          <ModerationPanel product={product} />
+        </Suspense>
+      )}
     </article>
   );
 }
