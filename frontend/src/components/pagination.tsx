@@ -13,7 +13,12 @@ export function pageWindow(page: number, last: number): (number | null)[] {
   const pages = [...new Set([1, page - 2, page - 1, page, page + 1, page + 2, last])]
     .filter((n) => n >= 1 && n <= Math.max(last, page))
     .sort((a, b) => a - b);
-  return pages.flatMap((n, i) => (i > 0 && n - pages[i - 1]! > 1 ? [null, n] : [n]));
+  // A gap of one page shows that page rather than "…".
+  return pages.flatMap((n, i) => {
+    const gap = i > 0 ? n - pages[i - 1]! - 1 : 0;
+    if (gap === 1) return [n - 1, n];
+    return gap > 1 ? [null, n] : [n];
+  });
 }
 
 /**
