@@ -7,7 +7,7 @@ const FORMULA_START = /^[=+\-@\t\r]/;
  * One CSV cell (RFC 4180): a text a spreadsheet would read as a formula gets a leading single quote
  * (OWASP's advice), then a cell holding a quote, a comma or a line break is quoted with its quotes doubled.
  */
-export function csvCell(value: string): string {
+function csvCell(value: string): string {
   const safe = FORMULA_START.test(value) ? `'${value}` : value;
   return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }
