@@ -1,5 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { expectNoTokenInPage, signupViaApi } from './support/api';
+import { expectNoAxeViolations } from './support/axe';
 import { adminCredentials, loginViaUi, logoutViaUi, signupViaUi } from './support/ui';
 
 test('when a visitor signs up, logs out and logs in again, then the account is shown and no token is readable', async ({
@@ -126,18 +127,42 @@ test.describe('admin session', () => {
     await expect(page).toHaveURL(/\/admin\/users$/);
   });
 
-  test('when the admin disables and enables a user, then the list says so', async ({ page, browser }) => {
+  test('when the admin changes a role or disables a user, then each change waits for a confirmation and the list says so', async ({
+    page,
+    browser,
+  }) => {
     const other = await browser.newContext();
     const target = await signupViaApi(other.request, 'buyer');
     await other.close();
+    const name = target.user.username;
 
-    await page.getByLabel('Search by username or email').fill(target.user.username);
+    await page.getByLabel('Search by username or email').fill(name);
     await page.getByRole('button', { name: 'Search' }).click();
-    const row = page.getByTestId('user-row').filter({ hasText: target.user.username });
+    const row = page.getByTestId('user-row').filter({ hasText: name });
     await expect(row).toBeVisible();
-    await row.getByRole('button', { name: `Disable ${target.user.username}` }).click();
-    await expect(page.getByText(`${target.user.username} is disabled and can no longer log in.`)).toBeVisible();
-    await row.getByRole('button', { name: `Enable ${target.user.username}` }).click();
-    await expect(page.getByText(`${target.user.username} is enabled again.`)).toBeVisible();
+
+    await row.getByRole('button', { name: `Disable ${name}` }).click();
+    const question = row.getByRole('alertdialog', { name: `Disable ${name}? They can no longer log in.` });
+    await expect(question.getByRole('button', { name: `Yes, disable ${name}` })).toBeFocused();
+    await expectNoAxeViolations(page, 'admin users, confirming');
+    await question.getByRole('button', { name: 'Cancel' }).click();
+    await expect(row.getByRole('button', { name: `Disable ${name}` })).toBeFocused();
+    await expect(row.getByText('Active', { exact: true })).toBeVisible();
+
+    await row.getByRole('button', { name: `Disable ${name}` }).click();
+    await row.getByRole('button', { name: `Yes, disable ${name}` }).click();
+    await expect(page.getByText(`${name} is disabled and can no longer log in.`)).toBeVisible();
+    await row.getByRole('button', { name: `Enable ${name}` }).click();
+    await row.getByRole('button', { name: `Yes, enable ${name}` }).click();
+    await expect(page.getByText(`${name} is enabled again.`)).toBeVisible();
+
+    await row.getByLabel(`Role of ${name}`).selectOption('seller');
+    await expect(row.getByRole('button', { name: 'Yes, make seller' })).toBeFocused();
+    await page.keyboard.press('Escape');
+    await expect(row.getByLabel(`Role of ${name}`)).toHaveValue('buyer');
+    await row.getByLabel(`Role of ${name}`).selectOption('seller');
+    await row.getByRole('button', { name: 'Yes, make seller' }).click();
+    await expect(page.getByText(`${name} is now a seller.`)).toBeVisible();
+    await expect(row.getByLabel(`Role of ${name}`)).toHaveValue('seller');
   });
 });

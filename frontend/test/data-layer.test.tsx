@@ -25,7 +25,7 @@ describe('data layer', () => {
     const server = apiServer().on('GET', '/products/gone', [404, errorBody('NOT_FOUND')]);
     renderApp(server, '/products/gone');
 
-    expect(await screen.findByRole('alert')).toHaveTextContent('This product does not exist or is no longer sold.');
+    expect(await screen.findByText("This product doesn't exist (or was removed).")).toBeInTheDocument();
     expect(server.sent('GET', '/products/gone')).toHaveLength(1);
   });
 

@@ -23,6 +23,7 @@ import { deadLetterRoutes } from './http/dead-letter-routes';
 import { eventsRoute } from './http/events-route';
 import { openApi, openApiRoute } from './http/openapi';
 import { ordersRoutes } from './http/orders-routes';
+import { salesReportRoutes } from './http/sales-report-routes';
 import type { StatusNotifier } from './messaging/status-notifier';
 
 export interface AppDeps {
@@ -85,6 +86,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(async (secured) => {
         secure(secured);
         await secured.register(ordersRoutes(context));
+        await secured.register(salesReportRoutes(context));
         await secured.register(
           deadLetterRoutes(createDeadLetters(deps.redis, [config.ORDERS_STREAM, config.INVENTORY_STREAM])),
         );

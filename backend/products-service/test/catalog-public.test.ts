@@ -231,6 +231,8 @@ describe('public catalog: GET /api/products, /:id, /categories', () => {
       '/api/products/{id}',
       '/api/products/{id}/images',
       '/api/products/{id}/images/{imageId}',
+      '/api/products/{id}/relist',
+      '/api/products/{id}/unlist',
     ]);
     expect(res.body.components.schemas.ProductPage.properties.pagination.properties.totalCapped).toEqual(
       expect.objectContaining({ type: 'boolean' }),

@@ -33,6 +33,7 @@ describe('seller management: POST, PATCH, DELETE /api/products and GET /api/prod
         stock: 3,
         images: [],
         status: 'active',
+        moderation: null,
         version: 1,
         createdAt: expect.any(String),
         updatedAt: expect.any(String),

@@ -51,6 +51,22 @@ describe('inventory worker: order.placed on the orders stream', () => {
     },
   );
 
+  it('when a line names a product an admin unlisted, then the reply is FAILED PRODUCT_UNAVAILABLE and nothing is taken', async () => {
+    const product = await h.addProduct({ stock: 5 });
+    await h.pool.query(`UPDATE products SET status = 'unlisted', moderation_reason = 'Replica watch' WHERE id = $1`, [
+      product.id,
+    ]);
+    const order = h.placed({ lines: [line(product, 1)] });
+
+    await h.publish(order);
+
+    expect((await h.waitForReplies(order.order_id))[0]).toMatchObject({
+      status: 'FAILED',
+      reason: 'PRODUCT_UNAVAILABLE',
+    });
+    expect(await h.product(product.id)).toMatchObject({ stock: 5 });
+  });
+
   it('when a line names a product that does not exist, then the reply is FAILED PRODUCT_UNAVAILABLE', async () => {
     const order = h.placed({ lines: [{ product_id: randomUUID(), quantity: 1, price: '1.00' }] });
 

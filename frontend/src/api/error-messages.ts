@@ -97,3 +97,8 @@ export function describeError(error: unknown, overrides: MessageOverrides = {}):
 export function isNotFound(error: unknown): boolean {
   return axios.isAxiosError(error) && error.response?.status === 404;
 }
+
+/** A link to something that is not there: unknown (404) or not even a well-formed id (400). */
+export function isBadLink(error: unknown): boolean {
+  return isNotFound(error) || (axios.isAxiosError(error) && error.response?.status === 400);
+}

@@ -1,6 +1,6 @@
 import { noteCatalogChange } from './catalog-freshness';
 import { api } from './http-client';
-import type { Order, OrderPart, Page, PlaceOrderRequest, Sale, ShipPartRequest } from './contracts';
+import type { Order, OrderPart, Page, PlaceOrderRequest, Sale, SalesPeriod, SalesTotals, ShipPartRequest } from './contracts';
 
 export async function placeOrder(body: PlaceOrderRequest, idempotencyKey: string): Promise<Order> {
   const response = await api.post<Order>('/orders', body, { headers: { 'Idempotency-Key': idempotencyKey } });
@@ -36,12 +36,44 @@ export async function deliverPart(orderId: string, sellerId: string): Promise<Or
   return (await api.post<OrderPart>(partUrl(orderId, sellerId, 'deliver'))).data;
 }
 
-export async function listMySales(page: number, pageSize: number, signal?: AbortSignal): Promise<Page<Sale>> {
-  return (await api.get<Page<Sale>>('/orders/sales', { params: { page, pageSize }, signal })).data;
+/** UTC days `YYYY-MM-DD`, both included; empty means open. */
+export interface DayRange {
+  from: string;
+  to: string;
 }
 
-export async function listAllOrders(page: number, pageSize: number, signal?: AbortSignal): Promise<Page<Order>> {
-  return (await api.get<Page<Order>>('/orders/all', { params: { page, pageSize }, signal })).data;
+const rangeParams = ({ from, to }: DayRange) => ({ from: from || undefined, to: to || undefined });
+
+export async function listMySales(
+  query: DayRange & { page: number; pageSize: number },
+  signal?: AbortSignal,
+): Promise<Page<Sale>> {
+  const params = { ...rangeParams(query), page: query.page, pageSize: query.pageSize };
+  return (await api.get<Page<Sale>>('/orders/sales', { params, signal })).data;
+}
+
+export async function getSalesTotals(
+  query: DayRange & { period: SalesPeriod },
+  signal?: AbortSignal,
+): Promise<SalesTotals> {
+  const params = { ...rangeParams(query), period: query.period };
+  return (await api.get<SalesTotals>('/orders/sales/totals', { params, signal })).data;
+}
+
+/** The address of the CSV file of the seller's sales in the range; the browser downloads it (Content-Disposition). */
+export function salesExportUrl(range: DayRange): string {
+  const params = new URLSearchParams(Object.entries(rangeParams(range)).filter(([, v]) => v) as [string, string][]);
+  const search = params.toString();
+  return `/api/orders/sales/export${search ? `?${search}` : ''}`;
+}
+
+/** Every order (admin); empty filters are left out. */
+export async function listAllOrders(
+  query: { page: number; pageSize: number } & Record<'status' | 'from' | 'to' | 'buyer' | 'sellerId', string>,
+  signal?: AbortSignal,
+): Promise<Page<Order>> {
+  const params = Object.fromEntries(Object.entries(query).filter(([, value]) => value !== ''));
+  return (await api.get<Page<Order>>('/orders/all', { params, signal })).data;
 }
 
 export function orderEventsUrl(id: string): string {

@@ -3,6 +3,7 @@ import { api } from './http-client';
 import { takePreloaded } from './preloaded';
 import type {
   CreateProductRequest,
+  MyProductSort,
   Page,
   Product,
   ProductSearchPage,
@@ -49,8 +50,12 @@ export async function listCategories(signal?: AbortSignal): Promise<string[]> {
   return (await api.get<{ data: string[] }>('/products/categories', { signal })).data.data;
 }
 
-export async function listMyProducts(page: number, pageSize: number, signal?: AbortSignal): Promise<Page<Product>> {
-  return (await api.get<Page<Product>>('/products/mine', { params: { page, pageSize }, signal })).data;
+export async function listMyProducts(
+  query: { page: number; pageSize: number; q: string; sort: MyProductSort },
+  signal?: AbortSignal,
+): Promise<Page<Product>> {
+  const params = { ...query, q: query.q || undefined };
+  return (await api.get<Page<Product>>('/products/mine', { params, signal })).data;
 }
 
 /** A product this browser changed: the catalog's reads skip nginx's shared copies for a while. */
@@ -69,6 +74,16 @@ export async function updateProduct(id: string, body: UpdateProductRequest): Pro
 
 export async function archiveProduct(id: string): Promise<Product> {
   return changed((await api.delete<Product>(`/products/${encodeURIComponent(id)}`)).data);
+}
+
+/** Back in the catalog: an archived product (its seller) or an unlisted one (an admin). */
+export async function relistProduct(id: string): Promise<Product> {
+  return changed((await api.post<Product>(`/products/${encodeURIComponent(id)}/relist`)).data);
+}
+
+/** An admin takes a product out of the catalog; its seller reads the reason. */
+export async function unlistProduct(id: string, reason: string): Promise<Product> {
+  return changed((await api.post<Product>(`/products/${encodeURIComponent(id)}/unlist`, { reason })).data);
 }
 
 /** multipart/form-data: axios sets the type and boundary for a FormData body. */

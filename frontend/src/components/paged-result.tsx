@@ -16,10 +16,21 @@ interface Props<T> {
   /** One keyed `<tr>` per item. */
   renderRow: (item: T) => ReactNode;
   onPage: (page: number) => void;
+  /** A button per nearby page besides Previous and Next. */
+  numbered?: boolean;
 }
 
 /** One page of a server-paged list: its error, loading and empty states, else a table of the items and the page links. */
-export function PagedResult<T>({ result, loadingLabel, empty, caption, columns, renderRow, onPage }: Props<T>) {
+export function PagedResult<T>({
+  result,
+  loadingLabel,
+  empty,
+  caption,
+  columns,
+  renderRow,
+  onPage,
+  numbered,
+}: Props<T>) {
   const page = result.data;
   return (
     <>
@@ -37,7 +48,7 @@ export function PagedResult<T>({ result, loadingLabel, empty, caption, columns, 
             </thead>
             <tbody>{page.data.map((item) => renderRow(item))}</tbody>
           </table>
-          <Pagination info={page.pagination} onChange={onPage} />
+          <Pagination info={page.pagination} onChange={onPage} numbered={numbered} />
         </>
       )}
     </>

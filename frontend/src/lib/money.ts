@@ -23,10 +23,19 @@ export function multiply(money: Money, quantity: number): Money {
   return fromCents(toCents(money) * quantity);
 }
 
-/** "5", "5.5" and "5.50" all mean 5.50; anything else, or above the limit, is null. */
+/**
+ * What a seller may type as a price, in US dollars: "5", "5.5" and "5.50" all mean 5.50; an optional
+ * "$"; thousands grouped by commas or by spaces, in threes ("1,000", "1 000.50"). The dot is the only
+ * decimal point, so "1,5" is refused rather than read as 15 or as 1.50.
+ */
+const PRICE_INPUT = /^\$?\s*(\d{1,3}(?:,\d{3})+|\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:\.(\d{1,2}))?$/;
+
+/** A price as typed (see PRICE_INPUT) as a money amount; anything else, or above the limit, is null. */
 export function normalizeMoneyInput(input: string): Money | null {
-  const match = MONEY_INPUT.exec(input.trim());
+  const match = PRICE_INPUT.exec(input.trim());
   if (!match) return null;
-  const money = fromCents(toCents(input));
+  const whole = (match[1] ?? '').replace(/\D/g, '').replace(/^0+(?=\d)/, '');
+  if (whole.length > 9) return null;
+  const money = fromCents(Number(whole) * 100 + Number((match[2] ?? '').padEnd(2, '0')));
   return toCents(money) <= toCents(LIMITS.priceMax) ? money : null;
 }

@@ -77,6 +77,12 @@ export function describeStatus(order: OrderView): string {
   return order.status === 'FAILED' ? `${sentence} ${describeReason(order.reason)}` : sentence;
 }
 
+/** The status as an admin reads someone else's order: no "your". */
+export function describeForAdmin(order: OrderView): string {
+  const label = stateLabel(order);
+  return order.status === 'FAILED' ? `${label}. ${describeReason(order.reason)}` : `${label}.`;
+}
+
 /** The buyer may cancel until a part of the order ships (the server refuses it after that). */
 export function canCancel(order: Pick<Order, 'status' | 'parts'>): boolean {
   if (order.status === 'PENDING') return true;

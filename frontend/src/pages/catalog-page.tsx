@@ -18,6 +18,14 @@ export function describeCount({ total, totalCapped }: PageInfo): string {
   return `${amount} ${total === 1 && !totalCapped ? 'product' : 'products'} found.`;
 }
 
+/** The same search from its first page, for a link to a page past the last one. */
+export function firstPageOf(params: URLSearchParams): string {
+  const first = new URLSearchParams(params);
+  first.delete('page');
+  const search = first.toString();
+  return search ? `/?${search}` : '/';
+}
+
 export default function CatalogPage() {
   usePageTitle('Catalog');
   const [params, setParams] = useSearchParams();
@@ -89,8 +97,17 @@ export default function CatalogPage() {
       {result.isPending && !searchProblem && <LoadingState label="Loading products" />}
       {products && products.data.length === 0 && settled && (
         <EmptyState>
-          <p>{filtered ? 'No products match your search.' : 'There are no products for sale yet.'}</p>
-          {filtered && <Link to="/">Show all products</Link>}
+          {products.pagination.total > 0 ? (
+            <>
+              <p>No products on this page.</p>
+              <Link to={firstPageOf(params)}>Go to the first page</Link>
+            </>
+          ) : (
+            <>
+              <p>{filtered ? 'No products match your search.' : 'There are no products for sale yet.'}</p>
+              {filtered && <Link to="/">Show all products</Link>}
+            </>
+          )}
         </EmptyState>
       )}
       {products && products.data.length > 0 && (

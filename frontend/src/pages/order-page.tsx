@@ -1,23 +1,27 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router-dom';
-import { describeError } from '../api/error-messages';
+import { describeError, isBadLink } from '../api/error-messages';
 import { cancelOrder } from '../api/orders-api';
 import { queryKeys } from '../api/query-client';
 import { AddressView } from '../addresses/address-view';
 import { ConfirmButton } from '../components/confirm-button';
-import { ErrorState } from '../components/status-views';
+import { ErrorState, MissingPage } from '../components/status-views';
 import { formatDateTime, shortId } from '../lib/format';
 import { usePageTitle } from '../lib/use-page-title';
 import { OrderItemsTable } from '../orders/order-items-table';
 import { OrderParts } from '../orders/order-parts';
 import { OrderStatusBadge } from '../orders/order-status-badge';
-import { canCancel, describeStatus } from '../orders/order-status-text';
+import { canCancel, describeForAdmin, describeStatus } from '../orders/order-status-text';
 import { pollInterval, useOrderStatus } from '../orders/use-order-status';
+import { useSession } from '../session/session-context';
 
 export default function OrderPage() {
   const { id = '' } = useParams();
-  usePageTitle(`Order ${shortId(id)}`);
   const { order, error, mode, replace } = useOrderStatus(id);
+  const { user } = useSession();
+  // An admin reading another buyer's order: the buyer's wording ("Your order…") and Cancel are not theirs.
+  const someoneElses = Boolean(order?.buyer && order.buyer.id !== user?.id);
+  usePageTitle(error !== null && !order && isBadLink(error) ? 'Order not found' : `Order ${shortId(id)}`);
   const client = useQueryClient();
   const cancel = useMutation({
     mutationFn: () => cancelOrder(id),
@@ -37,17 +41,24 @@ export default function OrderPage() {
       }).message
     : null;
 
+  if (error !== null && !order && isBadLink(error)) {
+    return (
+      <MissingPage title="Order not found" back={{ to: '/orders', label: 'Go to my orders' }}>
+        There is no order at this address, or it is not one of yours.
+      </MissingPage>
+    );
+  }
+
   return (
     <section aria-labelledby="page-title">
-      <p>
-        <Link to="/orders">← All my orders</Link>
-      </p>
+      <p>{someoneElses ? <Link to="/admin/orders">← All orders</Link> : <Link to="/orders">← All my orders</Link>}</p>
       <h1 id="page-title">Order {shortId(id)}</h1>
       {/* Present from the first render so screen readers announce every later status change. */}
       <div className="order-status" role="status" aria-atomic="true" data-testid="order-status">
         {order ? (
           <>
-            <OrderStatusBadge order={order} /> <span>{describeStatus(order)}</span>
+            <OrderStatusBadge order={order} />{' '}
+            <span>{someoneElses ? describeForAdmin(order) : describeStatus(order)}</span>
           </>
         ) : (
           !error && 'Loading the order status…'
@@ -58,11 +69,12 @@ export default function OrderPage() {
           Live updates are unavailable; checking again every {pollInterval(order) / 1000} seconds.
         </p>
       )}
-      {error !== null && !order && (
-        <ErrorState message={describeError(error, { NOT_FOUND: 'There is no order with this number.' }).message} />
-      )}
+      {error !== null && !order && <ErrorState message={describeError(error).message} />}
       {order && (
         <>
+          {someoneElses && order.buyer && (
+            <p data-testid="order-buyer">Buyer: {order.buyer.username ?? shortId(order.buyer.id)}</p>
+          )}
           <p className="muted">Placed {formatDateTime(order.createdAt)}</p>
           <OrderItemsTable order={order} />
           {order.shippingAddress && (
@@ -73,7 +85,7 @@ export default function OrderPage() {
           )}
           <OrderParts order={order} onChange={replace} />
           {cancelError && <ErrorState message={cancelError} />}
-          {canCancel(order) && (
+          {canCancel(order) && !someoneElses && (
             <ConfirmButton
               label="Cancel order"
               confirmLabel="Yes, cancel this order"

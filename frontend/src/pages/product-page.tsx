@@ -1,32 +1,41 @@
 import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
-import { describeError } from '../api/error-messages';
+import { describeError, isBadLink } from '../api/error-messages';
 import { getProduct } from '../api/products-api';
 import { queryKeys } from '../api/query-client';
 import { AddToCart } from '../components/add-to-cart';
 import { StockText } from '../components/product-card';
 import { ProductPicture } from '../components/product-picture';
-import { ErrorState, LoadingState } from '../components/status-views';
+import { ErrorState, LoadingState, MissingPage } from '../components/status-views';
 import { maxQuantity } from '../cart/cart-lines';
 import { formatMoney } from '../lib/money';
 import { usePageTitle } from '../lib/use-page-title';
+import { useSession } from '../session/session-context';
+
+const ModerationPanel = lazy(() => import('./product-moderation'));
 
 export default function ProductPage() {
   const { id = '' } = useParams();
   const result = useQuery({ queryKey: queryKeys.product(id), queryFn: ({ signal }) => getProduct(id, signal) });
   const [quantity, setQuantity] = useState(1);
+  const { user } = useSession();
   const product = result.data;
-  usePageTitle(product?.name ?? 'Product');
+  const missing = result.isError && !product && isBadLink(result.error);
+  usePageTitle(product?.name ?? (missing ? 'Product not found' : 'Product'));
 
+  if (missing) {
+    return (
+      <MissingPage title="Product not found" back={{ to: '/', label: 'Back to the catalog' }}>
+        This product doesn't exist (or was removed).
+      </MissingPage>
+    );
+  }
   if (result.isError && !product) {
-    const message = describeError(result.error, {
-      NOT_FOUND: 'This product does not exist or is no longer sold.',
-    }).message;
     return (
       <section aria-labelledby="page-title">
         <h1 id="page-title">Product</h1>
-        <ErrorState message={message} onRetry={() => void result.refetch()} />
+        <ErrorState message={describeError(result.error).message} onRetry={() => void result.refetch()} />
         <p>
           <Link to="/">Back to the catalog</Link>
         </p>
@@ -66,6 +75,11 @@ export default function ProductPage() {
       ) : (
         <p className="notice notice-warning">This product is no longer sold.</p>
       )}
+      {product.moderation && (
+        <p className="notice notice-error" data-testid="moderation-notice">
+          An admin took this product out of the catalog. Reason: {product.moderation.reason}
+        </p>
+      )}
       <p className="description">{product.description}</p>
       {active && cap > 0 && (
         <div className="field field-narrow">
@@ -82,6 +96,11 @@ export default function ProductPage() {
         </div>
       )}
       {active && <AddToCart product={product} quantity={quantity} />}
+      {user?.role === 'admin' && (
+        <Suspense fallback={null}>
+          <ModerationPanel product={product} />
+        </Suspense>
+      )}
     </article>
   );
 }

@@ -25,6 +25,7 @@ export interface PartRecord {
 export interface OrderRecord {
   id: string;
   buyerId: string;
+  buyerName: string | null;
   status: OrderStatus;
   reason: FailureReason | null;
   total: string | null;
@@ -51,6 +52,7 @@ export interface NewOrder {
   id: string;
   createdAt: Date;
   buyerId: string;
+  buyerName?: string | null;
   idempotencyKey: string;
   requestHash: string;
   placedEventId: string;
@@ -60,9 +62,10 @@ export interface NewOrder {
   items: { productId: string; quantity: number; unitPrice: string }[];
 }
 
-const orderColumns = {
+export const orderColumns = {
   id: orders.id,
   buyerId: orders.buyerId,
+  buyerName: orders.buyerName,
   status: orders.status,
   reason: orders.reason,
   total: orders.total,
@@ -110,8 +113,8 @@ export async function insertOrderIfNew(
           'postalCode', a.postal_code, 'region', a.region, 'country', a.country, 'phone', a.phone)
         FROM addresses AS a WHERE a.id = $11::uuid AND a.user_id = $2::uuid
       ), new_order AS (
-        INSERT INTO orders (id, buyer_id, idempotency_key, request_hash, placed_event_id, correlation_id, created_at, updated_at, last_published_at, shipping_address)
-        SELECT $1::uuid, $2::uuid, $3, $4, $5::uuid, $6, $7::timestamptz, $7::timestamptz, $7::timestamptz, address.snapshot FROM address
+        INSERT INTO orders (id, buyer_id, buyer_name, idempotency_key, request_hash, placed_event_id, correlation_id, created_at, updated_at, last_published_at, shipping_address)
+        SELECT $1::uuid, $2::uuid, $12, $3, $4, $5::uuid, $6, $7::timestamptz, $7::timestamptz, $7::timestamptz, address.snapshot FROM address
         ON CONFLICT (buyer_id, idempotency_key) DO NOTHING
         RETURNING id, shipping_address
       ), new_lines AS (
@@ -136,6 +139,7 @@ export async function insertOrderIfNew(
       outbox.stream,
       JSON.stringify(outbox.fields),
       order.shippingAddressId ?? null,
+      order.buyerName ?? null,
     ],
   });
   return rows[0] ? { outboxId: rows[0].id, shippingAddress: rows[0].shipping_address } : undefined;
@@ -157,7 +161,7 @@ export async function findByIdempotencyKey(tx: Tx, buyerId: string, key: string)
 }
 
 /** An order's lines in line order, read with the order in one query (prices as exact decimal strings). */
-const itemsColumn = sql<ItemRecord[]>`(
+export const itemsColumn = sql<ItemRecord[]>`(
   SELECT coalesce(json_agg(json_build_object('productId', i.product_id, 'productName', i.product_name, 'sellerId', i.seller_id,
     'quantity', i.quantity, 'unitPrice', i.unit_price::text) ORDER BY i.line), '[]'::json)
   FROM order_items AS i WHERE i.order_id = ${orders.id})`;

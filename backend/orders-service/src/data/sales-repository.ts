@@ -1,5 +1,5 @@
-import { sql } from 'drizzle-orm';
-import type { OrderStatus, PartState, ShippingAddress } from '@market/contracts';
+import { sql, type SQL } from 'drizzle-orm';
+import type { OrderStatus, PartState, SalesPeriod, ShippingAddress } from '@market/contracts';
 import type { Tx } from './db';
 
 export interface SaleRecord {
@@ -17,49 +17,110 @@ export interface SaleRecord {
   createdAt: Date;
 }
 
+/** UTC days, `YYYY-MM-DD`, both included. */
+export interface DayRange {
+  from?: string | undefined;
+  to?: string | undefined;
+}
+
 /**
- * The seller's lines of COMPLETED orders (a cancelled order gave its stock back) with their part's
- * fulfilment, newest first, each with its order's shipping address: the seller's own lines only, so a
- * seller never reads the address of an order holding none of its products.
+ * The seller's lines of COMPLETED orders (a cancelled order gave its stock back) placed within the range: the
+ * seller's own lines only, so a seller never reads the address of an order holding none of its products.
  */
-export async function listSales(tx: Tx, sellerId: string, page: number, pageSize: number) {
-  const where = sql`i.seller_id = ${sellerId} AND o.status = 'COMPLETED'`;
-  const [{ rows }, { rows: counted }] = await Promise.all([
-    tx.execute<{
-      order_id: string;
-      product_id: string;
-      product_name: string | null;
-      quantity: number;
-      unit_price: string;
-      status: OrderStatus;
-      part_state: PartState;
-      carrier: string | null;
-      tracking_number: string | null;
-      shipping_address: ShippingAddress | null;
-      created_at: string | Date;
-    }>(sql`
-      SELECT i.order_id, i.product_id, i.product_name, i.quantity, i.unit_price, o.status, o.shipping_address, o.created_at,
-        coalesce(p.state, 'CONFIRMED') AS part_state, p.carrier, p.tracking_number
-      FROM order_items i JOIN orders o ON o.id = i.order_id
-      LEFT JOIN order_parts p ON p.order_id = i.order_id AND p.seller_id = i.seller_id
-      WHERE ${where}
-      ORDER BY o.created_at DESC, i.order_id, i.line
-      LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`),
+function salesOf(sellerId: string, range: DayRange): SQL {
+  const where = [sql`i.seller_id = ${sellerId}`, sql`o.status = 'COMPLETED'`];
+  if (range.from) where.push(sql`o.created_at >= (${range.from}::date AT TIME ZONE 'UTC')`);
+  if (range.to) where.push(sql`o.created_at < ((${range.to}::date + 1) AT TIME ZONE 'UTC')`);
+  return sql.join(where, sql` AND `);
+}
+
+type SaleRow = {
+  order_id: string;
+  product_id: string;
+  product_name: string | null;
+  quantity: number;
+  unit_price: string;
+  status: OrderStatus;
+  part_state: PartState;
+  carrier: string | null;
+  tracking_number: string | null;
+  shipping_address: ShippingAddress | null;
+  created_at: string | Date;
+};
+
+const toRecord = (r: SaleRow): SaleRecord => ({
+  orderId: r.order_id,
+  productId: r.product_id,
+  productName: r.product_name,
+  quantity: r.quantity,
+  unitPrice: r.unit_price,
+  status: r.status,
+  partState: r.part_state,
+  carrier: r.carrier,
+  trackingNumber: r.tracking_number,
+  shippingAddress: r.shipping_address,
+  createdAt: new Date(r.created_at),
+});
+
+async function selectSales(tx: Tx, where: SQL, limit: number, offset: number): Promise<SaleRecord[]> {
+  const { rows } = await tx.execute<SaleRow>(sql`
+    SELECT i.order_id, i.product_id, i.product_name, i.quantity, i.unit_price, o.status, o.shipping_address, o.created_at,
+      coalesce(p.state, 'CONFIRMED') AS part_state, p.carrier, p.tracking_number
+    FROM order_items i JOIN orders o ON o.id = i.order_id
+    LEFT JOIN order_parts p ON p.order_id = i.order_id AND p.seller_id = i.seller_id
+    WHERE ${where}
+    ORDER BY o.created_at DESC, i.order_id, i.line
+    LIMIT ${limit} OFFSET ${offset}`);
+  return rows.map(toRecord);
+}
+
+/** Newest first, one page. */
+export async function listSales(tx: Tx, sellerId: string, range: DayRange, page: number, pageSize: number) {
+  const where = salesOf(sellerId, range);
+  const [rows, { rows: counted }] = await Promise.all([
+    selectSales(tx, where, pageSize, (page - 1) * pageSize),
     tx.execute<{ total: string }>(sql`
       SELECT count(*) AS total FROM order_items i JOIN orders o ON o.id = i.order_id WHERE ${where}`),
   ]);
-  const sales: SaleRecord[] = rows.map((r) => ({
-    orderId: r.order_id,
-    productId: r.product_id,
-    productName: r.product_name,
+  return { rows, total: Number(counted[0]?.total ?? 0) };
+}
+
+/** Newest first, at most `limit` lines: what a CSV export holds. */
+export function exportSales(tx: Tx, sellerId: string, range: DayRange, limit: number): Promise<SaleRecord[]> {
+  return selectSales(tx, salesOf(sellerId, range), limit, 0);
+}
+
+export interface SalesTotalRecord {
+  periodStart: string;
+  orders: number;
+  quantity: number;
+  revenue: string;
+}
+
+/**
+ * Orders, items and revenue per UTC day, ISO week (from Monday) or month, newest first, plus the
+ * sums over the whole range. Revenue is summed as NUMERIC, so it stays exact.
+ */
+export async function sumSales(tx: Tx, sellerId: string, range: DayRange, period: SalesPeriod, limit: number) {
+  const where = salesOf(sellerId, range);
+  const bucket = sql`date_trunc(${period}, o.created_at AT TIME ZONE 'UTC')::date`;
+  const sums = sql`count(DISTINCT o.id)::int AS orders, coalesce(sum(i.quantity), 0)::int AS quantity,
+    coalesce(sum(i.quantity * i.unit_price), 0)::numeric(14, 2)::text AS revenue`;
+  const [{ rows }, { rows: overall }] = await Promise.all([
+    tx.execute<{ period_start: string; orders: number; quantity: number; revenue: string }>(sql`
+      SELECT to_char(${bucket}, 'YYYY-MM-DD') AS period_start, ${sums}
+      FROM order_items i JOIN orders o ON o.id = i.order_id
+      WHERE ${where}
+      GROUP BY 1 ORDER BY 1 DESC LIMIT ${limit}`),
+    tx.execute<{ orders: number; quantity: number; revenue: string }>(sql`
+      SELECT ${sums} FROM order_items i JOIN orders o ON o.id = i.order_id WHERE ${where}`),
+  ]);
+  const periods: SalesTotalRecord[] = rows.map((r) => ({
+    periodStart: r.period_start,
+    orders: r.orders,
     quantity: r.quantity,
-    unitPrice: r.unit_price,
-    status: r.status,
-    shippingAddress: r.shipping_address,
-    partState: r.part_state,
-    carrier: r.carrier,
-    trackingNumber: r.tracking_number,
-    createdAt: new Date(r.created_at),
+    revenue: r.revenue,
   }));
-  return { rows: sales, total: Number(counted[0]?.total ?? 0) };
+  const [all] = overall;
+  return { periods, overall: all ?? { orders: 0, quantity: 0, revenue: '0.00' } };
 }

@@ -21,6 +21,8 @@ export const orders = pgTable(
   {
     id: uuid('id').primaryKey(),
     buyerId: uuid('buyer_id').notNull(),
+    /** The buyer's username when the order was placed (a snapshot, as products keep seller_name); null before it was kept. */
+    buyerName: text('buyer_name'),
     status: text('status', { enum: ['PENDING', 'COMPLETED', 'FAILED', 'CANCELLED'] })
       .notNull()
       .default('PENDING'),

@@ -40,6 +40,11 @@ export function toOrder(record: OrderRecord): Order {
   };
 }
 
+/** What an admin reads: the order and who placed it. */
+export function toAdminOrder(record: OrderRecord): Order {
+  return { ...toOrder(record), buyer: { id: record.buyerId, username: record.buyerName } };
+}
+
 export function toSale(record: SaleRecord): Sale {
   return { ...record, createdAt: record.createdAt.toISOString() };
 }

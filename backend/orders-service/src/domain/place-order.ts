@@ -9,6 +9,8 @@ import { toOrder } from './order-shapes';
 
 export interface PlaceOrderInput {
   buyerId: string;
+  /** The buyer's username, kept on the order for admins' lists. */
+  buyerName: string;
   idempotencyKey: string;
   correlationId: string;
   items: PlaceOrderRequest['items'];
@@ -31,6 +33,7 @@ function newRecord(input: PlaceOrderInput): OrderRecord {
   return {
     id: newId(),
     buyerId: input.buyerId,
+    buyerName: input.buyerName,
     status: 'PENDING',
     reason: null,
     total: null,

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { PlaceOrderRequest, ShipPartRequest } from '@market/contracts';
+import type { AdminOrdersQuery, PlaceOrderRequest, SalesQuery, ShipPartRequest } from '@market/contracts';
 import { fastifyRequireRole, type AuthUser } from '@market/kit';
 import { cancelOrder } from '../domain/cancel-order';
 import type { OrdersContext } from '../domain/context';
@@ -7,6 +7,7 @@ import { deliverPart, shipPart } from '../domain/fulfil-order';
 import { placeOrder } from '../domain/place-order';
 import { listEveryOrder, listOrdersOf, listSalesOf, readOrder } from '../domain/read-orders';
 import {
+  adminOrdersQuery,
   errors,
   idempotencyHeaders,
   orderIdParams,
@@ -18,6 +19,7 @@ import {
   placeOrderBody,
   salePageSchema,
   shipPartBody,
+  salesQuery,
   type PageQuery,
 } from './schemas';
 
@@ -43,6 +45,7 @@ export function ordersRoutes(ctx: OrdersContext) {
       async (request, reply) => {
         const { order, created } = await placeOrder(ctx, {
           buyerId: userOf(request).id,
+          buyerName: userOf(request).username,
           idempotencyKey: request.headers['idempotency-key'],
           correlationId: request.id,
           items: request.body.items,
@@ -69,32 +72,32 @@ export function ordersRoutes(ctx: OrdersContext) {
       async (request) => listOrdersOf(ctx, userOf(request).id, request.query.page, request.query.pageSize),
     );
 
-    app.get<{ Querystring: PageQuery }>(
+    app.get<{ Querystring: AdminOrdersQuery }>(
       '/all',
       {
         onRequest: fastifyRequireRole('admin'),
         schema: {
-          summary: 'Every order (admin)',
+          summary: 'Every order, filtered by status, dates, buyer or seller, with its buyer (admin)',
           security: signedIn,
-          querystring: pageQuery,
+          querystring: adminOrdersQuery,
           response: { 200: orderPageSchema, ...errors(400, 401, 403) },
         },
       },
-      async (request) => listEveryOrder(ctx, request.query.page, request.query.pageSize),
+      async (request) => listEveryOrder(ctx, request.query),
     );
 
-    app.get<{ Querystring: PageQuery }>(
+    app.get<{ Querystring: SalesQuery }>(
       '/sales',
       {
         onRequest: fastifyRequireRole('seller', 'admin'),
         schema: {
           summary: "Lines of the caller's products in completed orders (seller)",
           security: signedIn,
-          querystring: pageQuery,
+          querystring: salesQuery,
           response: { 200: salePageSchema, ...errors(400, 401, 403) },
         },
       },
-      async (request) => listSalesOf(ctx, userOf(request).id, request.query.page, request.query.pageSize),
+      async (request) => listSalesOf(ctx, userOf(request).id, request.query),
     );
 
     app.get<{ Params: { id: string } }>(

@@ -3,6 +3,7 @@ import {
   AddressFields,
   AddressIdParams,
   AddressList,
+  AdminOrdersQuery,
   Cart,
   DeadLetter,
   deadLetterParams,
@@ -22,6 +23,10 @@ import {
   SaveCartRequest,
   SalePage,
   ShipPartRequest,
+  SalesQuery,
+  SalesRangeQuery,
+  SalesTotals,
+  SalesTotalsQuery,
 } from '@market/contracts';
 import { errorEnvelopeSchema, fastifyJsonSchema } from '@market/kit';
 
@@ -43,6 +48,11 @@ export const pageQuery = request(OrdersPageQuery);
 export const orderPartSchema = response(OrderPart);
 export const orderPartParams = request(OrderPartParams);
 export const shipPartBody = request(ShipPartRequest);
+export const adminOrdersQuery = request(AdminOrdersQuery);
+export const salesQuery = request(SalesQuery);
+export const salesRangeQuery = request(SalesRangeQuery);
+export const salesTotalsQuery = request(SalesTotalsQuery);
+export const salesTotalsSchema = response(SalesTotals);
 
 export const cartSchema = response(Cart);
 export const saveCartBody = request(SaveCartRequest);

@@ -47,6 +47,8 @@ export const LIMITS = {
   addressPhoneMax: 30,
   carrierMax: 60,
   trackingNumberMax: 60,
+  moderationReasonMin: 3,
+  moderationReasonMax: 500,
 } as const;
 
 /** ISO 3166-1 alpha-2: the countries a shipping address may name. */
@@ -70,6 +72,12 @@ export const MONEY_PATTERN = /^(0|[1-9]\d{0,8})\.\d{2}$/;
 /** `relevance` applies to a search (`q`); it is the default then, and `newest` without one. */
 export const PRODUCT_SORTS = ['relevance', 'newest', 'price_asc', 'price_desc', 'name'] as const;
 export type ProductSort = (typeof PRODUCT_SORTS)[number];
+/** A seller's own list sorts by these; stock lets them find what runs out. */
+export const MY_PRODUCT_SORTS = ['newest', 'name', 'price_asc', 'price_desc', 'stock'] as const;
+export type MyProductSort = (typeof MY_PRODUCT_SORTS)[number];
+/** `unlisted`: an admin took the product out of the catalog, with a reason its seller sees; only an admin relists it. */
+export const PRODUCT_STATUSES = ['active', 'archived', 'unlisted'] as const;
+export type ProductStatus = (typeof PRODUCT_STATUSES)[number];
 
 export const ORDER_STATUSES = ['PENDING', 'COMPLETED', 'FAILED', 'CANCELLED'] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];

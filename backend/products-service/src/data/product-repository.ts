@@ -1,5 +1,5 @@
-import { and, asc, count, desc, eq, getTableColumns, inArray, sql, type SQL } from 'drizzle-orm';
-import type { ProductSort } from '@market/contracts';
+import { and, asc, count, desc, eq, getTableColumns, ilike, inArray, ne, sql, type SQL } from 'drizzle-orm';
+import type { MyProductSort, ProductSort } from '@market/contracts';
 import type { Tx } from './db';
 import { products } from './schema';
 
@@ -62,19 +62,27 @@ export async function listActiveProducts(
   return n > query.countUpTo ? { rows, total: query.countUpTo, capped: true } : { rows, total: n, capped: false };
 }
 
+const MY_ORDER_BY: Record<MyProductSort, SQL[]> = {
+  ...ORDER_BY,
+  stock: [asc(products.stock), asc(products.id)],
+};
+
+/** `%`, `_` and `\` typed by a seller match themselves in ILIKE. */
+const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
 export async function listSellerProducts(
   tx: Tx,
   sellerId: string,
-  limit: number,
-  offset: number,
+  query: { q?: string | undefined; sort: MyProductSort; limit: number; offset: number },
 ): Promise<{ rows: ProductRow[]; total: number }> {
-  const where = eq(products.sellerId, sellerId);
+  const { limit, offset } = query;
+  const where = and(eq(products.sellerId, sellerId), query.q ? ilike(products.name, likePattern(query.q)) : undefined);
   const [rows, [totals]] = await Promise.all([
     tx
       .select(productColumns)
       .from(products)
       .where(where)
-      .orderBy(...ORDER_BY.newest)
+      .orderBy(...MY_ORDER_BY[query.sort])
       .limit(limit)
       .offset(offset),
     tx.select({ total: count() }).from(products).where(where),
@@ -139,6 +147,55 @@ export async function archiveProduct(tx: Tx, id: string, version: number | undef
     .update(products)
     .set({ status: 'archived', version: sql`${products.version} + 1`, updatedAt: sql`now()` })
     .where(and(...conditions))
+    .returning(productColumns);
+  return row;
+}
+
+/**
+ * Puts an archived product back in the catalog (`unlisted` too when `moderated` is allowed, i.e.
+ * an admin asks), at `version` when one is given; undefined when nothing changed.
+ */
+export async function relistProduct(
+  tx: Tx,
+  id: string,
+  version: number | undefined,
+  moderated: boolean,
+): Promise<ProductRow | undefined> {
+  const conditions = [eq(products.id, id), moderated ? ne(products.status, 'active') : eq(products.status, 'archived')];
+  if (version !== undefined) conditions.push(eq(products.version, version));
+  const [row] = await tx
+    .update(products)
+    .set({
+      status: 'active',
+      moderationReason: null,
+      moderatedAt: null,
+      moderatedBy: null,
+      version: sql`${products.version} + 1`,
+      updatedAt: sql`now()`,
+    })
+    .where(and(...conditions))
+    .returning(productColumns);
+  return row;
+}
+
+/** Takes a product out of the catalog with the admin's reason, whatever its status; a second unlist replaces the reason. */
+export async function unlistProduct(
+  tx: Tx,
+  id: string,
+  reason: string,
+  adminId: string,
+): Promise<ProductRow | undefined> {
+  const [row] = await tx
+    .update(products)
+    .set({
+      status: 'unlisted',
+      moderationReason: reason,
+      moderatedAt: sql`now()`,
+      moderatedBy: adminId,
+      version: sql`${products.version} + 1`,
+      updatedAt: sql`now()`,
+    })
+    .where(eq(products.id, id))
     .returning(productColumns);
   return row;
 }

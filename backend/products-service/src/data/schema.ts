@@ -13,7 +13,7 @@ import {
   timestamp,
   uuid,
 } from 'drizzle-orm/pg-core';
-import type { StreamFields } from '@market/contracts';
+import { PRODUCT_STATUSES, type StreamFields } from '@market/contracts';
 import { outboxTable, processedMessagesTable } from '@market/kit';
 
 const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
@@ -36,9 +36,11 @@ export const products = pgTable(
     category: text('category').notNull(),
     price: numeric('price', { precision: 12, scale: 2, mode: 'string' }).notNull(),
     stock: integer('stock').notNull(),
-    status: text('status', { enum: ['active', 'archived'] })
-      .notNull()
-      .default('active'),
+    status: text('status', { enum: PRODUCT_STATUSES }).notNull().default('active'),
+    /** Why an admin unlisted the product (its seller reads it), when and who; null unless unlisted. */
+    moderationReason: text('moderation_reason'),
+    moderatedAt: timestamp('moderated_at', { withTimezone: true }),
+    moderatedBy: uuid('moderated_by'),
     version: integer('version').notNull().default(1),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
@@ -47,7 +49,8 @@ export const products = pgTable(
   (t) => [
     check('products_stock_not_negative', sql`${t.stock} >= 0`),
     check('products_price_positive', sql`${t.price} > 0`),
-    check('products_status_known', sql`${t.status} in ('active', 'archived')`),
+    check('products_status_known', sql`${t.status} in ('active', 'archived', 'unlisted')`),
+    check('products_unlisted_has_reason', sql`${t.status} <> 'unlisted' OR ${t.moderationReason} IS NOT NULL`),
     // The public list reads only active rows: one partial index per sort order, id as the tiebreak.
     // Ascending indexes serve the descending sorts by a backward scan (DESC NULLS FIRST, the default).
     index('products_active_created_idx')

@@ -1,4 +1,4 @@
-import type { Category, Page, Product, ProductSearchPage, ProductSort } from '@market/contracts';
+import type { Category, MyProductsQuery, Page, Product, ProductSearchPage, ProductSort } from '@market/contracts';
 import type { SQL } from 'drizzle-orm';
 import { AppError, forbidden, notFound, type AuthUser } from '@market/kit';
 import type { Db, Tx } from '../data/db';
@@ -10,6 +10,8 @@ import {
   insertProduct,
   listActiveProducts,
   listSellerProducts,
+  relistProduct,
+  unlistProduct,
   updateProductAtVersion,
   type ProductChanges,
   type ProductRow,
@@ -263,13 +265,13 @@ export function createCatalog(db: Db, imageBaseUrl: string) {
       return shapeOne(row);
     },
 
-    async listMine(user: AuthUser, request: PageRequest): Promise<Page<Product>> {
-      const { rows, total } = await listSellerProducts(
-        db,
-        user.id,
-        request.pageSize,
-        (request.page - 1) * request.pageSize,
-      );
+    async listMine(user: AuthUser, request: MyProductsQuery): Promise<Page<Product>> {
+      const { rows, total } = await listSellerProducts(db, user.id, {
+        q: request.q || undefined,
+        sort: request.sort,
+        limit: request.pageSize,
+        offset: (request.page - 1) * request.pageSize,
+      });
       return toPage(rows, total, request);
     },
 
@@ -296,6 +298,33 @@ export function createCatalog(db: Db, imageBaseUrl: string) {
       const latest = (await findProduct(db, id)) ?? current;
       if (version !== undefined && latest.version !== version) throw versionConflict(latest);
       return shapeOne(latest);
+    },
+
+    /**
+     * Back in the catalog. The seller relists what they archived; what an admin unlisted stays
+     * out until an admin relists it. Relisting an active product changes nothing.
+     */
+    async relist(user: AuthUser, id: string, version: number | undefined): Promise<Product> {
+      const current = await productToChange(db, user, id);
+      const admin = user.role === 'admin';
+      if (current.status === 'unlisted' && !admin) {
+        throw forbidden('an admin took this product out of the catalog; only an admin can put it back');
+      }
+      const relisted = await relistProduct(db, id, version, admin);
+      if (relisted) return shapeOne(relisted);
+      const latest = (await findProduct(db, id)) ?? current;
+      if (version !== undefined && latest.version !== version) throw versionConflict(latest);
+      if (latest.status === 'unlisted' && !admin) {
+        throw forbidden('an admin took this product out of the catalog; only an admin can put it back');
+      }
+      return shapeOne(latest);
+    },
+
+    /** An admin takes a product out of the catalog; its seller sees the reason in their list. */
+    async unlist(admin: AuthUser, id: string, reason: string): Promise<Product> {
+      const unlisted = await unlistProduct(db, id, reason, admin.id);
+      if (!unlisted) throw notFound('product');
+      return shapeOne(unlisted);
     },
   };
 }

@@ -24,6 +24,10 @@ export function toProduct(row: ProductRow, images: ImageRow[], imageBaseUrl: str
     stock: row.stock,
     images: images.map((image) => toProductImage(image, imageBaseUrl)),
     status: row.status,
+    moderation:
+      row.status === 'unlisted' && row.moderationReason && row.moderatedAt
+        ? { reason: row.moderationReason, at: row.moderatedAt.toISOString() }
+        : null,
     version: row.version,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),

@@ -1,5 +1,5 @@
 import express, { type RequestHandler, type Router } from 'express';
-import { CATEGORIES } from '@market/contracts';
+import { CATEGORIES, type MyProductsQuery } from '@market/contracts';
 import { authenticate, notFound, requireRole, validate, type AuthUser, type TokenVerifier } from '@market/kit';
 import type { Catalog, CatalogSearch, NewProductInput } from '../domain/catalog';
 import { openApiDocument } from './openapi';
@@ -36,6 +36,7 @@ export function productRoutes(deps: ProductRouteDeps): Router {
   const router = express.Router();
   const { catalog } = deps;
   const seller = [authenticate(deps.verify), requireRole('seller', 'admin')];
+  const admin = [authenticate(deps.verify), requireRole('admin')];
 
   // Constants of the build: browsers and nginx keep them five minutes.
   const constant = { 'Cache-Control': 'public, max-age=300', 'X-Accel-Expires': '300' };
@@ -56,8 +57,7 @@ export function productRoutes(deps: ProductRouteDeps): Router {
   });
 
   router.get('/mine', ...seller, validate(validators.mine), async (req, res) => {
-    const { page, pageSize } = req.query as unknown as { page: number; pageSize: number };
-    res.json(await catalog.listMine(userOf(req), { page, pageSize }));
+    res.json(await catalog.listMine(userOf(req), req.query as unknown as MyProductsQuery));
   });
 
   router.get('/:id', validate(validators.read), identifyIfSignedIn(deps.verify), async (req, res) => {
@@ -83,6 +83,16 @@ export function productRoutes(deps: ProductRouteDeps): Router {
   router.delete('/:id', ...seller, validate(validators.archive), async (req, res) => {
     const { version } = req.query as { version?: number };
     res.json(await catalog.archive(userOf(req), String(req.params.id), version));
+  });
+
+  router.post('/:id/relist', ...seller, validate(validators.relist), async (req, res) => {
+    const { version } = req.query as { version?: number };
+    res.json(await catalog.relist(userOf(req), String(req.params.id), version));
+  });
+
+  router.post('/:id/unlist', ...admin, validate(validators.unlist), async (req, res) => {
+    const { reason } = req.body as { reason: string };
+    res.json(await catalog.unlist(userOf(req), String(req.params.id), reason));
   });
 
   return router;

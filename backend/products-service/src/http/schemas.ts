@@ -43,6 +43,8 @@ export const validators = {
   create: validatorsOf('create'),
   update: validatorsOf('update'),
   archive: validatorsOf('archive'),
+  relist: validatorsOf('relist'),
+  unlist: validatorsOf('unlist'),
   uploadImage: validatorsOf('uploadImage'),
   arrangeImages: validatorsOf('arrangeImages'),
   deleteImage: validatorsOf('deleteImage'),

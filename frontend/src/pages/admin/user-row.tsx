@@ -1,4 +1,6 @@
+import { useRef, useState } from 'react';
 import { ROLES, type AdminUser, type Role, type UpdateUserRequest } from '../../api/contracts';
+import { ConfirmStep } from '../../components/confirm-step';
 import { formatDateTime } from '../../lib/format';
 
 interface Props {
@@ -8,8 +10,27 @@ interface Props {
   onUpdate: (change: UpdateUserRequest) => void;
 }
 
+/** What the admin is asked before a change applies. */
+function questionOf(user: AdminUser, change: UpdateUserRequest): { question: string; confirm: string } {
+  if (change.role) return { question: `Make ${user.username} a ${change.role}?`, confirm: `Yes, make ${change.role}` };
+  return change.disabled
+    ? { question: `Disable ${user.username}? They can no longer log in.`, confirm: `Yes, disable ${user.username}` }
+    : { question: `Enable ${user.username} again?`, confirm: `Yes, enable ${user.username}` };
+}
+
 export function UserRow({ user, isSelf, busy, onUpdate }: Props) {
   const roleId = `role-${user.id}`;
+  const [pending, setPending] = useState<UpdateUserRequest | null>(null);
+  const roleRef = useRef<HTMLSelectElement>(null);
+  const toggleRef = useRef<HTMLButtonElement>(null);
+  // Focus goes back where the change started: the select or the button (rendered again once the question closes).
+  const close = () => {
+    const from = pending?.role ? roleRef : toggleRef;
+    setPending(null);
+    requestAnimationFrame(() => from.current?.focus());
+  };
+  const asked = pending && questionOf(user, pending);
+
   return (
     <tr data-testid="user-row">
       <th scope="row">
@@ -23,10 +44,14 @@ export function UserRow({ user, isSelf, busy, onUpdate }: Props) {
           Role of {user.username}
         </label>
         <select
+          ref={roleRef}
           id={roleId}
-          value={user.role}
+          value={pending?.role ?? user.role}
           disabled={busy || isSelf}
-          onChange={(event) => onUpdate({ role: event.target.value as Role })}
+          onChange={(event) => {
+            const role = event.target.value as Role;
+            setPending(role === user.role ? null : { role });
+          }}
         >
           {ROLES.map((role) => (
             <option key={role} value={role}>
@@ -41,14 +66,28 @@ export function UserRow({ user, isSelf, busy, onUpdate }: Props) {
         </span>
       </td>
       <td>
-        <button
-          type="button"
-          className="button"
-          disabled={busy || isSelf}
-          onClick={() => onUpdate({ disabled: !user.disabled })}
-        >
-          {user.disabled ? 'Enable' : 'Disable'} {user.username}
-        </button>
+        {pending && asked ? (
+          <ConfirmStep
+            question={asked.question}
+            confirmLabel={asked.confirm}
+            cancelLabel="Cancel"
+            onConfirm={() => {
+              onUpdate(pending);
+              close();
+            }}
+            onCancel={close}
+          />
+        ) : (
+          <button
+            ref={toggleRef}
+            type="button"
+            className="button"
+            disabled={busy || isSelf}
+            onClick={() => setPending({ disabled: !user.disabled })}
+          >
+            {user.disabled ? 'Enable' : 'Disable'} {user.username}
+          </button>
+        )}
       </td>
     </tr>
   );

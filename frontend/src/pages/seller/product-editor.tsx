@@ -7,6 +7,7 @@ import { describeError } from '../../api/error-messages';
 import { createProduct, getProduct, updateProduct } from '../../api/products-api';
 import { queryKeys } from '../../api/query-client';
 import { ErrorState } from '../../components/status-views';
+import { useUnsavedChangesWarning } from '../../lib/use-unsaved-changes';
 import { resolverFrom, showServerErrors } from '../../lib/validation';
 import { ConflictNotice } from './conflict-notice';
 import { ProductFields } from './product-fields';
@@ -98,6 +99,7 @@ export function ProductEditor({ product }: { product: Product | null }) {
   };
 
   const busy = form.formState.isSubmitting;
+  useUnsavedChangesWarning(!save.isSuccess && editedFields(form.watch(), pristine).length > 0);
   return (
     <>
       {conflict ? (

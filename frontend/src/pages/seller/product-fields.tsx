@@ -31,7 +31,12 @@ export function ProductFields({ register, errors }: Props) {
           </select>
         )}
       </Field>
-      <Field id="product-price" label="Price in US dollars" error={errors.price?.message} hint="For example 19.99">
+      <Field
+        id="product-price"
+        label="Price in US dollars"
+        error={errors.price?.message}
+        hint="For example 19.99 or 1,250.00"
+      >
         {(control) => <input {...control} inputMode="decimal" {...register('price')} />}
       </Field>
       <Field id="product-stock" label="Stock" error={errors.stock?.message} hint="How many you can sell right now">

@@ -63,8 +63,10 @@ export function checkProduct(values: ProductValues): { errors: FieldErrors; body
   }
   const category = CATEGORIES.find((c) => c === values.category);
   if (!category) errors.category = 'Choose a category.';
-  if (price === null || price === '0.00') {
-    errors.price = `Enter a price between 0.01 and ${LIMITS.priceMax}, like 19.99.`;
+  if (price === null && /,\d{1,2}$/.test(values.price.trim())) {
+    errors.price = 'Use a dot before the cents, like 19.99.';
+  } else if (price === null || price === '0.00') {
+    errors.price = `Enter a price between 0.01 and ${LIMITS.priceMax}, like 19.99 or 1,250.`;
   }
   if (!values.stock.trim() || !Number.isInteger(stock) || stock < RULES.stock.min || stock > RULES.stock.max) {
     errors.stock = `Enter a whole number from ${RULES.stock.min} to ${RULES.stock.max.toLocaleString('en-US')}.`;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DEAD_LETTER_ORDERS, FAILURE_REASONS, LIMITS, ORDER_STATUSES, PART_STATES, STREAM_ID_PATTERN } from '../http';
 import { ShippingAddress } from './addresses';
-import { asText, id, money, pageOf, pageSize, PageQuery, text, timestamp } from './common';
+import { asText, id, money, pageNumber, pageOf, pageSize, PageQuery, text, timestamp } from './common';
 
 /** Idempotency keys: what a UUID, a ULID or a client's own token looks like; no spaces or quotes. */
 export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9._:-]+$/;
@@ -39,11 +39,32 @@ export const Order = z.strictObject({
   parts: z
     .array(OrderPart)
     .meta({ description: 'One per seller once the order is COMPLETED; empty before and when it did not complete' }),
+  buyer: z
+    .strictObject({ id: id(), username: z.string().nullable() })
+    .optional()
+    .meta({ description: "Who placed the order: only in an admin's reads" }),
   createdAt: timestamp(),
   updatedAt: timestamp(),
 });
 export type Order = z.output<typeof Order>;
 export const OrderPage = pageOf(Order);
+
+/** An admin's list counts matching orders up to this many, then says "more" (`pagination.totalCapped`). */
+export const ADMIN_ORDERS_COUNT_CAP = 10_000;
+export const AdminOrdersQuery = z.strictObject({
+  page: pageNumber(),
+  pageSize: pageSize(),
+  status: z.enum(ORDER_STATUSES).optional(),
+  from: z.iso.date().optional().meta({ description: 'First UTC day, `YYYY-MM-DD`' }),
+  to: z.iso.date().optional().meta({ description: 'Last UTC day, included' }),
+  buyer: text()
+    .trim()
+    .max(Math.max(LIMITS.usernameMax, 36)) // a username or a UUID's 36 characters
+    .optional()
+    .meta({ description: "The buyer's id, or their username as it was when they ordered (any case)" }),
+  sellerId: id().optional().meta({ description: 'Orders holding a line of this seller' }),
+});
+export type AdminOrdersQuery = z.output<typeof AdminOrdersQuery>;
 
 export const Sale = z.strictObject({
   orderId: id(),
@@ -61,6 +82,35 @@ export const Sale = z.strictObject({
 });
 export type Sale = z.output<typeof Sale>;
 export const SalePage = pageOf(Sale);
+
+/** A UTC calendar day, `YYYY-MM-DD`; a range's `to` is included. */
+const day = () => z.iso.date().meta({ examples: ['2026-11-30'] });
+const dayRange = { from: day().optional(), to: day().optional() };
+export const SalesQuery = z.strictObject({ page: pageNumber(), pageSize: pageSize(), ...dayRange });
+export type SalesQuery = z.output<typeof SalesQuery>;
+export const SalesRangeQuery = z.strictObject(dayRange);
+export type SalesRangeQuery = z.output<typeof SalesRangeQuery>;
+
+export const SALES_PERIODS = ['day', 'week', 'month'] as const;
+export type SalesPeriod = (typeof SALES_PERIODS)[number];
+/** At most this many periods come back, newest first: a year of days. */
+export const SALES_TOTALS_MAX = 366;
+export const SalesTotalsQuery = z.strictObject({ period: z.enum(SALES_PERIODS).default('day'), ...dayRange });
+export type SalesTotalsQuery = z.output<typeof SalesTotalsQuery>;
+export const SalesTotal = z.strictObject({
+  periodStart: day().meta({ description: 'First day of the period (weeks start on Monday), UTC' }),
+  orders: z.number().int(),
+  quantity: z.number().int(),
+  revenue: money(),
+});
+export type SalesTotal = z.output<typeof SalesTotal>;
+export const SalesTotals = z.strictObject({
+  data: z.array(SalesTotal),
+  overall: z.strictObject({ orders: z.number().int(), quantity: z.number().int(), revenue: money() }),
+});
+export type SalesTotals = z.output<typeof SalesTotals>;
+/** A CSV export holds at most this many lines; a narrower date range gets the rest. */
+export const SALES_EXPORT_MAX = 10_000;
 
 export const PlaceOrderRequest = z.strictObject({
   items: z

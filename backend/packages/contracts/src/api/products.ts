@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CATEGORIES, LIMITS, PRODUCT_SORTS } from '../http';
+import { CATEGORIES, LIMITS, MY_PRODUCT_SORTS, PRODUCT_SORTS, PRODUCT_STATUSES } from '../http';
 import {
   asText,
   errorAnswer,
@@ -9,7 +9,6 @@ import {
   operation,
   pageNumber,
   pageOf,
-  PageQuery,
   pageSize,
   requestBody,
   text,
@@ -52,13 +51,16 @@ export const Product = z.strictObject({
   price: money(),
   stock: z.number().int().min(0),
   images: z.array(ProductImage).max(LIMITS.imagesPerProductMax),
-  status: z.enum(['active', 'archived']),
+  status: z.enum(PRODUCT_STATUSES),
+  moderation: z
+    .strictObject({ reason: z.string(), at: timestamp() })
+    .nullable()
+    .meta({ description: 'Why and when an admin unlisted the product; null unless it is unlisted' }),
   version: z.number().int().min(1),
   createdAt: timestamp(),
   updatedAt: timestamp(),
 });
 export type Product = z.output<typeof Product>;
-export type ProductStatus = Product['status'];
 export const ProductPage = pageOf(Product);
 
 export const CategoryFacets = z
@@ -143,6 +145,27 @@ export type ListProductsQuery = z.output<typeof ListProductsQuery>;
 export const ArchiveQuery = z.strictObject({
   version: z.number().int().min(1).optional().meta({ description: 'Archive only if still at this version' }),
 });
+
+export const MyProductsQuery = z.strictObject({
+  q: asText(text().trim().max(LIMITS.searchMax))
+    .optional()
+    .meta({ description: 'Part of the name, any case; empty means all' }),
+  sort: z.enum(MY_PRODUCT_SORTS).default('newest'),
+  page: pageNumber(),
+  pageSize: pageSize(),
+});
+export type MyProductsQuery = z.output<typeof MyProductsQuery>;
+
+export const RelistQuery = z.strictObject({
+  version: z.number().int().min(1).optional().meta({ description: 'Relist only if still at this version' }),
+});
+
+export const UnlistProductRequest = requestBody({
+  reason: withRules(asText(text().trim().min(LIMITS.moderationReasonMin).max(LIMITS.moderationReasonMax)), {
+    messages: { 'any.required': 'reason is required: the seller reads it' },
+  }).meta({ description: 'Why the product leaves the catalog; its seller reads it' }),
+});
+export type UnlistProductRequest = z.input<typeof UnlistProductRequest>;
 
 /** The `price` kind reads a decimal string ("19.99") or a JSON number exactly into the canonical two-place string. */
 const priceInput = withRules(z.union([z.string().regex(PRICE_INPUT_PATTERN), z.number().gt(0).multipleOf(0.01)]), {
@@ -262,9 +285,9 @@ export const productsApi = {
   mine: operation({
     method: 'get',
     path: '/api/products/mine',
-    summary: "The caller's products, archived ones included",
+    summary: "The caller's products, archived and unlisted ones included",
     security: sellerRead,
-    query: PageQuery,
+    query: MyProductsQuery,
     responses: {
       200: { description: 'A page of products', body: ProductPage },
       400: guarded[400],
@@ -275,7 +298,7 @@ export const productsApi = {
   read: operation({
     method: 'get',
     path: '/api/products/{id}',
-    summary: 'One product; an archived one only for its seller or an admin',
+    summary: 'One product; an archived or unlisted one only for its seller or an admin',
     params: ProductIdParams,
     responses: { 200: { description: 'The product', body: Product }, 400: guarded[400], 404: errorAnswer('NOT_FOUND') },
   }),
@@ -353,6 +376,33 @@ export const productsApi = {
       ...guarded,
       404: errorAnswer('NOT_FOUND'),
       409: errorAnswer('VERSION_CONFLICT'),
+    },
+  }),
+  relist: operation({
+    method: 'post',
+    path: '/api/products/{id}/relist',
+    summary: 'Put an archived product back in the catalog (owner or admin); an unlisted one only an admin relists',
+    security: sellerWrite,
+    params: ProductIdParams,
+    query: RelistQuery,
+    responses: {
+      200: { description: 'The active product', body: Product },
+      ...guarded,
+      404: errorAnswer('NOT_FOUND'),
+      409: errorAnswer('VERSION_CONFLICT'),
+    },
+  }),
+  unlist: operation({
+    method: 'post',
+    path: '/api/products/{id}/unlist',
+    summary: 'Take a product out of the catalog with a reason its seller sees (admin)',
+    security: sellerWrite,
+    params: ProductIdParams,
+    body: UnlistProductRequest,
+    responses: {
+      200: { description: 'The unlisted product', body: Product },
+      ...guarded,
+      404: errorAnswer('NOT_FOUND'),
     },
   }),
 };
