@@ -14,6 +14,7 @@ const SignupPage = lazy(() => import('./pages/signup-page'));
 const CartPage = lazy(() => import('./pages/cart-page'));
 const OrdersPage = lazy(() => import('./pages/orders-page'));
 const OrderPage = lazy(() => import('./pages/order-page'));
+const AccountPage = lazy(() => import('./pages/account-page'));
 const SellerLayout = lazy(() => import('./pages/seller/seller-layout'));
 const SellerProductsPage = lazy(() => import('./pages/seller/seller-products-page'));
 const ProductFormPage = lazy(() => import('./pages/seller/product-form-page'));
@@ -38,6 +39,14 @@ export function AppRoutes() {
           element={
             <RequireRole>
               <OrdersPage />
+            </RequireRole>
+          }
+        />
+        <Route
+          path="account"
+          element={
+            <RequireRole>
+              <AccountPage />
             </RequireRole>
           }
         />

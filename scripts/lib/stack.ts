@@ -168,6 +168,7 @@ function serviceEnv(
       ADMIN_EMAIL: credentials.admin.email,
       ADMIN_PASSWORD: credentials.admin.password,
       RATE_LIMIT_PREFIX: `rl${streamSuffix}:`,
+      USER_EVENTS_STREAM: `user_events_stream${streamSuffix}`,
       ...Object.fromEntries(Object.entries(authLimits).map(([key, value]) => [key, String(value)])),
     };
   }
@@ -179,6 +180,7 @@ function serviceEnv(
     ...Object.fromEntries(WORKERS.filter((w) => w.api === service.api).map((w) => [w.runFlag, 'false'])),
     ORDERS_STREAM: `orders_stream${streamSuffix}`,
     INVENTORY_STREAM: `inventory_stream${streamSuffix}`,
+    USER_EVENTS_STREAM: `user_events_stream${streamSuffix}`,
     CONSUMER_NAME: `${service.name}-${process.pid}`,
     ...(process.env.STREAM_BATCH_SIZE ? { STREAM_BATCH_SIZE: process.env.STREAM_BATCH_SIZE } : {}),
     ...(process.env.STREAM_BATCH_WAIT_MS ? { STREAM_BATCH_WAIT_MS: process.env.STREAM_BATCH_WAIT_MS } : {}),

@@ -65,7 +65,7 @@ describe('auth-service against its own OpenAPI document', () => {
     });
 
     console.log(summary(report));
-    expect(report.operations).toHaveLength(9);
+    expect(report.operations).toHaveLength(12);
     expect(report.failures).toEqual([]);
     expect(report.requests).toBeGreaterThanOrEqual(9 * RUNS);
   });

@@ -1,7 +1,14 @@
 import { createHash, createPrivateKey, createPublicKey } from 'node:crypto';
 import { z } from 'zod';
 import { LIMITS } from '@market/contracts';
-import { baseConfigShape, ConfigError, databaseTimeoutConfigShape, env, parseConfig } from '@market/kit';
+import {
+  baseConfigShape,
+  ConfigError,
+  databaseTimeoutConfigShape,
+  env,
+  parseConfig,
+  streamConfigShape,
+} from '@market/kit';
 import { passwordProblem } from './domain/passwords';
 
 function isP256PrivateKey(pem: string): boolean {
@@ -63,6 +70,9 @@ export const authConfigShape = {
   /** A refresh token presented again this soon after its rotation gets a sibling instead of revoking its family. */
   REFRESH_REUSE_GRACE_SECONDS: env.int(10, 0, 60),
   RATE_LIMIT_PREFIX: z.string().min(1).max(100).default('rl:'),
+  /** Where user.deleted is published (through the outbox); orders workers read it. */
+  USER_EVENTS_STREAM: streamConfigShape.USER_EVENTS_STREAM,
+  STREAM_MAXLEN: streamConfigShape.STREAM_MAXLEN,
 };
 
 function keyThumbprint(privateKeyPem: string): string {

@@ -23,4 +23,6 @@ export const validators = {
   demoLogin: validatorsOf('demoLogin'),
   listUsers: validatorsOf('listUsers'),
   updateUser: validatorsOf('updateUser'),
+  changePassword: validatorsOf('changePassword'),
+  deleteAccount: validatorsOf('deleteAccount'),
 };
