@@ -17,6 +17,8 @@ interface PasswordForm {
 }
 
 const PASSWORD_FIELDS = ['currentPassword', 'newPassword'] as const;
+/** Here INVALID_CREDENTIALS is about the password typed on this page, not an email and password. */
+const WRONG_PASSWORD = { INVALID_CREDENTIALS: 'That password is not right.' } as const;
 
 const passwordResolver = resolverFrom<PasswordForm>(({ currentPassword, newPassword, repeatPassword }) =>
   collectErrors({
@@ -70,7 +72,7 @@ function ChangePassword() {
       form.reset();
       setNotice({ text: 'Password changed. Every other device is signed out.', error: false });
     } catch (caught) {
-      const described = describeError(caught);
+      const described = describeError(caught, WRONG_PASSWORD);
       showServerErrors(form.setError, described.fields, PASSWORD_FIELDS);
       setNotice({ text: described.message, error: true });
     }
@@ -160,7 +162,7 @@ function DeleteAccount() {
         void navigate('/', { replace: true, state: { notice: 'Your account was deleted.' } });
       });
     } catch (caught) {
-      setError(describeError(caught).message);
+      setError(describeError(caught, WRONG_PASSWORD).message);
       setBusy(false);
     }
   };
