@@ -17,6 +17,7 @@ const CheckoutPage = lazy(() => import('./pages/checkout-page'));
 const AccountAddressesPage = lazy(() => import('./pages/account-addresses-page'));
 const OrdersPage = lazy(() => import('./pages/orders-page'));
 const OrderPage = lazy(() => import('./pages/order-page'));
+const AccountPage = lazy(() => import('./pages/account-page'));
 const SellerLayout = lazy(() => import('./pages/seller/seller-layout'));
 const SellerProductsPage = lazy(() => import('./pages/seller/seller-products-page'));
 const ProductFormPage = lazy(() => import('./pages/seller/product-form-page'));
@@ -65,6 +66,14 @@ export function AppRoutes() {
           element={
             <RequireRole>
               <OrdersPage />
+            </RequireRole>
+          }
+        />
+        <Route
+          path="account"
+          element={
+            <RequireRole>
+              <AccountPage />
             </RequireRole>
           }
         />

@@ -199,6 +199,7 @@ function serviceEnv(
       // The demo admin signs in without TOTP, so the demo and the e2e tests need no authenticator.
       TOTP_EXEMPT_ADMIN_EMAIL: demo ? credentials.admin.email : '',
       RATE_LIMIT_PREFIX: `rl${streamSuffix}:`,
+      USER_EVENTS_STREAM: `user_events_stream${streamSuffix}`,
       ...Object.fromEntries(Object.entries(authLimits).map(([key, value]) => [key, String(value)])),
     };
   }
@@ -210,6 +211,7 @@ function serviceEnv(
     ...Object.fromEntries(WORKERS.filter((w) => w.api === service.api).map((w) => [w.runFlag, 'false'])),
     ORDERS_STREAM: `orders_stream${streamSuffix}`,
     INVENTORY_STREAM: `inventory_stream${streamSuffix}`,
+    USER_EVENTS_STREAM: `user_events_stream${streamSuffix}`,
     CONSUMER_NAME: `${service.name}-${process.pid}`,
     ...(process.env.STREAM_BATCH_SIZE ? { STREAM_BATCH_SIZE: process.env.STREAM_BATCH_SIZE } : {}),
     ...(process.env.STREAM_BATCH_WAIT_MS ? { STREAM_BATCH_WAIT_MS: process.env.STREAM_BATCH_WAIT_MS } : {}),

@@ -17,6 +17,7 @@ import {
 import type { AuthConfig } from './config';
 import type { Db } from './data/db';
 import { createAccessTokens } from './domain/access-tokens';
+import { createAccountSettings } from './domain/account-settings';
 import { createAccounts } from './domain/accounts';
 import { createAdminUsers } from './domain/admin-users';
 import { createLoginLimiter } from './domain/login-limiter';
@@ -25,6 +26,7 @@ import { createPasswordHasher } from './domain/passwords';
 import { createChallenges } from './domain/second-step-challenges';
 import { createSessions } from './domain/sessions';
 import { createTwoFactor } from './domain/two-factor';
+import { accountRoutes } from './http/account-routes';
 import { adminRoutes } from './http/admin-routes';
 import { authRoutes } from './http/auth-routes';
 import { discoveryRoutes } from './http/discovery-routes';
@@ -36,6 +38,8 @@ export interface AppDeps {
   pool: Pool;
   db: Db;
   redis: Redis;
+  /** The relay publishing the outbox (start.ts runs it); woken after a commit that added a row. */
+  outboxWritten?: () => void;
 }
 
 const noStore: RequestHandler = (_req, res, next) => {
@@ -106,6 +110,16 @@ export function buildApp(deps: AppDeps): Express {
   });
   const accounts = createAccounts({ db, passwords, sessions, limiter, twoFactor, challenges, logger });
   const adminUsers = createAdminUsers({ db, sessions, logger });
+  const settings = createAccountSettings({
+    db,
+    passwords,
+    sessions,
+    limiter,
+    logger,
+    userEventsStream: config.USER_EVENTS_STREAM,
+    adminEmail: config.ADMIN_EMAIL,
+    outboxWritten: deps.outboxWritten,
+  });
   const observability = createObservability('auth-service', {
     postgres: () => pool.query('select 1'),
     redis: () => redis.ping(),
@@ -135,6 +149,7 @@ export function buildApp(deps: AppDeps): Express {
     discoveryRoutes({ accessTokens }),
     authRoutes({ accounts, sessions, accessTokens, cookies, limits, demoMode: config.DEMO_MODE }),
     twoFactorRoutes({ accounts, twoFactor, challenges, accessTokens, cookies }),
+    accountRoutes({ settings, accessTokens, cookies }),
     adminRoutes({ adminUsers, accessTokens }),
   );
   app.use(expressNotFound);

@@ -1,7 +1,14 @@
 import { createHash, createPrivateKey, createPublicKey } from 'node:crypto';
 import { z } from 'zod';
 import { LIMITS } from '@market/contracts';
-import { baseConfigShape, ConfigError, databaseTimeoutConfigShape, env, parseConfig } from '@market/kit';
+import {
+  baseConfigShape,
+  ConfigError,
+  databaseTimeoutConfigShape,
+  env,
+  parseConfig,
+  streamConfigShape,
+} from '@market/kit';
 import { passwordProblem } from './domain/passwords';
 
 function isP256PrivateKey(pem: string): boolean {
@@ -73,6 +80,9 @@ export const authConfigShape = {
     .transform((v) => v.toLowerCase()),
   /** The issuer an authenticator app shows beside the account. */
   TOTP_ISSUER: z.string().min(1).max(100).default('Marketplace'),
+  /** Where user.deleted is published (through the outbox); orders workers read it. */
+  USER_EVENTS_STREAM: streamConfigShape.USER_EVENTS_STREAM,
+  STREAM_MAXLEN: streamConfigShape.STREAM_MAXLEN,
 };
 
 function keyThumbprint(privateKeyPem: string): string {

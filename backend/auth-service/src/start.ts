@@ -1,5 +1,13 @@
 import Redis from 'ioredis';
-import { answerClientErrors, closeGracefully, createPool, runMigrations, runService, type Logger } from '@market/kit';
+import {
+  answerClientErrors,
+  closeGracefully,
+  createPool,
+  runMigrations,
+  runService,
+  startOutboxRelay,
+  type Logger,
+} from '@market/kit';
 import { buildApp } from './app';
 import { loadConfig, type AuthConfig } from './config';
 import { createDb, MIGRATIONS_FOLDER } from './data/db';
@@ -20,7 +28,11 @@ async function start(config: AuthConfig, logger: Logger): Promise<void> {
   const redis = new Redis(config.REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
   redis.on('error', (err) => logger.warn({ err }, 'redis connection problem'));
 
-  const app = buildApp({ config, logger, pool, db, redis });
+  // Publishes user.deleted from the outbox to USER_EVENTS_STREAM (one relay per replica is safe:
+  // rows are claimed with SKIP LOCKED and consumers dedupe).
+  const relay = startOutboxRelay({ pool, logger, redisUrl: config.REDIS_URL, maxLen: config.STREAM_MAXLEN });
+
+  const app = buildApp({ config, logger, pool, db, redis, outboxWritten: () => relay.notify() });
   // Refusals of Node's parser (headers over 16 kB, a broken request line) get the envelope too.
   const server = answerClientErrors(
     app.listen(config.PORT, config.HOST, () => {
@@ -32,6 +44,7 @@ async function start(config: AuthConfig, logger: Logger): Promise<void> {
       name: 'http',
       close: () => new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve()))),
     },
+    { name: 'outbox relay', close: () => relay.stop() },
     { name: 'redis', close: () => redis.quit() },
     { name: 'postgres', close: () => pool.end() },
   ]);

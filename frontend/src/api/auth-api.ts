@@ -1,6 +1,8 @@
 import { api } from './http-client';
 import type {
+  AccountExport,
   AdminUser,
+  ChangePasswordRequest,
   DemoLoginRequest,
   LoginRequest,
   Page,
@@ -40,4 +42,16 @@ export async function listUsers(
 
 export async function updateUser(id: string, body: UpdateUserRequest): Promise<AdminUser> {
   return (await api.patch<AdminUser>(`/auth/users/${encodeURIComponent(id)}`, body)).data;
+}
+
+export async function changePassword(body: ChangePasswordRequest): Promise<User> {
+  return (await api.post<User>('/auth/password', body)).data;
+}
+
+export async function exportAccount(): Promise<AccountExport> {
+  return (await api.get<AccountExport>('/auth/account/export')).data;
+}
+
+export async function deleteAccount(password: string): Promise<void> {
+  await api.delete('/auth/account', { data: { password } });
 }

@@ -70,6 +70,11 @@ export function SiteHeader() {
                   <NavLink to="/orders">My orders</NavLink>
                 </li>
               )}
+              {user && (
+                <li>
+                  <NavLink to="/account">Account</NavLink>
+                </li>
+              )}
               {user?.role === 'seller' && (
                 <li>
                   <NavLink to="/seller">Seller dashboard</NavLink>

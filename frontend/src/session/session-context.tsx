@@ -33,6 +33,10 @@ export interface SessionValue {
   demoLogin: (who: 'buyer' | 'seller') => Promise<User>;
   /** `then` runs in the same transition that forgets the user, so a guarded page never sees both. */
   logout: (then?: () => void) => Promise<void>;
+  /** Every other session of the account ends; this one goes on. */
+  changePassword: (currentPassword: string, newPassword: string) => Promise<User>;
+  /** Deletes the account for good; `then` runs as the user is forgotten, like logout's. */
+  deleteAccount: (password: string, then?: () => void) => Promise<void>;
 }
 
 const SessionContext = createContext<SessionValue | null>(null);
@@ -128,6 +132,18 @@ export function SessionProvider({ children }: { children: ReactNode }) {
             setUser(null);
           });
         }
+      },
+      changePassword: async (currentPassword, newPassword) => {
+        const me = await (await loadAuthApi()).changePassword({ currentPassword, newPassword });
+        setUser(me);
+        return me;
+      },
+      deleteAccount: async (password, then) => {
+        await (await loadAuthApi()).deleteAccount(password);
+        startTransition(() => {
+          then?.();
+          setUser(null);
+        });
       },
     }),
     [user, ready, ended, setUser],

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { bigint, boolean, check, index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { outboxTable } from '@market/kit';
 
 export const users = pgTable(
   'users',
@@ -12,8 +13,11 @@ export const users = pgTable(
     disabled: boolean('disabled').notNull().default(false),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    /** Set when the user deleted the account: the row stays (ids are referenced elsewhere), its personal data is gone. */
+    deletedAt: timestamp('deleted_at', { withTimezone: true }),
   },
   (t) => [
+    check('users_deleted_are_disabled', sql`${t.deletedAt} IS NULL OR ${t.disabled}`),
     // Usernames are shown to other users, so `Alice` and `alice` must not both exist.
     uniqueIndex('users_username_unique').on(sql`lower(${t.username})`),
     uniqueIndex('users_email_unique').on(t.email),
@@ -55,6 +59,9 @@ export const refreshTokens = pgTable(
   },
   (t) => [uniqueIndex('refresh_tokens_hash_unique').on(t.tokenHash), index('refresh_tokens_family_idx').on(t.familyId)],
 );
+
+/** user.deleted (and later account events) for the relay to publish to USER_EVENTS_STREAM. */
+export const outbox = outboxTable();
 
 export type UserRow = typeof users.$inferSelect;
 export type NewUserRow = typeof users.$inferInsert;

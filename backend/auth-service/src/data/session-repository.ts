@@ -1,4 +1,4 @@
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { Tx } from './db';
 import { refreshTokens, tokenFamilies, users, type UserRow } from './schema';
 
@@ -69,4 +69,21 @@ export async function revokeUserFamilies(userId: string, reason: string, tx: Tx)
     .update(tokenFamilies)
     .set({ revokedAt: sql`now()`, revokedReason: reason })
     .where(and(eq(tokenFamilies.userId, userId), isNull(tokenFamilies.revokedAt)));
+}
+
+/** The user's sessions, newest first, for the account export. */
+export async function listFamilies(
+  userId: string,
+  tx: Tx,
+): Promise<{ createdAt: Date; revokedAt: Date | null; revokedReason: string | null }[]> {
+  return tx
+    .select({
+      createdAt: tokenFamilies.createdAt,
+      revokedAt: tokenFamilies.revokedAt,
+      revokedReason: tokenFamilies.revokedReason,
+    })
+    .from(tokenFamilies)
+    .where(eq(tokenFamilies.userId, userId))
+    .orderBy(desc(tokenFamilies.createdAt))
+    .limit(1000);
 }

@@ -1,4 +1,4 @@
-import { count, desc, eq, ilike, or, sql } from 'drizzle-orm';
+import { and, count, desc, eq, ilike, isNull, or, sql } from 'drizzle-orm';
 import { likePattern } from '@market/kit';
 import type { Tx } from './db';
 import { users, type NewUserRow, type UserRow } from './schema';
@@ -30,6 +30,26 @@ export async function updateUser(
     .update(users)
     .set({ ...patch, updatedAt: sql`now()` })
     .where(eq(users.id, id))
+    .returning();
+  return row;
+}
+
+/**
+ * Erases what identifies a person: the email and username become placeholders derived from the id
+ * (unique, never shown as anyone's), the password can no longer match, the account is disabled.
+ */
+export async function eraseUser(id: string, tx: Tx): Promise<UserRow | undefined> {
+  const [row] = await tx
+    .update(users)
+    .set({
+      username: sql`'deleted-' || replace(${users.id}::text, '-', '')`,
+      email: sql`'deleted-' || ${users.id}::text || '@deleted.invalid'`,
+      passwordHash: '!',
+      disabled: true,
+      deletedAt: sql`now()`,
+      updatedAt: sql`now()`,
+    })
+    .where(and(eq(users.id, id), isNull(users.deletedAt)))
     .returning();
   return row;
 }

@@ -27,4 +27,6 @@ export const validators = {
   twoFactorDisable: validatorsOf('twoFactorDisable'),
   listUsers: validatorsOf('listUsers'),
   updateUser: validatorsOf('updateUser'),
+  changePassword: validatorsOf('changePassword'),
+  deleteAccount: validatorsOf('deleteAccount'),
 };

@@ -143,8 +143,7 @@ export const me = (app: Express, accessToken: string) =>
   request(app).get('/api/auth/me').set('Cookie', `access_token=${accessToken}`);
 
 /** An admin created the way an operator does it, then signed in through the API. */
-export async function adminSession(ctx: TestApp): Promise<Session> {
-  const credentials = newCredentials();
+export async function adminSession(ctx: TestApp, credentials: Credentials = newCredentials()): Promise<Session> {
   await upsertAdmin({ db: ctx.db, passwords: createPasswordHasher(4) }, credentials);
   return loginSession(ctx.app, credentials.email, credentials.password);
 }

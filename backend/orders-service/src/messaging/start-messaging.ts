@@ -17,6 +17,7 @@ import {
 import type { OrdersConfig } from '../config';
 import type { Db } from '../data/db';
 import { applyInventoryResults } from '../domain/apply-inventory-result';
+import { applyUserEvents } from '../domain/erase-user-data';
 import type { OrdersContext } from '../domain/context';
 import { countUnconfirmedGiveBacks } from '../data/order-repository';
 import { openGate, type BacklogGate } from './backlog-gate';
@@ -33,6 +34,7 @@ export type MessagingConfig = StreamConnectionConfig &
     | 'REPUBLISH_BACKOFF_MAX_SECONDS'
     | 'ORDER_DEADLINE_SECONDS'
     | 'CART_TTL_DAYS'
+    | 'USER_EVENTS_STREAM'
   >;
 
 export interface MessagingDeps {
@@ -64,7 +66,14 @@ export interface Messaging {
   context: OrdersContext;
   relay: OutboxRelay;
   /** The consuming side; absent when `consume` is false. */
-  worker?: { consumer: StreamConsumer; republisher: Republisher; inboxPruner: InboxPruner; cartPruner: InboxPruner };
+  worker?: {
+    consumer: StreamConsumer;
+    /** user.deleted from auth-service (same group name, its own stream). */
+    userEvents: StreamConsumer;
+    republisher: Republisher;
+    inboxPruner: InboxPruner;
+    cartPruner: InboxPruner;
+  };
   stop(): Promise<void>;
 }
 
@@ -108,6 +117,15 @@ export function startMessaging(deps: MessagingDeps): Messaging {
       },
     }),
   );
+  const userEvents = startStreamConsumer(
+    consumerOptions(config, {
+      stream: config.USER_EVENTS_STREAM,
+      group: ORDERS_GROUP,
+      logger,
+      registry: deps.registry,
+      handleBatch: (entries) => applyUserEvents(deps.db, entries),
+    }),
+  );
   const graceSeconds = config.PENDING_REPUBLISH_AFTER_SECONDS;
   const republisher = startRepublisher(context, {
     retry: { graceSeconds, capSeconds: Math.max(graceSeconds, config.REPUBLISH_BACKOFF_MAX_SECONDS) },
@@ -132,11 +150,12 @@ export function startMessaging(deps: MessagingDeps): Messaging {
   return {
     context,
     relay,
-    worker: { consumer, republisher, inboxPruner, cartPruner },
+    worker: { consumer, userEvents, republisher, inboxPruner, cartPruner },
     async stop() {
       await republisher.stop();
       await inboxPruner.stop();
       await cartPruner.stop();
+      await userEvents.stop();
       await consumer.stop();
       await relay.stop();
     },

@@ -129,6 +129,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     JWT_PUBLIC_KEY: keys.publicKey,
     ORDERS_STREAM: `test:${suffix}:orders_stream`,
     INVENTORY_STREAM: `test:${suffix}:inventory_stream`,
+    USER_EVENTS_STREAM: `test:${suffix}:user_events_stream`,
     CONSUMER_NAME: `orders-test-${suffix}`,
     STREAM_BLOCK_MS: '200',
     STREAM_CLAIM_IDLE_MS: '5000',
@@ -176,6 +177,8 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
         config.INVENTORY_STREAM,
         `${config.ORDERS_STREAM}:dead`,
         `${config.INVENTORY_STREAM}:dead`,
+        config.USER_EVENTS_STREAM,
+        `${config.USER_EVENTS_STREAM}:dead`,
       );
       redis.disconnect();
       await pool.end();

@@ -11,6 +11,8 @@ export const ORDERS_STREAM = 'orders_stream';
 export const INVENTORY_STREAM = 'inventory_stream';
 export const PRODUCTS_GROUP = 'products';
 export const ORDERS_GROUP = 'orders';
+/** auth-service's account events (user.deleted), read by every service that keeps data about a user. */
+export const USER_EVENTS_STREAM = 'user_events_stream';
 export const MESSAGE_VERSION = '1';
 
 const uuid = z.uuid();
@@ -105,6 +107,23 @@ export type InventoryReleased = z.infer<typeof InventoryReleased>;
 export const InventoryStreamMessage = z.discriminatedUnion('type', [InventoryResult, InventoryReleased]);
 export type InventoryStreamMessage = z.infer<typeof InventoryStreamMessage>;
 
+/**
+ * An account was deleted: its personal data is erased in auth-service, and every service that
+ * keeps some about the user (addresses, carts, order snapshots) erases it on this message.
+ * Handling it is idempotent, so a copy delivered twice does no harm.
+ */
+export const UserDeleted = z.object({
+  version: z.literal(MESSAGE_VERSION),
+  event_id: uuid,
+  type: z.literal('user.deleted'),
+  user_id: uuid,
+  occurred_at: isoTime,
+});
+export type UserDeleted = z.infer<typeof UserDeleted>;
+
+export const UserEventsStreamMessage = z.discriminatedUnion('type', [UserDeleted]);
+export type UserEventsStreamMessage = z.infer<typeof UserEventsStreamMessage>;
+
 /** Wire form (flat string fields) of the orders_stream messages. */
 const OrdersStreamWire = z.discriminatedUnion('type', [
   OrderPlaced.extend({ products: jsonField(orderLines) }),
@@ -161,6 +180,18 @@ export function encodeInventoryMessage(message: InventoryStreamMessage): StreamF
 export function decodeInventoryMessage(fields: StreamFields): InventoryStreamMessage {
   const parsed = InventoryWire.safeParse(fields);
   if (!parsed.success) throw new InvalidMessageError('invalid inventory_stream entry', describe(parsed.error));
+  return parsed.data;
+}
+
+export function encodeUserEventsMessage(message: UserEventsStreamMessage): StreamFields {
+  const checked = UserEventsStreamMessage.safeParse(message);
+  if (!checked.success) throw new InvalidMessageError('invalid user_events_stream message', describe(checked.error));
+  return toFields(checked.data);
+}
+
+export function decodeUserEventsMessage(fields: StreamFields): UserEventsStreamMessage {
+  const parsed = UserEventsStreamMessage.safeParse(fields);
+  if (!parsed.success) throw new InvalidMessageError('invalid user_events_stream entry', describe(parsed.error));
   return parsed.data;
 }
 

@@ -117,6 +117,8 @@ export function assertVerifierKey(config: { JWT_PUBLIC_KEY?: string; JWKS_URL?: 
 export const streamConfigShape = {
   ORDERS_STREAM: z.string().min(1).default('orders_stream'),
   INVENTORY_STREAM: z.string().min(1).default('inventory_stream'),
+  /** auth-service's account events (user.deleted); orders and products workers erase what they keep about the user. */
+  USER_EVENTS_STREAM: z.string().min(1).default('user_events_stream'),
   /** Unique per replica: containers all run as pid 1, so the host name is part of the default. */
   CONSUMER_NAME: z.string().min(1).max(200).default(`${hostname()}-${process.pid}`),
   STREAM_MAXLEN: env.int(1_000_000, 1000, 100_000_000),

@@ -16,9 +16,11 @@ import {
 } from '@market/kit';
 import type { WorkerConfig } from '../config';
 import type { Db } from '../data/db';
+import { applyUserEvents } from '../domain/erase-seller';
 import { applyOrdersBatch } from '../domain/stock-saga';
 
-export type InventoryWorkerConfig = StreamConnectionConfig & Pick<WorkerConfig, 'ORDERS_STREAM' | 'INVENTORY_STREAM'>;
+export type InventoryWorkerConfig = StreamConnectionConfig &
+  Pick<WorkerConfig, 'ORDERS_STREAM' | 'INVENTORY_STREAM' | 'USER_EVENTS_STREAM'>;
 
 export interface InventoryWorkerDeps {
   pool: Pool;
@@ -32,6 +34,8 @@ export interface InventoryWorkerDeps {
 
 export interface InventoryWorker {
   consumer: StreamConsumer;
+  /** user.deleted from auth-service: a deleted seller's products leave the catalog. */
+  userEvents: StreamConsumer;
   relay: OutboxRelay;
   inboxPruner: InboxPruner;
   stop(): Promise<void>;
@@ -47,7 +51,8 @@ function countBy(values: string[]): Record<string, number> {
  * The products side of the stock saga: consumer group "products" on ORDERS_STREAM (kit
  * consumer: dedicated blocking connection, pending re-read, XAUTOCLAIM, dead letters),
  * the relay that publishes the inventory.result replies from the outbox, and the pruner of old
- * inbox rows (safe: a copy of a decided order is answered from order_outcomes; see kit's inbox-pruner).
+ * inbox rows (safe: a copy of a decided order is answered from order_outcomes; see kit's inbox-pruner);
+ * and, in the same group on USER_EVENTS_STREAM, user.deleted.
  */
 export function startInventoryWorker(deps: InventoryWorkerDeps): InventoryWorker {
   const { config, logger } = deps;
@@ -86,11 +91,22 @@ export function startInventoryWorker(deps: InventoryWorkerDeps): InventoryWorker
       },
     }),
   );
+  const userEvents = startStreamConsumer(
+    consumerOptions(config, {
+      stream: config.USER_EVENTS_STREAM,
+      group: PRODUCTS_GROUP,
+      logger,
+      registry: deps.registry,
+      handleBatch: (entries) => applyUserEvents(deps.db, entries),
+    }),
+  );
   return {
     consumer,
+    userEvents,
     relay,
     inboxPruner,
     async stop() {
+      await userEvents.stop();
       await consumer.stop();
       await relay.stop();
       await inboxPruner.stop();

@@ -83,6 +83,7 @@ export async function startWorkerHarness(overrides: Partial<InventoryWorkerConfi
     REDIS_URL: testRedisUrl(),
     ORDERS_STREAM: `test:orders:${suffix}`,
     INVENTORY_STREAM: `test:inventory:${suffix}`,
+    USER_EVENTS_STREAM: `test:user_events:${suffix}`,
     CONSUMER_NAME: `worker-${suffix}`,
     STREAM_MAXLEN: 10_000,
     STREAM_BLOCK_MS: 100,
@@ -182,7 +183,13 @@ export async function startWorkerHarness(overrides: Partial<InventoryWorkerConfi
     },
     async close() {
       await Promise.all(workers.map((w) => w.stop()));
-      await redis.del(config.ORDERS_STREAM, config.INVENTORY_STREAM, deadLetterStream(config.ORDERS_STREAM));
+      await redis.del(
+        config.ORDERS_STREAM,
+        config.INVENTORY_STREAM,
+        deadLetterStream(config.ORDERS_STREAM),
+        config.USER_EVENTS_STREAM,
+        deadLetterStream(config.USER_EVENTS_STREAM),
+      );
       redis.disconnect();
       await pool.end();
       await database.drop();

@@ -132,6 +132,32 @@ export const UpdateUserRequest = requestBody(
 );
 export type UpdateUserRequest = z.input<typeof UpdateUserRequest>;
 
+export const ChangePasswordRequest = requestBody({
+  currentPassword: z.string().min(1).max(1024),
+  newPassword: withRules(z.string().min(1), { kind: 'new-password' }).meta({
+    description: `${LIMITS.passwordMinBytes} to ${LIMITS.passwordMaxBytes} bytes of UTF-8, different from the current one`,
+  }),
+});
+export type ChangePasswordRequest = z.input<typeof ChangePasswordRequest>;
+
+/** Deleting an account asks for its password again: a session left open on a shared computer is not enough. */
+export const DeleteAccountRequest = requestBody({ password: z.string().min(1).max(1024) });
+export type DeleteAccountRequest = z.input<typeof DeleteAccountRequest>;
+
+/** Everything auth-service keeps about the caller (never a password hash or a token). */
+export const AccountExport = z.strictObject({
+  exportedAt: timestamp(),
+  account: z.strictObject({ ...User.shape, createdAt: timestamp(), updatedAt: timestamp() }),
+  sessions: z.array(
+    z.strictObject({
+      startedAt: timestamp(),
+      endedAt: timestamp().nullable(),
+      endedBecause: z.string().nullable(),
+    }),
+  ),
+});
+export type AccountExport = z.output<typeof AccountExport>;
+
 export const JwkSet = z.strictObject({
   keys: z.array(
     z.strictObject({
@@ -294,6 +320,41 @@ export const authApi = {
     summary: 'The signed-in user',
     security: session,
     responses: { 200: { description: 'The caller', body: User }, 401: errorAnswer('UNAUTHENTICATED') },
+  }),
+  changePassword: operation({
+    method: 'post',
+    path: '/api/auth/password',
+    summary: 'Change the password; every other session of the account ends, this one goes on with new cookies',
+    security: [['accessCookie', 'csrfHeader']],
+    body: ChangePasswordRequest,
+    responses: {
+      200: signedInAs('Password changed'),
+      ...stateChanging,
+      401: errorAnswer('UNAUTHENTICATED, or INVALID_CREDENTIALS: the current password is wrong'),
+      429: limited('RATE_LIMITED: too many wrong current passwords'),
+    },
+  }),
+  exportAccount: operation({
+    method: 'get',
+    path: '/api/auth/account/export',
+    summary: "The caller's account data as JSON (profile and sessions)",
+    security: session,
+    responses: { 200: { description: 'The account data', body: AccountExport }, 401: errorAnswer('UNAUTHENTICATED') },
+  }),
+  deleteAccount: operation({
+    method: 'delete',
+    path: '/api/auth/account',
+    summary:
+      "Delete the caller's account: personal data erased, every session ended; other services erase theirs on user.deleted",
+    security: [['accessCookie', 'csrfHeader']],
+    body: DeleteAccountRequest,
+    responses: {
+      204: { description: 'Deleted; the cookies are cleared', headers: sessionCookies },
+      ...stateChanging,
+      401: errorAnswer('UNAUTHENTICATED, or INVALID_CREDENTIALS: the password is wrong'),
+      409: errorAnswer('CONFLICT: the configured administrator account cannot delete itself'),
+      429: limited('RATE_LIMITED: too many wrong passwords'),
+    },
   }),
   jwks: operation({
     method: 'get',

@@ -159,13 +159,15 @@ export function startStreamConsumer(options: StreamConsumerOptions): StreamConsu
   const trimIntervalMs = options.trimIntervalMs ?? 5000;
   const failureKey = failureCountKey(stream, group);
   const log = options.logger.child({ component: 'stream-consumer', stream, group, consumer });
+  // One counter per registry, labelled by stream: a process may run consumers on several streams.
   const outcomes = options.registry
-    ? new Counter({
+    ? ((options.registry.getSingleMetric('stream_messages_total') as Counter<'stream' | 'outcome'> | undefined) ??
+      new Counter({
         name: 'stream_messages_total',
         help: 'Stream entries handled by outcome (applied, retry, transient, dead)',
         labelNames: ['stream', 'outcome'] as const,
         registers: [options.registry],
-      })
+      }))
     : undefined;
 
   const redis = new Redis(options.redisUrl, {
