@@ -27,8 +27,10 @@ export const SETTINGS: Record<string, Setting> = {
   DB_STATEMENT_TIMEOUT_MS: '15000',
   DB_LOCK_TIMEOUT_MS: '5000',
   DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: '30000',
+  // The runtime role (rows only); the migration owner's URL only in the migrate Jobs (CONTAINER_SETTINGS).
   DATABASE_URL: { databaseSecret: true },
-  REDIS_URL: secret('redis-credentials'),
+  DATABASE_MIGRATION_URL: '',
+  // Each service has a Redis user of its own (deploy/redis/start-redis.sh): CONTAINER_SETTINGS.
   JWT_ISSUER: 'marketplace-auth',
   JWT_AUDIENCE: 'marketplace',
   JWT_PRIVATE_KEY: secret('jwt-keys'),
@@ -54,9 +56,13 @@ export const SETTINGS: Record<string, Setting> = {
   REFRESH_RATE_LIMIT_PER_IP: '60',
   REFRESH_RATE_LIMIT_WINDOW_SECONDS: '60',
   RATE_LIMIT_PREFIX: 'rl:',
+  TOTP_REQUIRED_FOR_ADMINS: 'true',
+  TOTP_EXEMPT_ADMIN_EMAIL: '',
+  TOTP_ISSUER: 'Marketplace',
   // Every process of the saga must agree on these.
   ORDERS_STREAM: 'orders_stream',
   INVENTORY_STREAM: 'inventory_stream',
+  USER_EVENTS_STREAM: 'user_events_stream',
   // Replicas of a worker are members of one consumer group, each named after its pod.
   CONSUMER_NAME: { podField: 'metadata.name' },
   STREAM_MAXLEN: '1000000',
@@ -103,11 +109,19 @@ export const SETTINGS: Record<string, Setting> = {
 };
 
 /** Values that differ between containers reading the same key. */
+const authRedis = secret('auth-redis');
+const productsRedis = secret('products-redis');
+const ordersRedis = secret('orders-redis');
+const migrationOwner: Setting = { databaseSecret: true };
+
 export const CONTAINER_SETTINGS: Record<string, Record<string, Setting>> = {
-  'auth-service': { PORT: '3001' },
+  'auth-service': { PORT: '3001', REDIS_URL: authRedis },
   // The consumers run in the workers, never in the API processes.
-  'products-service': { PORT: '3002', RUN_INVENTORY_WORKER: 'false' },
-  'orders-service': { PORT: '3003', RUN_ORDERS_WORKER: 'false' },
-  'products-worker': { PORT: '3004' },
-  'orders-worker': { PORT: '3005' },
+  'products-service': { PORT: '3002', RUN_INVENTORY_WORKER: 'false', REDIS_URL: productsRedis },
+  'orders-service': { PORT: '3003', RUN_ORDERS_WORKER: 'false', REDIS_URL: ordersRedis },
+  'products-worker': { PORT: '3004', REDIS_URL: productsRedis },
+  'orders-worker': { PORT: '3005', REDIS_URL: ordersRedis },
+  'auth-migrate': { DATABASE_MIGRATION_URL: migrationOwner },
+  'products-migrate': { DATABASE_MIGRATION_URL: migrationOwner },
+  'orders-migrate': { DATABASE_MIGRATION_URL: migrationOwner },
 };

@@ -11,11 +11,13 @@
 #   REDIS_ORDERS_PASSWORD     user "orders": writes ORDERS_STREAM, consumes INVENTORY_STREAM,
 #                             replays and deletes the dead letters of both (its admin pages and
 #                             dlq CLI), the order-status channel (PUBLISH, SUBSCRIBE)
-#   ORDERS_STREAM, INVENTORY_STREAM, RATE_LIMIT_PREFIX   as the services have them (defaults below)
+#   ORDERS_STREAM, INVENTORY_STREAM, USER_EVENTS_STREAM, RATE_LIMIT_PREFIX
+#                             as the services have them (defaults below)
 #   REDIS_MAXMEMORY           512mb unless set
 # The threat this answers: one shared password let any service forge order.placed or
 # inventory.result. Now only orders may add to ORDERS_STREAM and only products to INVENTORY_STREAM,
-# apart from orders putting a dead inventory reply back for its own consumer (replay).
+# apart from orders putting a dead inventory reply back for its own consumer (replay); and only auth
+# may add to USER_EVENTS_STREAM (user.deleted: the workers erase a user's data on it).
 set -eu
 
 : "${REDIS_PASSWORD:?REDIS_PASSWORD is not set}"
@@ -24,8 +26,9 @@ set -eu
 : "${REDIS_ORDERS_PASSWORD:?REDIS_ORDERS_PASSWORD is not set}"
 orders="${ORDERS_STREAM:-orders_stream}"
 inventory="${INVENTORY_STREAM:-inventory_stream}"
+users="${USER_EVENTS_STREAM:-user_events_stream}"
 rl="${RATE_LIMIT_PREFIX:-rl:}"
-for name in "$orders" "$inventory" "$rl"; do
+for name in "$orders" "$inventory" "$users" "$rl"; do
   case "$name" in
     '' | *[!0-9A-Za-z_:.-]*) echo "start-redis: key names are letters, digits and _ : . - only: '$name'" >&2; exit 1 ;;
   esac
@@ -48,7 +51,9 @@ valid_after='auth:valid-after:*'
 # DEL) and the valid-after (SET EX, GET).
 auth="-@all $connection +evalsha +eval +get +set +del +pttl +expire +incrby +multi +exec +discard"
 # Both services read both streams and their dead letters (metrics, admin pages) and the valid-after.
-reads="-@all $connection $readings +get +multi +exec +discard %R~${orders} %R~${orders}:* %R~${inventory} %R~${inventory}:* %R~${valid_after}"
+reads="-@all $connection $readings +get +multi +exec +discard %R~${orders} %R~${orders}:* %R~${inventory} %R~${inventory}:* %R~${users} %R~${users}:* %R~${valid_after}"
+# Both workers consume the account events in a group of their own; a bad entry goes to its dead letters.
+user_events="(~${users} ~${users}:failures:* $consumer) (~${users}:dead +xadd)"
 
 # Users may be given in the configuration itself, read here from stdin: no file holds them. Each
 # selector (in parentheses) grants its commands on its keys only: consuming a stream is granted on
@@ -59,7 +64,7 @@ appendfsync everysec
 maxmemory ${REDIS_MAXMEMORY:-512mb}
 maxmemory-policy noeviction
 user default on #$(digest "$REDIS_PASSWORD") ~* &* +@all
-user auth on #$(digest "$REDIS_AUTH_PASSWORD") resetchannels $auth ~${rl}* ~${valid_after}
-user products on #$(digest "$REDIS_PRODUCTS_PASSWORD") resetchannels $reads (~${orders} ~${orders}:failures:* $consumer) (~${inventory} ~${orders}:dead +xadd)
-user orders on #$(digest "$REDIS_ORDERS_PASSWORD") resetchannels $reads &${orders}:order-status +publish +subscribe +unsubscribe (~${inventory} ~${inventory}:failures:* $consumer) (~${orders} ~${inventory} ~${inventory}:dead +xadd) (~${orders} ~${inventory} ~${orders}:dead ~${inventory}:dead +eval +evalsha) (~${orders}:dead ~${inventory}:dead +xdel +xtrim)
+user auth on #$(digest "$REDIS_AUTH_PASSWORD") resetchannels $auth ~${rl}* ~${valid_after} (~${users} +xadd)
+user products on #$(digest "$REDIS_PRODUCTS_PASSWORD") resetchannels $reads (~${orders} ~${orders}:failures:* $consumer) (~${inventory} ~${orders}:dead +xadd) $user_events
+user orders on #$(digest "$REDIS_ORDERS_PASSWORD") resetchannels $reads &${orders}:order-status +publish +subscribe +unsubscribe (~${inventory} ~${inventory}:failures:* $consumer) (~${orders} ~${inventory} ~${inventory}:dead +xadd) (~${orders} ~${inventory} ~${orders}:dead ~${inventory}:dead +eval +evalsha) (~${orders}:dead ~${inventory}:dead +xdel +xtrim) $user_events
 CONF

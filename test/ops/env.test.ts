@@ -151,6 +151,7 @@ describe('environment keys', () => {
       'REDIS_ORDERS_PASSWORD',
       'REDIS_PASSWORD',
       'REDIS_PRODUCTS_PASSWORD',
+      'USER_EVENTS_STREAM',
     ]);
     expect(read['auth-db']).toEqual(expect.arrayContaining(['DB_OWNER_ROLE', 'DB_RUNTIME_PASSWORD']));
   });

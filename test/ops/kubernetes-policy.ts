@@ -71,7 +71,8 @@ export function policyViolations(objects: RenderedObject[], sections: Record<str
     if (object.kind === 'Secret') found.push(`Secret/${object.metadata.name}: secrets are referenced, never rendered`);
     if (object.kind === 'ConfigMap') {
       for (const [key, value] of Object.entries(object.data ?? {})) {
-        if (secretKeys.has(key) || CREDENTIALS_IN_URL.test(value) || value.includes('PRIVATE KEY')) {
+        // An empty value holds nothing (the services' DATABASE_MIGRATION_URL: only the migrate Jobs get the owner).
+        if ((secretKeys.has(key) && value !== '') || CREDENTIALS_IN_URL.test(value) || value.includes('PRIVATE KEY')) {
           found.push(`ConfigMap/${object.metadata.name}: ${key} holds a secret`);
         } else if (SECRET_NAME.test(key) && value !== '') {
           found.push(`ConfigMap/${object.metadata.name}: ${key} looks like a secret and has a value`);

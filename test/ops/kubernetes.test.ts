@@ -236,10 +236,18 @@ describe('Kubernetes manifests', () => {
       const objects = objectsOf(overlay);
       const keys = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
       const secrets: Record<string, Record<string, string>> = {
-        'auth-database': { DATABASE_URL: 'postgres://auth:pw@auth-db:5432/auth' },
-        'products-database': { DATABASE_URL: 'postgres://products:pw@products-db:5432/products' },
-        'orders-database': { DATABASE_URL: 'postgres://orders:pw@orders-db:5432/orders' },
-        'redis-credentials': { REDIS_URL: 'redis://:pw@redis:6379/0' },
+        ...Object.fromEntries(
+          ['auth', 'products', 'orders'].flatMap((name) => [
+            [
+              `${name}-database`,
+              {
+                DATABASE_URL: `postgres://${name}_app:pw@${name}-db:5432/${name}`,
+                DATABASE_MIGRATION_URL: `postgres://${name}_owner:pw@${name}-db:5432/${name}`,
+              },
+            ],
+            [`${name}-redis`, { REDIS_URL: `redis://${name}:pw@redis:6379/0` }],
+          ]),
+        ),
         'jwt-keys': {
           JWT_PRIVATE_KEY: keys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
           JWT_PUBLIC_KEY: keys.publicKey.export({ type: 'spki', format: 'pem' }).toString(),

@@ -23,6 +23,7 @@ import { repoRoot } from './support';
 
 const ORDERS = 'orders_stream';
 const INVENTORY = 'inventory_stream';
+const USER_EVENTS = 'user_events_stream';
 const users = ['default', 'auth', 'products', 'orders'] as const;
 type User = (typeof users)[number];
 const passwords = Object.fromEntries(users.map((u) => [u, randomBytes(16).toString('hex')])) as Record<User, string>;
@@ -251,6 +252,38 @@ describe('the Redis users of each service (deploy/redis/start-redis.sh)', () => 
       /NOPERM/,
     );
     await expect(connect('orders', 'wrong-password').ping()).rejects.toThrow(/WRONGPASS|invalid/);
+  });
+
+  it('when an account is deleted, then only auth may announce it, and each worker consumes it with its own user', async () => {
+    const seen: Record<'products' | 'orders', StreamEntry[]> = { products: [], orders: [] };
+    for (const user of ['products', 'orders'] as const) {
+      consume(user, USER_EVENTS, user, async (entries) => {
+        seen[user].push(...entries);
+        return new Map();
+      });
+      // A taken-over worker cannot erase another user's data by forging user.deleted.
+      await expect(connect(user).xadd(USER_EVENTS, '*', 'type', 'user.deleted', 'user_id', 'u-2')).rejects.toThrow(
+        /NOPERM/,
+      );
+    }
+
+    const announced = await connect('auth').xadd(
+      USER_EVENTS,
+      'MAXLEN',
+      '~',
+      1000,
+      '*',
+      'type',
+      'user.deleted',
+      'user_id',
+      'u-1',
+    );
+
+    await eventually('both workers to read it', async () =>
+      seen.products.length > 0 && seen.orders.length > 0 ? true : undefined,
+    );
+    expect([seen.products, seen.orders].map((entries) => entries.map((e) => e.id))).toEqual([[announced], [announced]]);
+    await expect(connect('auth').xrange(USER_EVENTS, '-', '+')).rejects.toThrow(/NOPERM/);
   });
 
   it('when the order-status note is published, then orders replicas hear it on their channel', async () => {

@@ -1,6 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { encodeUserEventsMessage, MESSAGE_VERSION } from '@market/contracts';
-import { api, CSRF, eventually, startTestApp, type TestApp, type TestUser } from './support/test-app';
+import type { Order } from '@market/contracts';
+import {
+  api,
+  CSRF,
+  eventually,
+  getOrder,
+  line as orderLine,
+  publishReply,
+  startTestApp,
+  waitForStatus,
+  type TestApp,
+  type TestUser,
+} from './support/test-app';
 
 let ctx: TestApp;
 beforeAll(async () => {
@@ -39,6 +51,23 @@ const userDeleted = (userId: string, eventId = randomUUID()) =>
     occurred_at: new Date().toISOString(),
   });
 
+const ADDRESS = { name: 'Grace Hopper', line1: '1 Navy Yard', city: 'Arlington', postalCode: '22202', country: 'US' };
+
+async function orderShippedTo(user: TestUser): Promise<Order> {
+  const saved = await api(ctx).post('/api/addresses').set(CSRF).set('Cookie', user.cookie).send(ADDRESS).expect(201);
+  const placed = await api(ctx)
+    .post('/api/orders')
+    .set(CSRF)
+    .set('Cookie', user.cookie)
+    .set('Idempotency-Key', randomUUID())
+    .send({ items: [orderLine()], shippingAddressId: (saved.body as { id: string }).id })
+    .expect(202);
+  return placed.body as Order;
+}
+
+const announce = (userId: string) =>
+  ctx.redis.xadd(ctx.config.USER_EVENTS_STREAM, '*', ...Object.entries(userDeleted(userId)).flat());
+
 describe('user.deleted on USER_EVENTS_STREAM', () => {
   it('when an account is deleted, then its saved cart is erased and nobody else’s', async () => {
     const leaving = ctx.user();
@@ -68,6 +97,29 @@ describe('user.deleted on USER_EVENTS_STREAM', () => {
       expect(await cartOf(leaving)).toEqual({ lines: [], version: 0, updatedAt: null });
       expect(await ctx.redis.xlen(`${ctx.config.USER_EVENTS_STREAM}:dead`)).toBe(1);
       return true;
+    });
+  });
+
+  it('when a buyer with addresses and orders is deleted, then the addresses go, and so does the copy on every order with nothing left to deliver', async () => {
+    const leaving = ctx.user();
+    const failed = await orderShippedTo(leaving);
+    await publishReply(ctx, failed, { status: 'FAILED', reason: 'OUT_OF_STOCK' });
+    const onItsWay = await orderShippedTo(leaving);
+    await publishReply(ctx, onItsWay, { status: 'COMPLETED' });
+    await waitForStatus(ctx, leaving, failed.id, 'FAILED');
+    await waitForStatus(ctx, leaving, onItsWay.id, 'COMPLETED');
+
+    await announce(leaving.id);
+
+    await eventually(async () => {
+      const list = await api(ctx).get('/api/addresses').set('Cookie', leaving.cookie);
+      expect(list.body).toEqual({ data: [] });
+      expect((await getOrder(ctx, leaving, failed.id)).body).toMatchObject({ shippingAddress: null });
+      return true;
+    });
+    // Its seller has not delivered it yet: the address it ships to stays until then.
+    expect((await getOrder(ctx, leaving, onItsWay.id)).body).toMatchObject({
+      shippingAddress: { name: 'Grace Hopper' },
     });
   });
 });

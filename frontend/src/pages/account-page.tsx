@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useForm } from 'react-hook-form';
-import { useNavigate } from 'react-router-dom';
+import { Link, useNavigate } from 'react-router-dom';
 import { describeError } from '../api/error-messages';
 import { ConfirmButton } from '../components/confirm-button';
 import { Field } from '../components/field';
@@ -48,6 +48,17 @@ export default function AccountPage() {
           <dt>Account type</dt>
           <dd>{user.role === 'admin' ? 'Administrator' : user.role === 'seller' ? 'Seller' : 'Buyer'}</dd>
         </dl>
+      </section>
+      <section aria-labelledby="settings-title">
+        <h2 id="settings-title">Settings</h2>
+        <ul>
+          <li>
+            <Link to="/account/addresses">Shipping addresses</Link>
+          </li>
+          <li>
+            <Link to="/account/security">Two-factor sign-in</Link>
+          </li>
+        </ul>
       </section>
       <ChangePassword />
       <ExportData />
