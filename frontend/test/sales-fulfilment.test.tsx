@@ -17,6 +17,7 @@ const sale = (overrides: Partial<Sale> = {}): Sale => ({
   partState: 'CONFIRMED',
   carrier: null,
   trackingNumber: null,
+  shippingAddress: null,
   createdAt: '2025-01-01T10:00:00.000Z',
   ...overrides,
 });

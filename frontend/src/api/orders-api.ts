@@ -1,6 +1,15 @@
 import { noteCatalogChange } from './catalog-freshness';
 import { api } from './http-client';
-import type { Order, OrderPart, Page, PlaceOrderRequest, Sale, SalesPeriod, SalesTotals, ShipPartRequest } from './contracts';
+import type {
+  Order,
+  OrderPart,
+  Page,
+  PlaceOrderRequest,
+  Sale,
+  SalesPeriod,
+  SalesTotals,
+  ShipPartRequest,
+} from './contracts';
 
 export async function placeOrder(body: PlaceOrderRequest, idempotencyKey: string): Promise<Order> {
   const response = await api.post<Order>('/orders', body, { headers: { 'Idempotency-Key': idempotencyKey } });

@@ -40,8 +40,8 @@ export async function collectAccountData(role: Role): Promise<AccountData> {
   if (role !== 'seller') return { ...account, orders, cart };
   const productsApi = await import('../api/products-api');
   const [products, sales] = await Promise.all([
-    allPages((page, size) => productsApi.listMyProducts(page, size)),
-    allPages((page, size) => ordersApi.listMySales(page, size)),
+    allPages((page, size) => productsApi.listMyProducts({ page, pageSize: size, q: '', sort: 'newest' })),
+    allPages((page, size) => ordersApi.listMySales({ page, pageSize: size, from: '', to: '' })),
   ]);
   return { ...account, orders, cart, products, sales };
 }

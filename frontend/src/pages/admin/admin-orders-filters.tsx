@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { ORDER_STATUSES, type OrderStatus } from '../../api/contracts';
-import { STATUS_LABELS } from '../../orders/order-status-text';
+import { stateLabel } from '../../orders/order-status-text';
 
 export interface AdminOrderFilters {
   status: OrderStatus | '';
@@ -53,7 +53,7 @@ export function AdminOrdersFilters({ filters, onApply }: Props) {
           <option value="">Any</option>
           {ORDER_STATUSES.map((status) => (
             <option key={status} value={status}>
-              {STATUS_LABELS[status]}
+              {stateLabel({ status, reason: null, parts: [] })}
             </option>
           ))}
         </select>
