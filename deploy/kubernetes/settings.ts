@@ -92,6 +92,7 @@ export const SETTINGS: Record<string, Setting> = {
   CART_TTL_DAYS: '30',
   SSE_HEARTBEAT_SECONDS: '15',
   ORDERS_MAX_BACKLOG: '5000',
+  SELLER_ADDRESS_RETENTION_DAYS: '30',
   // The APIs' Services, by name (ClusterIP: stable while their pods come and go).
   NGINX_AUTH_UPSTREAM: 'auth-service:3001',
   NGINX_PRODUCTS_UPSTREAM: 'products-service:3002',

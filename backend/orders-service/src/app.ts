@@ -37,6 +37,7 @@ export interface AppDeps {
     | 'ORDERS_STREAM'
     | 'INVENTORY_STREAM'
     | 'CART_TTL_DAYS'
+    | 'SELLER_ADDRESS_RETENTION_DAYS'
   >;
   logger: Logger;
   pool: Pool;
@@ -85,7 +86,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(openApiRoute);
       await api.register(async (secured) => {
         secure(secured);
-        await secured.register(ordersRoutes(context));
+        await secured.register(
+          ordersRoutes(context, { addressRetentionDays: config.SELLER_ADDRESS_RETENTION_DAYS }),
+        );
         await secured.register(salesReportRoutes(context));
         await secured.register(
           deadLetterRoutes(createDeadLetters(deps.redis, [config.ORDERS_STREAM, config.INVENTORY_STREAM])),

@@ -46,6 +46,11 @@ export const ordersConfigShape = {
    * OVERLOADED with Retry-After, instead of letting the pipeline's backlog grow without bound.
    */
   ORDERS_MAX_BACKLOG: env.int(5000, 10, 10_000_000),
+  /**
+   * Days after a seller's part was delivered during which the seller still sees the buyer's name and
+   * address on that sale (returns, questions); after that the sales view shows neither. 0: at delivery.
+   */
+  SELLER_ADDRESS_RETENTION_DAYS: env.int(30, 0, 3650),
 };
 
 /** Parses the environment once; throws a ConfigError naming every bad key. */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Order } from '@market/contracts';
+import type { Order, Sale } from '@market/contracts';
 import {
   api,
   CSRF,
@@ -137,5 +137,39 @@ describe('GET /api/orders/sales and the shipping address', () => {
     expect(sales.body.data).toEqual([expect.objectContaining({ orderId: mine.id, shippingAddress: ADDRESS })]);
     expect(JSON.stringify(sales.body)).not.toContain(elsewhere.line1);
     expect(otherSales.body.data).toEqual([expect.objectContaining({ orderId: theirs.id, shippingAddress: elsewhere })]);
+  });
+
+  it('when a part was delivered longer ago than SELLER_ADDRESS_RETENTION_DAYS, then its seller no longer reads the address', async () => {
+    const seller = ctx.user('seller');
+    const buyer = ctx.user();
+    const recent = await completed(buyer, seller.id, await savedAddress(buyer));
+    const old = await completed(buyer, seller.id, await savedAddress(buyer));
+    for (const order of [recent, old]) {
+      const part = `/api/orders/${order.id}/parts/${seller.id}`;
+      await api(ctx)
+        .post(`${part}/ship`)
+        .set(CSRF)
+        .set('Cookie', seller.cookie)
+        .send({ carrier: 'Post', trackingNumber: 'T1' })
+        .expect(200);
+      await api(ctx).post(`${part}/deliver`).set(CSRF).set('Cookie', buyer.cookie).expect(200);
+    }
+    const days = ctx.config.SELLER_ADDRESS_RETENTION_DAYS;
+    await ctx.pool.query(
+      `UPDATE order_parts SET delivered_at = now() - make_interval(days => $2) WHERE order_id = $1`,
+      [old.id, days + 1],
+    );
+    await ctx.pool.query(
+      `UPDATE order_parts SET delivered_at = now() - make_interval(days => $2) WHERE order_id = $1`,
+      [recent.id, days - 1],
+    );
+
+    const sales = (await api(ctx).get('/api/orders/sales').set('Cookie', seller.cookie)).body as { data: Sale[] };
+
+    const addressOf = (id: string) => sales.data.find((sale) => sale.orderId === id)?.shippingAddress;
+    expect(addressOf(recent.id)).toEqual(ADDRESS);
+    expect(addressOf(old.id)).toBeNull();
+    // The buyer's own order keeps it.
+    expect((await getOrder(ctx, buyer, old.id)).body).toMatchObject({ shippingAddress: ADDRESS });
   });
 });

@@ -62,9 +62,21 @@ const toRecord = (r: SaleRow): SaleRecord => ({
   createdAt: new Date(r.created_at),
 });
 
-async function selectSales(tx: Tx, where: SQL, limit: number, offset: number): Promise<SaleRecord[]> {
+/**
+ * The buyer's address stays on a sale while the seller's part is on its way and for
+ * `addressRetentionDays` after its delivery (returns, questions); then the seller reads none.
+ */
+async function selectSales(
+  tx: Tx,
+  where: SQL,
+  limit: number,
+  offset: number,
+  addressRetentionDays: number,
+): Promise<SaleRecord[]> {
   const { rows } = await tx.execute<SaleRow>(sql`
-    SELECT i.order_id, i.product_id, i.product_name, i.quantity, i.unit_price, o.status, o.shipping_address, o.created_at,
+    SELECT i.order_id, i.product_id, i.product_name, i.quantity, i.unit_price, o.status, o.created_at,
+      CASE WHEN p.delivered_at < now() - make_interval(days => ${addressRetentionDays}) THEN NULL
+        ELSE o.shipping_address END AS shipping_address,
       coalesce(p.state, 'CONFIRMED') AS part_state, p.carrier, p.tracking_number
     FROM order_items i JOIN orders o ON o.id = i.order_id
     LEFT JOIN order_parts p ON p.order_id = i.order_id AND p.seller_id = i.seller_id
@@ -75,19 +87,26 @@ async function selectSales(tx: Tx, where: SQL, limit: number, offset: number): P
 }
 
 /** Newest first, one page. */
-export async function listSales(tx: Tx, sellerId: string, range: DayRange, page: number, pageSize: number) {
+export async function listSales(
+  tx: Tx,
+  sellerId: string,
+  range: DayRange,
+  page: number,
+  pageSize: number,
+  addressRetentionDays: number,
+) {
   const where = salesOf(sellerId, range);
   const [rows, { rows: counted }] = await Promise.all([
-    selectSales(tx, where, pageSize, (page - 1) * pageSize),
+    selectSales(tx, where, pageSize, (page - 1) * pageSize, addressRetentionDays),
     tx.execute<{ total: string }>(sql`
       SELECT count(*) AS total FROM order_items i JOIN orders o ON o.id = i.order_id WHERE ${where}`),
   ]);
   return { rows, total: Number(counted[0]?.total ?? 0) };
 }
 
-/** Newest first, at most `limit` lines: what a CSV export holds. */
+/** Newest first, at most `limit` lines: what a CSV export holds (no address: the file outlives any retention). */
 export function exportSales(tx: Tx, sellerId: string, range: DayRange, limit: number): Promise<SaleRecord[]> {
-  return selectSales(tx, salesOf(sellerId, range), limit, 0);
+  return selectSales(tx, salesOf(sellerId, range), limit, 0, 0);
 }
 
 export interface SalesTotalRecord {

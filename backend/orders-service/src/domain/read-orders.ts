@@ -45,9 +45,15 @@ export async function listEveryOrder(ctx: OrdersContext, query: AdminOrdersQuery
   };
 }
 
-export async function listSalesOf(ctx: OrdersContext, sellerId: string, query: SalesQuery): Promise<Page<Sale>> {
+export async function listSalesOf(
+  ctx: OrdersContext,
+  sellerId: string,
+  query: SalesQuery,
+  addressRetentionDays: number,
+): Promise<Page<Sale>> {
   const { page, pageSize, ...range } = query;
-  return toPage(await listSales(ctx.db, sellerId, range, page, pageSize), toSale, page, pageSize);
+  const rows = await listSales(ctx.db, sellerId, range, page, pageSize, addressRetentionDays);
+  return toPage(rows, toSale, page, pageSize);
 }
 
 export async function totalSalesOf(

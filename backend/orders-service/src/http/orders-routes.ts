@@ -28,7 +28,8 @@ const userOf = (request: FastifyRequest) => request.user as AuthUser;
 const signedIn = [{ accessCookie: [] }];
 const stateChanging = [{ accessCookie: [], csrfHeader: [] }];
 
-export function ordersRoutes(ctx: OrdersContext) {
+/** `addressRetentionDays`: how long after delivery a seller still reads the buyer's address on a sale. */
+export function ordersRoutes(ctx: OrdersContext, options: { addressRetentionDays: number }) {
   return async (app: FastifyInstance) => {
     app.post<{ Body: PlaceOrderRequest; Headers: { 'idempotency-key': string } }>(
       '/',
@@ -97,7 +98,7 @@ export function ordersRoutes(ctx: OrdersContext) {
           response: { 200: salePageSchema, ...errors(400, 401, 403) },
         },
       },
-      async (request) => listSalesOf(ctx, userOf(request).id, request.query),
+      async (request) => listSalesOf(ctx, userOf(request).id, request.query, options.addressRetentionDays),
     );
 
     app.get<{ Params: { id: string } }>(
