@@ -3,6 +3,7 @@ import { answerClientErrors, closeGracefully, createPool, runMigrations, runServ
 import { buildApp } from './app';
 import { loadConfig, type AuthConfig } from './config';
 import { createDb, MIGRATIONS_FOLDER } from './data/db';
+import { startSessionPruner } from './data/session-pruner';
 import { seedConfiguredAdmin } from './domain/admin-accounts';
 import { demoAccounts, seedDemoAccounts } from './domain/demo-accounts';
 import { createPasswordHasher } from './domain/passwords';
@@ -21,6 +22,12 @@ async function start(config: AuthConfig, logger: Logger): Promise<void> {
   redis.on('error', (err) => logger.warn({ err }, 'redis connection problem'));
 
   const app = buildApp({ config, logger, pool, db, redis });
+  const pruner = startSessionPruner({
+    pool,
+    logger,
+    familyMaxDays: config.REFRESH_FAMILY_MAX_DAYS,
+    intervalMs: config.SESSION_PRUNE_INTERVAL_SECONDS * 1000,
+  });
   // Refusals of Node's parser (headers over 16 kB, a broken request line) get the envelope too.
   const server = answerClientErrors(
     app.listen(config.PORT, config.HOST, () => {
@@ -32,6 +39,7 @@ async function start(config: AuthConfig, logger: Logger): Promise<void> {
       name: 'http',
       close: () => new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve()))),
     },
+    { name: 'session-pruner', close: () => pruner.stop() },
     { name: 'redis', close: () => redis.quit() },
     { name: 'postgres', close: () => pool.end() },
   ]);

@@ -1,7 +1,7 @@
 import { createPrivateKey, createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import type { User } from '@market/contracts';
-import { createTokenVerifier, JWT_ALGORITHM, type TokenVerifier } from '@market/kit';
+import { createTokenVerifier, JWT_ALGORITHM, type SessionRevocations, type TokenVerifier } from '@market/kit';
 
 export interface PublicJwk extends JsonWebKey {
   kid: string;
@@ -23,13 +23,17 @@ export function createAccessTokens(options: {
   issuer: string;
   audience: string;
   ttlSeconds: number;
+  revocations: SessionRevocations;
+  acceptPlainCookie: boolean;
 }): AccessTokens {
   const privateKey: KeyObject = createPrivateKey(options.privateKeyPem);
   const publicKey = createPublicKey(privateKey);
   const jwk: PublicJwk = { ...publicKey.export({ format: 'jwk' }), kid: options.keyId, alg: JWT_ALGORITHM, use: 'sig' };
   return {
+    // `iat` to the millisecond (a NumericDate may be fractional, RFC 7519 section 2): a token from the
+    // same second as a revocation is refused, a sign-in right after it is not.
     sign: (user) =>
-      jwt.sign({ username: user.username, role: user.role }, privateKey, {
+      jwt.sign({ username: user.username, role: user.role, iat: Date.now() / 1000 }, privateKey, {
         algorithm: JWT_ALGORITHM,
         keyid: options.keyId,
         subject: user.id,
@@ -41,6 +45,8 @@ export function createAccessTokens(options: {
       publicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
       issuer: options.issuer,
       audience: options.audience,
+      revocations: options.revocations,
+      acceptPlainCookie: options.acceptPlainCookie,
     }),
     jwks: { keys: [jwk] },
     ttlSeconds: options.ttlSeconds,

@@ -147,7 +147,8 @@ export function signTestToken(
   /** `expiresIn: null` mints a token without `exp`, which verifiers must refuse. */
   options: { issuer?: string; audience?: string; expiresIn?: number | null } = {},
 ): string {
-  return jwt.sign({ username: user.username, role: user.role }, keys.privateKey, {
+  // `iat` to the millisecond, as auth-service signs (the revocation check compares it).
+  return jwt.sign({ username: user.username, role: user.role, iat: Date.now() / 1000 }, keys.privateKey, {
     algorithm: 'ES256',
     keyid: keys.kid,
     subject: user.id,
