@@ -1,7 +1,7 @@
 import { createPrivateKey, createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import type { User } from '@market/contracts';
-import { createTokenVerifier, JWT_ALGORITHM, type SessionRevocations, type TokenVerifier } from '@market/kit';
+import { createTokenVerifier, issuedNow, JWT_ALGORITHM, type SessionRevocations, type TokenVerifier } from '@market/kit';
 
 export interface PublicJwk extends JsonWebKey {
   kid: string;
@@ -30,16 +30,13 @@ export function createAccessTokens(options: {
   const publicKey = createPublicKey(privateKey);
   const jwk: PublicJwk = { ...publicKey.export({ format: 'jwk' }), kid: options.keyId, alg: JWT_ALGORITHM, use: 'sig' };
   return {
-    // `iat` to the millisecond (a NumericDate may be fractional, RFC 7519 section 2): a token from the
-    // same second as a revocation is refused, a sign-in right after it is not.
     sign: (user) =>
-      jwt.sign({ username: user.username, role: user.role, iat: Date.now() / 1000 }, privateKey, {
+      jwt.sign({ username: user.username, role: user.role, ...issuedNow(options.ttlSeconds) }, privateKey, {
         algorithm: JWT_ALGORITHM,
         keyid: options.keyId,
         subject: user.id,
         issuer: options.issuer,
         audience: options.audience,
-        expiresIn: options.ttlSeconds,
       }),
     verify: createTokenVerifier({
       publicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString(),

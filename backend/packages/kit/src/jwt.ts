@@ -35,6 +35,16 @@ export interface TokenVerifier {
   readonly cookies: readonly string[];
 }
 
+/**
+ * The times of a token signed now. `iat` to the millisecond (a NumericDate may be fractional, RFC 7519
+ * section 2), so a token from the same second as a revocation is refused and a sign-in right after it
+ * is not; `exp` in whole seconds, which jsonwebtoken compares with the current whole second.
+ */
+export function issuedNow(ttlSeconds: number): { iat: number; exp: number } {
+  const now = Date.now();
+  return { iat: now / 1000, exp: Math.floor(now / 1000) + ttlSeconds };
+}
+
 const invalid = () => new AppError('UNAUTHENTICATED', 'your session is not valid; sign in again');
 
 /**

@@ -49,8 +49,8 @@ export function createSessionRevocations(options: SessionRevocationOptions): Ses
   const known = new LRUCache<string, Known>({ max: 50_000 });
   const unavailable = new Counter({
     name: 'session_revocation_check_unavailable_total',
-    help: 'Access-token revocation checks answered without Redis, by outcome (accepted: fail open; refused: admin, fail closed)',
-    labelNames: ['outcome'] as const,
+    help: 'Access-token revocation checks made without Redis: mode open (buyers, sellers: last known value) or closed (admins: 503)',
+    labelNames: ['mode'] as const,
     registers: options.registry ? [options.registry] : [],
   });
   let lastWarnedAt = 0;
@@ -76,13 +76,13 @@ export function createSessionRevocations(options: SessionRevocationOptions): Ses
       known.set(user.id, { validAfterMs, fetchedAtMs: Date.now() });
       return validAfterMs;
     } catch (err) {
-      const outcome = user.role === 'admin' ? 'refused' : 'accepted';
-      unavailable.inc({ outcome });
+      const mode = user.role === 'admin' ? 'closed' : 'open';
+      unavailable.inc({ mode });
       if (Date.now() - lastWarnedAt > 10_000) {
         lastWarnedAt = Date.now();
-        logger.warn({ err, outcome }, 'session revocation check without redis');
+        logger.warn({ err, mode }, 'session revocation check without redis');
       }
-      if (outcome === 'refused')
+      if (mode === 'closed')
         throw new AppError('SERVICE_UNAVAILABLE', 'admin sessions cannot be checked right now; try again in a moment');
       return cached?.validAfterMs;
     }
