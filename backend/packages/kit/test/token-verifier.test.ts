@@ -66,6 +66,8 @@ describe('where the access token is read from', () => {
 
   it('when in plain-http development, then the unprefixed cookie is read too', async () => {
     const development = appWith(true);
-    expect((await request(development).get('/me').set('Cookie', `theme=dark; access_token=${token}`)).body).toEqual(user);
+    expect((await request(development).get('/me').set('Cookie', `theme=dark; access_token=${token}`)).body).toEqual(
+      user,
+    );
   });
 });
