@@ -8,12 +8,7 @@ const DAY_MS = 86_400_000;
  * lifetime and revoked families (their tokens go with them, ON DELETE CASCADE). A pruned token is
  * refused like an unknown one, which it would have been anyway: expired, too old or revoked.
  */
-export function startSessionPruner(options: {
-  pool: Pool;
-  logger: Logger;
-  familyMaxDays: number;
-  intervalMs: number;
-}) {
+export function startSessionPruner(options: { pool: Pool; logger: Logger; familyMaxDays: number; intervalMs: number }) {
   const { pool, logger, intervalMs } = options;
   const pruners = [
     startInboxPruner({

@@ -1,7 +1,13 @@
 import { createPrivateKey, createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import type { User } from '@market/contracts';
-import { createTokenVerifier, issuedNow, JWT_ALGORITHM, type SessionRevocations, type TokenVerifier } from '@market/kit';
+import {
+  createTokenVerifier,
+  issuedNow,
+  JWT_ALGORITHM,
+  type SessionRevocations,
+  type TokenVerifier,
+} from '@market/kit';
 
 export interface PublicJwk extends JsonWebKey {
   kid: string;

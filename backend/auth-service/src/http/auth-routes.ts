@@ -1,10 +1,5 @@
 import express, { type RequestHandler, type Router } from 'express';
-import {
-  DEMO_USERS,
-  type DemoLoginRequest,
-  type LoginRequest,
-  type SignupRequest,
-} from '@market/contracts';
+import { DEMO_USERS, type DemoLoginRequest, type LoginRequest, type SignupRequest } from '@market/contracts';
 import { AppError, authenticate, validate } from '@market/kit';
 import type { AccessTokens } from '../domain/access-tokens';
 import type { Accounts } from '../domain/accounts';

@@ -43,6 +43,7 @@ export function refreshTokenOf(req: Request, policy: CookiePolicy): string | und
   // cookie-parser fills req.cookies; Express types it as any.
   const cookies = req.cookies as Record<string, string> | undefined;
   return (
-    cookies?.[SESSION_COOKIES.secure.refresh] ?? (policy.acceptPlain ? cookies?.[SESSION_COOKIES.plain.refresh] : undefined)
+    cookies?.[SESSION_COOKIES.secure.refresh] ??
+    (policy.acceptPlain ? cookies?.[SESSION_COOKIES.plain.refresh] : undefined)
   );
 }

@@ -158,7 +158,7 @@ export const authApi = {
     method: 'post',
     path: '/api/auth/logout-everywhere',
     summary:
-      "End every session of the caller: all refresh token families at once, the access tokens in every service within a second",
+      'End every session of the caller: all refresh token families at once, the access tokens in every service within a second',
     security: [['accessCookie', 'csrfHeader']],
     responses: {
       204: { description: 'Signed out everywhere' },
