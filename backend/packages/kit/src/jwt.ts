@@ -121,7 +121,7 @@ export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
       !ROLES.includes(role as Role)
     )
       throw invalid();
-    const entry = { user: { id: sub, username, role: role as Role }, issuedAtMs: iat * 1000 };
+    const entry = { user: { id: sub, username, role: role as Role }, issuedAtMs: Math.round(iat * 1000) };
     const ttl = exp * 1000 - Date.now();
     if (ttl > 0) verified.set(token, entry, { ttl });
     return entry;

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import express from 'express';
+import jwt from 'jsonwebtoken';
 import request from 'supertest';
 import { authenticate, createTokenVerifier, expressErrorHandler } from '@market/kit';
 import { captureLogs, generateTestKeys, signTestToken, sleep } from '@market/kit/testing';
@@ -25,6 +26,18 @@ describe('token verifier', () => {
     expect(await verify(token)).toEqual(user);
     await sleep(1100);
     await expect(verify(token)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+  });
+
+  it('when a validly signed token has no iat, then it is refused: the revocation check could not place it', async () => {
+    const undated = jwt.sign({ username: user.username, role: user.role }, keys.privateKey, {
+      algorithm: 'ES256',
+      subject: user.id,
+      issuer: 'marketplace-auth',
+      audience: 'marketplace',
+      expiresIn: 900,
+      noTimestamp: true,
+    });
+    await expect(verify(undated)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
   });
 
   it('when a token fails, then it fails again (a failure is never cached as a success)', async () => {
