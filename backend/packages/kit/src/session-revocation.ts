@@ -45,7 +45,7 @@ interface Known {
 export function createSessionRevocations(options: SessionRevocationOptions): SessionRevocations {
   const { redis, logger } = options;
   const cacheMs = options.cacheMs ?? 500;
-  const timeoutMs = options.timeoutMs ?? 250;
+  const timeoutMs = options.timeoutMs ?? 1000;
   const known = new LRUCache<string, Known>({ max: 50_000 });
   const unavailable = new Counter({
     name: 'session_revocation_check_unavailable_total',
