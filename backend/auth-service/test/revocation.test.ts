@@ -1,4 +1,6 @@
+import Redis from 'ioredis';
 import request from 'supertest';
+import { buildApp } from '../src/app';
 import {
   CSRF,
   adminSession,
@@ -65,6 +67,25 @@ describe('revoking access tokens (logout everywhere, disable, role change)', () 
     const res = await request(ctx.app).get('/api/auth/users').set('Cookie', `access_token=${other.access}`);
     expect(res.status).toBe(401);
     expect((await me(ctx.app, other.access)).status).toBe(401);
+  });
+
+  it('when Redis cannot record the revocation, then logout everywhere answers 503 and nothing was revoked', async () => {
+    const session = await signup(ctx.app);
+    // Never connected and no offline queue: every command fails at once, as during an outage.
+    const unreachable = new Redis(ctx.config.REDIS_URL, { lazyConnect: true, enableOfflineQueue: false });
+    unreachable.connect = () => Promise.reject(new Error('redis is down'));
+    const withoutRedis = buildApp({ ...ctx, redis: unreachable });
+
+    const res = await request(withoutRedis)
+      .post('/api/auth/logout-everywhere')
+      .set(CSRF)
+      .set('Cookie', `access_token=${session.access}`);
+    unreachable.disconnect();
+
+    expect(res.status).toBe(503);
+    expect(res.body.error.code).toBe('SERVICE_UNAVAILABLE');
+    expect((await me(ctx.app, session.access)).status).toBe(200);
+    expect((await refresh(ctx.app, session.refresh)).status).toBe(200);
   });
 
   it('when a seller is made a buyer, then the old token is refused and a refresh carries the new role', async () => {
