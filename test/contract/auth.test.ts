@@ -28,6 +28,8 @@ describe('auth-service against its own OpenAPI document', () => {
     // Users the admin operations change; the callers above stay as they are.
     const targets = await Promise.all([signup(ctx.app), signup(ctx.app, newCredentials({ role: 'seller' }))]);
     const refreshers = await Promise.all([signup(ctx.app), signup(ctx.app)]);
+    // Logging out everywhere ends its caller's session: callers of its own.
+    const leavers = await Promise.all([signup(ctx.app), signup(ctx.app)]);
     const access = (name: string, session: Session): Caller => ({
       name,
       headers: { Cookie: `access_token=${session.access}` },
@@ -53,9 +55,11 @@ describe('auth-service against its own OpenAPI document', () => {
       callers: (path, _method, operation) =>
         path.endsWith('/refresh')
           ? refreshing
-          : operation.security?.some((set) => 'accessCookie' in set)
-            ? signedIn
-            : [nobody, forged],
+          : path.endsWith('/logout-everywhere')
+            ? [...leavers.map((session, i) => access(`leaver ${i}`, session)), nobody, forged]
+            : operation.security?.some((set) => 'accessCookie' in set)
+              ? signedIn
+              : [nobody, forged],
       knownValues: { id: [...targets.map((session) => session.user.id), admin.user.id] },
       bodies: {
         'POST /api/auth/login': [{ email: buyer.credentials.email, password: buyer.credentials.password }],
@@ -65,8 +69,8 @@ describe('auth-service against its own OpenAPI document', () => {
     });
 
     console.log(summary(report));
-    expect(report.operations).toHaveLength(17);
+    expect(report.operations).toHaveLength(18);
     expect(report.failures).toEqual([]);
-    expect(report.requests).toBeGreaterThanOrEqual(17 * RUNS);
+    expect(report.requests).toBeGreaterThanOrEqual(18 * RUNS);
   });
 });

@@ -6,6 +6,7 @@ import type { Pool } from 'pg';
 import {
   requireJsonBody,
   createObservability,
+  createSessionRevocations,
   csrfProtection,
   expressErrorHandler,
   expressNotFound,
@@ -50,17 +51,26 @@ const noStore: RequestHandler = (_req, res, next) => {
 export function buildApp(deps: AppDeps): Express {
   const { config, logger, pool, db, redis } = deps;
   const passwords = createPasswordHasher(config.BCRYPT_COST);
+  const observability = createObservability('auth-service', {
+    postgres: () => pool.query('select 1'),
+    redis: () => redis.ping(),
+  });
+  const revocations = createSessionRevocations({ redis, logger, registry: observability.registry });
   const accessTokens = createAccessTokens({
     privateKeyPem: config.JWT_PRIVATE_KEY,
     keyId: config.JWT_KEY_ID,
     issuer: config.JWT_ISSUER,
     audience: config.JWT_AUDIENCE,
     ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+    revocations,
+    acceptPlainCookie: config.NODE_ENV !== 'production',
   });
   const sessions = createSessions({
     db,
     accessTokens,
+    revocations,
     refreshTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
+    familyMaxDays: config.REFRESH_FAMILY_MAX_DAYS,
     reuseGraceSeconds: config.REFRESH_REUSE_GRACE_SECONDS,
     logger,
   });
@@ -120,13 +130,10 @@ export function buildApp(deps: AppDeps): Express {
     adminEmail: config.ADMIN_EMAIL,
     outboxWritten: deps.outboxWritten,
   });
-  const observability = createObservability('auth-service', {
-    postgres: () => pool.query('select 1'),
-    redis: () => redis.ping(),
-  });
   const { router: observabilityRouter, measure } = observabilityRoutes(observability);
   const cookies = {
     secure: config.COOKIE_SECURE,
+    acceptPlain: config.NODE_ENV !== 'production',
     accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
     refreshTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
   };

@@ -51,6 +51,10 @@ export const authConfigShape = {
   JWT_KEY_ID: z.string().min(1).max(128).optional(),
   ACCESS_TOKEN_TTL_SECONDS: env.int(900, 30, 86_400),
   REFRESH_TOKEN_TTL_SECONDS: env.int(1_209_600, 300, 31_536_000),
+  /** A refresh family (one sign-in) ends this many days after the sign-in, however often it was rotated. */
+  REFRESH_FAMILY_MAX_DAYS: env.int(30, 1, 365),
+  /** How often expired and revoked refresh rows are deleted. */
+  SESSION_PRUNE_INTERVAL_SECONDS: env.int(3600, 10, 86_400),
   COOKIE_SECURE: optionalBoolean,
   DEMO_MODE: env.boolean(false),
   DEMO_BUYER_PASSWORD: password.default('demo-buyer-pass'),
@@ -95,10 +99,19 @@ export function checkBcryptCost(nodeEnv: string, cost: number): string[] {
   return nodeEnv === 'production' && cost < 12 ? [`BCRYPT_COST: must be at least 12 in production (got ${cost})`] : [];
 }
 
+/** Production services read only the prefixed cookies, which browsers keep only when Secure. */
+const checkCookieSecure = (nodeEnv: string, secure: boolean | undefined): string[] =>
+  nodeEnv === 'production' && secure === false
+    ? ['COOKIE_SECURE: must not be false in production (the __Host- and __Secure- cookies need HTTPS)']
+    : [];
+
 /** Parses the environment once; throws a ConfigError naming every bad key. */
 export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
   const parsed = parseConfig(authConfigShape, source);
-  const problems = checkBcryptCost(parsed.NODE_ENV, parsed.BCRYPT_COST);
+  const problems = [
+    ...checkBcryptCost(parsed.NODE_ENV, parsed.BCRYPT_COST),
+    ...checkCookieSecure(parsed.NODE_ENV, parsed.COOKIE_SECURE),
+  ];
   if (parsed.TOTP_EXEMPT_ADMIN_EMAIL && !parsed.DEMO_MODE)
     problems.push('TOTP_EXEMPT_ADMIN_EMAIL: only the demo admin may be exempt, so it needs DEMO_MODE=true');
   if (problems.length > 0) throw new ConfigError(problems);

@@ -11,6 +11,7 @@ import {
 import { buildApp } from './app';
 import { loadConfig, type AuthConfig } from './config';
 import { createDb, MIGRATIONS_FOLDER } from './data/db';
+import { startSessionPruner } from './data/session-pruner';
 import { seedConfiguredAdmin } from './domain/admin-accounts';
 import { demoAccounts, seedDemoAccounts } from './domain/demo-accounts';
 import { createPasswordHasher } from './domain/passwords';
@@ -33,6 +34,12 @@ async function start(config: AuthConfig, logger: Logger): Promise<void> {
   const relay = startOutboxRelay({ pool, logger, redisUrl: config.REDIS_URL, maxLen: config.STREAM_MAXLEN });
 
   const app = buildApp({ config, logger, pool, db, redis, outboxWritten: () => relay.notify() });
+  const pruner = startSessionPruner({
+    pool,
+    logger,
+    familyMaxDays: config.REFRESH_FAMILY_MAX_DAYS,
+    intervalMs: config.SESSION_PRUNE_INTERVAL_SECONDS * 1000,
+  });
   // Refusals of Node's parser (headers over 16 kB, a broken request line) get the envelope too.
   const server = answerClientErrors(
     app.listen(config.PORT, config.HOST, () => {
@@ -45,6 +52,7 @@ async function start(config: AuthConfig, logger: Logger): Promise<void> {
       close: () => new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve()))),
     },
     { name: 'outbox relay', close: () => relay.stop() },
+    { name: 'session-pruner', close: () => pruner.stop() },
     { name: 'redis', close: () => redis.quit() },
     { name: 'postgres', close: () => pool.end() },
   ]);

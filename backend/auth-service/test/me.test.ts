@@ -48,7 +48,9 @@ describe('GET /api/auth/me', () => {
       aud: 'marketplace',
     });
     const { exp, iat } = decoded?.payload as { exp: number; iat: number };
-    expect(exp - iat).toBe(900);
+    // iat to the millisecond (the revocation check compares it), exp in whole seconds.
+    expect(exp - Math.floor(iat)).toBe(900);
+    expect(Number.isInteger(exp)).toBe(true);
   });
 
   it('when there is no token, then it answers 401', async () => {

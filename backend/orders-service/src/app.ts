@@ -5,6 +5,7 @@ import type { Redis } from 'ioredis';
 import {
   bodiesKeepTheirJsonTypes,
   createDeadLetters,
+  createSessionRevocations,
   createTokenVerifier,
   fastifyAuthenticate,
   fastifyCsrf,
@@ -29,6 +30,7 @@ import type { StatusNotifier } from './messaging/status-notifier';
 export interface AppDeps {
   config: Pick<
     OrdersConfig,
+    | 'NODE_ENV'
     | 'JWT_ISSUER'
     | 'JWT_AUDIENCE'
     | 'JWT_PUBLIC_KEY'
@@ -57,6 +59,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     audience: config.JWT_AUDIENCE,
     publicKey: config.JWT_PUBLIC_KEY,
     jwksUrl: config.JWKS_URL,
+    revocations: createSessionRevocations({
+      redis: deps.redis,
+      logger: deps.logger,
+      registry: deps.observability.registry,
+    }),
+    acceptPlainCookie: config.NODE_ENV !== 'production',
   });
 
   const { loggerInstance, ...options } = fastifyServerOptions(deps.logger);

@@ -3,6 +3,7 @@ import {
   answerClientErrors,
   closeGracefully,
   createPool,
+  createSessionRevocations,
   createTokenVerifier,
   runMigrations,
   runService,
@@ -30,13 +31,15 @@ async function start(config: ProductsConfig, logger: Logger): Promise<void> {
   const redis = new Redis(config.REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
   redis.on('error', (err) => logger.warn({ err }, 'redis connection problem'));
 
+  const observability = createProductsObservability(pool, redis);
   const verify = createTokenVerifier({
     issuer: config.JWT_ISSUER,
     audience: config.JWT_AUDIENCE,
     publicKey: config.JWT_PUBLIC_KEY,
     jwksUrl: config.JWKS_URL,
+    revocations: createSessionRevocations({ redis, logger, registry: observability.registry }),
+    acceptPlainCookie: config.NODE_ENV !== 'production',
   });
-  const observability = createProductsObservability(pool, redis);
   // In-process, the worker still gets a pool of its own: catalog traffic never starves the consumer.
   const workerPool = config.RUN_INVENTORY_WORKER ? createPool(config, 4) : undefined;
   const worker = workerPool

@@ -29,7 +29,12 @@ describe('a seller edit racing a sale', () => {
       pool: h.pool,
       db: h.db,
       redis,
-      verify: createTokenVerifier({ issuer: 'marketplace-auth', audience: 'marketplace', publicKey: keys.publicKey }),
+      verify: createTokenVerifier({
+        issuer: 'marketplace-auth',
+        audience: 'marketplace',
+        publicKey: keys.publicKey,
+        acceptPlainCookie: true,
+      }),
       // This test uploads no image; the store is never written.
       imageStore: diskImageStore(path.join(tmpdir(), 'sale-vs-edit-images')),
       config: {

@@ -150,6 +150,10 @@ export async function startStack(options: StackOptions = {}) {
     products,
     orders,
     user,
+    /** The services' base URLs and the key pair their tokens are signed with. */
+    urls: { products: productsUrl, orders: ordersUrl },
+    keys,
+    get: <T = unknown>(url: string, viewer: User) => http<T>('GET', url, viewer),
     /** The test databases of products and orders (name and URL), for checks the HTTP API does not show. */
     databases: { products: productsDb!, orders: ordersDb! },
     /**

@@ -10,6 +10,8 @@ export interface PresentedToken {
   /** Rotated no longer ago than the grace asked for (by the database's clock, which set usedAt). */
   rotatedWithinGrace: boolean;
   familyRevokedAt: Date | null;
+  /** The family began longer ago than its absolute lifetime. */
+  familyTooOld: boolean;
   user: UserRow;
 }
 
@@ -30,8 +32,9 @@ export async function insertRefreshToken(
 export async function findTokenForUpdate(
   tokenHash: string,
   tx: Tx,
-  graceSeconds = 0,
+  limits: { graceSeconds?: number; familyMaxDays?: number } = {},
 ): Promise<PresentedToken | undefined> {
+  const graceSeconds = limits.graceSeconds ?? 0;
   const [row] = await tx
     .select({
       tokenId: refreshTokens.id,
@@ -40,6 +43,10 @@ export async function findTokenForUpdate(
       usedAt: refreshTokens.usedAt,
       rotatedWithinGrace: sql<boolean>`coalesce(${refreshTokens.usedAt} > now() - make_interval(secs => ${graceSeconds}), false)`,
       familyRevokedAt: tokenFamilies.revokedAt,
+      familyTooOld:
+        limits.familyMaxDays === undefined
+          ? sql<boolean>`false`
+          : sql<boolean>`${tokenFamilies.createdAt} <= now() - make_interval(days => ${limits.familyMaxDays})`,
       user: users,
     })
     .from(refreshTokens)

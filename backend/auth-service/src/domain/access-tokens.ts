@@ -1,7 +1,13 @@
 import { createPrivateKey, createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import type { User } from '@market/contracts';
-import { createTokenVerifier, JWT_ALGORITHM, type TokenVerifier } from '@market/kit';
+import {
+  createTokenVerifier,
+  issuedNow,
+  JWT_ALGORITHM,
+  type SessionRevocations,
+  type TokenVerifier,
+} from '@market/kit';
 
 export interface PublicJwk extends JsonWebKey {
   kid: string;
@@ -23,24 +29,27 @@ export function createAccessTokens(options: {
   issuer: string;
   audience: string;
   ttlSeconds: number;
+  revocations: SessionRevocations;
+  acceptPlainCookie: boolean;
 }): AccessTokens {
   const privateKey: KeyObject = createPrivateKey(options.privateKeyPem);
   const publicKey = createPublicKey(privateKey);
   const jwk: PublicJwk = { ...publicKey.export({ format: 'jwk' }), kid: options.keyId, alg: JWT_ALGORITHM, use: 'sig' };
   return {
     sign: (user) =>
-      jwt.sign({ username: user.username, role: user.role }, privateKey, {
+      jwt.sign({ username: user.username, role: user.role, ...issuedNow(options.ttlSeconds) }, privateKey, {
         algorithm: JWT_ALGORITHM,
         keyid: options.keyId,
         subject: user.id,
         issuer: options.issuer,
         audience: options.audience,
-        expiresIn: options.ttlSeconds,
       }),
     verify: createTokenVerifier({
       publicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
       issuer: options.issuer,
       audience: options.audience,
+      revocations: options.revocations,
+      acceptPlainCookie: options.acceptPlainCookie,
     }),
     jwks: { keys: [jwk] },
     ttlSeconds: options.ttlSeconds,

@@ -43,7 +43,7 @@ export function createAccountSettings(deps: {
     return row;
   }
 
-  /** Ends every session of the user, this one too, and starts a new one for the caller. */
+  /** Ends every session of the user (access tokens within a second), this one too, and starts a new one for the caller. */
   async function changePassword(input: {
     userId: string;
     currentPassword: string;
@@ -58,6 +58,8 @@ export function createAccountSettings(deps: {
     }
     await confirmPassword(input.userId, input.currentPassword, input.ip);
     const passwordHash = await passwords.hash(input.newPassword);
+    // Redis first (as logout everywhere does): if the access tokens cannot be ended, nothing changes (503).
+    await sessions.expireAccessTokens(input.userId);
     const session = await db.transaction(async (tx) => {
       const row = await updateUser(input.userId, { passwordHash }, tx);
       if (!row || row.disabled) throw sessionEnded();
@@ -96,6 +98,7 @@ export function createAccountSettings(deps: {
         409,
       );
     }
+    await sessions.expireAccessTokens(input.userId);
     await db.transaction(async (tx) => {
       if (!(await eraseUser(input.userId, tx))) throw sessionEnded();
       await sessions.revokeAllFor(input.userId, 'account deleted', tx);

@@ -30,6 +30,13 @@ export function createAdminUsers(deps: { db: Db; sessions: Sessions; logger: Log
     if (adminId === userId && (patch.disabled === true || (patch.role !== undefined && patch.role !== 'admin'))) {
       throw new AppError('FORBIDDEN', 'you cannot disable or demote your own account');
     }
+    const before = await findUserById(userId, db);
+    if (!before) throw new AppError('NOT_FOUND', 'no such user');
+    // The access tokens first: a disabled user's, or one carrying the old role, are refused everywhere
+    // within a second. Should the update then fail, the user only refreshes once more.
+    const disabling = patch.disabled === true && !before.disabled;
+    if (disabling || (patch.role !== undefined && patch.role !== before.role))
+      await sessions.expireAccessTokens(userId);
     const row = await db.transaction(async (tx) => {
       const updated = await updateUser(userId, { role: patch.role, disabled: patch.disabled }, tx);
       if (updated?.disabled) await sessions.revokeAllFor(userId, 'disabled', tx);

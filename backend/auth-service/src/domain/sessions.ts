@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { User } from '@market/contracts';
-import { AppError, type Logger } from '@market/kit';
+import { AppError, type Logger, type SessionRevocations } from '@market/kit';
 import type { Db, Tx } from '../data/db';
 import {
   findTokenForUpdate,
@@ -26,7 +26,10 @@ const sessionExpired = () => new AppError('UNAUTHENTICATED', 'your session has e
 export function createSessions(deps: {
   db: Db;
   accessTokens: AccessTokens;
+  revocations: SessionRevocations;
   refreshTtlSeconds: number;
+  /** Days after its sign-in when a family ends, rotated or not. */
+  familyMaxDays: number;
   /** How long a rotated token still gets a sibling instead of revoking its family (0: never). */
   reuseGraceSeconds?: number;
   logger: Logger;
@@ -57,8 +60,15 @@ export function createSessions(deps: {
    */
   async function rotate(refreshToken: string): Promise<IssuedSession> {
     const outcome = await db.transaction(async (tx) => {
-      const found = await findTokenForUpdate(hashToken(refreshToken), tx, deps.reuseGraceSeconds ?? 0);
+      const found = await findTokenForUpdate(hashToken(refreshToken), tx, {
+        graceSeconds: deps.reuseGraceSeconds,
+        familyMaxDays: deps.familyMaxDays,
+      });
       if (!found || found.familyRevokedAt) return { ok: false as const };
+      if (found.familyTooOld) {
+        await revokeFamily(found.familyId, 'max-age', tx);
+        return { ok: false as const };
+      }
       if (found.usedAt && !found.rotatedWithinGrace) {
         await revokeFamily(found.familyId, 'reuse', tx);
         return { ok: false as const, reused: { userId: found.user.id, familyId: found.familyId } };
@@ -96,7 +106,27 @@ export function createSessions(deps: {
 
   const revokeAllFor = (userId: string, reason: string, tx: Tx = db) => revokeUserFamilies(userId, reason, tx);
 
-  return { start, rotate, end, revokeAllFor };
+  /**
+   * Ends every session of the user: access tokens everywhere within a second, refresh families at
+   * once. Logout everywhere, disabling and (later) a password change call it. Redis comes first: if
+   * it cannot be written, nothing changed and the caller gets a 503 to retry.
+   */
+  async function revokeUserSessions(userId: string, reason: string): Promise<void> {
+    await expireAccessTokens(userId);
+    await revokeAllFor(userId, reason);
+  }
+
+  /** Only the access tokens: a role change keeps the sessions, whose next refresh carries the new role. */
+  async function expireAccessTokens(userId: string): Promise<void> {
+    try {
+      await deps.revocations.revokeAccessTokens(userId);
+    } catch (err) {
+      logger.error({ err, userId }, 'could not record the revocation in redis');
+      throw new AppError('SERVICE_UNAVAILABLE', 'sessions cannot be ended right now; try again in a moment');
+    }
+  }
+
+  return { start, rotate, end, revokeAllFor, revokeUserSessions, expireAccessTokens };
 }
 
 export type Sessions = ReturnType<typeof createSessions>;

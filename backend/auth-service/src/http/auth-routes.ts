@@ -1,18 +1,12 @@
-import express, { type Request, type RequestHandler, type Router } from 'express';
-import {
-  REFRESH_COOKIE,
-  DEMO_USERS,
-  type DemoLoginRequest,
-  type LoginRequest,
-  type SignupRequest,
-} from '@market/contracts';
+import express, { type RequestHandler, type Router } from 'express';
+import { DEMO_USERS, type DemoLoginRequest, type LoginRequest, type SignupRequest } from '@market/contracts';
 import { AppError, authenticate, validate } from '@market/kit';
 import type { AccessTokens } from '../domain/access-tokens';
 import type { Accounts } from '../domain/accounts';
 import type { AddressLimiter } from '../domain/rate-limits';
 import type { Sessions } from '../domain/sessions';
 import { clientAddress } from './client-address';
-import { clearSessionCookies, setSessionCookies, type CookiePolicy } from './cookies';
+import { clearSessionCookies, refreshTokenOf, setSessionCookies, type CookiePolicy } from './cookies';
 import { validators } from './schemas';
 
 export interface AuthRouteDeps {
@@ -23,9 +17,6 @@ export interface AuthRouteDeps {
   limits: { signup: AddressLimiter; refresh: AddressLimiter };
   demoMode: boolean;
 }
-
-const refreshTokenOf = (req: Request): string | undefined =>
-  (req.cookies as Record<string, string> | undefined)?.[REFRESH_COOKIE];
 
 /** Sign-up, sign-in, rotation and sign-out. Tokens only ever leave in cookies. */
 export function authRoutes(deps: AuthRouteDeps): Router {
@@ -69,7 +60,7 @@ export function authRoutes(deps: AuthRouteDeps): Router {
   });
 
   router.post('/refresh', limitedBy(limits.refresh), async (req, res) => {
-    const token = refreshTokenOf(req);
+    const token = refreshTokenOf(req, cookies);
     if (!token) throw new AppError('UNAUTHENTICATED', 'sign in first');
     try {
       const session = await sessions.rotate(token);
@@ -83,7 +74,14 @@ export function authRoutes(deps: AuthRouteDeps): Router {
   });
 
   router.post('/logout', async (req, res) => {
-    await sessions.end(refreshTokenOf(req));
+    await sessions.end(refreshTokenOf(req, cookies));
+    clearSessionCookies(res, cookies);
+    res.status(204).end();
+  });
+
+  // Every device: the refresh families now, the access tokens everywhere within a second.
+  router.post('/logout-everywhere', authenticate(deps.accessTokens.verify), async (req, res) => {
+    await sessions.revokeUserSessions((req.user as { id: string }).id, 'logout-everywhere');
     clearSessionCookies(res, cookies);
     res.status(204).end();
   });

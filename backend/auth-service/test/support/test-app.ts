@@ -1,6 +1,7 @@
 import type { Express } from 'express';
 import Redis from 'ioredis';
 import request from 'supertest';
+import type { Pool } from 'pg';
 import type { Logger } from '@market/kit';
 import {
   captureLogs,
@@ -23,6 +24,7 @@ export interface TestApp {
   config: AuthConfig;
   keys: TestKeys;
   db: Db;
+  pool: Pool;
   logger: Logger;
   logs: string[];
   close(): Promise<void>;
@@ -55,6 +57,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     config,
     keys,
     db,
+    pool,
     logger,
     logs: lines,
     async close() {
@@ -113,8 +116,9 @@ export interface Session {
 
 function sessionFrom(res: request.Response): Session {
   const cookies = setCookies(res);
-  const access = cookies.access_token?.value;
-  const refresh = cookies.refresh_token?.value;
+  // Unprefixed unless the test app runs with COOKIE_SECURE=true.
+  const access = (cookies.access_token ?? cookies['__Host-access_token'])?.value;
+  const refresh = (cookies.refresh_token ?? cookies['__Secure-refresh_token'])?.value;
   if (!access || !refresh)
     throw new Error(`expected session cookies, got status ${res.status}: ${JSON.stringify(res.body)}`);
   return { user: res.body, access, refresh };

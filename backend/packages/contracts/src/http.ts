@@ -12,8 +12,16 @@ export type SignupRole = (typeof SIGNUP_ROLES)[number];
 export const CSRF_HEADER = 'x-requested-with';
 export const CSRF_HEADER_VALUE = 'marketplace';
 
-export const ACCESS_COOKIE = 'access_token';
-export const REFRESH_COOKIE = 'refresh_token';
+/**
+ * The session cookies' names. Over HTTPS the prefixes make the browser enforce how they were set:
+ * `__Host-` (Secure, Path=/, no Domain: no sibling subdomain and no plain-http page can plant or
+ * overwrite it) and `__Secure-` (Secure). Browsers refuse a prefixed cookie without Secure, so
+ * plain-http development (COOKIE_SECURE=false) uses the unprefixed names.
+ */
+export const SESSION_COOKIES = {
+  secure: { access: '__Host-access_token', refresh: '__Secure-refresh_token' },
+  plain: { access: 'access_token', refresh: 'refresh_token' },
+} as const;
 
 export const LIMITS = {
   usernameMin: 3,

@@ -1,7 +1,7 @@
 import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Router } from 'express';
 import type Joi from 'joi';
 import { pinoHttp } from 'pino-http';
-import { ACCESS_COOKIE, type Role } from '@market/contracts';
+import type { Role } from '@market/contracts';
 import { AppError, mapError } from './errors';
 import { assertSameOrigin } from './csrf';
 import { assertRole, type AuthUser, type TokenVerifier } from './jwt';
@@ -89,10 +89,10 @@ export const csrfProtection: RequestHandler = (req, _res, next) => {
   next();
 };
 
-function tokenFrom(req: Request): string | undefined {
+function tokenFrom(req: Request, names: readonly string[]): string | undefined {
   // cookie-parser (in the services that read cookies) fills req.cookies; Express types it as any.
   const cookies = req.cookies as Record<string, string> | undefined;
-  const fromCookie = cookies?.[ACCESS_COOKIE];
+  const fromCookie = names.map((name) => cookies?.[name]).find(Boolean);
   if (fromCookie) return fromCookie;
   const header = req.headers.authorization;
   return header?.startsWith('Bearer ') ? header.slice(7) : undefined;
@@ -101,7 +101,7 @@ function tokenFrom(req: Request): string | undefined {
 /** Sets req.user from the access token (cookie, or a Bearer header for non-browser clients). */
 export function authenticate(verify: TokenVerifier, options: { optional?: boolean } = {}): RequestHandler {
   return async (req, _res, next) => {
-    const token = tokenFrom(req);
+    const token = tokenFrom(req, verify.cookies);
     if (!token) {
       if (options.optional) return next();
       throw new AppError('UNAUTHENTICATED', 'sign in first');

@@ -4,7 +4,7 @@ import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import fp from 'fastify-plugin';
 import helmet from 'helmet';
-import { ACCESS_COOKIE, type FieldError, type Role } from '@market/contracts';
+import type { FieldError, Role } from '@market/contracts';
 import { writeClientError } from './client-errors';
 import { AppError, mapError } from './errors';
 import { assertSameOrigin } from './csrf';
@@ -142,7 +142,9 @@ export function fastifyAuthenticate(verify: TokenVerifier) {
   return async (request: FastifyRequest): Promise<void> => {
     const cookies = (request as FastifyRequest & { cookies?: Record<string, string | undefined> }).cookies;
     const header = request.headers.authorization;
-    const token = cookies?.[ACCESS_COOKIE] ?? (header?.startsWith('Bearer ') ? header.slice(7) : undefined);
+    const token =
+      verify.cookies.map((name) => cookies?.[name]).find(Boolean) ??
+      (header?.startsWith('Bearer ') ? header.slice(7) : undefined);
     if (!token) throw new AppError('UNAUTHENTICATED', 'sign in first');
     request.user = await verify(token);
   };

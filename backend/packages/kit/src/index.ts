@@ -13,6 +13,7 @@ export * from './migrate-entry';
 export * from './observability';
 export * from './openapi';
 export * from './run-service';
+export * from './session-revocation';
 export * from './shutdown';
 export * from './validation';
 export * from './streams';

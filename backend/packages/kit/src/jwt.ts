@@ -2,8 +2,9 @@ import { createPublicKey, type KeyObject } from 'node:crypto';
 import jwt, { type JwtPayload } from 'jsonwebtoken';
 import { JwksClient } from 'jwks-rsa';
 import { LRUCache } from 'lru-cache';
-import { ROLES, type Role } from '@market/contracts';
+import { ROLES, SESSION_COOKIES, type Role } from '@market/contracts';
 import { AppError } from './errors';
+import type { SessionRevocations } from './session-revocation';
 
 export const JWT_ALGORITHM = 'ES256';
 
@@ -19,9 +20,30 @@ export interface VerifierOptions {
   /** PEM public key; takes precedence over the JWKS. */
   publicKey?: string;
   jwksUrl?: string;
+  /** Refuses tokens issued before the user's valid-after (logout everywhere, disabled, role changed). */
+  revocations?: SessionRevocations;
+  /**
+   * Also read the unprefixed `access_token` cookie of plain-http development (outside production
+   * only: in production a cookie without the `__Host-` prefix may have been planted by a sibling site).
+   */
+  acceptPlainCookie?: boolean;
 }
 
-export type TokenVerifier = (token: string) => Promise<AuthUser>;
+export interface TokenVerifier {
+  (token: string): Promise<AuthUser>;
+  /** The cookies an access token is read from, in order. */
+  readonly cookies: readonly string[];
+}
+
+/**
+ * The times of a token signed now. `iat` to the millisecond (a NumericDate may be fractional, RFC 7519
+ * section 2), so a token from the same second as a revocation is refused and a sign-in right after it
+ * is not; `exp` in whole seconds, which jsonwebtoken compares with the current whole second.
+ */
+export function issuedNow(ttlSeconds: number): { iat: number; exp: number } {
+  const now = Date.now();
+  return { iat: now / 1000, exp: Math.floor(now / 1000) + ttlSeconds };
+}
 
 const invalid = () => new AppError('UNAUTHENTICATED', 'your session is not valid; sign in again');
 
@@ -56,11 +78,20 @@ export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
   // A browser sends the same access token with every request until it is refreshed: an ES256
   // verify per request was the largest CPU cost of placing an order. Verified tokens are
   // remembered (bounded) until their own expiry; a token that fails is never cached.
-  const verified = new LRUCache<string, AuthUser>({ max: 10_000 });
+  // The revocation check runs on every request, cached token or not.
+  const verified = new LRUCache<string, { user: AuthUser; issuedAtMs: number }>({ max: 10_000 });
 
-  return async (token) => {
-    const known = verified.get(token);
-    if (known) return known;
+  const verify = async (token: string) => {
+    const known = verified.get(token) ?? (await verifySignature(token));
+    await options.revocations?.assertCurrent(known.user, known.issuedAtMs);
+    return known.user;
+  };
+  const cookies = options.acceptPlainCookie
+    ? [SESSION_COOKIES.secure.access, SESSION_COOKIES.plain.access]
+    : [SESSION_COOKIES.secure.access];
+  return Object.assign(verify, { cookies });
+
+  async function verifySignature(token: string): Promise<{ user: AuthUser; issuedAtMs: number }> {
     const decoded = jwt.decode(token, { complete: true });
     if (!decoded || typeof decoded.payload === 'string') throw invalid();
     const key = await keyFor(decoded.header.kid);
@@ -74,25 +105,27 @@ export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
     } catch {
       throw invalid();
     }
-    const { sub, username, role, exp } = payload as {
+    const { sub, username, role, exp, iat } = payload as {
       sub?: unknown;
       username?: unknown;
       role?: unknown;
       exp?: unknown;
+      iat?: unknown;
     };
     // jsonwebtoken checks `exp` only when present; an access token without one would never expire.
     if (
       typeof exp !== 'number' ||
+      typeof iat !== 'number' ||
       typeof sub !== 'string' ||
       typeof username !== 'string' ||
       !ROLES.includes(role as Role)
     )
       throw invalid();
-    const user = { id: sub, username, role: role as Role };
+    const entry = { user: { id: sub, username, role: role as Role }, issuedAtMs: Math.round(iat * 1000) };
     const ttl = exp * 1000 - Date.now();
-    if (ttl > 0) verified.set(token, user, { ttl });
-    return user;
-  };
+    if (ttl > 0) verified.set(token, entry, { ttl });
+    return entry;
+  }
 }
 
 export function assertRole(user: AuthUser | undefined, roles: readonly Role[]): AuthUser {

@@ -13,8 +13,18 @@ export type JsonSchema = Record<string, unknown>;
 
 /** The security schemes the services share; a document lists the ones its routes use. */
 export const securitySchemes = {
-  accessCookie: { type: 'apiKey', in: 'cookie', name: 'access_token' },
-  refreshCookie: { type: 'apiKey', in: 'cookie', name: 'refresh_token' },
+  accessCookie: {
+    type: 'apiKey',
+    in: 'cookie',
+    name: '__Host-access_token',
+    description: 'access_token in plain-http development (COOKIE_SECURE=false)',
+  },
+  refreshCookie: {
+    type: 'apiKey',
+    in: 'cookie',
+    name: '__Secure-refresh_token',
+    description: 'refresh_token in plain-http development (COOKIE_SECURE=false)',
+  },
   bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
   csrfHeader: {
     type: 'apiKey',

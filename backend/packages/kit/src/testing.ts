@@ -8,6 +8,7 @@ import { Client, type Pool } from 'pg';
 import type { Role } from '@market/contracts';
 import { createPool, runMigrations } from './db';
 import { createLogger, type Logger } from './logger';
+import { issuedNow } from './jwt';
 
 /** Helpers for integration tests against real PostgreSQL and Redis. Never used by services. */
 
@@ -147,13 +148,15 @@ export function signTestToken(
   /** `expiresIn: null` mints a token without `exp`, which verifiers must refuse. */
   options: { issuer?: string; audience?: string; expiresIn?: number | null } = {},
 ): string {
-  return jwt.sign({ username: user.username, role: user.role }, keys.privateKey, {
+  // Timed as auth-service signs: the revocation check compares `iat` to the millisecond.
+  const { iat, exp } = issuedNow(options.expiresIn ?? 900);
+  const times = options.expiresIn === null ? { iat } : { iat, exp };
+  return jwt.sign({ username: user.username, role: user.role, ...times }, keys.privateKey, {
     algorithm: 'ES256',
     keyid: keys.kid,
     subject: user.id,
     issuer: options.issuer ?? 'marketplace-auth',
     audience: options.audience ?? 'marketplace',
-    ...(options.expiresIn === null ? {} : { expiresIn: options.expiresIn ?? 900 }),
   });
 }
 

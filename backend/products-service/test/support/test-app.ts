@@ -6,7 +6,7 @@ import type { Express } from 'express';
 import Redis from 'ioredis';
 import request from 'supertest';
 import type { Role } from '@market/contracts';
-import { createTokenVerifier } from '@market/kit';
+import { createSessionRevocations, createTokenVerifier } from '@market/kit';
 import {
   captureLogs,
   createMigratedTestDatabase,
@@ -62,6 +62,8 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     issuer: config.JWT_ISSUER,
     audience: config.JWT_AUDIENCE,
     publicKey: config.JWT_PUBLIC_KEY,
+    revocations: createSessionRevocations({ redis, logger }),
+    acceptPlainCookie: true,
   });
   const app = buildApp({ logger, pool, db, redis, verify, imageStore: imageStoreFor(config), config });
   return {

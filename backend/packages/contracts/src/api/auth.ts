@@ -174,7 +174,8 @@ export const JwkSet = z.strictObject({
 
 const sessionCookies = {
   'Set-Cookie': {
-    description: 'access_token (Path=/) and refresh_token (Path=/api/auth), both HttpOnly and SameSite=Strict',
+    description:
+      '__Host-access_token (Path=/) and __Secure-refresh_token (Path=/api/auth), both HttpOnly, Secure and SameSite=Strict; unprefixed and without Secure in plain-http development (COOKIE_SECURE=false)',
     schema: { type: 'string' },
   },
 };
@@ -313,6 +314,19 @@ export const authApi = {
     summary: 'Revoke the session (its refresh token family) and clear the cookies',
     security: csrf,
     responses: { 204: { description: 'Signed out' }, 403: stateChanging[403] },
+  }),
+  logoutEverywhere: operation({
+    method: 'post',
+    path: '/api/auth/logout-everywhere',
+    summary:
+      'End every session of the caller: all refresh token families at once, the access tokens in every service within a second',
+    security: [['accessCookie', 'csrfHeader']],
+    responses: {
+      204: { description: 'Signed out everywhere' },
+      401: errorAnswer('UNAUTHENTICATED'),
+      403: stateChanging[403],
+      503: errorAnswer('SERVICE_UNAVAILABLE: the sessions could not be ended now; nothing changed, try again'),
+    },
   }),
   me: operation({
     method: 'get',
