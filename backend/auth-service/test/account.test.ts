@@ -43,6 +43,9 @@ describe('a user managing their own account', () => {
 
       expect(res.status).toBe(200);
       expect(res.body).toEqual(first.user);
+      // The access token from before the change is refused at once; the one it answered with works.
+      expect((await me(ctx.app, first.access)).status).toBe(401);
+      expect((await me(ctx.app, setCookies(res).access_token?.value ?? '')).status).toBe(200);
       const renewed = setCookies(res).refresh_token?.value ?? '';
       expect((await refresh(ctx.app, renewed)).status).toBe(200);
       expect((await refresh(ctx.app, otherDevice ?? '')).status).toBe(401);
