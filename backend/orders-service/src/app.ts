@@ -94,9 +94,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(openApiRoute);
       await api.register(async (secured) => {
         secure(secured);
-        await secured.register(
-          ordersRoutes(context, { addressRetentionDays: config.SELLER_ADDRESS_RETENTION_DAYS }),
-        );
+        await secured.register(ordersRoutes(context, { addressRetentionDays: config.SELLER_ADDRESS_RETENTION_DAYS }));
         await secured.register(salesReportRoutes(context));
         await secured.register(
           deadLetterRoutes(createDeadLetters(deps.redis, [config.ORDERS_STREAM, config.INVENTORY_STREAM])),
