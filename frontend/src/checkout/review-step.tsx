@@ -11,8 +11,9 @@ import { readCart, writeCart } from '../cart/cart-storage';
 import { checkoutKeyFor, forgetCheckoutKey } from '../cart/checkout-key';
 import { useCartCheck } from '../cart/use-cart-check';
 import { ErrorState } from '../components/status-views';
-import { formatMoney, multiply } from '../lib/money';
+import { formatMoney } from '../lib/money';
 import { useCountdown } from '../lib/use-countdown';
+import { ItemsTable } from '../orders/order-items-table';
 
 function buttonLabel(checking: boolean, placing: boolean, waitLeft: number): string {
   if (placing) return 'Placing order…';
@@ -73,39 +74,7 @@ export function ReviewStep({ address }: { address: Address }) {
       />
       {error && <ErrorState message={error} />}
       <h2>Items</h2>
-      <table className="table">
-        <caption className="visually-hidden">Items you are ordering</caption>
-        <thead>
-          <tr>
-            <th scope="col">Product</th>
-            <th scope="col" className="num">
-              Quantity
-            </th>
-            <th scope="col" className="num">
-              Unit price
-            </th>
-            <th scope="col" className="num">
-              Subtotal
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {cart.lines.map((line) => (
-            <tr key={line.productId}>
-              <th scope="row">{line.name}</th>
-              <td data-label="Quantity" className="num">
-                {line.quantity}
-              </td>
-              <td data-label="Unit price" className="num">
-                {formatMoney(line.unitPrice)}
-              </td>
-              <td data-label="Subtotal" className="num">
-                {formatMoney(multiply(line.unitPrice, line.quantity))}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <ItemsTable caption="Items you are ordering" lines={cart.lines} />
       <p className="cart-total">
         Total: <strong>{formatMoney(cart.total)}</strong>
       </p>

@@ -1,10 +1,19 @@
+import type { ReactNode } from 'react';
 import type { Order } from '../api/contracts';
 import { formatMoney, multiply } from '../lib/money';
 
-export function OrderItemsTable({ order }: { order: Order }) {
+export interface ItemLine {
+  productId: string;
+  name: string;
+  quantity: number;
+  unitPrice: string;
+}
+
+/** Products, quantities, prices and subtotals: an order's items, or the cart being reviewed at checkout. */
+export function ItemsTable({ caption, lines, total }: { caption: string; lines: ItemLine[]; total?: ReactNode }) {
   return (
     <table className="table">
-      <caption className="visually-hidden">Items in this order</caption>
+      <caption className="visually-hidden">{caption}</caption>
       <thead>
         <tr>
           <th scope="col">Product</th>
@@ -20,30 +29,42 @@ export function OrderItemsTable({ order }: { order: Order }) {
         </tr>
       </thead>
       <tbody>
-        {order.items.map((item) => (
-          <tr key={item.productId}>
-            <th scope="row">{item.productName ?? 'Product'}</th>
+        {lines.map((line) => (
+          <tr key={line.productId}>
+            <th scope="row">{line.name}</th>
             <td data-label="Quantity" className="num">
-              {item.quantity}
+              {line.quantity}
             </td>
             <td data-label="Unit price" className="num">
-              {formatMoney(item.unitPrice)}
+              {formatMoney(line.unitPrice)}
             </td>
             <td data-label="Subtotal" className="num">
-              {formatMoney(multiply(item.unitPrice, item.quantity))}
+              {formatMoney(multiply(line.unitPrice, line.quantity))}
             </td>
           </tr>
         ))}
       </tbody>
-      <tfoot>
-        <tr>
-          <th scope="row" colSpan={3}>
-            Total
-          </th>
-          <td className="num">{order.total ? formatMoney(order.total) : 'Confirmed with the order'}</td>
-        </tr>
-      </tfoot>
+      {total !== undefined && (
+        <tfoot>
+          <tr>
+            <th scope="row" colSpan={3}>
+              Total
+            </th>
+            <td className="num">{total}</td>
+          </tr>
+        </tfoot>
+      )}
     </table>
+  );
+}
+
+export function OrderItemsTable({ order }: { order: Order }) {
+  return (
+    <ItemsTable
+      caption="Items in this order"
+      lines={order.items.map((item) => ({ ...item, name: item.productName ?? 'Product' }))}
+      total={order.total ? formatMoney(order.total) : 'Confirmed with the order'}
+    />
   );
 }
 
