@@ -60,3 +60,28 @@ test('when a buyer changes the password, downloads the data and deletes the acco
   await page.getByRole('button', { name: 'Log in', exact: true }).click();
   await expect(page.getByRole('alert')).toHaveText('That email and password do not match an account.');
 });
+
+test('when a user signs out on every device, then the other browser is signed out too', async ({ page, browser }) => {
+  const account = await signupViaUi(page, 'seller');
+  const other = await browser.newContext();
+  const otherPage = await other.newPage();
+  await loginViaUi(otherPage, account.email, account.password);
+
+  await page.getByRole('link', { name: 'Account' }).click();
+  await page.getByRole('button', { name: 'Sign out on every device' }).click();
+  await page.getByRole('button', { name: 'Yes, sign out everywhere' }).click();
+  await expect(page.getByText('You are signed out on every device.')).toBeVisible();
+  await expect(page).toHaveURL(/\/login/);
+
+  // The other browser's access token is refused within a second and its refresh token is revoked.
+  await expect
+    .poll(
+      async () => {
+        await otherPage.goto('/orders');
+        return new URL(otherPage.url()).pathname;
+      },
+      { timeout: 10_000 },
+    )
+    .toBe('/login');
+  await other.close();
+});

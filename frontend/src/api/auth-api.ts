@@ -32,6 +32,11 @@ export async function logout(): Promise<void> {
   await api.post('/auth/logout');
 }
 
+/** Ends every session of the account, on every device, this one included. */
+export async function logoutEverywhere(): Promise<void> {
+  await api.post('/auth/logout-everywhere');
+}
+
 export async function listUsers(
   query: { page: number; pageSize: number; q?: string },
   signal?: AbortSignal,

@@ -60,9 +60,44 @@ export default function AccountPage() {
           </li>
         </ul>
       </section>
+      <SignOutEverywhere />
       <ChangePassword />
       <ExportData />
       <DeleteAccount />
+    </section>
+  );
+}
+
+function SignOutEverywhere() {
+  const { logoutEverywhere } = useSession();
+  const navigate = useNavigate();
+  const [notice, setNotice] = useState<Notice | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const leave = async () => {
+    setBusy(true);
+    setNotice(null);
+    try {
+      await logoutEverywhere(() => {
+        void navigate('/login', { replace: true, state: { notice: 'You are signed out on every device.' } });
+      });
+    } catch (caught) {
+      setNotice({ text: describeError(caught).message, error: true });
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section aria-labelledby="sessions-title">
+      <h2 id="sessions-title">Sessions</h2>
+      <p>Lost a phone, or signed in on a computer that is not yours? End every session of this account at once.</p>
+      <ConfirmButton
+        label="Sign out on every device"
+        confirmLabel="Yes, sign out everywhere"
+        onConfirm={() => void leave()}
+        disabled={busy}
+      />
+      <LiveNotice notice={notice} />
     </section>
   );
 }

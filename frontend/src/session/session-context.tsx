@@ -33,6 +33,8 @@ export interface SessionValue {
   demoLogin: (who: 'buyer' | 'seller') => Promise<User>;
   /** `then` runs in the same transition that forgets the user, so a guarded page never sees both. */
   logout: (then?: () => void) => Promise<void>;
+  /** Ends every session of the account (other devices within a second), then forgets the user here. */
+  logoutEverywhere: (then?: () => void) => Promise<void>;
   /** Every other session of the account ends; this one goes on. */
   changePassword: (currentPassword: string, newPassword: string) => Promise<User>;
   /** Deletes the account for good; `then` runs as the user is forgotten, like logout's. */
@@ -132,6 +134,13 @@ export function SessionProvider({ children }: { children: ReactNode }) {
             setUser(null);
           });
         }
+      },
+      logoutEverywhere: async (then) => {
+        await (await loadAuthApi()).logoutEverywhere();
+        startTransition(() => {
+          then?.();
+          setUser(null);
+        });
       },
       changePassword: async (currentPassword, newPassword) => {
         const me = await (await loadAuthApi()).changePassword({ currentPassword, newPassword });
