@@ -119,7 +119,8 @@ async function adminQuery(adminUrl: string, sql: string, params: unknown[] = [])
 }
 
 /** Access tokens as auth-service mints them (ES256, iss/aud/sub), signed with the run's own key pair. */
-function tokenMinter(): Tokens {
+/** `cookie`: the access cookie's name the services read (prefixed in production: SESSION_COOKIES). */
+function tokenMinter(cookie: string): Tokens {
   const { privateKey, publicKey } = generateKeyPairSync('ec', {
     namedCurve: 'P-256',
     privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
@@ -139,7 +140,7 @@ function tokenMinter(): Tokens {
         audience: 'marketplace',
         expiresIn: hours * 3600,
       });
-      return { id, username, role, cookie: `access_token=${token}` };
+      return { id, username, role, cookie: `${cookie}=${token}` };
     },
   };
 }
@@ -173,7 +174,8 @@ export async function startSystem({
   // Throwaway databases, named so no test or cleanup mistakes them for anything else.
   const dbs = { products: `${runId}_products_test`, orders: `${runId}_orders_test` };
   for (const name of Object.values(dbs)) await adminQuery(pgAdminUrl, `CREATE DATABASE ${name}`);
-  const tokens = tokenMinter();
+  // Production services read only the prefixed name; anything else only the plain one (COOKIE_SECURE=false).
+  const tokens = tokenMinter(nodeEnv === 'production' ? '__Host-access_token' : 'access_token');
   const logDir = path.join(dir, 'logs');
   mkdirSync(logDir, { recursive: true });
 

@@ -143,7 +143,7 @@ describe('nginx against hostile requests', () => {
       '/api/auth/two-factor/disable/',
     ];
     const statuses: number[] = [];
-    for (const rawPath of paths) statuses.push((await send(nginx.url, rawPath, { method: 'POST', body: '{}' })).status);
+    for (const rawPath of paths) statuses.push((await ask(nginx.url, rawPath, { method: 'POST', body: '{}' })).status);
     // They share the login budget (one request at 1r/m plus a burst of 2), so at most three pass.
     expect(statuses.filter((status) => status === 429).length).toBeGreaterThanOrEqual(2);
     expect(statuses.slice(3)).toEqual([429, 429]);

@@ -34,8 +34,11 @@ export function salesReportRoutes(ctx: OrdersContext) {
           description: 'Cells a spreadsheet would run as formulas start with a single quote.',
           security: signedIn,
           querystring: salesRangeQuery,
-          produces: ['text/csv'],
-          response: { 200: { type: 'string' }, ...errors(400, 401, 403) },
+          // The file is CSV; its refusals are the JSON error envelope like every other route's.
+          response: {
+            200: { description: 'The CSV file', content: { 'text/csv': { schema: { type: 'string' } } } },
+            ...errors(400, 401, 403),
+          },
         },
       },
       async (request, reply) =>
