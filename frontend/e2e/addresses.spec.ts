@@ -37,7 +37,7 @@ test('when a buyer keeps an address book, then checkout offers the address as ed
   await expect(page.getByRole('radio', { name: /Flat 2/ })).toBeChecked();
   await page.getByRole('button', { name: 'Continue to review' }).click();
   await page.getByRole('button', { name: 'Place order' }).click();
-  await expect(page.getByTestId('order-status')).toContainText('Completed');
+  await expect(page.getByTestId('order-status')).toContainText('Confirmed');
   const orderUrl = page.url();
 
   await page.goto('/account/addresses');
