@@ -179,6 +179,17 @@ test('when a seller works on a phone, then products, the product form and sales 
   await expectUsable(page, 'sales with a shipped part');
 });
 
+test('when a seller opens the account page on a phone, then profile, sessions, password, data and deletion fit the screen', async ({
+  page,
+}) => {
+  await signupOnPhone(page, 'seller');
+  await page.goto('/');
+  await goViaMenu(page, 'Account');
+  await expect(page.getByRole('heading', { level: 1, name: 'Your account' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Delete my account' })).toBeVisible();
+  await expectUsable(page, 'account');
+});
+
 test('when an admin works on a phone, then users, all orders and dead letters fit the screen', async ({ page }) => {
   await page.goto('/login');
   await page.getByLabel('Email').fill(adminCredentials.email);
