@@ -4,7 +4,7 @@ import { Pool } from 'pg';
 import request from 'supertest';
 import { decodeUserEventsMessage, fieldsFromList } from '@market/contracts';
 import { startOutboxRelay } from '@market/kit';
-import { relayPass, testRedisUrl, uniqueSuffix } from '@market/kit/testing';
+import { eventually, relayPass, testRedisUrl, uniqueSuffix } from '@market/kit/testing';
 import {
   CSRF,
   PASSWORD,
@@ -150,10 +150,14 @@ describe('a user managing their own account', () => {
       const pool = new Pool({ connectionString: ctx.config.DATABASE_URL });
       const relay = startOutboxRelay({ pool, logger: ctx.logger, redisUrl: testRedisUrl(), maxLen: 10_000 });
       try {
-        await relayPass(relay);
-        const entries = await redis.xrange(stream, '-', '+');
-        const messages = entries.map(([, fields]) => decodeUserEventsMessage(fieldsFromList(fields)));
-        expect(messages).toContainEqual(expect.objectContaining({ type: 'user.deleted', user_id: session.user.id }));
+        // A pass may go out before the relay's Redis connection is up; the row then waits for the next.
+        const published = await eventually(async () => {
+          await relayPass(relay);
+          const entries = await redis.xrange(stream, '-', '+');
+          const messages = entries.map(([, fields]) => decodeUserEventsMessage(fieldsFromList(fields)));
+          return messages.find((m) => m.type === 'user.deleted' && m.user_id === session.user.id);
+        });
+        expect(published).toMatchObject({ type: 'user.deleted', user_id: session.user.id });
       } finally {
         await relay.stop();
         await pool.end();

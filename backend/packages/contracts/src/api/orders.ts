@@ -49,14 +49,24 @@ export const Order = z.strictObject({
 export type Order = z.output<typeof Order>;
 export const OrderPage = pageOf(Order);
 
+/**
+ * A UTC calendar day, `YYYY-MM-DD`, from the year 1000 (PostgreSQL has no year 0, and no sale is older);
+ * a range's `to` is included.
+ */
+const day = () =>
+  z.iso
+    .date()
+    .regex(/^[1-9]\d{3}-/, 'must be a day from the year 1000 on')
+    .meta({ examples: ['2026-11-30'] });
+
 /** An admin's list counts matching orders up to this many, then says "more" (`pagination.totalCapped`). */
 export const ADMIN_ORDERS_COUNT_CAP = 10_000;
 export const AdminOrdersQuery = z.strictObject({
   page: pageNumber(),
   pageSize: pageSize(),
   status: z.enum(ORDER_STATUSES).optional(),
-  from: z.iso.date().optional().meta({ description: 'First UTC day, `YYYY-MM-DD`' }),
-  to: z.iso.date().optional().meta({ description: 'Last UTC day, included' }),
+  from: day().optional().meta({ description: 'First UTC day, `YYYY-MM-DD`' }),
+  to: day().optional().meta({ description: 'Last UTC day, included' }),
   buyer: text()
     .trim()
     .max(Math.max(LIMITS.usernameMax, 36)) // a username or a UUID's 36 characters
@@ -83,8 +93,6 @@ export const Sale = z.strictObject({
 export type Sale = z.output<typeof Sale>;
 export const SalePage = pageOf(Sale);
 
-/** A UTC calendar day, `YYYY-MM-DD`; a range's `to` is included. */
-const day = () => z.iso.date().meta({ examples: ['2026-11-30'] });
 const dayRange = { from: day().optional(), to: day().optional() };
 export const SalesQuery = z.strictObject({ page: pageNumber(), pageSize: pageSize(), ...dayRange });
 export type SalesQuery = z.output<typeof SalesQuery>;
