@@ -190,6 +190,7 @@ export const CONTRACT_RULES = {
     },
     "q": {
       "required": false,
+      "pattern": "^[^\\u0000]*$",
       "trim": true,
       "maxLength": 100
     }

@@ -8,6 +8,7 @@ import {
   pageOf,
   pageSize,
   requestBody,
+  text,
   timestamp,
   withRules,
   type ApiResponse,
@@ -120,7 +121,7 @@ export type DemoLoginRequest = z.input<typeof DemoLoginRequest>;
 export const ListUsersQuery = z.strictObject({
   page: pageNumber(),
   pageSize: pageSize(),
-  q: z.string().trim().max(LIMITS.searchMax).optional().meta({ description: 'Part of an email or username' }),
+  q: text().trim().max(LIMITS.searchMax).optional().meta({ description: 'Part of an email or username' }),
 });
 export type ListUsersQuery = z.output<typeof ListUsersQuery>;
 
