@@ -80,6 +80,18 @@ export function CatalogFilters({ values, facets, onChange }: Props) {
     if (values.minPrice !== prices.min || values.maxPrice !== prices.max)
       setPrices({ min: values.minPrice, max: values.maxPrice });
   }
+  // Navigation renders in a transition: until it commits, the controls show the choice just made, not the old address.
+  const [choices, setChoices] = useState({ category: values.category, sort: values.sort, inStock: values.inStock });
+  const addressChoices = `${values.category}\n${values.sort}\n${values.inStock}`;
+  const [shownChoices, setShownChoices] = useState(addressChoices);
+  if (shownChoices !== addressChoices) {
+    setShownChoices(addressChoices);
+    setChoices({ category: values.category, sort: values.sort, inStock: values.inStock });
+  }
+  const choose = (change: Partial<typeof choices>, address: Record<string, string>) => {
+    setChoices({ ...choices, ...change });
+    onChange(address);
+  };
   const problem = checkSearch(text);
   const priceProblems = checkPrices(prices.min.trim(), prices.max.trim());
 
@@ -150,8 +162,8 @@ export function CatalogFilters({ values, facets, onChange }: Props) {
         <label htmlFor="filter-category">Category</label>
         <select
           id="filter-category"
-          value={values.category}
-          onChange={(event) => onChange({ category: event.target.value })}
+          value={choices.category}
+          onChange={(event) => choose({ category: event.target.value }, { category: event.target.value })}
         >
           <option value="">All categories</option>
           {options.map((name) => (
@@ -188,14 +200,20 @@ export function CatalogFilters({ values, facets, onChange }: Props) {
         <input
           id="filter-in-stock"
           type="checkbox"
-          checked={values.inStock}
-          onChange={(event) => onChange({ inStock: event.target.checked ? 'true' : '' })}
+          checked={choices.inStock}
+          onChange={(event) =>
+            choose({ inStock: event.target.checked }, { inStock: event.target.checked ? 'true' : '' })
+          }
         />
         <label htmlFor="filter-in-stock">In stock only</label>
       </div>
       <div className="field">
         <label htmlFor="filter-sort">Sort by</label>
-        <select id="filter-sort" value={values.sort} onChange={(event) => onChange({ sort: event.target.value })}>
+        <select
+          id="filter-sort"
+          value={choices.sort}
+          onChange={(event) => choose({ sort: event.target.value as ProductSort }, { sort: event.target.value })}
+        >
           {PRODUCT_SORTS.filter((value) => value !== 'relevance' || values.q).map((value) => (
             <option key={value} value={value}>
               {SORT_LABELS[value]}
