@@ -6,7 +6,9 @@ import {
   ConfigError,
   databaseTimeoutConfigShape,
   env,
+  mailConfigShape,
   parseConfig,
+  productionMailProblems,
   streamConfigShape,
 } from '@market/kit';
 import { passwordProblem } from './domain/passwords';
@@ -87,6 +89,8 @@ export const authConfigShape = {
   /** Where user.deleted is published (through the outbox); orders workers read it. */
   USER_EVENTS_STREAM: streamConfigShape.USER_EVENTS_STREAM,
   STREAM_MAXLEN: streamConfigShape.STREAM_MAXLEN,
+  /** Password-reset and verification mail leaves through this relay (the outbox's mail rows). */
+  ...mailConfigShape,
 };
 
 function keyThumbprint(privateKeyPem: string): string {
@@ -111,6 +115,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
   const problems = [
     ...checkBcryptCost(parsed.NODE_ENV, parsed.BCRYPT_COST),
     ...checkCookieSecure(parsed.NODE_ENV, parsed.COOKIE_SECURE),
+    ...productionMailProblems(parsed.NODE_ENV, source),
   ];
   if (parsed.TOTP_EXEMPT_ADMIN_EMAIL && !parsed.DEMO_MODE)
     problems.push('TOTP_EXEMPT_ADMIN_EMAIL: only the demo admin may be exempt, so it needs DEMO_MODE=true');
