@@ -91,6 +91,13 @@ export const authConfigShape = {
   STREAM_MAXLEN: streamConfigShape.STREAM_MAXLEN,
   /** Password-reset and verification mail leaves through this relay (the outbox's mail rows). */
   ...mailConfigShape,
+  /** Password-reset requests per client address, and per email address asked for (known or not), per window. */
+  RESET_MAIL_RATE_LIMIT_PER_IP: env.int(20, 1, 100_000),
+  RESET_MAIL_RATE_LIMIT_PER_EMAIL: env.int(3, 1, 1000),
+  /** Verification mails a signed-in account may ask for again per window. */
+  VERIFICATION_MAIL_RATE_LIMIT_PER_ACCOUNT: env.int(3, 1, 1000),
+  /** The window of the two mail limits above. */
+  MAIL_RATE_LIMIT_WINDOW_SECONDS: env.int(3600, 1, 86_400),
 };
 
 function keyThumbprint(privateKeyPem: string): string {

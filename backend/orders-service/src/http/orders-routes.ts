@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AdminOrdersQuery, PlaceOrderRequest, SalesQuery, ShipPartRequest } from '@market/contracts';
-import { fastifyRequireRole, type AuthUser } from '@market/kit';
+import { assertEmailVerified, fastifyRequireRole, type AuthUser } from '@market/kit';
 import { cancelOrder } from '../domain/cancel-order';
 import type { OrdersContext } from '../domain/context';
 import { deliverPart, shipPart } from '../domain/fulfil-order';
@@ -44,6 +44,7 @@ export function ordersRoutes(ctx: OrdersContext, options: { addressRetentionDays
         },
       },
       async (request, reply) => {
+        assertEmailVerified(userOf(request), 'place an order');
         const { order, created } = await placeOrder(ctx, {
           buyerId: userOf(request).id,
           buyerName: userOf(request).username,
