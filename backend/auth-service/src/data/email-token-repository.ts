@@ -1,4 +1,4 @@
-import { and, eq, gt, isNull, lt, sql } from 'drizzle-orm';
+import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { Tx } from './db';
 import { emailTokens, mailOutbox } from './schema';
 
@@ -61,15 +61,6 @@ export async function voidTokens(userId: string, purpose: TokenPurpose, tx: Tx):
     .update(emailTokens)
     .set({ usedAt: sql`now()` })
     .where(and(eq(emailTokens.userId, userId), eq(emailTokens.purpose, purpose), isNull(emailTokens.usedAt)));
-}
-
-/** Tokens expired more than a day ago are kept no longer. */
-export async function deleteOldTokens(tx: Tx): Promise<number> {
-  const rows = await tx
-    .delete(emailTokens)
-    .where(lt(emailTokens.expiresAt, sql`now() - interval '1 day'`))
-    .returning({ id: emailTokens.id });
-  return rows.length;
 }
 
 export async function enqueueMail(
