@@ -6,7 +6,7 @@ import { findUserById, updateUser } from '../data/user-repository';
 import { hashMailedToken, invalidToken, issueMailedToken } from './mailed-tokens';
 import { consumeAll, redisLimiter } from './rate-limits';
 
-export const VERIFY_TOKEN_TTL_MS = 7 * 24 * 3600_000;
+const VERIFY_TOKEN_TTL_MS = 7 * 24 * 3600_000;
 
 /**
  * Email verification: a link mailed at sign-up (and again on request) proves the address belongs to

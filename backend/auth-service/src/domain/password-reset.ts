@@ -8,7 +8,7 @@ import { consumeAll, redisLimiter } from './rate-limits';
 import type { Sessions } from './sessions';
 import type Redis from 'ioredis';
 
-export const RESET_TOKEN_TTL_MS = 30 * 60_000;
+const RESET_TOKEN_TTL_MS = 30 * 60_000;
 
 /**
  * Forgotten passwords: a link mailed to the address (if it has an account), valid 30 minutes and
