@@ -36,7 +36,8 @@ export function ordersRoutes(ctx: OrdersContext, options: { addressRetentionDays
       {
         schema: {
           summary: "Place an order; answered 202 while the sellers' stock is checked",
-          description: 'The same Idempotency-Key with the same body returns the same order; with another body, 422.',
+          description:
+            'The same Idempotency-Key with the same body returns the same order; with another body, 422. A buyer whose email address is not verified gets 403 EMAIL_NOT_VERIFIED.',
           security: stateChanging,
           headers: idempotencyHeaders,
           body: placeOrderBody,
