@@ -2,7 +2,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { buyViaApi, createProductViaApi, newAccountDetails, signupViaApi, unique } from './support/api';
 import { expectNoAxeViolations } from './support/axe';
 import { totp } from './support/totp';
-import { addAddressViaUi, adminCredentials } from './support/ui';
+import { addAddressViaUi, adminCredentials, verifyViaMail } from './support/ui';
 
 // Runs in the "phone" project only (playwright.config.ts): a 360 × 740 touch screen. Every page visited
 // must fit the screen's width (no horizontal scroll) and pass axe.
@@ -48,6 +48,8 @@ async function signupOnPhone(page: Page, role: 'buyer' | 'seller'): Promise<void
   await openMenu(page);
   await expect(page.getByText(`Signed in as ${details.username}`)).toBeVisible();
   await page.keyboard.press('Escape');
+  // Ordering and selling need the address verified: with the link of the caught mail, as the user would.
+  await verifyViaMail(page, details.email);
 }
 
 /** A name with a 100-letter word: it must wrap inside its card, never widen the page. */

@@ -21,7 +21,7 @@ export async function signupViaUi(
 }
 
 /** Opens the verification link of the mail MailDev caught, as the user would, and waits until the session carries it. */
-async function verifyViaMail(page: Page, email: string): Promise<void> {
+export async function verifyViaMail(page: Page, email: string): Promise<void> {
   const at = page.url();
   await page.goto(await waitForMailLink(email, '/verify-email'));
   await expect(page.getByText('Your email address is confirmed.')).toBeVisible();
