@@ -103,6 +103,7 @@ export function buildApp(deps: AppDeps): Express {
     privateKeyPem: config.JWT_PRIVATE_KEY,
     issuer: config.JWT_ISSUER,
     audience: config.JWT_AUDIENCE,
+    redis,
   });
   const twoFactor = createTwoFactor({
     db,

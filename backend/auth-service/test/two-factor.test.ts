@@ -129,6 +129,30 @@ describe('two-factor sign-in (TOTP)', () => {
     expect(status.body.recoveryCodesLeft).toBe(9);
   });
 
+  it('when a challenge has signed in once, then it never signs in again, and the code sent with it is not spent', async () => {
+    const user = await enrolledUser(ctx.app);
+    const [first = '', second = ''] = user.recoveryCodes;
+    const challenge = await challengeFor(ctx.app, user.credentials.email, user.credentials.password);
+
+    const wrong = await post(ctx.app, '/login/second-step', { challenge, code: '000000' });
+    const signedIn = await post(ctx.app, '/login/second-step', { challenge, code: first });
+    const again = await post(ctx.app, '/login/second-step', { challenge, code: second });
+    const withFreshChallenge = await post(ctx.app, '/login/second-step', {
+      challenge: await challengeFor(ctx.app, user.credentials.email, user.credentials.password),
+      code: second,
+    });
+
+    expect(wrong.status).toBe(401);
+    expect(signedIn.status).toBe(200);
+    expect(again.status).toBe(401);
+    expect(again.body.error).toEqual({
+      code: 'UNAUTHENTICATED',
+      message: 'this sign-in has already been completed; enter your email and password again',
+    });
+    expect(again.headers['set-cookie']).toBeUndefined();
+    expect(withFreshChallenge.status).toBe(200);
+  });
+
   it('when a challenge is presented as a session or for another step, then it is refused', async () => {
     const user = await enrolledUser(ctx.app);
     const challenge = await challengeFor(ctx.app, user.credentials.email, user.credentials.password);
