@@ -61,6 +61,7 @@ export const SETTINGS: Record<string, Setting> = {
   TOTP_REQUIRED_FOR_ADMINS: 'true',
   TOTP_EXEMPT_ADMIN_EMAIL: '',
   TOTP_ISSUER: 'Marketplace',
+  TOTP_ENCRYPTION_KEYS: secret('totp-keys'),
   // Every process of the saga must agree on these.
   ORDERS_STREAM: 'orders_stream',
   INVENTORY_STREAM: 'inventory_stream',

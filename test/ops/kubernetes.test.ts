@@ -9,7 +9,7 @@ import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBu
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { PersistentVolumeClaim } from 'kubernetes-models/v1/PersistentVolumeClaim';
 import { Service } from 'kubernetes-models/v1/Service';
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import YAML from 'yaml';
 import { migrateConfigShape, parseConfig } from '@market/kit';
 import { loadConfig as loadAuthConfig } from '../../backend/auth-service/src/config';
@@ -252,6 +252,7 @@ describe('Kubernetes manifests', () => {
           JWT_PRIVATE_KEY: keys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
           JWT_PUBLIC_KEY: keys.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
         },
+        'totp-keys': { TOTP_ENCRYPTION_KEYS: randomBytes(32).toString('base64') },
       };
       const environmentOfPod = (kind: string, name: string) => {
         const container = containerOf(objects, kind, name);

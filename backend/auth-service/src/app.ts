@@ -25,6 +25,7 @@ import { createLoginLimiter } from './domain/login-limiter';
 import { createAddressLimiter } from './domain/rate-limits';
 import { createPasswordHasher } from './domain/passwords';
 import { createChallenges } from './domain/second-step-challenges';
+import { createSecretBox } from './domain/secret-box';
 import { createSessions } from './domain/sessions';
 import { createTwoFactor } from './domain/two-factor';
 import { accountRoutes } from './http/account-routes';
@@ -109,6 +110,7 @@ export function buildApp(deps: AppDeps): Express {
     db,
     redis,
     logger,
+    secrets: createSecretBox(config.TOTP_ENCRYPTION_KEYS),
     issuer: config.TOTP_ISSUER,
     limits: {
       prefix: config.RATE_LIMIT_PREFIX,

@@ -14,6 +14,7 @@ import {
   setCookies,
   signup,
   startTestApp,
+  TEST_TOTP_KEYS,
   type TestApp,
 } from './support/test-app';
 
@@ -246,6 +247,7 @@ describe('two-factor sign-in for the demo admin', () => {
       DATABASE_URL: 'postgres://x@127.0.0.1/x_test',
       REDIS_URL: 'redis://127.0.0.1:6379',
       JWT_PRIVATE_KEY: keys.privateKey,
+      TOTP_ENCRYPTION_KEYS: TEST_TOTP_KEYS,
     };
 
     expect(() => loadConfig({ ...env, TOTP_EXEMPT_ADMIN_EMAIL: 'admin@demo.local' })).toThrow(

@@ -13,7 +13,7 @@ const spent = () =>
   new AppError('UNAUTHENTICATED', 'this sign-in has already been completed; enter your email and password again');
 
 /** Marks a challenge that signed someone in: `auth:second-step:<challenge id>`, kept as long as the challenge lives. */
-export const SPENT_CHALLENGE_KEY_PREFIX = 'auth:second-step:';
+const SPENT_CHALLENGE_KEY_PREFIX = 'auth:second-step:';
 
 /**
  * The proof that a password was right, handed out instead of session cookies when a second step
