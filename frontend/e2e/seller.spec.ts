@@ -1,6 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
-import { buyViaApi, getProductViaApi, signupViaApi, unique } from './support/api';
+import { buyViaApi, createProductViaApi, getProductViaApi, signupViaApi, unique } from './support/api';
 import { signupViaUi } from './support/ui';
+import { expectUnsavedEditsGuarded } from './support/unsaved-edits';
 
 async function fillProductForm(
   page: Page,
@@ -106,4 +107,13 @@ test('when a seller archives a product, then it leaves the catalog but stays in 
   await page.getByLabel('Search products').fill(name);
   await page.getByRole('button', { name: 'Search', exact: true }).click();
   await expect(page.getByText('No products match your search.')).toBeVisible();
+});
+
+test('when a seller leaves unsaved product edits by Back or a link, then it asks first; leaving or saving takes one history step', async ({
+  page,
+}) => {
+  await signupViaUi(page, 'seller');
+  const product = await createProductViaApi(page.request, { name: unique('Oak stool') });
+  await page.reload();
+  await expectUnsavedEditsGuarded(page, product);
 });
