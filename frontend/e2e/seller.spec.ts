@@ -1,5 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { buyViaApi, createProductViaApi, getProductViaApi, signupViaApi, unique } from './support/api';
+import { expectNoAxeViolations } from './support/axe';
+import { expectMyProductsTools, expectSalesTools } from './support/seller-tools';
 import { signupViaUi } from './support/ui';
 import { expectUnsavedEditsGuarded } from './support/unsaved-edits';
 
@@ -116,4 +118,22 @@ test('when a seller leaves unsaved product edits by Back or a link, then it asks
   const product = await createProductViaApi(page.request, { name: unique('Oak stool') });
   await page.reload();
   await expectUnsavedEditsGuarded(page, product);
+});
+
+test('when a seller sorts, searches, archives and relists products and totals, filters and exports sales, then each shows what was asked', async ({
+  page,
+  browser,
+}) => {
+  await signupViaUi(page, 'seller');
+  // A name a spreadsheet would read as a formula: the CSV must keep it as text.
+  const cheap = await createProductViaApi(page.request, { name: unique('=1+1 mug'), price: '4.00' });
+  const dear = await createProductViaApi(page.request, { name: unique('Brass lamp'), price: '40.00' });
+  const buyerContext = await browser.newContext();
+  await signupViaApi(buyerContext.request, 'buyer');
+  await buyViaApi(buyerContext.request, cheap, 1);
+  await buyerContext.close();
+
+  const axe = (what: string) => expectNoAxeViolations(page, what);
+  await expectMyProductsTools(page, cheap, dear, axe);
+  await expectSalesTools(page, cheap, '$4.00', axe);
 });
