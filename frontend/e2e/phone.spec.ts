@@ -275,6 +275,17 @@ test('when an admin works on a phone, then users with a confirmation, all orders
   await expect(page.locator('tbody tr')).toHaveCount(1);
   await expect(page.locator('tbody tr')).toContainText(name);
   await expectUsable(page, 'admin orders, filtered');
+  // Someone else's order in an admin's words: whose it is, no "Your order", no Cancel.
+  await page
+    .locator('tbody tr')
+    .getByRole('link', { name: /^Order / })
+    .click();
+  await expect(page.getByTestId('order-buyer')).toHaveText(`Buyer: ${name}`);
+  await expect(page.getByTestId('order-status')).toContainText('Confirmed');
+  await expect(page.getByTestId('order-status')).not.toContainText('Your order');
+  await expect(page.getByRole('button', { name: 'Cancel order' })).toHaveCount(0);
+  await expectUsable(page, "someone's order, read by an admin");
+  await page.getByRole('link', { name: '← All orders' }).click();
 
   await page.getByRole('link', { name: 'Dead letters' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Dead letters' })).toBeVisible();
