@@ -1,12 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { createProductViaApi, unique } from './support/api';
+import { PICTURE } from './support/picture';
 import { signupViaUi } from './support/ui';
-
-/** A real 48 × 32 PNG (151 bytes). */
-const PICTURE = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAADAAAAAgCAIAAADbtmxLAAAACXBIWXMAAAPoAAAD6AG1e1JrAAAASUlEQVRYhe2WAQkAQAwCl8ScRrxYH2PPOFgAET03KV/drCuIgtChmqHYMtbxE8GIDtUMxZaxDqH4oKFDNUOxZcghBGOdjhwe1wexOTR5lhHMNQAAAABJRU5ErkJggg==',
-  'base64',
-);
 
 test('when a seller uploads a picture with its description, then a buyer sees it on the catalog and the product page, served by nginx for a year', async ({
   page,
