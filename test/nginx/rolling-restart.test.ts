@@ -31,7 +31,7 @@ async function startReplica(name: string, port: number): Promise<Replica> {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   await new Promise<void>((resolve, reject) => {
-    child.stdout!.once('data', () => resolve());
+    child.stdout.once('data', () => resolve());
     child.once('exit', (code) => reject(new Error(`replica ${name} exited with ${code}`)));
   });
   return { port, process: child };
