@@ -21,6 +21,7 @@ const ENTRIES = {
   chaos: false,
   soak: false,
   lighthouse: false,
+  smoke: false,
   'bench/cpu-profile': false,
 };
 
