@@ -22,6 +22,7 @@ const ENTRIES = {
   soak: false,
   lighthouse: false,
   smoke: false,
+  'compose-env': false,
   'bench/cpu-profile': false,
 };
 
