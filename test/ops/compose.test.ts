@@ -241,8 +241,8 @@ describe('compose files', () => {
   });
 
   it('when the production stack is read, then every container has a memory and a CPU limit', () => {
-    const limits = Object.entries(production.services).map(([name, s]) => [name, s.deploy?.resources?.limits]);
-    for (const [name, limit] of limits) {
+    for (const [name, service] of Object.entries(production.services)) {
+      const limit = service.deploy?.resources?.limits;
       expect([name, limit?.memory]).toEqual([name, expect.stringMatching(/^\d+[MG]$/)]);
       expect([name, Number(limit?.cpus)]).toEqual([name, expect.any(Number)]);
       expect(Number(limit?.cpus)).toBeGreaterThan(0);
