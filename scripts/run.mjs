@@ -21,6 +21,8 @@ const ENTRIES = {
   chaos: false,
   soak: false,
   lighthouse: false,
+  smoke: false,
+  'compose-env': false,
   'bench/cpu-profile': false,
 };
 

@@ -16,6 +16,9 @@ const OPS_APT_TOOLS: Record<string, string> = {
   psql: 'postgresql-client',
   // sshd -t checks the host role's sshd hardening (ssh-keygen comes with it).
   sshd: 'openssh-server',
+  // The backup test encrypts and decrypts a backup set as marketplace-backup and marketplace-restore do.
+  age: 'age',
+  'age-keygen': 'age',
 };
 
 /**

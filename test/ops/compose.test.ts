@@ -20,6 +20,7 @@ interface Service {
   read_only?: boolean;
   cap_drop?: string[];
   security_opt?: string[];
+  deploy?: { resources?: { limits?: { cpus?: string; memory?: string } } };
 }
 interface ComposeFile {
   services: Record<string, Service>;
@@ -237,6 +238,34 @@ describe('compose files', () => {
         ]),
       ]);
     }
+  });
+
+  it('when the production stack is read, then every container has a memory and a CPU limit', () => {
+    for (const [name, service] of Object.entries(production.services)) {
+      const limit = service.deploy?.resources?.limits;
+      expect([name, limit?.memory]).toEqual([name, expect.stringMatching(/^\d+[MG]$/)]);
+      expect([name, Number(limit?.cpus)]).toEqual([name, expect.any(Number)]);
+      expect(Number(limit?.cpus)).toBeGreaterThan(0);
+    }
+  });
+
+  it('when the images of the production stack are read, then ours come from MARKETPLACE_IMAGE_REGISTRY at MARKETPLACE_IMAGE_TAG and the rest are pinned', () => {
+    for (const [name, service] of Object.entries(production.services)) {
+      const image = service.image ?? '';
+      if (image.startsWith('${'))
+        expect([name, image]).toEqual([
+          name,
+          expect.stringMatching(
+            /^\$\{MARKETPLACE_IMAGE_REGISTRY:-marketplace\}\/[a-z-]+:\$\{MARKETPLACE_IMAGE_TAG:-local\}$/,
+          ),
+        ]);
+      else expect([name, image]).toEqual([name, expect.stringMatching(/^[a-z/]+:\d+\.\d+(\.\d+)?(-[a-z]+)?$/)]);
+    }
+  });
+
+  it('when nginx is read, then a recreated service does not restart it (a deploy reloads it instead)', () => {
+    const dependsOn = production.services.nginx?.depends_on ?? {};
+    expect(Object.values(dependsOn).filter((d) => 'restart' in d)).toEqual([]);
   });
 
   it('when cloudflared is read, then it runs only under the tunnel profile and publishes nothing', () => {

@@ -165,7 +165,10 @@ describe('Kubernetes manifests', () => {
   it('when production is rendered, then the workloads run as compose runs them: images, commands, networks', () => {
     const objects = objectsOf('production');
     const ours = (name: string) =>
-      compose[name]!.image!.replace(/^marketplace\/([a-z-]+):.*$/, `ghcr.io/example/marketplace/$1:${TAG}`);
+      compose[name]!.image!.replace(
+        /^\$\{MARKETPLACE_IMAGE_REGISTRY:-marketplace\}\/([a-z-]+):.*$/,
+        `ghcr.io/example/marketplace/$1:${TAG}`,
+      );
     for (const name of [
       'nginx',
       'auth-service',
