@@ -1,7 +1,7 @@
 // The per-container env files of docker-compose.yml for a throwaway stack (CI's compose smoke job): the
 // sections of .env.example, each container's example values, with every `change-me` secret replaced by
-// one fresh random password (letters and digits, as init-roles.sh wants) and the token key placeholders
-// by a fresh EC P-256 key pair. Never for production, where Ansible renders the files from the vault.
+// one fresh random password (letters and digits, as init-roles.sh wants), the token key placeholders
+// by a fresh EC P-256 key pair and the TOTP encryption key by 32 fresh random bytes (base64). Never for production, where Ansible renders the files from the vault.
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 
 /** Sections of .env.example that are not a container's env file. */
@@ -11,6 +11,8 @@ export interface ComposeEnvSecrets {
   password: string;
   privateKey: string;
   publicKey: string;
+  /** TOTP_ENCRYPTION_KEYS: base64 of 32 bytes, not a password. */
+  encryptionKey: string;
 }
 
 export function freshSecrets(): ComposeEnvSecrets {
@@ -19,6 +21,7 @@ export function freshSecrets(): ComposeEnvSecrets {
     password: randomBytes(24).toString('hex'),
     privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
     publicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    encryptionKey: randomBytes(32).toString('base64'),
   };
 }
 
@@ -42,6 +45,7 @@ export function composeEnvFiles(example: string, secrets: ComposeEnvSecrets): Re
         `'${oneLine(secrets.privateKey)}'`,
       )
       .replace(/'-----BEGIN PUBLIC KEY-----\\nchange-me\\n-----END PUBLIC KEY-----'/, `'${oneLine(secrets.publicKey)}'`)
+      .replace(/^TOTP_ENCRYPTION_KEYS=change-me$/, `TOTP_ENCRYPTION_KEYS=${secrets.encryptionKey}`)
       .replace(/change-me/g, secrets.password);
     (files[section] ??= []).push(filled);
   }
