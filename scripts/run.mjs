@@ -22,6 +22,7 @@ const ENTRIES = {
   soak: false,
   lighthouse: false,
   'bench/cpu-profile': false,
+  'restore-drill': false,
 };
 
 const [entry, ...args] = process.argv.slice(2);
