@@ -35,7 +35,7 @@ async function drill(): Promise<boolean> {
       keep: { type: 'boolean', default: false },
     },
   });
-  const dir = path.resolve(values['backup-dir'] ?? process.env.BACKUP_DIR ?? DEFAULT_BACKUP_DIR);
+  const dir = path.resolve(values['backup-dir'] ?? DEFAULT_BACKUP_DIR);
   const set = pickBackupSet(dir, values.stamp);
   say(`• backup set ${set.stamp} in ${dir}`);
   const binDir = findPgBinDir();
