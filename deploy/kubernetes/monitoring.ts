@@ -28,7 +28,7 @@ const JOB_WORKLOADS: Record<string, string> = {
  * node-exporter is the cluster's DaemonSet in the monitoring namespace. Job names stay those of compose,
  * so the rules and the dashboard work unchanged.
  */
-export function prometheusConfig(overlay: Overlay): string {
+function prometheusConfig(overlay: Overlay): string {
   const shipped = YAML.parse(read('prometheus/prometheus.yml')) as { scrape_configs: ScrapeConfig[] } & Record<
     string,
     unknown
