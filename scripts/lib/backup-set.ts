@@ -17,7 +17,7 @@ export interface BackupSet {
 const DUMP = /^[a-z0-9_]+-(\d{8}T\d{6}Z)\.dump$/;
 
 /** Every complete set in `dir` (all three dumps made by one run), newest first. */
-export function backupSets(dir: string): BackupSet[] {
+function backupSets(dir: string): BackupSet[] {
   const byStamp = new Map<string, Partial<Record<BackupDatabase, string>>>();
   for (const db of BACKUP_DATABASES) {
     const folder = path.join(dir, db);

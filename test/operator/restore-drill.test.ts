@@ -7,7 +7,8 @@ import { probeOrder, type ProbedOrder } from '../../scripts/lib/order-probe';
 import { requireTool, run } from '../ops/support';
 import { repoRoot, startLocalStack, type LocalStack } from './support/local-stack';
 
-const STACK_PORT = Number(process.env.OPERATOR_STACK_PORT || 8231);
+// Beside monitoring-live's stack (OPERATOR_STACK_PORT), which may run at the same time.
+const STACK_PORT = Number(process.env.OPERATOR_STACK_PORT || 8231) + 2;
 const DRILL_PORT = STACK_PORT + 1;
 const OLD_STAMP = '20200101T031500Z';
 const NEW_STAMP = '20260101T031500Z';

@@ -6,11 +6,11 @@ import path from 'node:path';
 import YAML from 'yaml';
 import { repoRoot } from './local-stack';
 
-export const MONITORING_DIR = path.join(repoRoot, 'deploy', 'monitoring');
+const MONITORING_DIR = path.join(repoRoot, 'deploy', 'monitoring');
 export const PROMETHEUS_CONFIG = path.join(MONITORING_DIR, 'prometheus', 'prometheus.yml');
 export const ALERT_RULES = path.join(MONITORING_DIR, 'prometheus', 'alerts.yml');
 export const ALERT_TESTS = path.join(MONITORING_DIR, 'prometheus', 'alerts.test.yml');
-export const DASHBOARD = path.join(MONITORING_DIR, 'grafana', 'dashboards', 'marketplace.json');
+const DASHBOARD = path.join(MONITORING_DIR, 'grafana', 'dashboards', 'marketplace.json');
 export const DATASOURCES = path.join(MONITORING_DIR, 'grafana', 'provisioning', 'datasources', 'prometheus.yml');
 
 interface ScrapeConfig {
