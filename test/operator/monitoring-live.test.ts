@@ -22,6 +22,8 @@ import {
   type Process,
 } from './support/monitoring';
 
+// A whole stack starts in beforeAll, which may take longer than the root config's 2 minutes on a busy machine.
+jest.setTimeout(300_000);
 const STACK_PORT = Number(process.env.OPERATOR_STACK_PORT || 8231);
 
 interface Target {

@@ -8,6 +8,9 @@ import { requireTool, run } from '../ops/support';
 import { repoRoot, startLocalStack, type LocalStack } from './support/local-stack';
 
 // Beside monitoring-live's stack (OPERATOR_STACK_PORT), which may run at the same time.
+
+// A whole stack starts in beforeAll, which may take longer than the root config's 2 minutes on a busy machine.
+jest.setTimeout(300_000);
 const STACK_PORT = Number(process.env.OPERATOR_STACK_PORT || 8231) + 2;
 const DRILL_PORT = STACK_PORT + 1;
 const OLD_STAMP = '20200101T031500Z';
