@@ -172,4 +172,17 @@ describe('Prometheus with the shipped config against a local stack', () => {
     );
     expect(pending.map((r) => [r.metric.alertstate, r.metric.severity])).toEqual([['pending', 'critical']]);
   });
+
+  it('when the orders worker is killed, then MarketplaceServiceDown turns pending for its job', async () => {
+    const worker = stack.services.find((s) => s.group === 'orders-worker')!;
+    process.kill(worker.pid, 'SIGKILL');
+    const pending = await eventually(
+      async () => {
+        const res = await query(base, 'ALERTS{alertname="MarketplaceServiceDown"}');
+        return res.data?.result.length ? res.data.result : undefined;
+      },
+      () => 'MarketplaceServiceDown never appeared in ALERTS',
+    );
+    expect(pending.map((r) => [r.metric.job, r.metric.alertstate])).toEqual([['orders-worker', 'pending']]);
+  });
 });

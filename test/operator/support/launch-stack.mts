@@ -22,7 +22,7 @@ const ready = {
   adminUrl: stack.adminUrl,
   redisUrl: stack.redisUrl,
   databases: stack.databases,
-  services: stack.services.map(({ group, port: servicePort, url }) => ({ group, port: servicePort, url })),
+  services: stack.services.map(({ group, port: servicePort, url, pid }) => ({ group, port: servicePort, url, pid })),
 };
 process.stdout.write(`STACK_READY ${JSON.stringify(ready)}\n`);
 

@@ -10,7 +10,8 @@ export interface LocalStack {
   adminUrl: string;
   redisUrl: string;
   databases: Record<'auth' | 'products' | 'orders', string>;
-  services: { group: string; port: number; url: string }[];
+  /** Each API and worker; `pid` lets a test stop one (it is this test's child's child). */
+  services: { group: string; port: number; url: string; pid: number }[];
   /** The suffixes its databases and streams carry. */
   names: { dbSuffix: string; streamSuffix: string };
   /** Stops the services and nginx and drops the databases and stream keys. */
