@@ -5,6 +5,7 @@
 // streams are dropped afterwards unless --keep.
 //   npm run restore:drill -- --backup-dir /var/backups/marketplace [--stamp 20250101T031500Z] [--port 8240] [--keep]
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkStockConsistency } from './lib/consistency.js';
@@ -35,6 +36,10 @@ async function drill(): Promise<boolean> {
       keep: { type: 'boolean', default: false },
     },
   });
+  const unbuilt = ['auth-service', 'products-service', 'orders-service'].filter(
+    (service) => !existsSync(path.join(repoRoot, 'backend', service, 'dist', 'start.js')),
+  );
+  if (unbuilt.length) throw new SetupError(`${unbuilt.join(', ')} not built: run npm run build first`);
   const dir = path.resolve(values['backup-dir'] ?? DEFAULT_BACKUP_DIR);
   const set = pickBackupSet(dir, values.stamp);
   say(`• backup set ${set.stamp} in ${dir}`);
