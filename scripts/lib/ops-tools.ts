@@ -19,11 +19,14 @@ const OPS_APT_TOOLS: Record<string, string> = {
   sshd: 'openssh-server',
   // test/operator: promtool checks deploy/monitoring; a private Prometheus and node-exporter run it
   // against a local stack (their own ports and data dirs: Debian's package enables a system unit,
-  // which only starts where systemd runs, and the tests never use it); pg_dump makes backup sets for the drill.
+  // which only starts where systemd runs, and the tests never use it); pg_dump and age make backup sets for the drill.
   promtool: 'prometheus',
   prometheus: 'prometheus',
   'prometheus-node-exporter': 'prometheus-node-exporter',
   pg_dump: 'postgresql-client',
+  // The restore drill decrypts the backup role's age-encrypted sets; its test makes one.
+  age: 'age',
+  'age-keygen': 'age',
 };
 
 /**
