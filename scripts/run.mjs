@@ -24,6 +24,7 @@ const ENTRIES = {
   smoke: false,
   'compose-env': false,
   'bench/cpu-profile': false,
+  'restore-drill': false,
 };
 
 const [entry, ...args] = process.argv.slice(2);
