@@ -209,7 +209,7 @@ test('when a seller works on a phone, then products and their tools, the product
   await expectUsable(page, 'product form with errors');
 
   await page.goto(`/seller/products/${product.id}/edit`);
-  await expect(page.getByLabel('Name')).toHaveValue(product.name);
+  await expect(page.getByLabel('Name', { exact: true })).toHaveValue(product.name);
   await expectUsable(page, 'edit product');
   await page
     .getByLabel('Picture', { exact: true })

@@ -9,7 +9,8 @@ async function fillProductForm(
   page: Page,
   values: { name: string; description: string; category: string; price: string; stock: string },
 ) {
-  await page.getByLabel('Name').fill(values.name);
+  // Exact: the dashboard's "Search my products by name" may still be on screen while the form's page loads.
+  await page.getByLabel('Name', { exact: true }).fill(values.name);
   await page.getByLabel('Description').fill(values.description);
   await page.getByLabel('Category').selectOption(values.category);
   await page.getByLabel('Price in US dollars').fill(values.price);
@@ -30,7 +31,7 @@ test('when a seller creates and edits a product, then a stale edit shows the con
   await expect(page.getByText('Enter a name.')).toBeVisible();
   await expect(page.getByText('Choose a category.')).toBeVisible();
   await expect(page.getByText(/Enter a price between 0\.01/)).toBeVisible();
-  await expect(page.getByLabel('Name')).toBeFocused();
+  await expect(page.getByLabel('Name', { exact: true })).toBeFocused();
 
   const name = unique('Walnut board');
   await fillProductForm(page, {
@@ -47,7 +48,7 @@ test('when a seller creates and edits a product, then a stale edit shows the con
   await expect(row).toContainText('Listed');
 
   await row.getByRole('link', { name: `Edit ${name}` }).click();
-  await expect(page.getByLabel('Name')).toHaveValue(name);
+  await expect(page.getByLabel('Name', { exact: true })).toHaveValue(name);
   const editUrl = page.url();
   const productId = editUrl.split('/').at(-2) ?? '';
   await page.getByLabel('Price in US dollars').fill('26.00');

@@ -300,7 +300,7 @@ describe('compose files', () => {
             /^\$\{MARKETPLACE_IMAGE_REGISTRY:-marketplace\}\/[a-z-]+:\$\{MARKETPLACE_IMAGE_TAG:-local\}$/,
           ),
         ]);
-      else expect([name, image]).toEqual([name, expect.stringMatching(/^[a-z/]+:\d+\.\d+(\.\d+)?(-[a-z]+)?$/)]);
+      else expect([name, image]).toEqual([name, expect.stringMatching(/^[a-z/-]+:v?\d+\.\d+(\.\d+)?(-[a-z]+)?$/)]);
     }
   });
 

@@ -26,7 +26,7 @@ function answerQuestions(page: Page) {
  */
 export async function expectUnsavedEditsGuarded(page: Page, product: Product): Promise<void> {
   const list = page.getByRole('heading', { level: 1, name: 'My products' });
-  const nameField = page.getByLabel('Name');
+  const nameField = page.getByLabel('Name', { exact: true });
   const questions = answerQuestions(page);
   const historyLength = () => page.evaluate(() => window.history.length);
   /** Opens the edit page by its link; resolves the history's length then (no entry ahead of it). */
