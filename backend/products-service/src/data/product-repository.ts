@@ -1,7 +1,20 @@
-import { and, asc, count, desc, eq, getTableColumns, ilike, inArray, ne, sql, type SQL } from 'drizzle-orm';
+import {
+  and,
+  asc,
+  count,
+  desc,
+  eq,
+  getTableColumns,
+  ilike,
+  inArray,
+  ne,
+  sql,
+  type Column,
+  type SQL,
+} from 'drizzle-orm';
 import type { MyProductSort, ProductSort } from '@market/contracts';
 import type { Tx } from './db';
-import { products } from './schema';
+import { productImages, products, type StoredVariant } from './schema';
 
 /** Every column but the search vector, which only the database reads. */
 export const productColumns = (() => {
@@ -16,6 +29,25 @@ export type NewProduct = Omit<
   'status' | 'version' | 'createdAt' | 'updatedAt' | 'searchVector'
 >;
 export type ProductChanges = Partial<Pick<NewProduct, 'name' | 'description' | 'category' | 'price' | 'stock'>>;
+
+/** What a product's answer shows of one of its images. */
+export interface ShownImage {
+  id: string;
+  alt: string;
+  variants: StoredVariant[];
+}
+
+/** A product row with its images in display order, read in the same statement. */
+export type ProductRowWithImages = ProductRow & { images: ShownImage[] };
+
+/**
+ * A product's images in display order as one JSON column of the statement that reads the product
+ * (`productId`: the outer row's id column), so a page costs one round trip instead of two.
+ */
+export function imagesColumn(productId: Column | SQL.Aliased | SQL) {
+  return sql<ShownImage[]>`(SELECT coalesce(json_agg(json_build_object('id', i.id, 'alt', i.alt, 'variants', i.variants)
+    ORDER BY i.position, i.created_at), '[]'::json) FROM ${productImages} i WHERE i.product_id = ${productId})`;
+}
 
 export interface ProductQuery {
   filters: SQL[];
@@ -33,32 +65,36 @@ const ORDER_BY: Record<Exclude<ProductSort, 'relevance'>, SQL[]> = {
 };
 
 /**
- * A page of active products and how many match, counting at most `countUpTo` + 1 rows: an exact
- * `count(*)` over a million rows costs far more than the page itself. `total` is exact when
- * `capped` is false; otherwise more than `total` (= `countUpTo`) products match.
+ * A page of active products (with their images) and how many match, counting at most `countUpTo` +
+ * 1 rows: an exact `count(*)` over a million rows costs far more than the page itself. `total` is
+ * exact when `capped` is false; otherwise more than `total` (= `countUpTo`) products match. One
+ * statement: the capped count rides on every row of the page as an uncorrelated subquery (computed
+ * once); only a page past the last match, which has no row to carry it, counts in a second one.
  */
 export async function listActiveProducts(
   tx: Tx,
   query: ProductQuery & { countUpTo: number },
-): Promise<{ rows: ProductRow[]; total: number; capped: boolean }> {
+): Promise<{ rows: ProductRowWithImages[]; total: number; capped: boolean }> {
   const where = and(eq(products.status, 'active'), ...query.filters);
-  const matching = tx
-    .select({ one: sql`1` })
-    .from(products)
-    .where(where)
-    .limit(query.countUpTo + 1)
-    .as('matching');
-  const [rows, [counted]] = await Promise.all([
+  const matching = () =>
     tx
-      .select(productColumns)
+      .select({ one: sql`1` })
       .from(products)
       .where(where)
-      .orderBy(...ORDER_BY[query.sort])
-      .limit(query.limit)
-      .offset(query.offset),
-    tx.select({ n: count() }).from(matching),
-  ]);
-  const n = counted?.n ?? 0;
+      .limit(query.countUpTo + 1);
+  const page = await tx
+    .select({
+      ...productColumns,
+      images: imagesColumn(products.id),
+      matched: sql<number>`(SELECT count(*) FROM (${matching()}) AS matching)`.mapWith(Number),
+    })
+    .from(products)
+    .where(where)
+    .orderBy(...ORDER_BY[query.sort])
+    .limit(query.limit)
+    .offset(query.offset);
+  const rows = page.map(({ matched, ...row }) => (void matched, row));
+  const n = page[0]?.matched ?? (await tx.select({ n: count() }).from(matching().as('matching')))[0]?.n ?? 0;
   return n > query.countUpTo ? { rows, total: query.countUpTo, capped: true } : { rows, total: n, capped: false };
 }
 
@@ -95,11 +131,11 @@ export async function findProduct(tx: Tx, id: string): Promise<ProductRow | unde
   return row;
 }
 
-/** The active products among `ids`, in the order of `ids`. */
-export async function findActiveProducts(tx: Tx, ids: string[]): Promise<ProductRow[]> {
+/** The active products among `ids` with their images, in the order of `ids`. */
+export async function findActiveProducts(tx: Tx, ids: string[]): Promise<ProductRowWithImages[]> {
   if (ids.length === 0) return [];
   const rows = await tx
-    .select(productColumns)
+    .select({ ...productColumns, images: imagesColumn(products.id) })
     .from(products)
     .where(and(inArray(products.id, ids), eq(products.status, 'active')));
   const byId = new Map(rows.map((row) => [row.id, row]));
