@@ -25,6 +25,7 @@ import {
   rankMatches,
   type CategoryCount,
   type SearchFilters,
+  type TermLookup,
   type TextMatch,
 } from '../data/search-repository';
 import { rankFromPostings, type PostingSources } from '../data/search-postings-repository';
@@ -69,14 +70,60 @@ export const CATALOG_COUNT_CAP = 10_000;
  */
 export const SEARCH_COUNT_CAP = 1_000;
 
+/** What the vocabulary said about a search word, and until when that may be reused. */
+interface KeptLookup {
+  lookup: TermLookup | undefined;
+  until: number;
+}
+
+/** Search words whose lookup is kept at most: what visitors type is unbounded, the memory is not. */
+const KEPT_LOOKUPS_MAX = 10_000;
+
+/**
+ * Lookups of search words in the vocabulary, kept for as long as a shared catalog page may be
+ * (CATALOG_CACHE_SECONDS): words are never removed from it, so a known word stays known; only a
+ * word a product adds can take up to that long to stop being corrected, as the page would.
+ */
+function createLookupCache(seconds: number) {
+  const kept = new Map<string, KeptLookup>();
+  const keyOf = (term: SearchTerm) => `${term.prefix ? 'p' : 'w'}:${term.word}`;
+  return async (db: Db, terms: SearchTerm[]): Promise<Map<string, TermLookup>> => {
+    const now = Date.now();
+    const found = new Map<string, TermLookup>();
+    const unknown: SearchTerm[] = [];
+    for (const term of terms) {
+      const hit = kept.get(keyOf(term));
+      if (hit && hit.until > now) {
+        if (hit.lookup) found.set(term.word, hit.lookup);
+      } else unknown.push(term);
+    }
+    if (unknown.length === 0) return found;
+    const looked = await lookUpTerms(db, unknown, CORRECTABLE_MIN_LENGTH);
+    for (const term of unknown) {
+      const lookup = looked.get(term.word);
+      if (lookup) found.set(term.word, lookup);
+      const key = keyOf(term);
+      kept.delete(key);
+      kept.set(key, { lookup, until: now + seconds * 1000 });
+      // The oldest entry goes first (a Map keeps insertion order).
+      if (kept.size > KEPT_LOOKUPS_MAX) kept.delete(kept.keys().next().value!);
+    }
+    return found;
+  };
+}
+
 /**
  * The search's words, each misspelt one with the known words closest to it. The last word is a
  * prefix only while it is not a whole known word: "lamp" finds lamps (stemming) but not every
  * "lampshade", and an exact word costs the index far less than a prefix.
  */
-async function termsWithCorrections(db: Db, q: string): Promise<SearchTerm[]> {
+async function termsWithCorrections(
+  db: Db,
+  q: string,
+  lookUp: (db: Db, terms: SearchTerm[]) => Promise<Map<string, TermLookup>>,
+): Promise<SearchTerm[]> {
   const terms = searchTermsOf(q);
-  const lookups = await lookUpTerms(db, terms, CORRECTABLE_MIN_LENGTH);
+  const lookups = await lookUp(db, terms);
   return terms.map((term) => {
     const lookup = lookups.get(term.word);
     return { ...term, prefix: term.prefix && !lookup?.known, corrections: lookup?.corrections ?? [] };
@@ -125,7 +172,13 @@ export async function productToChange(tx: Tx, user: AuthUser, id: string): Promi
   return row;
 }
 
-export function createCatalog(db: Db, imageBaseUrl: string) {
+/**
+ * `sharedSeconds` (CATALOG_CACHE_SECONDS): how long nginx may share a catalog page; a request that
+ * accepts a shared answer may reuse what the catalog read for another as long (0: never).
+ */
+export function createCatalog(db: Db, imageBaseUrl: string, sharedSeconds = 0) {
+  const keptLookups = createLookupCache(sharedSeconds);
+  const freshLookups = (tx: Db, terms: SearchTerm[]) => lookUpTerms(tx, terms, CORRECTABLE_MIN_LENGTH);
   const shapeOne = async (row: ProductRow) => (await shapeProducts(db, [row], imageBaseUrl))[0]!;
   async function toPage(
     rows: ProductRow[],
@@ -214,7 +267,7 @@ export function createCatalog(db: Db, imageBaseUrl: string) {
    * total always means at least one more product follows it, and a page past the last one
    * gets the exact total. With `q` the answer also carries facets and the words searched.
    */
-  async function readSearch(request: CatalogSearch): Promise<ProductSearchPage> {
+  async function readSearch(request: CatalogSearch, shared: boolean): Promise<ProductSearchPage> {
     const offset = (request.page - 1) * request.pageSize;
     const filters = filterConditions(request);
     if (!request.q) {
@@ -228,7 +281,7 @@ export function createCatalog(db: Db, imageBaseUrl: string) {
       });
       return toPage(rows, total, request, capped);
     }
-    const terms = await termsWithCorrections(db, request.q);
+    const terms = await termsWithCorrections(db, request.q, shared && sharedSeconds > 0 ? keptLookups : freshLookups);
     const match = textMatchOf(request.q, terms);
     const countUpTo = Math.max(SEARCH_COUNT_CAP, offset + request.pageSize);
     const sort = request.sort ?? 'relevance';
@@ -270,11 +323,11 @@ export function createCatalog(db: Db, imageBaseUrl: string) {
 
   return {
     search(request: CatalogSearch, options: { shared: boolean } = { shared: false }): Promise<ProductSearchPage> {
-      if (!options.shared) return readSearch(request);
+      if (!options.shared) return readSearch(request, false);
       const key = JSON.stringify(request);
       const running = searching.get(key);
       if (running) return running;
-      const reading = readSearch(request).finally(() => searching.delete(key));
+      const reading = readSearch(request, true).finally(() => searching.delete(key));
       searching.set(key, reading);
       return reading;
     },
