@@ -1,17 +1,4 @@
-import {
-  and,
-  asc,
-  count,
-  desc,
-  eq,
-  getTableColumns,
-  ilike,
-  inArray,
-  ne,
-  sql,
-  type Column,
-  type SQL,
-} from 'drizzle-orm';
+import { and, asc, count, desc, eq, getTableColumns, ilike, inArray, ne, sql, type SQL } from 'drizzle-orm';
 import type { MyProductSort, ProductSort } from '@market/contracts';
 import type { Tx } from './db';
 import { productImages, products, type StoredVariant } from './schema';
@@ -42,11 +29,14 @@ export type ProductRowWithImages = ProductRow & { images: ShownImage[] };
 
 /**
  * A product's images in display order as one JSON column of the statement that reads the product
- * (`productId`: the outer row's id column), so a page costs one round trip instead of two.
+ * (`from`: the table or CTE the outer row comes from), so a page costs one round trip instead of
+ * two. The outer id is qualified by hand: drizzle names a column bare when a select reads one
+ * table, and a bare "id" inside this subquery would be the image's own.
  */
-export function imagesColumn(productId: Column | SQL.Aliased | SQL) {
+export function imagesColumn(from: 'products' | 'candidates') {
   return sql<ShownImage[]>`(SELECT coalesce(json_agg(json_build_object('id', i.id, 'alt', i.alt, 'variants', i.variants)
-    ORDER BY i.position, i.created_at), '[]'::json) FROM ${productImages} i WHERE i.product_id = ${productId})`;
+    ORDER BY i.position, i.created_at), '[]'::json) FROM ${productImages} i
+    WHERE i.product_id = ${sql.identifier(from)}.${sql.identifier('id')})`;
 }
 
 export interface ProductQuery {
@@ -85,7 +75,7 @@ export async function listActiveProducts(
   const page = await tx
     .select({
       ...productColumns,
-      images: imagesColumn(products.id),
+      images: imagesColumn('products'),
       matched: sql<number>`(SELECT count(*) FROM (${matching()}) AS matching)`.mapWith(Number),
     })
     .from(products)
@@ -135,7 +125,7 @@ export async function findProduct(tx: Tx, id: string): Promise<ProductRow | unde
 export async function findActiveProducts(tx: Tx, ids: string[]): Promise<ProductRowWithImages[]> {
   if (ids.length === 0) return [];
   const rows = await tx
-    .select({ ...productColumns, images: imagesColumn(products.id) })
+    .select({ ...productColumns, images: imagesColumn('products') })
     .from(products)
     .where(and(inArray(products.id, ids), eq(products.status, 'active')));
   const byId = new Map(rows.map((row) => [row.id, row]));

@@ -74,7 +74,7 @@ export async function rankMatches(
     .with(candidates)
     .select({
       ...columns,
-      images: imagesColumn(candidates.id),
+      images: imagesColumn('candidates'),
       matched: sql<number>`count(*) over ()`.mapWith(Number),
       // Counted over the same candidates, once (an InitPlan): the matches per category for free.
       facets: sql<CategoryCount[]>`(SELECT coalesce(json_agg(json_build_object('category', f.category, 'count', f.n)
