@@ -1,4 +1,17 @@
-import { and, asc, count, desc, eq, getTableColumns, ilike, inArray, ne, sql, type SQL } from 'drizzle-orm';
+import {
+  and,
+  asc,
+  count,
+  desc,
+  eq,
+  getTableColumns,
+  ilike,
+  inArray,
+  ne,
+  sql,
+  type SQL,
+  type SQLWrapper,
+} from 'drizzle-orm';
 import type { MyProductSort, ProductSort } from '@market/contracts';
 import type { Tx } from './db';
 import { productImages, products, type StoredVariant } from './schema';
@@ -33,7 +46,7 @@ export type ProductRowWithImages = ProductRow & { images: ShownImage[] };
  * two. The outer id is qualified by hand: drizzle names a column bare when a select reads one
  * table, and a bare "id" inside this subquery would be the image's own.
  */
-export function imagesColumn(from: 'products' | 'candidates') {
+export function imagesColumn(from: 'products' | 'candidates' | 'page') {
   return sql<ShownImage[]>`(SELECT coalesce(json_agg(json_build_object('id', i.id, 'alt', i.alt, 'variants', i.variants)
     ORDER BY i.position, i.created_at), '[]'::json) FROM ${productImages} i
     WHERE i.product_id = ${sql.identifier(from)}.${sql.identifier('id')})`;
@@ -47,11 +60,14 @@ export interface ProductQuery {
 }
 
 /** Every order ends in the id, so pages are stable while nothing changes. */
-const ORDER_BY: Record<Exclude<ProductSort, 'relevance'>, SQL[]> = {
-  newest: [desc(products.createdAt), desc(products.id)],
-  price_asc: [asc(products.price), asc(products.id)],
-  price_desc: [desc(products.price), desc(products.id)],
-  name: [asc(products.name), asc(products.id)],
+/** The columns a sort reads: the table's, or a subquery's of the same names. */
+type SortColumns = Record<'createdAt' | 'id' | 'price' | 'name' | 'stock', SQLWrapper>;
+
+const ORDER_BY: Record<Exclude<ProductSort, 'relevance'>, (t: SortColumns) => SQL[]> = {
+  newest: (t) => [desc(t.createdAt), desc(t.id)],
+  price_asc: (t) => [asc(t.price), asc(t.id)],
+  price_desc: (t) => [desc(t.price), desc(t.id)],
+  name: (t) => [asc(t.name), asc(t.id)],
 };
 
 /**
@@ -72,25 +88,36 @@ export async function listActiveProducts(
       .from(products)
       .where(where)
       .limit(query.countUpTo + 1);
-  const page = await tx
-    .select({
-      ...productColumns,
-      images: imagesColumn('products'),
-      matched: sql<number>`(SELECT count(*) FROM (${matching()}) AS matching)`.mapWith(Number),
-    })
+  // The page is cut first and its images read for its rows only: in the same select list the
+  // subquery would also run for every row an OFFSET skips (an index scan sorts, nothing postpones it).
+  const cut = tx
+    .select(productColumns)
     .from(products)
     .where(where)
-    .orderBy(...ORDER_BY[query.sort])
+    .orderBy(...ORDER_BY[query.sort](productColumns))
     .limit(query.limit)
-    .offset(query.offset);
+    .offset(query.offset)
+    .as('page');
+  // The page's product columns, decoded as the table's own.
+  const columns = Object.fromEntries(
+    Object.keys(productColumns).map((key) => [key, cut[key as keyof typeof productColumns]]),
+  ) as unknown as typeof productColumns;
+  const page = await tx
+    .select({
+      ...columns,
+      images: imagesColumn('page'),
+      matched: sql<number>`(SELECT count(*) FROM (${matching()}) AS matching)`.mapWith(Number),
+    })
+    .from(cut)
+    .orderBy(...ORDER_BY[query.sort](cut));
   const rows = page.map(({ matched, ...row }) => (void matched, row));
   const n = page[0]?.matched ?? (await tx.select({ n: count() }).from(matching().as('matching')))[0]?.n ?? 0;
   return n > query.countUpTo ? { rows, total: query.countUpTo, capped: true } : { rows, total: n, capped: false };
 }
 
-const MY_ORDER_BY: Record<MyProductSort, SQL[]> = {
+const MY_ORDER_BY: Record<MyProductSort, (t: SortColumns) => SQL[]> = {
   ...ORDER_BY,
-  stock: [asc(products.stock), asc(products.id)],
+  stock: (t) => [asc(t.stock), asc(t.id)],
 };
 
 /** `%`, `_` and `\` typed by a seller match themselves in ILIKE. */
@@ -108,7 +135,7 @@ export async function listSellerProducts(
       .select(productColumns)
       .from(products)
       .where(where)
-      .orderBy(...MY_ORDER_BY[query.sort])
+      .orderBy(...MY_ORDER_BY[query.sort](productColumns))
       .limit(limit)
       .offset(offset),
     tx.select({ total: count() }).from(products).where(where),
