@@ -36,15 +36,15 @@ test('when a seller uploads a picture with its description, then a buyer sees it
   await card.getByRole('link', { name, exact: true }).click();
   const picture = buyerPage.getByRole('img', { name: 'A blue ceramic tile' });
   // The seller's editor read this product before the upload, and nginx shares such a read for
-  // CATALOG_CACHE_SECONDS (README, Catalog caching): another buyer may see the page without the new
-  // picture for that long, never longer.
+  // CATALOG_CACHE_SECONDS (README, Catalog caching; 10 s by default): another buyer may see the page
+  // without the new picture for that long, never longer.
   await expect
     .poll(
       async () => {
         if ((await picture.count()) === 0) await buyerPage.reload();
         return picture.count();
       },
-      { timeout: 10_000 },
+      { timeout: 15_000 },
     )
     .toBeGreaterThan(0);
   await expect(picture).toBeVisible();
