@@ -3,7 +3,7 @@ const { existsSync, readdirSync } = require('node:fs');
 const path = require('node:path');
 
 const PROJECT_PARENTS = ['backend', 'backend/packages'];
-const EXTRA_PROJECTS = ['test/contract', 'test/nginx', 'test/ops', 'test/saga', 'test/scripts'];
+const EXTRA_PROJECTS = ['test/contract', 'test/nginx', 'test/operator', 'test/ops', 'test/saga', 'test/scripts'];
 
 function findProjects(root) {
   const dirs = PROJECT_PARENTS.flatMap((parent) => {

@@ -61,13 +61,19 @@ function queriesFor(s: CatalogSettings): Query[] {
   ];
 }
 
+/**
+ * Past nginx's shared copy and the service's reuse of a search's word lookups (what the browser
+ * sends after its own change), so every sample is the query's own work, not a cache hit.
+ */
+const UNCACHED = { headers: { 'cache-control': 'no-cache' } };
+
 /** One request at a time, so each figure is the latency a lone visitor sees, not queueing. */
 async function measure(client: HttpClient, query: Query, s: CatalogSettings): Promise<Figures> {
-  for (let i = 0; i < s.warmup; i += 1) await client.request('GET', query.path);
+  for (let i = 0; i < s.warmup; i += 1) await client.request('GET', query.path, UNCACHED);
   const latency = new Samples();
   let total: number | null = null;
   for (let i = 0; i < s.samples; i += 1) {
-    const res = await client.request('GET', query.path);
+    const res = await client.request('GET', query.path, UNCACHED);
     if (res.status !== 200 || res.error)
       throw new SetupError(
         `GET ${query.path} answered ${res.status}: ${res.body?.slice(0, 200) ?? res.error?.message}`,

@@ -21,7 +21,10 @@ const ENTRIES = {
   chaos: false,
   soak: false,
   lighthouse: false,
+  smoke: false,
+  'compose-env': false,
   'bench/cpu-profile': false,
+  'restore-drill': false,
 };
 
 const [entry, ...args] = process.argv.slice(2);

@@ -7,6 +7,7 @@ import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { PersistentVolumeClaim } from 'kubernetes-models/v1/PersistentVolumeClaim';
 import { Service } from 'kubernetes-models/v1/Service';
 import { readEnvExample } from './env-example';
+import { monitoringConfigMaps } from './monitoring';
 import { externalServices, networkLabel, networkPolicies } from './network-policies';
 import type { Overlay } from './overlays';
 import { environmentOf, PRODUCT_IMAGES_CLAIM, podSpecOf } from './pod';
@@ -61,6 +62,7 @@ export function renderManifests({ overlay, tag, registry = overlay.registry }: R
     }),
     ...externalServices(overlay),
     ...networkPolicies(overlay),
+    ...monitoringConfigMaps(overlay),
   ];
   for (const object of objects) object.validate();
   return objects;

@@ -7,7 +7,7 @@ import type { Network } from './workloads';
 /** The pod label making a pod a member of one of compose's networks. */
 export const networkLabel = (network: Network) => `marketplace-network/${network}`;
 
-const NETWORKS: Network[] = ['edge', 'mail', 'api', 'auth-db', 'products-db', 'orders-db', 'redis'];
+const NETWORKS: Network[] = ['edge', 'mail', 'api', 'auth-db', 'products-db', 'orders-db', 'redis', 'metrics'];
 /** The networks whose far end runs outside these manifests (the databases, Redis). */
 const EXTERNAL: Partial<Record<Network, keyof Overlay['external']>> = {
   'auth-db': 'auth-db',
@@ -22,7 +22,8 @@ const SMTP_PORTS = [25, 465, 587, 1025, 2525];
  * compose's networks as NetworkPolicies: everything is denied, then each network lets its members
  * reach one another, as a compose network does. The database and Redis networks also reach their
  * external service; edge, a non-internal network, reaches the internet (cloudflared's
- * way to Cloudflare); mail reaches an SMTP relay on the submission ports. Every pod may ask the cluster's DNS.
+ * way to Cloudflare); mail reaches an SMTP relay on the submission ports. Every pod may ask the cluster's DNS. The metrics network also lets the overlay's
+ * Prometheus (in its own namespace) in, to scrape the services' and workers' /metrics.
  */
 export function networkPolicies(overlay: Overlay): NetworkPolicy[] {
   const metadata = (name: string) => ({ name, namespace: overlay.namespace });
@@ -74,7 +75,10 @@ export function networkPolicies(overlay: Overlay): NetworkPolicy[] {
         spec: {
           podSelector: members,
           policyTypes: ['Ingress', 'Egress'],
-          ingress: [{ from: [{ podSelector: members }] }],
+          ingress: [
+            { from: [{ podSelector: members }] },
+            ...(network === 'metrics' ? [{ from: overlay.monitoring.prometheus }] : []),
+          ],
           egress,
         },
       }),

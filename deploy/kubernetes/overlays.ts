@@ -26,7 +26,24 @@ export interface Overlay {
   external: Record<'auth-db' | 'products-db' | 'orders-db' | 'redis', ExternalService>;
   /** Values replacing those of settings.ts in every container that reads the key (never a secret). */
   settings?: Record<string, string>;
+  /**
+   * The cluster's own Prometheus and Grafana (README, "Kubernetes"): the namespace they run in, which
+   * gets the scrape config, rules and dashboard as ConfigMaps (monitoring.ts), and the Prometheus pods
+   * the NetworkPolicies let scrape the services and workers.
+   */
+  monitoring: { namespace: string; prometheus: INetworkPolicyPeer[] };
 }
+
+/** A Prometheus in the namespace `monitoring`, labelled as the Prometheus Helm chart and kube-prometheus label theirs. */
+const clusterMonitoring: Overlay['monitoring'] = {
+  namespace: 'monitoring',
+  prometheus: [
+    {
+      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } },
+      podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } },
+    },
+  ],
+};
 
 /** PostgreSQL clusters run by CloudNativePG and Redis in the namespace `marketplace-data` (README, "Kubernetes"). */
 const inDataNamespace = (namespace: string, labels: Record<string, string>): INetworkPolicyPeer[] => [
@@ -73,6 +90,7 @@ export const OVERLAYS: Record<string, Overlay> = {
     nginxReplicas: 2,
     productImages: { size: '20Gi' },
     external: dataServices('marketplace-data'),
+    monitoring: clusterMonitoring,
   },
   // One of each, demo data on: a place to try a release before production.
   staging: {
@@ -89,6 +107,7 @@ export const OVERLAYS: Record<string, Overlay> = {
     nginxReplicas: 1,
     productImages: { size: '2Gi' },
     external: dataServices('marketplace-staging-data'),
+    monitoring: clusterMonitoring,
     settings: { DEMO_MODE: 'true', LOG_LEVEL: 'debug' },
   },
 };

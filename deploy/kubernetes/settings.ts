@@ -61,6 +61,7 @@ export const SETTINGS: Record<string, Setting> = {
   TOTP_REQUIRED_FOR_ADMINS: 'true',
   TOTP_EXEMPT_ADMIN_EMAIL: '',
   TOTP_ISSUER: 'Marketplace',
+  TOTP_ENCRYPTION_KEYS: secret('totp-keys'),
   // The relay's URL holds its password.
   SMTP_URL: secret('smtp-relay'),
   SMTP_TLS_REJECT_UNAUTHORIZED: 'true',
@@ -84,7 +85,7 @@ export const SETTINGS: Record<string, Setting> = {
   STREAM_CONSUMER_EXPIRY_MS: '3600000',
   STREAM_BATCH_SIZE: '64',
   STREAM_BATCH_WAIT_MS: '50',
-  CATALOG_CACHE_SECONDS: '2',
+  CATALOG_CACHE_SECONDS: '10',
   // The product-images volume (a ReadWriteMany claim shared with nginx); IMAGE_STORE=s3 leaves it unused.
   IMAGE_STORE: 'disk',
   IMAGE_DIR: '/var/lib/marketplace/images',

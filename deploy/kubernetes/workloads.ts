@@ -4,7 +4,7 @@
  */
 
 /** compose's networks; network-policies.ts gives each the same reach. */
-export type Network = 'edge' | 'mail' | 'api' | 'auth-db' | 'products-db' | 'orders-db' | 'redis';
+export type Network = 'edge' | 'mail' | 'api' | 'auth-db' | 'products-db' | 'orders-db' | 'redis' | 'metrics';
 
 export interface Workload {
   /** The container's name in compose, and its section of .env.example. */
@@ -48,7 +48,7 @@ const api = (name: string, port: number, database: Network): Workload => ({
   port,
   probes: nodeProbes,
   user: NODE_USER,
-  networks: ['api', database, 'redis'],
+  networks: ['api', database, 'redis', 'metrics'],
   resources: size(['250m', '1'], ['256Mi', '512Mi']),
   tmp: true,
   gracePeriod: 45,
@@ -61,7 +61,7 @@ const worker = (name: string, image: string, port: number, database: Network): W
   port,
   probes: nodeProbes,
   user: NODE_USER,
-  networks: [database, 'redis'],
+  networks: [database, 'redis', 'metrics'],
   resources: size(['200m', '1'], ['192Mi', '384Mi']),
   tmp: true,
   gracePeriod: 45,
@@ -93,7 +93,10 @@ export const WORKLOADS: Workload[] = [
     gracePeriod: 30,
   },
   // auth-service sends password-reset and verification mail through the SMTP relay.
-  { ...api('auth-service', 3001, 'auth-db'), networks: ['api', 'auth-db', 'redis', 'mail'] },
+  (() => {
+    const auth = api('auth-service', 3001, 'auth-db');
+    return { ...auth, networks: [...auth.networks, 'mail'] };
+  })(),
   { ...api('products-service', 3002, 'products-db'), productImages: 'read-write' },
   api('orders-service', 3003, 'orders-db'),
   worker('products-worker', 'products-service', 3004, 'products-db'),

@@ -46,9 +46,11 @@ consumer='+xreadgroup +xack +xclaim +xautoclaim +xgroup|create +xgroup|createcon
 readings='+xlen +xinfo|groups +xinfo|consumers +xinfo|stream +xpending +xrange +xrevrange'
 # The valid-after of each user (session revocation): auth-service writes it, every verifier reads it.
 valid_after='auth:valid-after:*'
+# Sign-in challenges that have signed someone in (each signs in once): auth-service's alone.
+second_step='auth:second-step:*'
 
 # Rate limits (rate-limiter-flexible: a Lua script via EVALSHA, EVAL when not cached; MULTI GET PTTL;
-# DEL) and the valid-after (SET EX, GET).
+# DEL), the valid-after (SET EX, GET) and the spent challenges (SET NX EX, DEL).
 auth="-@all $connection +evalsha +eval +get +set +del +pttl +expire +incrby +multi +exec +discard"
 # Both services read both streams and their dead letters (metrics, admin pages) and the valid-after.
 reads="-@all $connection $readings +get +multi +exec +discard %R~${orders} %R~${orders}:* %R~${inventory} %R~${inventory}:* %R~${users} %R~${users}:* %R~${valid_after}"
@@ -64,7 +66,7 @@ appendfsync everysec
 maxmemory ${REDIS_MAXMEMORY:-512mb}
 maxmemory-policy noeviction
 user default on #$(digest "$REDIS_PASSWORD") ~* &* +@all
-user auth on #$(digest "$REDIS_AUTH_PASSWORD") resetchannels $auth ~${rl}* ~${valid_after} (~${users} +xadd)
+user auth on #$(digest "$REDIS_AUTH_PASSWORD") resetchannels $auth ~${rl}* ~${valid_after} ~${second_step} (~${users} +xadd)
 user products on #$(digest "$REDIS_PRODUCTS_PASSWORD") resetchannels $reads (~${orders} ~${orders}:failures:* $consumer) (~${inventory} ~${orders}:dead +xadd) $user_events
 user orders on #$(digest "$REDIS_ORDERS_PASSWORD") resetchannels $reads &${orders}:order-status +publish +subscribe +unsubscribe (~${inventory} ~${inventory}:failures:* $consumer) (~${orders} ~${inventory} ~${inventory}:dead +xadd) (~${orders} ~${inventory} ~${orders}:dead ~${inventory}:dead +eval +evalsha) (~${orders}:dead ~${inventory}:dead +xdel +xtrim) $user_events
 CONF

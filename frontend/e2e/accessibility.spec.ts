@@ -106,7 +106,7 @@ test('when signed in as a seller, then the dashboard, product form and sales hav
   await expectNoAxeViolations(page, 'product form with errors');
 
   await page.goto(`/seller/products/${product.id}/edit`);
-  await expect(page.getByLabel('Name')).toHaveValue(product.name);
+  await expect(page.getByLabel('Name', { exact: true })).toHaveValue(product.name);
   await expectNoAxeViolations(page, 'edit product');
 
   await page.goto('/seller/sales');

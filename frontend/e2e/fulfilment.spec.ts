@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
-import { buyViaApi, createProductViaApi, signupViaApi, unique } from './support/api';
+import { buyViaApi, createProductViaApi, shipViaApi, signupViaApi, unique } from './support/api';
 import { expectNoAxeViolations } from './support/axe';
-import { loginViaUi } from './support/ui';
+import { adminCredentials, loginViaUi } from './support/ui';
 
 test("when the seller ships and the buyer's order page is open, then it shows Shipped without a reload, then Delivered", async ({
   browser,
@@ -84,4 +84,32 @@ test('when the buyer cancels a confirmed order before it ships, then it is cance
     await sellerContext.close();
     await buyerContext.close();
   }
+});
+
+test("when an admin watches someone's order as its seller ships it, then the page names the buyer and stays in admin words", async ({
+  page,
+  browser,
+}) => {
+  const setup = await browser.newContext();
+  const seller = await signupViaApi(setup.request, 'seller');
+  const product = await createProductViaApi(setup.request, { name: unique('Wool blanket'), stock: 2 });
+  const sellerRequest = setup.request;
+  const buyerContext = await browser.newContext();
+  const buyer = await signupViaApi(buyerContext.request, 'buyer');
+  const order = await buyViaApi(buyerContext.request, product, 1);
+  await buyerContext.close();
+
+  await loginViaUi(page, adminCredentials.email, adminCredentials.password);
+  await page.goto(`/orders/${order.id}`);
+  const status = page.getByTestId('order-status');
+  await expect(page.getByTestId('order-buyer')).toHaveText(`Buyer: ${buyer.user.username}`);
+  await expect(status).toHaveText('Confirmed Confirmed.');
+  await expect(page.getByRole('link', { name: '← All orders' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Cancel order' })).toHaveCount(0);
+
+  await shipViaApi(sellerRequest, order.id, seller.user.id);
+  await setup.close();
+  await expect(status).toHaveText('Shipped Shipped.');
+  await expect(page.getByTestId('order-buyer')).toHaveText(`Buyer: ${buyer.user.username}`);
+  await expect(page.getByRole('link', { name: '← All orders' })).toBeVisible();
 });

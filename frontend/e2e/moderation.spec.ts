@@ -24,8 +24,10 @@ test('when an admin unlists a product with a reason, then visitors no longer fin
   await expect(page.getByTestId('moderation-notice')).toContainText(reason);
   await expectNoAxeViolations(page, 'product page, admin moderation');
 
-  // nginx may still hold the active copy for CATALOG_CACHE_SECONDS.
-  await expect.poll(async () => (await request.get(`/api/products/${product.id}`)).status()).toBe(404);
+  // nginx may still hold the active copy for CATALOG_CACHE_SECONDS (10 s by default), never longer.
+  await expect
+    .poll(async () => (await request.get(`/api/products/${product.id}`)).status(), { timeout: 15_000 })
+    .toBe(404);
   const visitor = await browser.newPage();
   await visitor.goto(`/products/${product.id}`);
   await expect(visitor.getByRole('heading', { level: 1, name: 'Product not found' })).toBeVisible();

@@ -1,12 +1,16 @@
 import { expect, test, type Page } from '@playwright/test';
-import { buyViaApi, getProductViaApi, signupViaApi, unique } from './support/api';
+import { buyViaApi, createProductViaApi, getProductViaApi, signupViaApi, unique } from './support/api';
+import { expectNoAxeViolations } from './support/axe';
+import { expectMyProductsTools, expectSalesTools } from './support/seller-tools';
 import { signupViaUi } from './support/ui';
+import { expectUnsavedEditsGuarded } from './support/unsaved-edits';
 
 async function fillProductForm(
   page: Page,
   values: { name: string; description: string; category: string; price: string; stock: string },
 ) {
-  await page.getByLabel('Name').fill(values.name);
+  // Exact: the dashboard's "Search my products by name" may still be on screen while the form's page loads.
+  await page.getByLabel('Name', { exact: true }).fill(values.name);
   await page.getByLabel('Description').fill(values.description);
   await page.getByLabel('Category').selectOption(values.category);
   await page.getByLabel('Price in US dollars').fill(values.price);
@@ -27,7 +31,7 @@ test('when a seller creates and edits a product, then a stale edit shows the con
   await expect(page.getByText('Enter a name.')).toBeVisible();
   await expect(page.getByText('Choose a category.')).toBeVisible();
   await expect(page.getByText(/Enter a price between 0\.01/)).toBeVisible();
-  await expect(page.getByLabel('Name')).toBeFocused();
+  await expect(page.getByLabel('Name', { exact: true })).toBeFocused();
 
   const name = unique('Walnut board');
   await fillProductForm(page, {
@@ -44,7 +48,7 @@ test('when a seller creates and edits a product, then a stale edit shows the con
   await expect(row).toContainText('Listed');
 
   await row.getByRole('link', { name: `Edit ${name}` }).click();
-  await expect(page.getByLabel('Name')).toHaveValue(name);
+  await expect(page.getByLabel('Name', { exact: true })).toHaveValue(name);
   const editUrl = page.url();
   const productId = editUrl.split('/').at(-2) ?? '';
   await page.getByLabel('Price in US dollars').fill('26.00');
@@ -106,4 +110,31 @@ test('when a seller archives a product, then it leaves the catalog but stays in 
   await page.getByLabel('Search products').fill(name);
   await page.getByRole('button', { name: 'Search', exact: true }).click();
   await expect(page.getByText('No products match your search.')).toBeVisible();
+});
+
+test('when a seller leaves unsaved product edits by Back or a link, then it asks first; leaving or saving takes one history step', async ({
+  page,
+}) => {
+  await signupViaUi(page, 'seller');
+  const product = await createProductViaApi(page.request, { name: unique('Oak stool') });
+  await page.reload();
+  await expectUnsavedEditsGuarded(page, product);
+});
+
+test('when a seller sorts, searches, archives and relists products and totals, filters and exports sales, then each shows what was asked', async ({
+  page,
+  browser,
+}) => {
+  await signupViaUi(page, 'seller');
+  // A name a spreadsheet would read as a formula: the CSV must keep it as text.
+  const cheap = await createProductViaApi(page.request, { name: unique('=1+1 mug'), price: '4.00' });
+  const dear = await createProductViaApi(page.request, { name: unique('Brass lamp'), price: '40.00' });
+  const buyerContext = await browser.newContext();
+  await signupViaApi(buyerContext.request, 'buyer');
+  await buyViaApi(buyerContext.request, cheap, 1);
+  await buyerContext.close();
+
+  const axe = (what: string) => expectNoAxeViolations(page, what);
+  await expectMyProductsTools(page, cheap, dear, axe);
+  await expectSalesTools(page, cheap, '$4.00', axe);
 });

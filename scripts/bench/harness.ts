@@ -37,8 +37,9 @@ export async function runBench(
   { keep, tidy }: { keep: boolean; tidy: (pgUrl: string, redisUrl: string) => Promise<unknown> },
   body: (context: BenchContext) => Promise<number | undefined>,
 ): Promise<never> {
-  const pg = await ensurePostgres();
-  // Figures count only with production's durability: Redis with AOF everysec (a private one if need be).
+  // Figures count only on servers run as in production (a private one if need be): PostgreSQL with
+  // autovacuum, so the churning tables stay small, and Redis with AOF everysec.
+  const pg = await ensurePostgres({ maintained: true });
   const redis = await ensureRedis({ durable: true });
   await ensureNginx();
   const facts = await environmentFacts({ pgUrl: pg.url, redisUrl: redis.url });

@@ -75,7 +75,7 @@ export async function environmentFacts({
  * A run without them measures a different system, so every result file records them.
  */
 export interface Durability {
-  postgres: { fsync: string | null; synchronous_commit: string | null };
+  postgres: { fsync: string | null; synchronous_commit: string | null; autovacuum: string | null };
   redis: { appendonly: string | null; appendfsync: string | null };
 }
 
@@ -86,7 +86,8 @@ export async function durabilitySettings({
   pgUrl: string;
   redisUrl: string;
 }): Promise<Durability> {
-  const show = (name: 'fsync' | 'synchronous_commit') => sqlValue(pgUrl, `show ${name}`).catch(() => null);
+  const show = (name: 'fsync' | 'synchronous_commit' | 'autovacuum') =>
+    sqlValue(pgUrl, `show ${name}`).catch(() => null);
   const config = async (name: string) => {
     try {
       const [, value] = (await withRedis(redisUrl, (redis) => redis.config('GET', name))) as string[];
@@ -96,7 +97,11 @@ export async function durabilitySettings({
     }
   };
   return {
-    postgres: { fsync: await show('fsync'), synchronous_commit: await show('synchronous_commit') },
+    postgres: {
+      fsync: await show('fsync'),
+      synchronous_commit: await show('synchronous_commit'),
+      autovacuum: await show('autovacuum'),
+    },
     redis: { appendonly: await config('appendonly'), appendfsync: await config('appendfsync') },
   };
 }
@@ -104,7 +109,8 @@ export async function durabilitySettings({
 export function printDurability(d: Durability): void {
   const v = (x: string | null) => x ?? '?';
   process.stdout.write(
-    `  durability: PostgreSQL fsync ${v(d.postgres.fsync)}, synchronous_commit ${v(d.postgres.synchronous_commit)}; ` +
+    `  as in production: PostgreSQL fsync ${v(d.postgres.fsync)}, synchronous_commit ${v(d.postgres.synchronous_commit)}, ` +
+      `autovacuum ${v(d.postgres.autovacuum)}; ` +
       `Redis appendonly ${v(d.redis.appendonly)}, appendfsync ${v(d.redis.appendfsync)}\n`,
   );
 }

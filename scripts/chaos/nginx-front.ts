@@ -45,11 +45,12 @@ export async function startNginxFront({
     const servers = upstreams[key] ?? [];
     lists[key] = servers.length ? servers : ['127.0.0.1:9'];
   }
-  let conf = renderNginxConfig(readFileSync(NGINX_TEMPLATE, 'utf8'), {
+  const conf = renderNginxConfig(readFileSync(NGINX_TEMPLATE, 'utf8'), {
     LISTEN_PORT: `127.0.0.1:${port}`,
-    AUTH_UPSTREAM: lists.auth[0],
-    PRODUCTS_UPSTREAM: lists.products[0],
-    ORDERS_UPSTREAM: lists.orders[0],
+    // One `server` line per replica (renderNginxConfig expands a comma-separated list).
+    AUTH_UPSTREAM: lists.auth.join(','),
+    PRODUCTS_UPSTREAM: lists.products.join(','),
+    ORDERS_UPSTREAM: lists.orders.join(','),
     SPA_ROOT: path.join(dir, 'spa'),
     IMAGE_ROOT: path.join(dir, 'images'),
     PREFIX: dir,
@@ -62,19 +63,6 @@ export async function startNginxFront({
     REFRESH_BURST: 1000,
     EVENT_STREAMS: eventStreams,
   });
-  for (const [key, name] of [
-    ['auth', 'auth_service'],
-    ['products', 'products_service'],
-    ['orders', 'orders_service'],
-  ] as const) {
-    const block = new RegExp(`(upstream ${name} \\{\\n)(\\s*)server [^;]+;`);
-    if (!block.test(conf))
-      throw new SetupError(`the nginx template has no "upstream ${name}" block with one server line`);
-    conf = conf.replace(
-      block,
-      (_, head: string, indent: string) => `${head}${lists[key].map((hp) => `${indent}server ${hp};`).join('\n')}`,
-    );
-  }
   const confFile = path.join(dir, 'nginx.conf');
   writeFileSync(confFile, conf);
   const args = ['-p', `${dir}/`, '-c', confFile, '-g', `daemon off;${isRoot() ? ' user root;' : ''}`];

@@ -46,8 +46,12 @@ function once(key: string, label: string, start: () => Promise<ServerHandle>): P
   return servers.get(key)!;
 }
 
-/** → { url, private, stop() }: an admin URL for PostgreSQL (see postgres.ts for the order tried). */
-export const ensurePostgres = (): Promise<Server> => once('postgres', 'PostgreSQL', ensurePostgresOnce);
+/**
+ * → { url, private, stop() }: an admin URL for PostgreSQL (see postgres.ts for the order tried). The
+ * first call of the process decides: `{ maintained: true }` insists on autovacuum.
+ */
+export const ensurePostgres = (options?: { maintained?: boolean }): Promise<Server> =>
+  once('postgres', 'PostgreSQL', () => ensurePostgresOnce(options));
 
 /**
  * → { url, private, stop() }: a Redis URL (see redis.ts for the order tried). The first call of

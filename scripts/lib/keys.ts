@@ -1,5 +1,6 @@
-// The local stack's JWT signing key: created once in .local/keys and reused, so sessions survive restarts.
-import { createHash, createPublicKey, generateKeyPairSync } from 'node:crypto';
+// The local stack's JWT signing key and TOTP encryption key: created once in .local/keys and reused, so
+// sessions and two-factor set-ups survive restarts.
+import { createHash, createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from './proc.js';
@@ -16,9 +17,11 @@ export interface SigningKeys {
   privatePem: string;
   publicPem: string;
   kid: string;
+  /** TOTP_ENCRYPTION_KEYS: base64 of 32 random bytes. */
+  totpKeys: string;
 }
 
-/** → { privatePem, publicPem, kid } for an ES256 (P-256) pair kept in `dir`. */
+/** → { privatePem, publicPem, kid, totpKeys } for an ES256 (P-256) pair and an AES-256 key kept in `dir`. */
 export function ensureKeys(dir = DEFAULT_KEYS_DIR): SigningKeys {
   const privateFile = path.join(dir, 'jwt-private.pem');
   const publicFile = path.join(dir, 'jwt-public.pem');
@@ -33,7 +36,9 @@ export function ensureKeys(dir = DEFAULT_KEYS_DIR): SigningKeys {
     writeFileSync(privateFile, privateKey, { mode: 0o600 });
     writeFileSync(publicFile, publicKey, { mode: 0o644 });
   }
+  const totpFile = path.join(dir, 'totp-encryption.key');
+  if (!existsSync(totpFile)) writeFileSync(totpFile, randomBytes(32).toString('base64'), { mode: 0o600 });
   const privatePem = readFileSync(privateFile, 'utf8');
   const publicPem = createPublicKey(privatePem).export({ type: 'spki', format: 'pem' }).toString();
-  return { privatePem, publicPem, kid: keyIdOf(publicPem) };
+  return { privatePem, publicPem, kid: keyIdOf(publicPem), totpKeys: readFileSync(totpFile, 'utf8').trim() };
 }

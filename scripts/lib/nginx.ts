@@ -18,12 +18,23 @@ import {
 
 export const NGINX_TEMPLATE = path.join(repoRoot, 'deploy', 'nginx', 'nginx.conf.template');
 
-/** Fills every {{NAME}} in `template` from `values`; a missing value or an unsafe one (quotes, `;`, braces, newlines) throws. */
+/**
+ * Fills every {{NAME}} in `template` from `values`; a missing value or an unsafe one (quotes, `;`, braces, newlines)
+ * throws. An upstream (`server {{X_UPSTREAM}}`) may be a comma-separated list of host:port, one per replica.
+ */
 export function renderNginxConfig(
   template: string,
   values: Record<string, string | number | null | undefined>,
 ): string {
-  const rendered = template.replace(/\{\{([A-Z0-9_]+)\}\}/g, (_, name: string) => {
+  // An upstream given as a comma-separated list (several replicas) becomes one `server` line per address.
+  const expanded = template.replace(
+    /^(\s*server )\{\{([A-Z0-9_]+_UPSTREAM)\}\}(.*)$/gm,
+    (line, head: string, name: string, tail: string) => {
+      const addresses = String(values[name] ?? '').split(',');
+      return addresses.length < 2 ? line : addresses.map((address) => `${head}${address}${tail}`).join('\n');
+    },
+  );
+  const rendered = expanded.replace(/\{\{([A-Z0-9_]+)\}\}/g, (_, name: string) => {
     const value = values[name];
     if (value === undefined || value === null || value === '')
       throw new Error(`nginx template: no value for {{${name}}}`);
@@ -72,7 +83,7 @@ async function stopLeftover(prefix: string): Promise<void> {
 
 /**
  * Renders the config into .local/nginx-<port>/ and starts nginx there.
- * upstreams: { auth, products, orders } as host:port; spaRoot defaults to frontend/dist; imageRoot (products-service's
+ * upstreams: { auth, products, orders } as host:port (or several, comma-separated: replicas); spaRoot defaults to frontend/dist; imageRoot (products-service's
  * IMAGE_DIR) to .local/images.
  * Returns { url, prefix, conf, spaBuilt, child, stop() }.
  */

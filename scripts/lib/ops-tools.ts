@@ -1,4 +1,5 @@
-// Command-line tools the ops tests (test/ops) drive: linters for the playbook, shell scripts, YAML and workflows.
+// Command-line tools the ops and operator tests (test/ops, test/operator) drive: linters for the playbook, shell
+// scripts, YAML and workflows; Prometheus and its tools; the PostgreSQL client.
 // The ops tests own what they check; add a tool here when they need one more.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -16,6 +17,17 @@ const OPS_APT_TOOLS: Record<string, string> = {
   psql: 'postgresql-client',
   // sshd -t checks the host role's sshd hardening (ssh-keygen comes with it).
   sshd: 'openssh-server',
+  // test/operator: promtool checks deploy/monitoring; a private Prometheus and node-exporter run it
+  // against a local stack (their own ports and data dirs: Debian's package enables a system unit,
+  // which only starts where systemd runs, and the tests never use it); pg_dump and age make backup sets for the drill.
+  promtool: 'prometheus',
+  prometheus: 'prometheus',
+  'prometheus-node-exporter': 'prometheus-node-exporter',
+  pg_dump: 'postgresql-client',
+  // The backup test encrypts and decrypts a backup set as marketplace-backup and marketplace-restore do;
+  // the restore drill decrypts the backup role's sets, and its test makes one.
+  age: 'age',
+  'age-keygen': 'age',
 };
 
 /**

@@ -13,6 +13,8 @@ import {
   realpathSync,
   statSync,
 } from 'node:fs';
+import { createHash } from 'node:crypto';
+import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { canUseApt, ensureApt } from './apt.js';
@@ -31,9 +33,7 @@ import {
 } from './proc.js';
 
 const DEFAULT_PG_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
-const pgHome = path.join(repoRoot, '.local', 'pg');
-const dataDir = path.join(pgHome, 'data');
-const logFile = path.join(pgHome, 'postgres.log');
+const repoPgHome = path.join(repoRoot, '.local', 'pg');
 
 /** Folder holding initdb, postgres and psql: next to a PATH initdb, else the newest /usr/lib/postgresql/<v>/bin. */
 export function findPgBinDir(): string | null {
@@ -104,15 +104,34 @@ async function postgresUser(): Promise<{ uid?: number; gid?: number }> {
   return { uid: Number(uid.stdout), gid: Number(gid.stdout) };
 }
 
-async function startPrivateCluster(binDir: string): Promise<Omit<ServerHandle, 'private' | 'detail'>> {
+/**
+ * Where the private cluster lives: .local/pg, unless we are root and the postgres user cannot reach
+ * the checkout (a parent folder closed to others), then a folder of its own under the system's temp.
+ */
+async function clusterHome(owner: { uid?: number; gid?: number }): Promise<string> {
+  mkdirSync(repoPgHome, { recursive: true });
+  if (owner.uid === undefined || owner.gid === undefined) return repoPgHome;
+  chownSync(repoPgHome, owner.uid, owner.gid);
+  // The postgres user must be able to pass through .local to reach its data folder.
+  const local = path.dirname(repoPgHome);
+  chmodSync(local, statSync(local).mode | 0o011);
+  if ((await run('test', ['-w', repoPgHome], { ...owner, capture: true })).code === 0) return repoPgHome;
+  const outside = path.join(
+    os.tmpdir(),
+    `marketplace-pg-${createHash('sha256').update(repoRoot).digest('hex').slice(0, 12)}`,
+  );
+  mkdirSync(outside, { recursive: true, mode: 0o700 });
+  chownSync(outside, owner.uid, owner.gid);
+  return outside;
+}
+
+async function startPrivateCluster(
+  binDir: string,
+): Promise<Omit<ServerHandle, 'private' | 'detail'> & { dataDir: string }> {
   const owner = await postgresUser();
-  mkdirSync(pgHome, { recursive: true });
-  if (owner.uid !== undefined && owner.gid !== undefined) {
-    chownSync(pgHome, owner.uid, owner.gid);
-    // The postgres user must be able to pass through .local to reach its data folder.
-    const local = path.dirname(pgHome);
-    chmodSync(local, statSync(local).mode | 0o011);
-  }
+  const pgHome = await clusterHome(owner);
+  const dataDir = path.join(pgHome, 'data');
+  const logFile = path.join(pgHome, 'postgres.log');
   const asOwner = { ...owner, cwd: pgHome, capture: true, env: { ...process.env, LC_ALL: 'C' } };
 
   if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
@@ -160,18 +179,32 @@ async function startPrivateCluster(binDir: string): Promise<Omit<ServerHandle, '
     );
   }
   // SIGINT is PostgreSQL's "fast" shutdown: sessions are cut, data is flushed.
-  return { url, child, exitSignal: 'SIGINT', stop: () => waitForExit(child, 20_000, 'SIGINT') };
+  return { url, child, exitSignal: 'SIGINT', stop: () => waitForExit(child, 20_000, 'SIGINT'), dataDir };
+}
+
+/** True when the server vacuums and analyses its tables by itself, as every production server does. */
+async function hasAutovacuum(url: string): Promise<boolean> {
+  try {
+    return (await sqlValue(url, 'show autovacuum')) === 'on';
+  } catch {
+    return false;
+  }
 }
 
 /**
  * A PostgreSQL admin URL: PG_ADMIN_URL (or the default) when it answers, else a private cluster
  * from installed binaries, else one after `apt-get install postgresql` when we are root.
+ * `maintained` (the benchmarks): a reachable server with autovacuum off is passed over for a
+ * private cluster with PostgreSQL's defaults, so tables that churn (outboxes, pending orders) are
+ * vacuumed as in production instead of growing dead rows for the whole run.
  * Returns { url, private, stop() }; stop() ends a private cluster and does nothing otherwise.
  */
-export async function ensurePostgresOnce(): Promise<ServerHandle> {
+export async function ensurePostgresOnce({ maintained = false }: { maintained?: boolean } = {}): Promise<ServerHandle> {
   const wanted = process.env.PG_ADMIN_URL || DEFAULT_PG_ADMIN_URL;
-  if (await isReachable(wanted))
+  const reachable = await isReachable(wanted);
+  if (reachable && (!maintained || (await hasAutovacuum(wanted))))
     return { url: wanted, private: false, stop: async () => {}, detail: `using ${redactUrl(wanted)}` };
+  const passedOver = reachable ? `${redactUrl(wanted)} runs with autovacuum off; ` : '';
 
   let binDir = findPgBinDir();
   if (!binDir && canUseApt()) {
@@ -188,6 +221,10 @@ export async function ensurePostgresOnce(): Promise<ServerHandle> {
         'or point PG_ADMIN_URL at a server you can use.',
     );
   }
-  const cluster = await startPrivateCluster(binDir);
-  return { ...cluster, private: true, detail: `private cluster on ${redactUrl(cluster.url)}, data in ${rel(dataDir)}` };
+  const { dataDir, ...cluster } = await startPrivateCluster(binDir);
+  return {
+    ...cluster,
+    private: true,
+    detail: `${passedOver}private cluster on ${redactUrl(cluster.url)}, data in ${rel(dataDir)}`,
+  };
 }

@@ -194,6 +194,7 @@ function serviceEnv(
       ...common,
       JWT_PRIVATE_KEY: keys.privatePem,
       JWT_KEY_ID: keys.kid,
+      TOTP_ENCRYPTION_KEYS: keys.totpKeys,
       BCRYPT_COST: '10',
       COOKIE_SECURE: 'false',
       DEMO_BUYER_PASSWORD: credentials.buyer.password,

@@ -101,6 +101,40 @@ describe('ansible', () => {
     }
   });
 
+  it('when the app role is read, then it pulls and never builds or clones, and renders the tunnel token before the first `up`', () => {
+    const text = ['main.yml', 'pull.yml', 'roll.yml', 'rollback.yml']
+      .map((file) => readRepoFile(`ansible/roles/app/tasks/${file}`))
+      .join('\n');
+    expect(text).not.toMatch(/ansible\.builtin\.git:|docker compose build|--build\b/);
+    const composeUps = [...text.matchAll(/docker compose[^\n]* up [^\n]*/g)].map((m) => m[0]);
+    expect(composeUps.length).toBeGreaterThan(0);
+    for (const up of composeUps) expect(up).toContain('--no-build');
+    expect(readRepoFile('ansible/roles/app/tasks/pull.yml')).toContain('docker compose pull');
+
+    const main = readRepoFile('ansible/roles/app/tasks/main.yml');
+    const token = main.indexOf('tasks_from: env.yml');
+    expect(token).toBeGreaterThan(0);
+    expect(token).toBeLessThan(main.indexOf('docker compose up'));
+    expect(token).toBeLessThan(main.indexOf('import_tasks: pull.yml'));
+  });
+
+  it('when the app role is read, then every release has its own env folder, which its compose variables name', () => {
+    const defaults = YAML.parse(readRepoFile('ansible/roles/app/defaults/main.yml')) as Record<string, unknown>;
+    expect(defaults.app_env_dir).toBe('{{ app_root }}/releases/{{ app_ref }}/env');
+    expect(readRepoFile('ansible/roles/app/templates/compose.env.j2')).toMatch(
+      /^MARKETPLACE_ENV_DIR=\{\{ app_env_dir \}\}$/m,
+    );
+  });
+
+  it('when a playbook that loads the vault is documented, then its command passes the vault password', () => {
+    const commands = [readRepoFile('README.md'), ...playbooks().map((p) => readRepoFile(`ansible/${p}`))]
+      .join('\n')
+      .split('\n')
+      .filter((line) => /ansible-playbook (site|deploy|backup|restore|rollback)\.yml/.test(line));
+    expect(commands.length).toBeGreaterThan(5);
+    expect(commands.filter((line) => !/--ask-vault-pass|--vault-password-file/.test(line))).toEqual([]);
+  });
+
   it('when a real vault file exists, then it is encrypted', () => {
     const vault = path.join(ansibleDir, 'group_vars', 'all', 'vault.yml');
     if (!existsSync(vault)) return; // nothing committed: the operator's copy lives elsewhere

@@ -20,6 +20,7 @@ interface Service {
   read_only?: boolean;
   cap_drop?: string[];
   security_opt?: string[];
+  deploy?: { resources?: { limits?: { cpus?: string; memory?: string } } };
 }
 interface ComposeFile {
   services: Record<string, Service>;
@@ -84,14 +85,55 @@ describe('compose files', () => {
     expect(result.code === 0 ? '' : result.output).toBe('');
   });
 
-  it('when the production stack is read, then only nginx publishes a port, on a loopback default', () => {
+  it('when the production stack is read, then only nginx publishes a port (and Grafana under the monitoring profile), on loopback defaults', () => {
     const publishing = Object.entries(production.services)
       .filter(([, s]) => s.ports?.length)
       .map(([name]) => name);
-    expect(publishing).toEqual(['nginx']);
+    expect(publishing).toEqual(['nginx', 'grafana']);
     expect(production.services.nginx?.ports).toEqual([
       '${NGINX_PUBLISH_ADDRESS:-127.0.0.1}:${NGINX_PUBLISH_PORT:-8080}:8080',
     ]);
+    expect(production.services.grafana?.ports).toEqual([
+      '${GRAFANA_PUBLISH_ADDRESS:-127.0.0.1}:${GRAFANA_PUBLISH_PORT:-3000}:3000',
+    ]);
+  });
+
+  it('when the monitoring profile is read, then Prometheus, node-exporter and Grafana run only under it, hardened, on their own networks', () => {
+    const monitoring = ['grafana', 'node-exporter', 'prometheus'];
+    const profiled = Object.entries(production.services)
+      .filter(([, s]) => s.profiles?.includes('monitoring'))
+      .map(([name]) => name)
+      .sort();
+    expect(profiled).toEqual(monitoring);
+    for (const name of monitoring) {
+      const service = production.services[name]!;
+      expect([name, service.profiles, service.read_only, service.cap_drop, service.user === undefined]).toEqual([
+        name,
+        ['monitoring'],
+        true,
+        ['ALL'],
+        false,
+      ]);
+      expect(service.image).toMatch(/:v?\d+\.\d+\.\d+$/);
+      // What it mounts from the repository is there.
+      for (const volume of service.volumes ?? []) {
+        const source = volume.split(':')[0]!;
+        if (source.startsWith('./')) expect([volume, existsSync(path.join(repoRoot, source))]).toEqual([volume, true]);
+      }
+    }
+    // Prometheus reaches the services' and workers' /metrics, and nothing else does over that network.
+    const onMetrics = Object.entries(production.services)
+      .filter(([, s]) => s.networks?.includes('metrics'))
+      .map(([name]) => name)
+      .sort();
+    expect(onMetrics).toEqual(['prometheus', ...nodeServices, ...workers.map((w) => w.name)].sort());
+    expect([production.networks.metrics?.internal, production.networks.monitoring?.internal]).toEqual([true, true]);
+    // Neither Prometheus nor node-exporter joins a database's network or Redis's.
+    for (const name of ['prometheus', 'node-exporter']) {
+      expect(production.services[name]!.networks!.filter((n) => [...databases, 'redis', 'api'].includes(n))).toEqual(
+        [],
+      );
+    }
   });
 
   it('when the production networks are read, then each database shares an internal network with its own service (and its worker) only', () => {
@@ -129,7 +171,7 @@ describe('compose files', () => {
   });
 
   it.each(workers)(
-    'when $name is read, then it runs worker-start.js from its service image, unpublished, on its database and Redis only',
+    'when $name is read, then it runs worker-start.js from its service image, unpublished, on its database, Redis and the metrics network only',
     (worker) => {
       const service = production.services[worker.service]!;
       const container = production.services[worker.name]!;
@@ -140,7 +182,7 @@ describe('compose files', () => {
       expect(container.command).toEqual(['node', 'dist/worker-start.js']);
       expect(container.ports).toBeUndefined();
       expect([...(container.networks ?? [])].sort()).toEqual(
-        [worker.service.replace('-service', '-db'), 'redis'].sort(),
+        [worker.service.replace('-service', '-db'), 'redis', 'metrics'].sort(),
       );
       // Hardened like the services (the image runs as its unprivileged user).
       expect(container.user).toBeUndefined();
@@ -237,6 +279,34 @@ describe('compose files', () => {
         ]),
       ]);
     }
+  });
+
+  it('when the production stack is read, then every container has a memory and a CPU limit', () => {
+    for (const [name, service] of Object.entries(production.services)) {
+      const limit = service.deploy?.resources?.limits;
+      expect([name, limit?.memory]).toEqual([name, expect.stringMatching(/^\d+[MG]$/)]);
+      expect([name, Number(limit?.cpus)]).toEqual([name, expect.any(Number)]);
+      expect(Number(limit?.cpus)).toBeGreaterThan(0);
+    }
+  });
+
+  it('when the images of the production stack are read, then ours come from MARKETPLACE_IMAGE_REGISTRY at MARKETPLACE_IMAGE_TAG and the rest are pinned', () => {
+    for (const [name, service] of Object.entries(production.services)) {
+      const image = service.image ?? '';
+      if (image.startsWith('${'))
+        expect([name, image]).toEqual([
+          name,
+          expect.stringMatching(
+            /^\$\{MARKETPLACE_IMAGE_REGISTRY:-marketplace\}\/[a-z-]+:\$\{MARKETPLACE_IMAGE_TAG:-local\}$/,
+          ),
+        ]);
+      else expect([name, image]).toEqual([name, expect.stringMatching(/^[a-z/-]+:v?\d+\.\d+(\.\d+)?(-[a-z]+)?$/)]);
+    }
+  });
+
+  it('when nginx is read, then a recreated service does not restart it (a deploy reloads it instead)', () => {
+    const dependsOn = production.services.nginx?.depends_on ?? {};
+    expect(Object.values(dependsOn).filter((d) => 'restart' in d)).toEqual([]);
   });
 
   it('when cloudflared is read, then it runs only under the tunnel profile and publishes nothing', () => {

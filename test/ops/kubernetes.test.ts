@@ -9,7 +9,7 @@ import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBu
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { PersistentVolumeClaim } from 'kubernetes-models/v1/PersistentVolumeClaim';
 import { Service } from 'kubernetes-models/v1/Service';
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import YAML from 'yaml';
 import { migrateConfigShape, parseConfig } from '@market/kit';
 import { loadConfig as loadAuthConfig } from '../../backend/auth-service/src/config';
@@ -56,7 +56,8 @@ const MODELS: Record<string, { validate(data: unknown): void }> = Object.fromEnt
 
 const sections = readEnvExample();
 /** Sections of .env.example that are no container of the manifests: compose's own, the local tools', and the data services run outside. */
-const NOT_IN_KUBERNETES = ['compose', 'local', 'auth-db', 'products-db', 'orders-db', 'redis'];
+// Grafana in a cluster is the operator's own; the render ships its dashboard and datasource (monitoring.ts).
+const NOT_IN_KUBERNETES = ['compose', 'local', 'auth-db', 'products-db', 'orders-db', 'redis', 'grafana'];
 const overlays = Object.keys(OVERLAYS).sort();
 const cache = new Map<string, RenderedObject[]>();
 const objectsOf = (overlay: string) => cache.get(overlay) ?? cache.set(overlay, rendered(overlay)).get(overlay)!;
@@ -88,7 +89,13 @@ describe('Kubernetes manifests', () => {
       const model = MODELS[`${object.apiVersion}/${object.kind}`];
       expect([object.kind, object.metadata.name, Boolean(model)]).toEqual([object.kind, object.metadata.name, true]);
       expect(() => model!.validate(object)).not.toThrow();
-      expect(object.metadata.namespace).toBe(OVERLAYS[overlay]!.namespace);
+      // The monitoring ConfigMaps go where the cluster's Prometheus and Grafana run.
+      const { labels = {} } = object.metadata as { labels?: Record<string, string> };
+      const monitoring = object.kind === 'ConfigMap' && labels['app.kubernetes.io/component'] === 'monitoring';
+      expect([object.metadata.name, object.metadata.namespace]).toEqual([
+        object.metadata.name,
+        monitoring ? OVERLAYS[overlay]!.monitoring.namespace : OVERLAYS[overlay]!.namespace,
+      ]);
     }
   });
 
@@ -165,7 +172,10 @@ describe('Kubernetes manifests', () => {
   it('when production is rendered, then the workloads run as compose runs them: images, commands, networks', () => {
     const objects = objectsOf('production');
     const ours = (name: string) =>
-      compose[name]!.image!.replace(/^marketplace\/([a-z-]+):.*$/, `ghcr.io/example/marketplace/$1:${TAG}`);
+      compose[name]!.image!.replace(
+        /^\$\{MARKETPLACE_IMAGE_REGISTRY:-marketplace\}\/([a-z-]+):.*$/,
+        `ghcr.io/example/marketplace/$1:${TAG}`,
+      );
     for (const name of [
       'nginx',
       'auth-service',
@@ -252,6 +262,7 @@ describe('Kubernetes manifests', () => {
           JWT_PRIVATE_KEY: keys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
           JWT_PUBLIC_KEY: keys.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
         },
+        'totp-keys': { TOTP_ENCRYPTION_KEYS: randomBytes(32).toString('base64') },
         'smtp-relay': { SMTP_URL: 'smtps://mailer:pw@smtp.example.com:465' },
       };
       const environmentOfPod = (kind: string, name: string) => {
@@ -288,6 +299,32 @@ describe('Kubernetes manifests', () => {
       });
     },
   );
+
+  it('when production is rendered, then the monitoring ConfigMaps carry the shipped rules and dashboard, and only Prometheus reaches the metrics network from outside', () => {
+    const objects = objectsOf('production');
+    const { namespace, monitoring } = OVERLAYS.production!;
+    const data = (name: string) => find(objects, 'ConfigMap', `${namespace}-${name}`)?.data ?? {};
+    expect(data('prometheus-rules')['alerts.yml']).toBe(readRepoFile('deploy/monitoring/prometheus/alerts.yml'));
+    expect(data('grafana-dashboard')['marketplace.json']).toBe(
+      readRepoFile('deploy/monitoring/grafana/dashboards/marketplace.json'),
+    );
+    const scrape = YAML.parse(data('prometheus')['prometheus.yml']!) as {
+      scrape_configs: { job_name: string; kubernetes_sd_configs?: { namespaces: { names: string[] } }[] }[];
+    };
+    const shipped = YAML.parse(readRepoFile('deploy/monitoring/prometheus/prometheus.yml')) as typeof scrape;
+    expect(scrape.scrape_configs.map((c) => c.job_name)).toEqual(shipped.scrape_configs.map((c) => c.job_name));
+    for (const job of ['auth', 'products', 'orders', 'products-worker', 'orders-worker']) {
+      const config = scrape.scrape_configs.find((c) => c.job_name === job)!;
+      expect([job, config.kubernetes_sd_configs?.[0]?.namespaces.names]).toEqual([job, [namespace]]);
+    }
+    const policy = find(objects, 'NetworkPolicy', 'network-metrics') as unknown as {
+      spec: { ingress: { from: unknown[] }[] };
+    };
+    expect(policy.spec.ingress.map((rule) => rule.from)).toEqual([
+      [{ podSelector: { matchLabels: { 'marketplace-network/metrics': 'true' } } }],
+      monitoring.prometheus,
+    ]);
+  });
 
   it('when the README is read, then its Kubernetes section names the render command and every Secret the manifests reference', () => {
     const readme = readRepoFile('README.md');

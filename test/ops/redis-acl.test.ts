@@ -136,10 +136,13 @@ describe('the Redis users of each service (deploy/redis/start-redis.sh)', () => 
     await limiter.reward('192.0.2.1', 1);
     await expect(limiter.delete('192.0.2.1')).resolves.toBe(true);
     await expect(auth.set('auth:valid-after:user-1', '1700000000000', 'EX', 60)).resolves.toBe('OK');
+    await expect(auth.set('auth:second-step:challenge-1', '1', 'EX', 300, 'NX')).resolves.toBe('OK');
+    await expect(auth.del('auth:second-step:challenge-1')).resolves.toBe(1);
     for (const other of [connect('products'), connect('orders')]) {
       await expect(other.get('auth:valid-after:user-1')).resolves.toBe('1700000000000');
       await expect(other.set('auth:valid-after:user-1', '0')).rejects.toThrow(/NOPERM/);
       await expect(other.get('rl:login:192.0.2.1')).rejects.toThrow(/NOPERM/);
+      await expect(other.set('auth:second-step:challenge-1', '1')).rejects.toThrow(/NOPERM/);
     }
     for (const stream of [ORDERS, INVENTORY]) {
       await expect(auth.xadd(stream, '*', 'type', 'order.placed')).rejects.toThrow(/NOPERM/);

@@ -8,12 +8,21 @@ interface Step {
   name?: string;
   run?: string;
   uses?: string;
+  if?: string;
+  with?: Record<string, unknown>;
 }
 interface Workflow {
   on: Record<string, unknown>;
   jobs: Record<
     string,
-    { steps: Step[]; services?: Record<string, unknown>; if?: string; env?: Record<string, string> }
+    {
+      steps: Step[];
+      services?: Record<string, unknown>;
+      if?: string;
+      env?: Record<string, string>;
+      needs?: string | string[];
+      permissions?: Record<string, string>;
+    }
   >;
 }
 
@@ -91,6 +100,37 @@ describe('GitHub workflows', () => {
     const images = readRepoFile('.github/workflows/ci.yml');
     for (const image of ['nginx', 'auth-service', 'products-service', 'orders-service'])
       expect(images).toContain(`- image: ${image}`);
+  });
+
+  it('when CI builds an image, then it names it by commit sha under GHCR, scans it, and pushes that very image only for a push', () => {
+    const job = readYaml<Workflow>('.github/workflows/ci.yml').jobs.images!;
+    const names = job.steps.map((s) => s.name);
+    const at = (name: string) => names.indexOf(name);
+    expect(job.steps.find((s) => s.name === 'Name the image')?.run).toContain(
+      'IMAGE=ghcr.io/${GITHUB_REPOSITORY,,}/${{ matrix.image }}:${GITHUB_SHA}',
+    );
+    const build = job.steps.find((s) => s.uses?.startsWith('docker/build-push-action@'))!;
+    expect(build.with).toMatchObject({ tags: '${{ env.IMAGE }}', load: true, push: false });
+    const scan = job.steps.find((s) => s.uses?.startsWith('aquasecurity/trivy-action@'))!;
+    expect(scan.with).toMatchObject({ 'image-ref': '${{ env.IMAGE }}', 'exit-code': '1' });
+    expect(at('Build')).toBeLessThan(at(scan.name!));
+    expect(at(scan.name!)).toBeLessThan(at('Push'));
+    expect(job.steps.find((s) => s.name === 'Push')).toMatchObject({ if: "env.PUSH == 'true'" });
+    expect(job.env?.PUSH).toContain("github.event_name == 'push'");
+    expect(job.permissions).toEqual({ contents: 'read', packages: 'write' });
+  });
+
+  it('when CI smoke-tests the pushed images, then compose pulls them, never builds, and runs the smoke script inside the stack', () => {
+    const job = readYaml<Workflow>('.github/workflows/ci.yml').jobs['compose-smoke']!;
+    expect(job.needs).toBe('images');
+    const runs = job.steps.map((s) => s.run ?? '').join('\n');
+    expect(runs).toContain('MARKETPLACE_IMAGE_TAG=$GITHUB_SHA');
+    expect(runs).toContain('docker compose pull');
+    expect(runs).toMatch(/docker compose up --detach --no-build --wait/);
+    expect(runs).not.toMatch(/docker compose[^\n]*--build|docker compose build/);
+    expect(runs).toContain('npm run smoke -- --base-url http://127.0.0.1:8080 --compose');
+    const scripts = (JSON.parse(readRepoFile('package.json')) as { scripts: Record<string, string> }).scripts;
+    expect(scripts.smoke).toBe('node scripts/run.mjs smoke');
   });
 
   it('when CI is read, then each gate runs exactly once: inside npm test, never again as a step of its own', () => {

@@ -27,6 +27,7 @@ import { createPasswordHasher } from './domain/passwords';
 import { createEmailVerification } from './domain/email-verification';
 import { createPasswordReset } from './domain/password-reset';
 import { createChallenges } from './domain/second-step-challenges';
+import { createSecretBox } from './domain/secret-box';
 import { createSessions } from './domain/sessions';
 import { createTwoFactor } from './domain/two-factor';
 import { accountRoutes } from './http/account-routes';
@@ -108,11 +109,13 @@ export function buildApp(deps: AppDeps): Express {
     privateKeyPem: config.JWT_PRIVATE_KEY,
     issuer: config.JWT_ISSUER,
     audience: config.JWT_AUDIENCE,
+    redis,
   });
   const twoFactor = createTwoFactor({
     db,
     redis,
     logger,
+    secrets: createSecretBox(config.TOTP_ENCRYPTION_KEYS),
     issuer: config.TOTP_ISSUER,
     limits: {
       prefix: config.RATE_LIMIT_PREFIX,

@@ -86,6 +86,20 @@ export const authConfigShape = {
     .transform((v) => v.toLowerCase()),
   /** The issuer an authenticator app shows beside the account. */
   TOTP_ISSUER: z.string().min(1).max(100).default('Marketplace'),
+  /**
+   * AES-256 keys sealing the TOTP secrets at rest: base64 of 32 random bytes each, comma-separated.
+   * The first seals; every one opens, so a key rotates by putting the new one first (the secrets are
+   * re-sealed at the next start) and dropping the old one a release later.
+   */
+  TOTP_ENCRYPTION_KEYS: z
+    .string()
+    .transform((value) => value.split(',').map((key) => key.trim()))
+    .refine((keys) => keys.length >= 1 && keys.length <= 5, 'give one to five keys, comma-separated')
+    .refine(
+      (keys) => keys.every((key) => /^[A-Za-z0-9+/]{43}=$/.test(key)),
+      'each key must be base64 of 32 random bytes (openssl rand -base64 32)',
+    )
+    .transform((keys) => keys.map((key) => Buffer.from(key, 'base64'))),
   /** Where user.deleted is published (through the outbox); orders workers read it. */
   USER_EVENTS_STREAM: streamConfigShape.USER_EVENTS_STREAM,
   STREAM_MAXLEN: streamConfigShape.STREAM_MAXLEN,

@@ -16,6 +16,8 @@ import { startSessionPruner } from './data/session-pruner';
 import { seedConfiguredAdmin } from './domain/admin-accounts';
 import { demoAccounts, seedDemoAccounts } from './domain/demo-accounts';
 import { createPasswordHasher } from './domain/passwords';
+import { resealSecrets } from './domain/reseal-secrets';
+import { createSecretBox } from './domain/secret-box';
 import { startMailRelay } from './messaging/mail-relay';
 
 async function start(config: AuthConfig, logger: Logger): Promise<void> {
@@ -23,6 +25,7 @@ async function start(config: AuthConfig, logger: Logger): Promise<void> {
   await runMigrations(config.DATABASE_MIGRATION_URL ?? pool, MIGRATIONS_FOLDER, { logger });
   const db = createDb(pool);
   const passwords = createPasswordHasher(config.BCRYPT_COST);
+  await resealSecrets(db, createSecretBox(config.TOTP_ENCRYPTION_KEYS), logger);
   await seedConfiguredAdmin({ db, passwords, logger }, config);
   if (config.DEMO_MODE) await seedDemoAccounts({ db, passwords, logger }, demoAccounts(config));
 

@@ -1,7 +1,16 @@
 import request from 'supertest';
 import { startSessionPruner } from '../src/data/session-pruner';
 import { loadConfig } from '../src/config';
-import { CSRF, login, refresh, setCookies, signup, startTestApp, type TestApp } from './support/test-app';
+import {
+  CSRF,
+  login,
+  refresh,
+  setCookies,
+  signup,
+  startTestApp,
+  TEST_TOTP_KEYS,
+  type TestApp,
+} from './support/test-app';
 
 describe('session cookies and lifetime', () => {
   let ctx: TestApp;
@@ -105,6 +114,7 @@ describe('session cookies and lifetime', () => {
       DATABASE_URL: 'postgres://auth@127.0.0.1:5432/auth',
       REDIS_URL: 'redis://127.0.0.1:6379',
       JWT_PRIVATE_KEY: ctx.keys.privateKey,
+      TOTP_ENCRYPTION_KEYS: TEST_TOTP_KEYS,
       BCRYPT_COST: '12',
       SMTP_URL: 'smtps://mailer:pw@smtp.example.com:465',
       PUBLIC_BASE_URL: 'https://shop.example',
@@ -121,6 +131,7 @@ describe('session cookies and lifetime', () => {
       DATABASE_URL: 'postgres://auth@127.0.0.1:5432/auth',
       REDIS_URL: 'redis://127.0.0.1:6379',
       JWT_PRIVATE_KEY: ctx.keys.privateKey,
+      TOTP_ENCRYPTION_KEYS: TEST_TOTP_KEYS,
       BCRYPT_COST: '12',
     };
     expect(() => loadConfig(env)).toThrow(

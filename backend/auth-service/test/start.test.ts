@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import {
   createTestDatabase,
@@ -22,6 +23,7 @@ async function startService(env: Record<string, string>) {
       LOG_LEVEL: 'warn',
       PORT: String(port),
       JWT_PRIVATE_KEY: generateTestKeys().privateKey,
+      TOTP_ENCRYPTION_KEYS: randomBytes(32).toString('base64'),
       BCRYPT_COST: '4',
       ...env,
     },

@@ -14,6 +14,7 @@ import {
   setCookies,
   signup,
   startTestApp,
+  TEST_TOTP_KEYS,
   type TestApp,
 } from './support/test-app';
 
@@ -129,6 +130,30 @@ describe('two-factor sign-in (TOTP)', () => {
     expect(status.body.recoveryCodesLeft).toBe(9);
   });
 
+  it('when a challenge has signed in once, then it never signs in again, and the code sent with it is not spent', async () => {
+    const user = await enrolledUser(ctx.app);
+    const [first = '', second = ''] = user.recoveryCodes;
+    const challenge = await challengeFor(ctx.app, user.credentials.email, user.credentials.password);
+
+    const wrong = await post(ctx.app, '/login/second-step', { challenge, code: '000000' });
+    const signedIn = await post(ctx.app, '/login/second-step', { challenge, code: first });
+    const again = await post(ctx.app, '/login/second-step', { challenge, code: second });
+    const withFreshChallenge = await post(ctx.app, '/login/second-step', {
+      challenge: await challengeFor(ctx.app, user.credentials.email, user.credentials.password),
+      code: second,
+    });
+
+    expect(wrong.status).toBe(401);
+    expect(signedIn.status).toBe(200);
+    expect(again.status).toBe(401);
+    expect(again.body.error).toEqual({
+      code: 'UNAUTHENTICATED',
+      message: 'this sign-in has already been completed; enter your email and password again',
+    });
+    expect(again.headers['set-cookie']).toBeUndefined();
+    expect(withFreshChallenge.status).toBe(200);
+  });
+
   it('when a challenge is presented as a session or for another step, then it is refused', async () => {
     const user = await enrolledUser(ctx.app);
     const challenge = await challengeFor(ctx.app, user.credentials.email, user.credentials.password);
@@ -222,6 +247,7 @@ describe('two-factor sign-in for the demo admin', () => {
       DATABASE_URL: 'postgres://x@127.0.0.1/x_test',
       REDIS_URL: 'redis://127.0.0.1:6379',
       JWT_PRIVATE_KEY: keys.privateKey,
+      TOTP_ENCRYPTION_KEYS: TEST_TOTP_KEYS,
     };
 
     expect(() => loadConfig({ ...env, TOTP_EXEMPT_ADMIN_EMAIL: 'admin@demo.local' })).toThrow(

@@ -83,6 +83,21 @@ describe('GET /api/orders/:id/events', () => {
     expect(statuses(again)).toEqual(['FAILED']);
   });
 
+  it("when an admin watches someone's order this replica just accepted, then every event names its buyer", async () => {
+    const buyer = ctx.user();
+    const order = await placedOrder(ctx, buyer);
+    const stream = await openEvents(ctx.app, ctx.user('admin'), order.id);
+    await eventually(async () => stream.events.length === 1 || undefined, { intervalMs: 25, what: 'the first event' });
+
+    // The change carries the order as its buyer reads it; the admin's stream must not pass that on.
+    await api(ctx).post(`/api/orders/${order.id}/cancel`).set(CSRF).set('Cookie', buyer.cookie);
+    await stream.ended;
+    expect(statuses(stream)).toEqual(['PENDING', 'CANCELLED']);
+    for (const event of stream.events) {
+      expect(JSON.parse(event.data).buyer).toEqual({ id: buyer.id, username: buyer.username });
+    }
+  });
+
   it('when the order is PENDING and nothing happens, then heartbeat comments keep the stream open', async () => {
     const buyer = ctx.user();
     const order = await placedOrder(ctx, buyer);

@@ -51,7 +51,7 @@ export function buildApp(deps: AppDeps): Express {
   const { logger, pool, db, redis } = deps;
   const observability = deps.observability ?? createProductsObservability(pool, redis);
   const { router: observabilityRouter, measure } = observabilityRoutes(observability);
-  const catalog = createCatalog(db, deps.config.IMAGE_PUBLIC_BASE_URL);
+  const catalog = createCatalog(db, deps.config.IMAGE_PUBLIC_BASE_URL, deps.config.CATALOG_CACHE_SECONDS);
   const images = createProductImages({
     db,
     store: deps.imageStore,

@@ -58,7 +58,7 @@ export const productsConfigShape = {
    * Seconds nginx may answer the public list and an active product from its shared cache
    * (X-Accel-Expires), so a price or stock figure there is at most this old; 0 turns it off.
    */
-  CATALOG_CACHE_SECONDS: env.int(2, 0, 60),
+  CATALOG_CACHE_SECONDS: env.int(10, 0, 60),
   ...imageConfigShape,
 };
 

@@ -89,6 +89,48 @@ describe('shared caching of the public catalog (X-Accel-Expires, ETag)', () => {
     }
   });
 
+  it('when a misspelt search word becomes a product word, then a shared search may keep its correction as long as a copy lives; one asked with no-cache drops it at once', async () => {
+    const seller = ctx.user('seller');
+    await createProduct(ctx.app, seller, { name: 'frobnicator widget' });
+    const before = await request(ctx.app).get('/api/products').query({ q: 'frobnicatr' });
+    await createProduct(ctx.app, seller, { name: 'frobnicatr gizmo' });
+
+    const shared = await request(ctx.app).get('/api/products').query({ q: 'frobnicatr' });
+    const fresh = await request(ctx.app)
+      .get('/api/products')
+      .query({ q: 'frobnicatr' })
+      .set('Cache-Control', 'no-cache');
+
+    expect(before.body.search.corrections).toEqual([{ from: 'frobnicatr', to: ['frobnicator'] }]);
+    expect(shared.body.search.corrections).toEqual(before.body.search.corrections);
+    expect(fresh.body.search.corrections).toEqual([]);
+    // Either way the new product is found: an unknown last word is searched as a prefix too.
+    for (const res of [shared, fresh]) {
+      expect(res.body.data.map((p: { name: string }) => p.name)).toContain('frobnicatr gizmo');
+    }
+  });
+
+  it('when the same search arrives many times at once, then every caller gets the same complete page', async () => {
+    const seller = ctx.user('seller');
+    await Promise.all(
+      ['one', 'two', 'three'].map((n) => createProduct(ctx.app, seller, { name: `concurrent quokka ${n}` })),
+    );
+
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, () => request(ctx.app).get('/api/products').query({ q: 'quokka', sort: 'name' })),
+    );
+
+    for (const res of answers) {
+      expect(res.status).toBe(200);
+      expect(res.body.data.map((p: { name: string }) => p.name)).toEqual([
+        'concurrent quokka one',
+        'concurrent quokka three',
+        'concurrent quokka two',
+      ]);
+      expect(res.body.pagination.total).toBe(3);
+    }
+  });
+
   it('when a seller reads its own list or changes a product, or a request is not valid, then nothing is shared', async () => {
     const seller = ctx.user('seller');
     const product = await createProduct(ctx.app, seller);

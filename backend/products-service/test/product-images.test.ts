@@ -39,6 +39,30 @@ describe('product images', () => {
     expect((publicRead.body as UploadedProduct).images).toEqual([image]);
   });
 
+  it('when a product has images, then every catalog page shows them: the list, a one-word search, a filtered or two-word search and another sort', async () => {
+    const seller = ctx.user('seller');
+    const product = await createProduct(ctx.app, seller, { name: 'Pictured zanzibar teapot', price: '31.00' });
+    const uploaded = await upload(ctx.app, seller, product.id, await pngOf(400, 300), { alt: 'A teapot' });
+    const { images } = uploaded.body as UploadedProduct;
+
+    const pages = await Promise.all(
+      [
+        { pageSize: 100 },
+        { q: 'zanzibar' },
+        { q: 'zanzibar', minPrice: '30' },
+        { q: 'zanzibar teapot' },
+        { q: 'zanzibar', sort: 'price_asc' },
+      ].map((query) => request(ctx.app).get('/api/products').query(query)),
+    );
+
+    expect(images).toHaveLength(1);
+    for (const page of pages) {
+      expect(page.status).toBe(200);
+      const shown = (page.body.data as UploadedProduct[]).find((p) => p.id === product.id);
+      expect(shown?.images).toEqual(images);
+    }
+  });
+
   it('when a PNG narrower than the largest size is uploaded, then it is never enlarged', async () => {
     const seller = ctx.user('seller');
     const product = await createProduct(ctx.app, seller);

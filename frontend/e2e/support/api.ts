@@ -1,5 +1,5 @@
 import { expect, type APIRequestContext, type Page } from '@playwright/test';
-import type { CreateProductRequest, Order, Product, SignupRole, User } from '../../src/api/contracts';
+import type { Cart, CreateProductRequest, Order, Product, SignupRole, User } from '../../src/api/contracts';
 import { waitForMailLink } from './mail';
 
 // The same-origin proof every state-changing request carries (CSRF_HEADER in the contracts).
@@ -99,6 +99,26 @@ export async function buyViaApi(request: APIRequestContext, product: Product, qu
     )
     .not.toBe('PENDING');
   return order;
+}
+
+/** Saves the signed-in buyer's cart on the server (a first save: version 0) with `quantity` of each product. */
+export async function saveCartViaApi(request: APIRequestContext, products: Product[], quantity = 1): Promise<Cart> {
+  const lines = products.map((product) => ({
+    productId: product.id,
+    quantity,
+    name: product.name,
+    unitPrice: product.price,
+    stock: product.stock,
+    sellerId: product.sellerId,
+  }));
+  return ok<Cart>(await request.put('/api/cart', { data: { lines, version: 0 }, headers: JSON_HEADERS }), 'save cart');
+}
+
+/** The signed-in seller ships their part of an order. */
+export async function shipViaApi(request: APIRequestContext, orderId: string, sellerId: string): Promise<void> {
+  const url = `/api/orders/${orderId}/parts/${sellerId}/ship`;
+  const data = { carrier: 'DHL', trackingNumber: 'JD014600009876' };
+  await ok(await request.post(url, { data, headers: JSON_HEADERS }), 'ship');
 }
 
 /** The browser must never be able to read a token: cookies HttpOnly, nothing in storage. */

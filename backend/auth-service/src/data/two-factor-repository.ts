@@ -1,4 +1,4 @@
-import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Tx } from './db';
 import { recoveryCodes, twoFactorSecrets } from './schema';
 
@@ -71,4 +71,26 @@ export async function useRecoveryCode(id: string, tx: Tx): Promise<boolean> {
     .where(and(eq(recoveryCodes.id, id), isNull(recoveryCodes.usedAt)))
     .returning({ id: recoveryCodes.id });
   return rows.length === 1;
+}
+
+/** The secrets not sealed with `isCurrent`'s key, `limit` at a time after `afterUserId`, for re-sealing. */
+export async function secretsToReseal(
+  afterUserId: string | null,
+  limit: number,
+  tx: Tx,
+): Promise<Pick<TwoFactorRow, 'userId' | 'secret'>[]> {
+  return tx
+    .select({ userId: twoFactorSecrets.userId, secret: twoFactorSecrets.secret })
+    .from(twoFactorSecrets)
+    .where(afterUserId ? gt(twoFactorSecrets.userId, afterUserId) : undefined)
+    .orderBy(asc(twoFactorSecrets.userId))
+    .limit(limit);
+}
+
+/** Replaces a secret with the same secret sealed anew, unless it changed meanwhile. */
+export async function resealSecret(userId: string, from: string, to: string, tx: Tx): Promise<void> {
+  await tx
+    .update(twoFactorSecrets)
+    .set({ secret: to })
+    .where(and(eq(twoFactorSecrets.userId, userId), eq(twoFactorSecrets.secret, from)));
 }

@@ -15,6 +15,7 @@ import {
   useRecoveryCode,
 } from '../data/two-factor-repository';
 import { consumeAll, redisLimiter } from './rate-limits';
+import type { SecretBox } from './secret-box';
 
 const RECOVERY_CODE_COUNT = 10;
 // 32 letters and digits without 0/o, 1/l/i: 12 of them are 60 bits, read aloud without doubt.
@@ -59,6 +60,8 @@ export function createTwoFactor(deps: {
   db: Db;
   redis: Redis;
   logger: Logger;
+  /** Seals the secrets before they are stored (TOTP_ENCRYPTION_KEYS). */
+  secrets: SecretBox;
   issuer: string;
   limits: { prefix: string; perUser: number; perIp: number; windowSeconds: number };
   requiredForAdmins: boolean;
@@ -107,7 +110,7 @@ export function createTwoFactor(deps: {
     const digits = code.replace(/\s/g, '');
     const isTotp = /^\d{6}$/.test(digits);
     const ok = isTotp
-      ? await acceptTotp(userId, row.secret, digits)
+      ? await acceptTotp(userId, deps.secrets.open(row.secret, userId), digits)
       : !options.enrolling && (await acceptRecoveryCode(userId, code));
     if (!ok) {
       logger.warn({ userId, ip, kind: isTotp ? 'totp' : 'recovery' }, 'two-factor code refused');
@@ -140,7 +143,7 @@ export function createTwoFactor(deps: {
     /** A new pending secret (replacing an unconfirmed one); refused while one is enabled. */
     async begin(user: User): Promise<TwoFactorSetup> {
       const secret = new Secret({ size: 20 }).base32;
-      if (!(await savePendingSecret(user.id, secret, db)))
+      if (!(await savePendingSecret(user.id, deps.secrets.seal(secret, user.id), db)))
         throw new AppError('CONFLICT', 'two-factor sign-in is already on; turn it off first to set it up again', 409);
       const otpauthUri = totpFor(secret, user.email, deps.issuer).toString();
       return { secret, otpauthUri, qrCode: qrCodeOf(otpauthUri) };

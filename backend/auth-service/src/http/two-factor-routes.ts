@@ -42,9 +42,10 @@ export function twoFactorRoutes(deps: TwoFactorRouteDeps): Router {
 
   router.post('/login/second-step', validate(validators.loginSecondStep), async (req, res) => {
     const { challenge, code } = req.body as SecondStepRequest;
-    const userId = challenges.verify(challenge, 'code');
-    await twoFactor.verifySignIn(userId, code, clientAddress(req));
-    const session = await accounts.loginAs(userId, 'second step');
+    const session = await challenges.complete(challenge, 'code', async (userId) => {
+      await twoFactor.verifySignIn(userId, code, clientAddress(req));
+      return accounts.loginAs(userId, 'second step');
+    });
     setSessionCookies(res, session, cookies);
     res.json(session.user);
   });
@@ -60,13 +61,18 @@ export function twoFactorRoutes(deps: TwoFactorRouteDeps): Router {
   router.post('/two-factor/enable', validate(validators.twoFactorEnable), signedInOrEnrolling, async (req, res) => {
     const { code, challenge } = req.body as TwoFactorEnableRequest;
     const userId = userIdOf(req);
-    const answer: TwoFactorEnabled = { recoveryCodes: await twoFactor.confirm(userId, code, clientAddress(req)) };
-    if (challenge !== undefined) {
-      const session = await accounts.loginAs(userId, 'two-factor set-up');
-      setSessionCookies(res, session, cookies);
-      answer.user = session.user;
+    const confirm = () => twoFactor.confirm(userId, code, clientAddress(req));
+    if (challenge === undefined) {
+      res.json({ recoveryCodes: await confirm() } satisfies TwoFactorEnabled);
+      return;
     }
-    res.json(answer);
+    // An enrolment during sign-in ends that sign-in: its challenge signs in once.
+    const { recoveryCodes, session } = await challenges.complete(challenge, 'enrol', async () => ({
+      recoveryCodes: await confirm(),
+      session: await accounts.loginAs(userId, 'two-factor set-up'),
+    }));
+    setSessionCookies(res, session, cookies);
+    res.json({ recoveryCodes, user: session.user } satisfies TwoFactorEnabled);
   });
 
   router.post('/two-factor/disable', validate(validators.twoFactorDisable), signedIn, async (req, res) => {

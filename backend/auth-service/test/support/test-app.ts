@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Express } from 'express';
 import Redis from 'ioredis';
 import request from 'supertest';
@@ -17,6 +18,8 @@ import { upsertAdmin } from '../../src/domain/admin-accounts';
 import { createPasswordHasher } from '../../src/domain/passwords';
 
 export const CSRF = { 'X-Requested-With': 'marketplace' } as const;
+/** TOTP_ENCRYPTION_KEYS for the tests' configurations: one fresh key per test file. */
+export const TEST_TOTP_KEYS = randomBytes(32).toString('base64');
 export const PASSWORD = 'correct horse battery';
 
 export interface TestApp {
@@ -38,6 +41,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     ...testEnv,
     JWT_PRIVATE_KEY: keys.privateKey,
     JWT_KEY_ID: keys.kid,
+    TOTP_ENCRYPTION_KEYS: TEST_TOTP_KEYS,
     BCRYPT_COST: '4',
     RATE_LIMIT_PREFIX: `rl:test:${uniqueSuffix()}:`,
     // Test files sign many accounts up and refresh often from one address; limit tests set their own.

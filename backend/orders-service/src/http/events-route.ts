@@ -89,13 +89,11 @@ export function eventsRoute(ctx: OrdersContext, options: EventsOptions) {
         });
         let last: Order;
         try {
-          // An order this replica just accepted is known as every change since left it: no read.
+          // An order this replica just accepted is known as every change since left it: no read. Only for
+          // its buyer: an admin's read names the buyer, which the remembered order does not.
           const known = options.notifier.recall(orderId);
           // Ownership is checked before the stream opens, so a stranger gets the usual 404.
-          last =
-            known && (known.buyerId === user.id || user.role === 'admin')
-              ? known.order
-              : await readOrder(ctx, user, orderId);
+          last = known && known.buyerId === user.id ? known.order : await readOrder(ctx, user, orderId);
         } catch (error) {
           stopListening();
           releaseSlot();
@@ -128,13 +126,15 @@ export function eventsRoute(ctx: OrdersContext, options: EventsOptions) {
           res.end(finalFrame);
         };
         const close = () => closeWith();
+        // A carried order has the buyer's shape: an admin's stream reads instead, so every event names the buyer.
+        const asAdmin = user.role === 'admin';
         const refresh = (carried?: Order) => {
           // Reads run one after another, so events leave in the order the changes happened.
           reading = reading.then(async () => {
             if (closed) return;
             try {
               // A change that carried the order's new state needs no read (the owner was checked on open).
-              const next = carried ?? (await readOrder(ctx, user, orderId));
+              const next = carried && !asAdmin ? carried : await readOrder(ctx, user, orderId);
               if (closed) return;
               const changed = next.status !== last.status || next.updatedAt !== last.updatedAt;
               if (changed) last = next;

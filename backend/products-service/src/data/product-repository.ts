@@ -1,7 +1,20 @@
-import { and, asc, count, desc, eq, getTableColumns, ilike, inArray, ne, sql, type SQL } from 'drizzle-orm';
+import {
+  and,
+  asc,
+  count,
+  desc,
+  eq,
+  getTableColumns,
+  ilike,
+  inArray,
+  ne,
+  sql,
+  type SQL,
+  type SQLWrapper,
+} from 'drizzle-orm';
 import type { MyProductSort, ProductSort } from '@market/contracts';
 import type { Tx } from './db';
-import { products } from './schema';
+import { productImages, products, type StoredVariant } from './schema';
 
 /** Every column but the search vector, which only the database reads. */
 export const productColumns = (() => {
@@ -17,6 +30,28 @@ export type NewProduct = Omit<
 >;
 export type ProductChanges = Partial<Pick<NewProduct, 'name' | 'description' | 'category' | 'price' | 'stock'>>;
 
+/** What a product's answer shows of one of its images. */
+export interface ShownImage {
+  id: string;
+  alt: string;
+  variants: StoredVariant[];
+}
+
+/** A product row with its images in display order, read in the same statement. */
+export type ProductRowWithImages = ProductRow & { images: ShownImage[] };
+
+/**
+ * A product's images in display order as one JSON column of the statement that reads the product
+ * (`from`: the table or CTE the outer row comes from), so a page costs one round trip instead of
+ * two. The outer id is qualified by hand: drizzle names a column bare when a select reads one
+ * table, and a bare "id" inside this subquery would be the image's own.
+ */
+export function imagesColumn(from: 'products' | 'candidates' | 'page') {
+  return sql<ShownImage[]>`(SELECT coalesce(json_agg(json_build_object('id', i.id, 'alt', i.alt, 'variants', i.variants)
+    ORDER BY i.position, i.created_at), '[]'::json) FROM ${productImages} i
+    WHERE i.product_id = ${sql.identifier(from)}.${sql.identifier('id')})`;
+}
+
 export interface ProductQuery {
   filters: SQL[];
   sort: Exclude<ProductSort, 'relevance'>;
@@ -25,46 +60,64 @@ export interface ProductQuery {
 }
 
 /** Every order ends in the id, so pages are stable while nothing changes. */
-const ORDER_BY: Record<Exclude<ProductSort, 'relevance'>, SQL[]> = {
-  newest: [desc(products.createdAt), desc(products.id)],
-  price_asc: [asc(products.price), asc(products.id)],
-  price_desc: [desc(products.price), desc(products.id)],
-  name: [asc(products.name), asc(products.id)],
+/** The columns a sort reads: the table's, or a subquery's of the same names. */
+type SortColumns = Record<'createdAt' | 'id' | 'price' | 'name' | 'stock', SQLWrapper>;
+
+const ORDER_BY: Record<Exclude<ProductSort, 'relevance'>, (t: SortColumns) => SQL[]> = {
+  newest: (t) => [desc(t.createdAt), desc(t.id)],
+  price_asc: (t) => [asc(t.price), asc(t.id)],
+  price_desc: (t) => [desc(t.price), desc(t.id)],
+  name: (t) => [asc(t.name), asc(t.id)],
 };
 
 /**
- * A page of active products and how many match, counting at most `countUpTo` + 1 rows: an exact
- * `count(*)` over a million rows costs far more than the page itself. `total` is exact when
- * `capped` is false; otherwise more than `total` (= `countUpTo`) products match.
+ * A page of active products (with their images) and how many match, counting at most `countUpTo` +
+ * 1 rows: an exact `count(*)` over a million rows costs far more than the page itself. `total` is
+ * exact when `capped` is false; otherwise more than `total` (= `countUpTo`) products match. One
+ * statement: the capped count rides on every row of the page as an uncorrelated subquery (computed
+ * once); only a page past the last match, which has no row to carry it, counts in a second one.
  */
 export async function listActiveProducts(
   tx: Tx,
   query: ProductQuery & { countUpTo: number },
-): Promise<{ rows: ProductRow[]; total: number; capped: boolean }> {
+): Promise<{ rows: ProductRowWithImages[]; total: number; capped: boolean }> {
   const where = and(eq(products.status, 'active'), ...query.filters);
-  const matching = tx
-    .select({ one: sql`1` })
-    .from(products)
-    .where(where)
-    .limit(query.countUpTo + 1)
-    .as('matching');
-  const [rows, [counted]] = await Promise.all([
+  const matching = () =>
     tx
-      .select(productColumns)
+      .select({ one: sql`1` })
       .from(products)
       .where(where)
-      .orderBy(...ORDER_BY[query.sort])
-      .limit(query.limit)
-      .offset(query.offset),
-    tx.select({ n: count() }).from(matching),
-  ]);
-  const n = counted?.n ?? 0;
+      .limit(query.countUpTo + 1);
+  // The page is cut first and its images read for its rows only: in the same select list the
+  // subquery would also run for every row an OFFSET skips (an index scan sorts, nothing postpones it).
+  const cut = tx
+    .select(productColumns)
+    .from(products)
+    .where(where)
+    .orderBy(...ORDER_BY[query.sort](productColumns))
+    .limit(query.limit)
+    .offset(query.offset)
+    .as('page');
+  // The page's product columns, decoded as the table's own.
+  const columns = Object.fromEntries(
+    Object.keys(productColumns).map((key) => [key, cut[key as keyof typeof productColumns]]),
+  ) as unknown as typeof productColumns;
+  const page = await tx
+    .select({
+      ...columns,
+      images: imagesColumn('page'),
+      matched: sql<number>`(SELECT count(*) FROM (${matching()}) AS matching)`.mapWith(Number),
+    })
+    .from(cut)
+    .orderBy(...ORDER_BY[query.sort](cut));
+  const rows = page.map(({ matched, ...row }) => (void matched, row));
+  const n = page[0]?.matched ?? (await tx.select({ n: count() }).from(matching().as('matching')))[0]?.n ?? 0;
   return n > query.countUpTo ? { rows, total: query.countUpTo, capped: true } : { rows, total: n, capped: false };
 }
 
-const MY_ORDER_BY: Record<MyProductSort, SQL[]> = {
+const MY_ORDER_BY: Record<MyProductSort, (t: SortColumns) => SQL[]> = {
   ...ORDER_BY,
-  stock: [asc(products.stock), asc(products.id)],
+  stock: (t) => [asc(t.stock), asc(t.id)],
 };
 
 /** `%`, `_` and `\` typed by a seller match themselves in ILIKE. */
@@ -82,7 +135,7 @@ export async function listSellerProducts(
       .select(productColumns)
       .from(products)
       .where(where)
-      .orderBy(...MY_ORDER_BY[query.sort])
+      .orderBy(...MY_ORDER_BY[query.sort](productColumns))
       .limit(limit)
       .offset(offset),
     tx.select({ total: count() }).from(products).where(where),
@@ -95,11 +148,11 @@ export async function findProduct(tx: Tx, id: string): Promise<ProductRow | unde
   return row;
 }
 
-/** The active products among `ids`, in the order of `ids`. */
-export async function findActiveProducts(tx: Tx, ids: string[]): Promise<ProductRow[]> {
+/** The active products among `ids` with their images, in the order of `ids`. */
+export async function findActiveProducts(tx: Tx, ids: string[]): Promise<ProductRowWithImages[]> {
   if (ids.length === 0) return [];
   const rows = await tx
-    .select(productColumns)
+    .select({ ...productColumns, images: imagesColumn('products') })
     .from(products)
     .where(and(inArray(products.id, ids), eq(products.status, 'active')));
   const byId = new Map(rows.map((row) => [row.id, row]));

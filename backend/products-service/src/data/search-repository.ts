@@ -2,7 +2,7 @@ import { and, count, desc, eq, gt, gte, lte, sql, type SQL } from 'drizzle-orm';
 import type { Category } from '@market/contracts';
 import type { SearchTerm } from '../domain/search-terms';
 import type { Tx } from './db';
-import { productColumns, type ProductRow } from './product-repository';
+import { imagesColumn, productColumns, type ProductRowWithImages } from './product-repository';
 import { products } from './schema';
 
 export interface SearchFilters {
@@ -58,7 +58,7 @@ function rankOf(match: TextMatch): SQL<number> {
 export async function rankMatches(
   tx: Tx,
   query: { match: TextMatch; filters: SQL[]; candidates: number; limit: number; offset: number },
-): Promise<{ rows: ProductRow[]; matched: number | undefined; facets: CategoryCount[] | undefined }> {
+): Promise<{ rows: ProductRowWithImages[]; matched: number | undefined; facets: CategoryCount[] | undefined }> {
   const candidates = tx.$with('candidates').as(
     tx
       .select({ ...productColumns, rank: rankOf(query.match).as('rank') })
@@ -74,6 +74,7 @@ export async function rankMatches(
     .with(candidates)
     .select({
       ...columns,
+      images: imagesColumn('candidates'),
       matched: sql<number>`count(*) over ()`.mapWith(Number),
       // Counted over the same candidates, once (an InitPlan): the matches per category for free.
       facets: sql<CategoryCount[]>`(SELECT coalesce(json_agg(json_build_object('category', f.category, 'count', f.n)

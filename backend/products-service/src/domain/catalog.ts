@@ -2,7 +2,7 @@ import type { Category, MyProductsQuery, Page, Product, ProductSearchPage, Produ
 import type { SQL } from 'drizzle-orm';
 import { AppError, forbidden, notFound, type AuthUser } from '@market/kit';
 import type { Db, Tx } from '../data/db';
-import { imagesOfProducts } from '../data/image-repository';
+import { imagesOfProducts, type ImageRow } from '../data/image-repository';
 import {
   archiveProduct,
   findActiveProducts,
@@ -15,6 +15,7 @@ import {
   updateProductAtVersion,
   type ProductChanges,
   type ProductRow,
+  type ProductRowWithImages,
 } from '../data/product-repository';
 import {
   countPerCategory,
@@ -24,6 +25,7 @@ import {
   rankMatches,
   type CategoryCount,
   type SearchFilters,
+  type TermLookup,
   type TextMatch,
 } from '../data/search-repository';
 import { rankFromPostings, type PostingSources } from '../data/search-postings-repository';
@@ -68,14 +70,60 @@ export const CATALOG_COUNT_CAP = 10_000;
  */
 export const SEARCH_COUNT_CAP = 1_000;
 
+/** What the vocabulary said about a search word, and until when that may be reused. */
+interface KeptLookup {
+  lookup: TermLookup | undefined;
+  until: number;
+}
+
+/** Search words whose lookup is kept at most: what visitors type is unbounded, the memory is not. */
+const KEPT_LOOKUPS_MAX = 10_000;
+
+/**
+ * Lookups of search words in the vocabulary, kept for as long as a shared catalog page may be
+ * (CATALOG_CACHE_SECONDS): words are never removed from it, so a known word stays known; only a
+ * word a product adds can take up to that long to stop being corrected, as the page would.
+ */
+function createLookupCache(seconds: number) {
+  const kept = new Map<string, KeptLookup>();
+  const keyOf = (term: SearchTerm) => `${term.prefix ? 'p' : 'w'}:${term.word}`;
+  return async (db: Db, terms: SearchTerm[]): Promise<Map<string, TermLookup>> => {
+    const now = Date.now();
+    const found = new Map<string, TermLookup>();
+    const unknown: SearchTerm[] = [];
+    for (const term of terms) {
+      const hit = kept.get(keyOf(term));
+      if (hit && hit.until > now) {
+        if (hit.lookup) found.set(term.word, hit.lookup);
+      } else unknown.push(term);
+    }
+    if (unknown.length === 0) return found;
+    const looked = await lookUpTerms(db, unknown, CORRECTABLE_MIN_LENGTH);
+    for (const term of unknown) {
+      const lookup = looked.get(term.word);
+      if (lookup) found.set(term.word, lookup);
+      const key = keyOf(term);
+      kept.delete(key);
+      kept.set(key, { lookup, until: now + seconds * 1000 });
+      // The oldest entry goes first (a Map keeps insertion order).
+      if (kept.size > KEPT_LOOKUPS_MAX) kept.delete(kept.keys().next().value!);
+    }
+    return found;
+  };
+}
+
 /**
  * The search's words, each misspelt one with the known words closest to it. The last word is a
  * prefix only while it is not a whole known word: "lamp" finds lamps (stemming) but not every
  * "lampshade", and an exact word costs the index far less than a prefix.
  */
-async function termsWithCorrections(db: Db, q: string): Promise<SearchTerm[]> {
+async function termsWithCorrections(
+  db: Db,
+  q: string,
+  lookUp: (db: Db, terms: SearchTerm[]) => Promise<Map<string, TermLookup>>,
+): Promise<SearchTerm[]> {
   const terms = searchTermsOf(q);
-  const lookups = await lookUpTerms(db, terms, CORRECTABLE_MIN_LENGTH);
+  const lookups = await lookUp(db, terms);
   return terms.map((term) => {
     const lookup = lookups.get(term.word);
     return { ...term, prefix: term.prefix && !lookup?.known, corrections: lookup?.corrections ?? [] };
@@ -100,13 +148,13 @@ function postingSourcesOf(match: TextMatch, terms: SearchTerm[]): PostingSources
   return { ...postingWordsOf(terms[0]!), nameBeginning: beginning };
 }
 
-/** Products in the API shape, their images read in one query. */
+const withImages = (row: ProductRow): row is ProductRowWithImages => 'images' in row;
+
+/** Products in the API shape; the images of rows read without them are read in one query. */
 export async function shapeProducts(tx: Tx, rows: ProductRow[], imageBaseUrl: string): Promise<Product[]> {
-  const images = await imagesOfProducts(
-    tx,
-    rows.map((row) => row.id),
-  );
-  return rows.map((row) => toProduct(row, images.get(row.id) ?? [], imageBaseUrl));
+  const unread = rows.filter((row) => !withImages(row)).map((row) => row.id);
+  const images = unread.length > 0 ? await imagesOfProducts(tx, unread) : new Map<string, ImageRow[]>();
+  return rows.map((row) => toProduct(row, withImages(row) ? row.images : (images.get(row.id) ?? []), imageBaseUrl));
 }
 
 /** A page's total from a count that stopped one past `countUpTo`. */
@@ -124,7 +172,13 @@ export async function productToChange(tx: Tx, user: AuthUser, id: string): Promi
   return row;
 }
 
-export function createCatalog(db: Db, imageBaseUrl: string) {
+/**
+ * `sharedSeconds` (CATALOG_CACHE_SECONDS): how long nginx may share a catalog page; a request that
+ * accepts a shared answer may reuse what the catalog read for another as long (0: never).
+ */
+export function createCatalog(db: Db, imageBaseUrl: string, sharedSeconds = 0) {
+  const keptLookups = createLookupCache(sharedSeconds);
+  const freshLookups = (tx: Db, terms: SearchTerm[]) => lookUpTerms(tx, terms, CORRECTABLE_MIN_LENGTH);
   const shapeOne = async (row: ProductRow) => (await shapeProducts(db, [row], imageBaseUrl))[0]!;
   async function toPage(
     rows: ProductRow[],
@@ -208,54 +262,74 @@ export function createCatalog(db: Db, imageBaseUrl: string) {
     ];
   }
 
+  /**
+   * A page beyond the cap still answers: the count then reaches past this page, so a capped
+   * total always means at least one more product follows it, and a page past the last one
+   * gets the exact total. With `q` the answer also carries facets and the words searched.
+   */
+  async function readSearch(request: CatalogSearch, shared: boolean): Promise<ProductSearchPage> {
+    const offset = (request.page - 1) * request.pageSize;
+    const filters = filterConditions(request);
+    if (!request.q) {
+      const sort = !request.sort || request.sort === 'relevance' ? 'newest' : request.sort;
+      const { rows, total, capped } = await listActiveProducts(db, {
+        filters,
+        sort,
+        limit: request.pageSize,
+        offset,
+        countUpTo: Math.max(CATALOG_COUNT_CAP, offset + request.pageSize),
+      });
+      return toPage(rows, total, request, capped);
+    }
+    const terms = await termsWithCorrections(db, request.q, shared && sharedSeconds > 0 ? keptLookups : freshLookups);
+    const match = textMatchOf(request.q, terms);
+    const countUpTo = Math.max(SEARCH_COUNT_CAP, offset + request.pageSize);
+    const sort = request.sort ?? 'relevance';
+    const window = { limit: request.pageSize, offset, countUpTo };
+    // The usual case (relevance, no filter) of one word reads a bounded slice of its postings; with
+    // several words or a filter, it reads the matches once for page, count and facets.
+    const sources = sort === 'relevance' && filters.length === 0 ? postingSourcesOf(match, terms) : undefined;
+    const [page, facets] = sources
+      ? await rankedFromPostings(sources, window)
+      : sort === 'relevance' && !request.category
+        ? await rankedWithFacets(match, filters, window)
+        : await Promise.all([
+            searchPage(match, filters, sort, window),
+            countPerCategory(db, {
+              condition: matchCondition(match),
+              filters: filterConditions(request, { category: false }),
+              countUpTo: SEARCH_COUNT_CAP,
+            }),
+          ]);
+    return {
+      ...(await toPage(page.rows, page.total, request, page.capped)),
+      facets,
+      search: {
+        words: searchedWords(terms),
+        corrections: terms.filter((t) => t.corrections.length > 0).map((t) => ({ from: t.word, to: t.corrections })),
+      },
+    };
+  }
+
+  /**
+   * Identical searches in flight at the same time share one reading of the database: when nginx's
+   * copy of a popular page expires, every request for it reaches the service until one answer is
+   * back (nginx holds none of them back, see the cache notes in nginx.conf.template). A request
+   * that joins gets an answer begun at most one reading before it arrived, so only requests that
+   * accept a shared copy join (`shared`); one that asked past the caches (after its own change)
+   * gets a reading of its own.
+   */
+  const searching = new Map<string, Promise<ProductSearchPage>>();
+
   return {
-    /**
-     * A page beyond the cap still answers: the count then reaches past this page, so a capped
-     * total always means at least one more product follows it, and a page past the last one
-     * gets the exact total. With `q` the answer also carries facets and the words searched.
-     */
-    async search(request: CatalogSearch): Promise<ProductSearchPage> {
-      const offset = (request.page - 1) * request.pageSize;
-      const filters = filterConditions(request);
-      if (!request.q) {
-        const sort = !request.sort || request.sort === 'relevance' ? 'newest' : request.sort;
-        const { rows, total, capped } = await listActiveProducts(db, {
-          filters,
-          sort,
-          limit: request.pageSize,
-          offset,
-          countUpTo: Math.max(CATALOG_COUNT_CAP, offset + request.pageSize),
-        });
-        return toPage(rows, total, request, capped);
-      }
-      const terms = await termsWithCorrections(db, request.q);
-      const match = textMatchOf(request.q, terms);
-      const countUpTo = Math.max(SEARCH_COUNT_CAP, offset + request.pageSize);
-      const sort = request.sort ?? 'relevance';
-      const window = { limit: request.pageSize, offset, countUpTo };
-      // The usual case (relevance, no filter) of one word reads a bounded slice of its postings; with
-      // several words or a filter, it reads the matches once for page, count and facets.
-      const sources = sort === 'relevance' && filters.length === 0 ? postingSourcesOf(match, terms) : undefined;
-      const [page, facets] = sources
-        ? await rankedFromPostings(sources, window)
-        : sort === 'relevance' && !request.category
-          ? await rankedWithFacets(match, filters, window)
-          : await Promise.all([
-              searchPage(match, filters, sort, window),
-              countPerCategory(db, {
-                condition: matchCondition(match),
-                filters: filterConditions(request, { category: false }),
-                countUpTo: SEARCH_COUNT_CAP,
-              }),
-            ]);
-      return {
-        ...(await toPage(page.rows, page.total, request, page.capped)),
-        facets,
-        search: {
-          words: searchedWords(terms),
-          corrections: terms.filter((t) => t.corrections.length > 0).map((t) => ({ from: t.word, to: t.corrections })),
-        },
-      };
+    search(request: CatalogSearch, options: { shared: boolean } = { shared: false }): Promise<ProductSearchPage> {
+      if (!options.shared) return readSearch(request, false);
+      const key = JSON.stringify(request);
+      const running = searching.get(key);
+      if (running) return running;
+      const reading = readSearch(request, true).finally(() => searching.delete(key));
+      searching.set(key, reading);
+      return reading;
     },
 
     /** Archived products stay visible to their seller and admins; to anyone else they do not exist (undefined). */

@@ -1,9 +1,8 @@
 import type { Category, Product, ProductImage } from '@market/contracts';
-import type { ImageRow } from '../data/image-repository';
-import type { ProductRow } from '../data/product-repository';
+import type { ProductRow, ShownImage } from '../data/product-repository';
 
 /** The API shape of a stored image: its file keys become URLs under the public base (a path or a CDN). */
-function toProductImage(row: ImageRow, imageBaseUrl: string): ProductImage {
+function toProductImage(row: ShownImage, imageBaseUrl: string): ProductImage {
   return {
     id: row.id,
     alt: row.alt,
@@ -12,7 +11,7 @@ function toProductImage(row: ImageRow, imageBaseUrl: string): ProductImage {
 }
 
 /** The API shape of a stored product (DESIGN section 5) with its images in display order. */
-export function toProduct(row: ProductRow, images: ImageRow[], imageBaseUrl: string): Product {
+export function toProduct(row: ProductRow, images: ShownImage[], imageBaseUrl: string): Product {
   return {
     id: row.id,
     sellerId: row.sellerId,

@@ -58,7 +58,10 @@ export function productRoutes(deps: ProductRouteDeps): Router {
 
   router.get('/', validate(validators.search), async (req, res) => {
     const { q, ...rest } = req.query as unknown as Omit<CatalogSearch, 'q'> & { q?: string };
-    const page = await catalog.search({ ...rest, q: q || undefined });
+    // A caller that asked past the caches (`no-cache`, as the SPA does after its own change) reads
+    // on its own; others may share a reading in flight, as they would share nginx's copy.
+    const shared = deps.sharedCacheSeconds > 0 && !/no-cache/i.test(req.get('cache-control') ?? '');
+    const page = await catalog.search({ ...rest, q: q || undefined }, { shared });
     // The list never depends on who asks.
     markShareable(res, deps.sharedCacheSeconds);
     res.json(page);
