@@ -49,8 +49,8 @@ async function verifyThroughMail(client: HttpClient, users: User[], mailUrl: str
   const emailOf = (user: User) => `${user.username}@bench.example`;
   const tokens = new Map<string, string>();
   const deadline = Date.now() + 120_000;
-  while (tokens.size < users.length) {
-    if (Date.now() > deadline) throw new Error(`only ${tokens.size} of ${users.length} verification mails arrived`);
+  while (!users.every((user) => tokens.has(emailOf(user)))) {
+    if (Date.now() > deadline) throw new Error(`not every one of ${users.length} verification mails arrived`);
     const res = await fetch(`${mailUrl}/api/email`);
     if (!res.ok) throw new Error(`the mail catcher answered ${res.status}`);
     for (const mail of (await res.json()) as { to: { address: string }[]; text?: string }[]) {
