@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { createProductViaApi, unique } from './support/api';
 import { PICTURE } from './support/picture';
-import { signupViaUi } from './support/ui';
+import { reloadUntilAttached, signupViaUi } from './support/ui';
 
 test('when a seller uploads a picture with its description, then a buyer sees it on the catalog and the product page, served by nginx for a year', async ({
   page,
@@ -35,18 +35,8 @@ test('when a seller uploads a picture with its description, then a buyer sees it
 
   await card.getByRole('link', { name, exact: true }).click();
   const picture = buyerPage.getByRole('img', { name: 'A blue ceramic tile' });
-  // The seller's editor read this product before the upload, and nginx shares such a read for
-  // CATALOG_CACHE_SECONDS (README, Catalog caching; 10 s by default): another buyer may see the page
-  // without the new picture for that long, never longer.
-  await expect
-    .poll(
-      async () => {
-        if ((await picture.count()) === 0) await buyerPage.reload();
-        return picture.count();
-      },
-      { timeout: 15_000 },
-    )
-    .toBeGreaterThan(0);
+  // The seller's editor read this product before the upload, and nginx shares such a read.
+  await reloadUntilAttached(buyerPage, picture);
   await expect(picture).toBeVisible();
   const src = (await picture.getAttribute('src')) ?? '';
   const file = await buyerPage.request.get(src);

@@ -1,4 +1,4 @@
-import { expect, type Page } from '@playwright/test';
+import { expect, type Locator, type Page } from '@playwright/test';
 import type { SignupRole } from '../../src/api/contracts';
 import { newAccountDetails, type Account } from './api';
 import { waitForMailLink } from './mail';
@@ -77,4 +77,21 @@ export async function checkoutToReviewViaUi(page: Page, address = SHIPPING_ADDRE
   await addAddressViaUi(page, address);
   await page.getByRole('button', { name: 'Continue to review' }).click();
   await expect(page.getByRole('button', { name: 'Place order' })).toBeEnabled();
+}
+
+/**
+ * Reloads until `locator` is on the page. nginx shares the catalog's public reads for
+ * CATALOG_CACHE_SECONDS (README, Catalog caching; 10 s by default): a visitor without a session may
+ * see a page without a change made since for that long, never longer.
+ */
+export async function reloadUntilAttached(page: Page, locator: Locator): Promise<void> {
+  await expect
+    .poll(
+      async () => {
+        if ((await locator.count()) === 0) await page.reload();
+        return locator.count();
+      },
+      { timeout: 15_000 },
+    )
+    .toBeGreaterThan(0);
 }
