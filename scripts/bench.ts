@@ -101,10 +101,13 @@ async function benchmark(s: BenchSettings, { pg, redis, facts, startStack }: Ben
     redisUrl: redis.url,
   };
 
+  // Accounts are verified through the mail catcher, as users verify theirs.
+  const mailUrl = stack?.mail?.webUrl ?? s.externalMailUrl;
+  if (!mailUrl) throw new Error('BENCH_MAIL_URL is needed with BENCH_URL: the accounts verify their address by mail');
   const seedClient = createClient(target.url, { maxSockets: 16 });
   const market = await measuredStep(
     `seeding ${s.products} products and ${s.buyers} buyers through the API`,
-    () => seedMarket(seedClient, { buyers: s.buyers, products: s.products, stock: s.stock }),
+    () => seedMarket(seedClient, { buyers: s.buyers, products: s.products, stock: s.stock, mailUrl }),
     (m) => `run ${m.runId}`,
   );
   await seedClient.close();

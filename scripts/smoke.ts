@@ -4,6 +4,7 @@
 // against a local stack (test/ops/smoke.test.ts). Exit 0 when all passed, 1 otherwise.
 //   npm run smoke -- --base-url http://127.0.0.1:8080 --ready http://127.0.0.1:3001/ready [--ready …]
 //   npm run smoke -- --base-url http://127.0.0.1:8080 --compose [--compose-dir <folder of docker-compose.yml>]
+// --mail-url (default http://127.0.0.1:1080) names the MailDev inbox where the seeded accounts' verification links arrive.
 // --compose asks each service and worker of the compose stack inside its container (they publish no port).
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -56,8 +57,9 @@ interface OrderView {
   reason: string | null;
 }
 
-async function orderEndToEnd(client: HttpClient, timeoutMs: number): Promise<string> {
-  const market = await seedMarket(client, { buyers: 1, products: 1, stock: 3, concurrency: 1 });
+async function orderEndToEnd(client: HttpClient, timeoutMs: number, mailUrl: string): Promise<string> {
+  // The seller and the buyer verify their address through the stack's mail catcher, as users do.
+  const market = await seedMarket(client, { buyers: 1, products: 1, stock: 3, concurrency: 1, mailUrl });
   const [product] = market.products;
   const [buyer] = market.buyers;
   if (!product || !buyer) throw new Error('seeding made no product or buyer');
@@ -96,6 +98,8 @@ async function main(): Promise<number> {
       compose: { type: 'boolean', default: false },
       'compose-dir': { type: 'string', default: process.cwd() },
       'timeout-seconds': { type: 'string', default: '120' },
+      // The web address of the mail catcher (MailDev) the stack's auth-service sends to.
+      'mail-url': { type: 'string', default: 'http://127.0.0.1:1080' },
     },
   });
   const timeoutMs = Number(values['timeout-seconds']) * 1000;
@@ -113,7 +117,10 @@ async function main(): Promise<number> {
     return 2;
   }
   const client = createClient(values['base-url'], { maxSockets: 4 });
-  checks.push(['one order end to end through nginx', async () => `order ${await orderEndToEnd(client, timeoutMs)}`]);
+  checks.push([
+    'one order end to end through nginx',
+    async () => `order ${await orderEndToEnd(client, timeoutMs, values['mail-url'])}`,
+  ]);
 
   let failed = 0;
   for (const [name, check] of checks) {

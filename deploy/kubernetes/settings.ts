@@ -62,6 +62,15 @@ export const SETTINGS: Record<string, Setting> = {
   TOTP_EXEMPT_ADMIN_EMAIL: '',
   TOTP_ISSUER: 'Marketplace',
   TOTP_ENCRYPTION_KEYS: secret('totp-keys'),
+  // The relay's URL holds its password.
+  SMTP_URL: secret('smtp-relay'),
+  SMTP_TLS_REJECT_UNAUTHORIZED: 'true',
+  MAIL_FROM: 'Marketplace <no-reply@shop.example>',
+  PUBLIC_BASE_URL: 'https://shop.example',
+  RESET_MAIL_RATE_LIMIT_PER_IP: '20',
+  RESET_MAIL_RATE_LIMIT_PER_EMAIL: '3',
+  VERIFICATION_MAIL_RATE_LIMIT_PER_ACCOUNT: '3',
+  MAIL_RATE_LIMIT_WINDOW_SECONDS: '3600',
   // Every process of the saga must agree on these.
   ORDERS_STREAM: 'orders_stream',
   INVENTORY_STREAM: 'inventory_stream',

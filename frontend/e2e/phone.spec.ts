@@ -12,7 +12,7 @@ import { expectNoAxeViolations } from './support/axe';
 import { PICTURE } from './support/picture';
 import { expectMyProductsTools, expectSalesTools } from './support/seller-tools';
 import { totp } from './support/totp';
-import { addAddressViaUi, adminCredentials, reloadUntilAttached } from './support/ui';
+import { addAddressViaUi, adminCredentials, reloadUntilAttached, verifyViaMail } from './support/ui';
 import { expectUnsavedEditsGuarded } from './support/unsaved-edits';
 
 // Runs in the "phone" project only (playwright.config.ts): a 360 × 740 touch screen. Every page visited
@@ -60,6 +60,8 @@ async function signupOnPhone(page: Page, role: 'buyer' | 'seller'): Promise<void
   await openMenu(page);
   await expect(page.getByText(`Signed in as ${details.username}`)).toBeVisible();
   await page.keyboard.press('Escape');
+  // Ordering and selling need the address verified: with the link of the caught mail, as the user would.
+  await verifyViaMail(page, details.email);
 }
 
 /** A name with a 100-letter word: it must wrap inside its card, never widen the page. */

@@ -26,6 +26,9 @@ const AdminLayout = lazy(() => import('./pages/admin/admin-layout'));
 const AdminUsersPage = lazy(() => import('./pages/admin/admin-users-page'));
 const AdminOrdersPage = lazy(() => import('./pages/admin/admin-orders-page'));
 const AdminDeadLettersPage = lazy(() => import('./pages/admin/admin-dead-letters-page'));
+const ForgotPasswordPage = lazy(() => import('./pages/forgot-password-page'));
+const ResetPasswordPage = lazy(() => import('./pages/reset-password-page'));
+const VerifyEmailPage = lazy(() => import('./pages/verify-email-page'));
 
 export function AppRoutes() {
   return (
@@ -35,6 +38,10 @@ export function AppRoutes() {
         <Route path="products/:id" element={<ProductPage />} />
         <Route path="login" element={<LoginPage />} />
         <Route path="signup" element={<SignupPage />} />
+        <Route path="forgot-password" element={<ForgotPasswordPage />} />
+        {/* The pages the mailed links open; the token is in the query. */}
+        <Route path="reset-password" element={<ResetPasswordPage />} />
+        <Route path="verify-email" element={<VerifyEmailPage />} />
         {/* Open to visitors too: their cart lives in the browser until they sign in to order. */}
         <Route path="cart" element={<CartPage />} />
         <Route

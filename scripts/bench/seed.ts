@@ -41,6 +41,37 @@ async function signUp(client: HttpClient, username: string, role: 'buyer' | 'sel
   return { id: user.id, username, cookie: cookieHeader(cookiesFrom(res.headers)) };
 }
 
+/**
+ * Verifies each account as its user would: the link of the mail the stack's mail catcher (MailDev)
+ * received, then a refresh so the session's access token carries the verified address.
+ */
+async function verifyThroughMail(client: HttpClient, users: User[], mailUrl: string, concurrency: number) {
+  const emailOf = (user: User) => `${user.username}@bench.example`;
+  const tokens = new Map<string, string>();
+  const deadline = Date.now() + 120_000;
+  while (!users.every((user) => tokens.has(emailOf(user)))) {
+    if (Date.now() > deadline) throw new Error(`not every one of ${users.length} verification mails arrived`);
+    const res = await fetch(`${mailUrl}/api/email`);
+    if (!res.ok) throw new Error(`the mail catcher answered ${res.status}`);
+    for (const mail of (await res.json()) as { to: { address: string }[]; text?: string }[]) {
+      const token = /\/verify-email\?token=([A-Za-z0-9_-]{43})/.exec(mail.text ?? '')?.[1];
+      for (const to of mail.to) if (token) tokens.set(to.address.toLowerCase(), token);
+    }
+    if (users.every((user) => tokens.has(emailOf(user)))) break;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  return mapLimit(users, concurrency, async (user) => {
+    const verified = await client.request('POST', '/api/auth/verify-email', {
+      headers: CSRF,
+      body: { token: tokens.get(emailOf(user)) },
+    });
+    if (verified.status !== 204 || verified.error) throw failure(`verifying ${user.username}`, verified);
+    const renewed = await client.request('POST', '/api/auth/refresh', { headers: { ...CSRF, cookie: user.cookie } });
+    if (renewed.status !== 200 || renewed.error) throw failure(`refreshing ${user.username}`, renewed);
+    return { ...user, cookie: cookieHeader(cookiesFrom(renewed.headers)) };
+  });
+}
+
 /** "Oak lamp", "Walnut chair" …: the words the catalog part's searches look for. */
 const productName = (i: number) => {
   const [material = 'oak', thing = 'lamp'] = [PRODUCT_WORDS[i % 5], PRODUCT_WORDS[5 + (Math.floor(i / 5) % 5)]];
@@ -59,10 +90,25 @@ export async function seedMarket(
     stock,
     concurrency = 4,
     onProgress = () => {},
-  }: { buyers: number; products: number; stock: number; concurrency?: number; onProgress?: (what: string) => void },
+    mailUrl,
+  }: {
+    buyers: number;
+    products: number;
+    stock: number;
+    concurrency?: number;
+    onProgress?: (what: string) => void;
+    /** The stack's mail catcher: accounts order and sell only once their address is verified. */
+    mailUrl: string;
+  },
 ): Promise<Market> {
   const runId = randomBytes(4).toString('hex');
-  const seller = await signUp(client, `bench-s-${runId}`, 'seller');
+  const [seller] = await verifyThroughMail(
+    client,
+    [await signUp(client, `bench-s-${runId}`, 'seller')],
+    mailUrl,
+    concurrency,
+  );
+  if (!seller) throw new Error('the seller was not verified');
   const created = await mapLimit(
     Array.from({ length: products }, (_, i) => i),
     concurrency * 2,
@@ -89,6 +135,7 @@ export async function seedMarket(
     concurrency,
     (i) => signUp(client, `bench-b${i}-${runId}`, 'buyer'),
   );
+  const verifiedBuyers = await verifyThroughMail(client, buyerList, mailUrl, concurrency);
   onProgress(`${buyers} buyers`);
-  return { runId, seller, buyers: buyerList, products: created };
+  return { runId, seller, buyers: verifiedBuyers, products: created };
 }

@@ -65,6 +65,8 @@ export function readBenchSettings(env: NodeJS.ProcessEnv = process.env) {
   const suffix = external ? '' : '_bench';
   return {
     external,
+    /** With BENCH_URL: the web address of that stack's mail catcher (MailDev), where the accounts' verification links arrive. */
+    externalMailUrl: envText('BENCH_MAIL_URL', '', undefined, env),
     port: envNumber('BENCH_PORT', 8097, { min: 1, max: 65535 }, env),
     dbSuffix: envText('BENCH_DB_SUFFIX', suffix, /^[a-z0-9_]*$/, env),
     streamSuffix: envText('BENCH_STREAM_SUFFIX', suffix, /^[a-z0-9_]*$/, env),

@@ -263,6 +263,7 @@ describe('Kubernetes manifests', () => {
           JWT_PUBLIC_KEY: keys.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
         },
         'totp-keys': { TOTP_ENCRYPTION_KEYS: randomBytes(32).toString('base64') },
+        'smtp-relay': { SMTP_URL: 'smtps://mailer:pw@smtp.example.com:465' },
       };
       const environmentOfPod = (kind: string, name: string) => {
         const container = containerOf(objects, kind, name);

@@ -9,7 +9,7 @@ import { repoRoot, run } from './support';
 // against a local stack (every service and worker, nginx, the real saga on PostgreSQL and Redis).
 describe('smoke script', () => {
   let launcher: ChildProcess;
-  let stack: { url: string; ready: string[] };
+  let stack: { url: string; mail: string; ready: string[] };
 
   beforeAll(async () => {
     launcher = spawn(
@@ -36,7 +36,15 @@ describe('smoke script', () => {
   });
 
   const smoke = (args: string[]) =>
-    run(process.execPath, [path.join(repoRoot, 'scripts', 'run.mjs'), 'smoke', '--base-url', stack.url, ...args]);
+    run(process.execPath, [
+      path.join(repoRoot, 'scripts', 'run.mjs'),
+      'smoke',
+      '--base-url',
+      stack.url,
+      '--mail-url',
+      stack.mail,
+      ...args,
+    ]);
 
   it('when every service is ready, then it checks each one and an order goes end to end, and it exits 0', () => {
     const result = smoke(stack.ready.flatMap((url) => ['--ready', url]));

@@ -19,7 +19,9 @@ const stack = await startStack({
   signupBurst: 100,
   authLimits: { SIGNUP_RATE_LIMIT_PER_IP: 10_000 },
 });
-process.stdout.write(`${JSON.stringify({ url: stack.url, ready: stack.services.map((s) => `${s.url}/ready`) })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ url: stack.url, mail: stack.mail?.webUrl, ready: stack.services.map((s) => `${s.url}/ready`) })}\n`,
+);
 
 let stopping = false;
 async function stop() {

@@ -24,6 +24,8 @@ import { createAdminUsers } from './domain/admin-users';
 import { createLoginLimiter } from './domain/login-limiter';
 import { createAddressLimiter } from './domain/rate-limits';
 import { createPasswordHasher } from './domain/passwords';
+import { createEmailVerification } from './domain/email-verification';
+import { createPasswordReset } from './domain/password-reset';
 import { createChallenges } from './domain/second-step-challenges';
 import { createSecretBox } from './domain/secret-box';
 import { createSessions } from './domain/sessions';
@@ -32,6 +34,7 @@ import { accountRoutes } from './http/account-routes';
 import { adminRoutes } from './http/admin-routes';
 import { authRoutes } from './http/auth-routes';
 import { discoveryRoutes } from './http/discovery-routes';
+import { mailRoutes } from './http/mail-routes';
 import { twoFactorRoutes } from './http/two-factor-routes';
 
 export interface AppDeps {
@@ -42,6 +45,8 @@ export interface AppDeps {
   redis: Redis;
   /** The relay publishing the outbox (start.ts runs it); woken after a commit that added a row. */
   outboxWritten?: () => void;
+  /** The mail relay (start.ts runs it); woken after a commit that queued mail. */
+  mailQueued?: () => void;
 }
 
 const noStore: RequestHandler = (_req, res, next) => {
@@ -121,7 +126,28 @@ export function buildApp(deps: AppDeps): Express {
     requiredForAdmins: config.TOTP_REQUIRED_FOR_ADMINS,
     exemptAdminEmail: config.TOTP_EXEMPT_ADMIN_EMAIL || undefined,
   });
-  const accounts = createAccounts({ db, passwords, sessions, limiter, twoFactor, challenges, logger });
+  const mailLimits = { prefix: config.RATE_LIMIT_PREFIX, windowSeconds: config.MAIL_RATE_LIMIT_WINDOW_SECONDS };
+  const verification = createEmailVerification({
+    db,
+    redis,
+    logger,
+    limits: { ...mailLimits, perAccount: config.VERIFICATION_MAIL_RATE_LIMIT_PER_ACCOUNT },
+    mailQueued: deps.mailQueued,
+  });
+  const passwordReset = createPasswordReset({
+    db,
+    redis,
+    passwords,
+    sessions,
+    logger,
+    limits: {
+      ...mailLimits,
+      perIp: config.RESET_MAIL_RATE_LIMIT_PER_IP,
+      perEmail: config.RESET_MAIL_RATE_LIMIT_PER_EMAIL,
+    },
+    mailQueued: deps.mailQueued,
+  });
+  const accounts = createAccounts({ db, passwords, sessions, limiter, twoFactor, challenges, logger, verification });
   const adminUsers = createAdminUsers({ db, sessions, logger });
   const settings = createAccountSettings({
     db,
@@ -160,6 +186,7 @@ export function buildApp(deps: AppDeps): Express {
     authRoutes({ accounts, sessions, accessTokens, cookies, limits, demoMode: config.DEMO_MODE }),
     twoFactorRoutes({ accounts, twoFactor, challenges, accessTokens, cookies }),
     accountRoutes({ settings, accessTokens, cookies }),
+    mailRoutes({ passwordReset, verification, accessTokens }),
     adminRoutes({ adminUsers, accessTokens }),
   );
   app.use(expressNotFound);

@@ -6,7 +6,9 @@ import {
   ConfigError,
   databaseTimeoutConfigShape,
   env,
+  mailConfigShape,
   parseConfig,
+  productionMailProblems,
   streamConfigShape,
 } from '@market/kit';
 import { passwordProblem } from './domain/passwords';
@@ -101,6 +103,15 @@ export const authConfigShape = {
   /** Where user.deleted is published (through the outbox); orders workers read it. */
   USER_EVENTS_STREAM: streamConfigShape.USER_EVENTS_STREAM,
   STREAM_MAXLEN: streamConfigShape.STREAM_MAXLEN,
+  /** Password-reset and verification mail leaves through this relay (the outbox's mail rows). */
+  ...mailConfigShape,
+  /** Password-reset requests per client address, and per email address asked for (known or not), per window. */
+  RESET_MAIL_RATE_LIMIT_PER_IP: env.int(20, 1, 100_000),
+  RESET_MAIL_RATE_LIMIT_PER_EMAIL: env.int(3, 1, 1000),
+  /** Verification mails a signed-in account may ask for again per window. */
+  VERIFICATION_MAIL_RATE_LIMIT_PER_ACCOUNT: env.int(3, 1, 1000),
+  /** The window of the two mail limits above. */
+  MAIL_RATE_LIMIT_WINDOW_SECONDS: env.int(3600, 1, 86_400),
 };
 
 function keyThumbprint(privateKeyPem: string): string {
@@ -125,6 +136,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
   const problems = [
     ...checkBcryptCost(parsed.NODE_ENV, parsed.BCRYPT_COST),
     ...checkCookieSecure(parsed.NODE_ENV, parsed.COOKIE_SECURE),
+    ...productionMailProblems(parsed.NODE_ENV, source),
   ];
   if (parsed.TOTP_EXEMPT_ADMIN_EMAIL && !parsed.DEMO_MODE)
     problems.push('TOTP_EXEMPT_ADMIN_EMAIL: only the demo admin may be exempt, so it needs DEMO_MODE=true');

@@ -2,6 +2,7 @@ import Redis from 'ioredis';
 import {
   answerClientErrors,
   closeGracefully,
+  createMailer,
   createPool,
   runMigrations,
   runService,
@@ -17,6 +18,7 @@ import { demoAccounts, seedDemoAccounts } from './domain/demo-accounts';
 import { createPasswordHasher } from './domain/passwords';
 import { resealSecrets } from './domain/reseal-secrets';
 import { createSecretBox } from './domain/secret-box';
+import { startMailRelay } from './messaging/mail-relay';
 
 async function start(config: AuthConfig, logger: Logger): Promise<void> {
   const pool = createPool(config);
@@ -36,7 +38,24 @@ async function start(config: AuthConfig, logger: Logger): Promise<void> {
   // rows are claimed with SKIP LOCKED and consumers dedupe).
   const relay = startOutboxRelay({ pool, logger, redisUrl: config.REDIS_URL, maxLen: config.STREAM_MAXLEN });
 
-  const app = buildApp({ config, logger, pool, db, redis, outboxWritten: () => relay.notify() });
+  // Password-reset and verification mail from the mail_outbox table (replicas share it: SKIP LOCKED).
+  const mailRelay = startMailRelay({
+    pool,
+    mailer: createMailer(config, logger),
+    logger,
+    publicBaseUrl: config.PUBLIC_BASE_URL,
+    mailFrom: config.MAIL_FROM,
+  });
+
+  const app = buildApp({
+    config,
+    logger,
+    pool,
+    db,
+    redis,
+    outboxWritten: () => relay.notify(),
+    mailQueued: () => mailRelay.notify(),
+  });
   const pruner = startSessionPruner({
     pool,
     logger,
@@ -55,6 +74,7 @@ async function start(config: AuthConfig, logger: Logger): Promise<void> {
       close: () => new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve()))),
     },
     { name: 'outbox relay', close: () => relay.stop() },
+    { name: 'mail relay', close: () => mailRelay.stop() },
     { name: 'session-pruner', close: () => pruner.stop() },
     { name: 'redis', close: () => redis.quit() },
     { name: 'postgres', close: () => pool.end() },

@@ -64,7 +64,7 @@ describe('session cookies and lifetime', () => {
     expect((await familyOf(session.user.id))[0]?.revoked_reason).toBe('max-age');
   });
 
-  it('when the pruner passes, then expired tokens, revoked and too old sessions are deleted and live ones kept', async () => {
+  it('when the pruner passes, then expired tokens, revoked and too old sessions and long-expired mailed links are deleted and live ones kept', async () => {
     const live = await signup(ctx.app);
     const loggedOut = await signup(ctx.app);
     const old = await signup(ctx.app);
@@ -78,6 +78,10 @@ describe('session cookies and lifetime', () => {
         WHERE family_id IN (SELECT id FROM token_families WHERE user_id = $1)`,
       [expired.user.id],
     );
+    // Signing up mailed a verification link to each; one of them expired two days ago.
+    await ctx.pool.query(`UPDATE email_tokens SET expires_at = now() - interval '2 days' WHERE user_id = $1`, [
+      expired.user.id,
+    ]);
     const pruner = startSessionPruner({ pool: ctx.pool, logger: ctx.logger, familyMaxDays: 30, intervalMs: 3_600_000 });
 
     try {
@@ -98,6 +102,10 @@ describe('session cookies and lifetime', () => {
     expect(await tokensOf(expired.user.id)).toBe(0);
     expect(await tokensOf(live.user.id)).toBe(1);
     expect((await refresh(ctx.app, live.refresh)).status).toBe(200);
+    const linksOf = async (userId: string) =>
+      (await ctx.pool.query('SELECT 1 FROM email_tokens WHERE user_id = $1', [userId])).rowCount;
+    expect(await linksOf(expired.user.id)).toBe(0);
+    expect(await linksOf(live.user.id)).toBe(1);
   });
 
   it('when production is configured without Secure cookies, then the service refuses to start', () => {
@@ -108,10 +116,29 @@ describe('session cookies and lifetime', () => {
       JWT_PRIVATE_KEY: ctx.keys.privateKey,
       TOTP_ENCRYPTION_KEYS: TEST_TOTP_KEYS,
       BCRYPT_COST: '12',
+      SMTP_URL: 'smtps://mailer:pw@smtp.example.com:465',
+      PUBLIC_BASE_URL: 'https://shop.example',
     };
     expect(loadConfig(env).COOKIE_SECURE).toBe(true);
     expect(() => loadConfig({ ...env, COOKIE_SECURE: 'false' })).toThrow(
       /COOKIE_SECURE: must not be false in production/,
+    );
+  });
+
+  it('when production names no SMTP relay or public address, then the service refuses to start naming both', () => {
+    const env = {
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://auth@127.0.0.1:5432/auth',
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      JWT_PRIVATE_KEY: ctx.keys.privateKey,
+      TOTP_ENCRYPTION_KEYS: TEST_TOTP_KEYS,
+      BCRYPT_COST: '12',
+    };
+    expect(() => loadConfig(env)).toThrow(
+      /SMTP_URL: required in production[\s\S]*PUBLIC_BASE_URL: required in production/,
+    );
+    expect(() => loadConfig({ ...env, SMTP_URL: 'http://smtp.example.com' })).toThrow(
+      /SMTP_URL: must be a smtp or smtps URL/,
     );
   });
 });

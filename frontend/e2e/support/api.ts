@@ -1,5 +1,6 @@
 import { expect, type APIRequestContext, type Page } from '@playwright/test';
 import type { Cart, CreateProductRequest, Order, Product, SignupRole, User } from '../../src/api/contracts';
+import { waitForMailLink } from './mail';
 
 // The same-origin proof every state-changing request carries (CSRF_HEADER in the contracts).
 const JSON_HEADERS = { 'x-requested-with': 'marketplace', 'content-type': 'application/json' };
@@ -28,11 +29,26 @@ async function ok<T>(response: Awaited<ReturnType<APIRequestContext['get']>>, wh
   return (await response.json()) as T;
 }
 
-/** Signs up through the API; the session cookies land in the request context (and its browser context). */
-export async function signupViaApi(request: APIRequestContext, role: SignupRole): Promise<Account> {
+/**
+ * Signs up through the API; the session cookies land in the request context (and its browser context).
+ * The account is verified as a user verifies it: with the link of the mail MailDev caught (`verified: false` skips it).
+ */
+export async function signupViaApi(
+  request: APIRequestContext,
+  role: SignupRole,
+  { verified = true } = {},
+): Promise<Account> {
   const details = newAccountDetails(role);
   const response = await request.post('/api/auth/signup', { data: details, headers: JSON_HEADERS });
-  const user = await ok<User>(response, 'signup');
+  let user = await ok<User>(response, 'signup');
+  if (verified) {
+    const link = await waitForMailLink(details.email, '/verify-email');
+    const token = new URLSearchParams(link.split('?')[1]).get('token');
+    const answer = await request.post('/api/auth/verify-email', { data: { token }, headers: JSON_HEADERS });
+    if (answer.status() !== 204) throw new Error(`verify-email answered ${answer.status()}: ${await answer.text()}`);
+    // A new access token carries the verified address.
+    user = await ok<User>(await request.post('/api/auth/refresh', { headers: JSON_HEADERS }), 'refresh');
+  }
   return { user, email: details.email, password: details.password };
 }
 

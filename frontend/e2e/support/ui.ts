@@ -1,8 +1,13 @@
 import { expect, type Locator, type Page } from '@playwright/test';
 import type { SignupRole } from '../../src/api/contracts';
 import { newAccountDetails, type Account } from './api';
+import { waitForMailLink } from './mail';
 
-export async function signupViaUi(page: Page, role: SignupRole): Promise<Omit<Account, 'user'> & { username: string }> {
+export async function signupViaUi(
+  page: Page,
+  role: SignupRole,
+  { verified = true } = {},
+): Promise<Omit<Account, 'user'> & { username: string }> {
   const details = newAccountDetails(role);
   await page.goto('/signup');
   await page.getByLabel('Username').fill(details.username);
@@ -11,7 +16,16 @@ export async function signupViaUi(page: Page, role: SignupRole): Promise<Omit<Ac
   await page.getByRole('radio', { name: role === 'seller' ? /sell products/i : /buy products/i }).check();
   await page.getByRole('button', { name: 'Create account' }).click();
   await expect(page.getByText(`Signed in as ${details.username}`)).toBeVisible();
+  if (verified) await verifyViaMail(page, details.email);
   return details;
+}
+
+/** Opens the verification link of the mail MailDev caught, as the user would, and waits until the session carries it. */
+export async function verifyViaMail(page: Page, email: string): Promise<void> {
+  const at = page.url();
+  await page.goto(await waitForMailLink(email, '/verify-email'));
+  await expect(page.getByText('Your email address is confirmed.')).toBeVisible();
+  await page.goto(at);
 }
 
 export async function loginViaUi(page: Page, email: string, password: string): Promise<void> {

@@ -5,6 +5,7 @@ import type {
   ChangePasswordRequest,
   DemoLoginRequest,
   LoginRequest,
+  MailAccepted,
   Page,
   SecondStepRequired,
   SignupRequest,
@@ -59,4 +60,26 @@ export async function exportAccount(): Promise<AccountExport> {
 
 export async function deleteAccount(password: string): Promise<void> {
   await api.delete('/auth/account', { data: { password } });
+}
+
+/** The same answer whether or not the address has an account. */
+export async function requestPasswordReset(email: string): Promise<MailAccepted> {
+  return (await api.post<MailAccepted>('/auth/password-reset', { email })).data;
+}
+
+export async function completePasswordReset(token: string, password: string): Promise<void> {
+  await api.post('/auth/password-reset/complete', { token, password });
+}
+
+export async function verifyEmail(token: string): Promise<void> {
+  await api.post('/auth/verify-email', { token });
+}
+
+export async function resendVerification(): Promise<MailAccepted> {
+  return (await api.post<MailAccepted>('/auth/verify-email/resend')).data;
+}
+
+/** A new access token, carrying what changed on the account (its verified address). */
+export async function renewSession(): Promise<User> {
+  return (await api.post<User>('/auth/refresh')).data;
 }

@@ -15,6 +15,9 @@ const SENTENCES: Record<ErrorCode, string> = {
   INVALID_CREDENTIALS: 'That email and password do not match an account.',
   FORBIDDEN: 'Your account is not allowed to do that.',
   CSRF_FAILED: 'The request was blocked as a security precaution. Reload the page and try again.',
+  EMAIL_NOT_VERIFIED:
+    'Confirm your email address first: open the link we mailed you, or send it again from the banner at the top.',
+  INVALID_TOKEN: 'This link is no longer valid: it was used already, has expired, or is incomplete. Ask for a new one.',
   NOT_FOUND: 'We could not find what you were looking for.',
   METHOD_NOT_ALLOWED: 'That action is not available here. Reload the page and try again.',
   CONFLICT: 'That conflicts with something that already exists.',

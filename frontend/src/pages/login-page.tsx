@@ -77,6 +77,9 @@ export default function LoginPage() {
         </button>
       </form>
       <p>
+        <Link to="/forgot-password">Forgot password?</Link>
+      </p>
+      <p>
         New here?{' '}
         <Link to="/signup" state={location.state as unknown}>
           Create an account

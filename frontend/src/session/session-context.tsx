@@ -39,6 +39,8 @@ export interface SessionValue {
   changePassword: (currentPassword: string, newPassword: string) => Promise<User>;
   /** Deletes the account for good; `then` runs as the user is forgotten, like logout's. */
   deleteAccount: (password: string, then?: () => void) => Promise<void>;
+  /** Picks up what changed on the account (a verified address) with a new access token; null when signed out. */
+  renew: () => Promise<User | null>;
 }
 
 const SessionContext = createContext<SessionValue | null>(null);
@@ -144,6 +146,12 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       },
       changePassword: async (currentPassword, newPassword) => {
         const me = await (await loadAuthApi()).changePassword({ currentPassword, newPassword });
+        setUser(me);
+        return me;
+      },
+      renew: async () => {
+        if (!userRef.current) return null;
+        const me = await (await loadAuthApi()).renewSession();
         setUser(me);
         return me;
       },

@@ -5,7 +5,7 @@ const next = () => (++counter).toString().padStart(4, '0');
 
 export function makeUser(overrides: Partial<User> = {}): User {
   const id = `u${next()}`;
-  return { id, username: `user-${id}`, email: `${id}@example.test`, role: 'buyer', ...overrides };
+  return { id, username: `user-${id}`, email: `${id}@example.test`, role: 'buyer', emailVerified: true, ...overrides };
 }
 
 export function makeProduct(overrides: Partial<Product> = {}): Product {

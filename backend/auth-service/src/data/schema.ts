@@ -1,5 +1,18 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, check, index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  bigserial,
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { outboxTable } from '@market/kit';
 
 export const users = pgTable(
@@ -15,6 +28,8 @@ export const users = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     /** Set when the user deleted the account: the row stays (ids are referenced elsewhere), its personal data is gone. */
     deletedAt: timestamp('deleted_at', { withTimezone: true }),
+    /** The user opened the link mailed to this address; until then the account cannot order or list products. */
+    emailVerified: boolean('email_verified').notNull().default(false),
   },
   (t) => [
     check('users_deleted_are_disabled', sql`${t.deletedAt} IS NULL OR ${t.disabled}`),
@@ -95,4 +110,52 @@ export const recoveryCodes = pgTable(
     usedAt: timestamp('used_at', { withTimezone: true }),
   },
   (t) => [index('recovery_codes_user_idx').on(t.userId)],
+);
+
+/**
+ * Single-use tokens mailed to a user: password reset and email verification. Only the sha256 of
+ * the token is kept; the token itself lives in the mail outbox row until the mail is sent.
+ */
+export const emailTokens = pgTable(
+  'email_tokens',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    purpose: text('purpose', { enum: ['reset-password', 'verify-email'] }).notNull(),
+    tokenHash: text('token_hash').notNull(),
+    /** The address a verify-email token was sent to: a link for an address the user has since left verifies nothing. */
+    email: text('email').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('email_tokens_hash_unique').on(t.tokenHash),
+    index('email_tokens_user_idx').on(t.userId, t.purpose),
+    index('email_tokens_expires_at_idx').on(t.expiresAt),
+    check('email_tokens_purpose_known', sql`${t.purpose} in ('reset-password', 'verify-email')`),
+  ],
+);
+
+/**
+ * Mail waiting to be sent by the mail relay (messaging/mail-relay.ts). A row holds the raw token
+ * of its link and is deleted once the relay has handed the mail to SMTP; a failed send is tried
+ * again at next_attempt_at, with backoff.
+ */
+export const mailOutbox = pgTable(
+  'mail_outbox',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    kind: text('kind', { enum: ['reset-password', 'verify-email'] }).notNull(),
+    recipient: text('recipient').notNull(),
+    values: jsonb('values').$type<Record<string, string>>().notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
+    /** Past it the link inside is dead, so the mail is dropped instead of sent. */
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('mail_outbox_next_attempt_idx').on(t.nextAttemptAt)],
 );

@@ -41,6 +41,17 @@ export function startSessionPruner(options: { pool: Pool; logger: Logger; family
       retainMs: 0,
       what: 'revoked sessions',
     }),
+    // Mailed links (password reset, verification) a day after they expired; used ones too by then.
+    startInboxPruner({
+      pool,
+      logger,
+      intervalMs,
+      table: 'email_tokens',
+      keyColumn: 'id',
+      timeColumn: 'expires_at',
+      retainMs: DAY_MS,
+      what: 'expired mailed links',
+    }),
   ];
   return {
     /** One pass of every pruner now; returns how many rows each deleted. Exposed for tests. */

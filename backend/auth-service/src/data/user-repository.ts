@@ -23,7 +23,7 @@ export async function findUserByEmail(email: string, tx: Tx): Promise<UserRow | 
 
 export async function updateUser(
   id: string,
-  patch: Partial<Pick<UserRow, 'username' | 'email' | 'passwordHash' | 'role' | 'disabled'>>,
+  patch: Partial<Pick<UserRow, 'username' | 'email' | 'passwordHash' | 'role' | 'disabled' | 'emailVerified'>>,
   tx: Tx,
 ): Promise<UserRow | undefined> {
   const [row] = await tx

@@ -37,13 +37,23 @@ export function createAccessTokens(options: {
   const jwk: PublicJwk = { ...publicKey.export({ format: 'jwk' }), kid: options.keyId, alg: JWT_ALGORITHM, use: 'sig' };
   return {
     sign: (user) =>
-      jwt.sign({ username: user.username, role: user.role, ...issuedNow(options.ttlSeconds) }, privateKey, {
-        algorithm: JWT_ALGORITHM,
-        keyid: options.keyId,
-        subject: user.id,
-        issuer: options.issuer,
-        audience: options.audience,
-      }),
+      jwt.sign(
+        {
+          username: user.username,
+          role: user.role,
+          // OpenID Connect's claim name; products and orders refuse listing and ordering without it.
+          email_verified: user.emailVerified,
+          ...issuedNow(options.ttlSeconds),
+        },
+        privateKey,
+        {
+          algorithm: JWT_ALGORITHM,
+          keyid: options.keyId,
+          subject: user.id,
+          issuer: options.issuer,
+          audience: options.audience,
+        },
+      ),
     verify: createTokenVerifier({
       publicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
       issuer: options.issuer,

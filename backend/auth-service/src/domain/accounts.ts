@@ -6,6 +6,7 @@ import type { LoginLimiter } from './login-limiter';
 import { passwordProblem, type PasswordHasher } from './passwords';
 import { CHALLENGE_TTL_SECONDS, type Challenges } from './second-step-challenges';
 import type { IssuedSession, Sessions } from './sessions';
+import type { EmailVerification } from './email-verification';
 import type { TwoFactor } from './two-factor';
 import { toUser } from './user-shapes';
 
@@ -20,8 +21,9 @@ export function createAccounts(deps: {
   twoFactor: Pick<TwoFactor, 'secondStepFor'>;
   challenges: Challenges;
   logger: Logger;
+  verification: Pick<EmailVerification, 'issue' | 'mailQueued'>;
 }) {
-  const { db, passwords, sessions, limiter, twoFactor, challenges, logger } = deps;
+  const { db, passwords, sessions, limiter, twoFactor, challenges, logger, verification } = deps;
 
   /** `email` arrives lower-cased from validation. */
   async function signup(input: {
@@ -33,7 +35,7 @@ export function createAccounts(deps: {
     const problem = passwordProblem(input.password);
     if (problem) throw new AppError('VALIDATION_FAILED', problem, 400, [{ field: 'password', message: problem }]);
     const passwordHash = await passwords.hash(input.password);
-    return db.transaction(async (tx) => {
+    const session = await db.transaction(async (tx) => {
       let user: User;
       try {
         user = toUser(
@@ -48,8 +50,11 @@ export function createAccounts(deps: {
         throw error;
       }
       logger.info({ userId: user.id, role: user.role }, 'account created');
+      await verification.issue(user, tx);
       return sessions.start(user, tx);
     });
+    verification.mailQueued();
+    return session;
   }
 
   /**

@@ -29,4 +29,7 @@ export const validators = {
   updateUser: validatorsOf('updateUser'),
   changePassword: validatorsOf('changePassword'),
   deleteAccount: validatorsOf('deleteAccount'),
+  requestPasswordReset: validatorsOf('requestPasswordReset'),
+  completePasswordReset: validatorsOf('completePasswordReset'),
+  verifyEmail: validatorsOf('verifyEmail'),
 };

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AdminOrdersQuery, PlaceOrderRequest, SalesQuery, ShipPartRequest } from '@market/contracts';
-import { fastifyRequireRole, type AuthUser } from '@market/kit';
+import { assertEmailVerified, fastifyRequireRole, type AuthUser } from '@market/kit';
 import { cancelOrder } from '../domain/cancel-order';
 import type { OrdersContext } from '../domain/context';
 import { deliverPart, shipPart } from '../domain/fulfil-order';
@@ -36,7 +36,8 @@ export function ordersRoutes(ctx: OrdersContext, options: { addressRetentionDays
       {
         schema: {
           summary: "Place an order; answered 202 while the sellers' stock is checked",
-          description: 'The same Idempotency-Key with the same body returns the same order; with another body, 422.',
+          description:
+            'The same Idempotency-Key with the same body returns the same order; with another body, 422. A buyer whose email address is not verified gets 403 EMAIL_NOT_VERIFIED.',
           security: stateChanging,
           headers: idempotencyHeaders,
           body: placeOrderBody,
@@ -44,6 +45,7 @@ export function ordersRoutes(ctx: OrdersContext, options: { addressRetentionDays
         },
       },
       async (request, reply) => {
+        assertEmailVerified(userOf(request), 'place an order');
         const { order, created } = await placeOrder(ctx, {
           buyerId: userOf(request).id,
           buyerName: userOf(request).username,

@@ -9,6 +9,10 @@ export const ERROR_STATUS = {
   INVALID_CREDENTIALS: 401,
   FORBIDDEN: 403,
   CSRF_FAILED: 403,
+  /** Placing an order and listing a product need an account whose email address is verified. */
+  EMAIL_NOT_VERIFIED: 403,
+  /** A password-reset or verification link that is unknown, used or expired. */
+  INVALID_TOKEN: 400,
   NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
   CONFLICT: 409,

@@ -12,6 +12,8 @@ export interface AuthUser {
   id: string;
   username: string;
   role: Role;
+  /** The `email_verified` claim; a token without it (minted before the claim existed) counts as unverified. */
+  emailVerified: boolean;
 }
 
 export interface VerifierOptions {
@@ -105,7 +107,8 @@ export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
     } catch {
       throw invalid();
     }
-    const { sub, username, role, exp, iat } = payload as {
+    const { sub, username, role, exp, iat, email_verified } = payload as {
+      email_verified?: unknown;
       sub?: unknown;
       username?: unknown;
       role?: unknown;
@@ -121,7 +124,8 @@ export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
       !ROLES.includes(role as Role)
     )
       throw invalid();
-    const entry = { user: { id: sub, username, role: role as Role }, issuedAtMs: Math.round(iat * 1000) };
+    const user = { id: sub, username, role: role as Role, emailVerified: email_verified === true };
+    const entry = { user, issuedAtMs: Math.round(iat * 1000) };
     const ttl = exp * 1000 - Date.now();
     if (ttl > 0) verified.set(token, entry, { ttl });
     return entry;
@@ -132,4 +136,13 @@ export function assertRole(user: AuthUser | undefined, roles: readonly Role[]): 
   if (!user) throw new AppError('UNAUTHENTICATED', 'sign in first');
   if (!roles.includes(user.role)) throw new AppError('FORBIDDEN', `this needs the ${roles.join(' or ')} role`);
   return user;
+}
+
+/** Placing an order and listing a product: the account's email address must be verified. */
+export function assertEmailVerified(user: AuthUser, action: string): void {
+  if (!user.emailVerified)
+    throw new AppError(
+      'EMAIL_NOT_VERIFIED',
+      `verify your email address to ${action}: open the link we mailed you, or send it again from the banner`,
+    );
 }

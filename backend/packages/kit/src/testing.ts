@@ -144,14 +144,16 @@ export function generateTestKeys(): TestKeys {
 /** Mints an access token the way auth-service does, for services that only verify. */
 export function signTestToken(
   keys: TestKeys,
-  user: { id: string; username: string; role: Role },
+  user: { id: string; username: string; role: Role; emailVerified?: boolean },
   /** `expiresIn: null` mints a token without `exp`, which verifiers must refuse. */
   options: { issuer?: string; audience?: string; expiresIn?: number | null } = {},
 ): string {
   // Timed as auth-service signs: the revocation check compares `iat` to the millisecond.
   const { iat, exp } = issuedNow(options.expiresIn ?? 900);
   const times = options.expiresIn === null ? { iat } : { iat, exp };
-  return jwt.sign({ username: user.username, role: user.role, ...times }, keys.privateKey, {
+  // Verified unless a test says otherwise: the tests of ordering and listing predate verification.
+  const claims = { username: user.username, role: user.role, email_verified: user.emailVerified ?? true };
+  return jwt.sign({ ...claims, ...times }, keys.privateKey, {
     algorithm: 'ES256',
     keyid: keys.kid,
     subject: user.id,
@@ -180,3 +182,4 @@ export async function writeDeadLetter(
   };
   return (await redis.xadd(`${stream}:dead`, '*', ...Object.entries(fields).flat()))!;
 }
+export * from './test-smtp-server';

@@ -12,7 +12,21 @@ describe('token verifier', () => {
     audience: 'marketplace',
     publicKey: keys.publicKey,
   });
-  const user = { id: randomUUID(), username: 'buyer-1', role: 'buyer' as const };
+  const user = { id: randomUUID(), username: 'buyer-1', role: 'buyer' as const, emailVerified: true };
+
+  it('when a token says the address is unverified, or predates the claim, then the user reads as unverified', async () => {
+    const unverified = signTestToken(keys, { ...user, emailVerified: false });
+    const { iat, exp } = { iat: Date.now() / 1000, exp: Math.floor(Date.now() / 1000) + 60 };
+    const withoutClaim = jwt.sign({ username: user.username, role: user.role, iat, exp }, keys.privateKey, {
+      algorithm: 'ES256',
+      subject: user.id,
+      issuer: 'marketplace-auth',
+      audience: 'marketplace',
+    });
+
+    expect(await verify(unverified)).toEqual({ ...user, emailVerified: false });
+    expect(await verify(withoutClaim)).toEqual({ ...user, emailVerified: false });
+  });
 
   it('when the same token comes again, then it is answered from the cache with the same user', async () => {
     const token = signTestToken(keys, user);
@@ -49,7 +63,7 @@ describe('token verifier', () => {
 
 describe('where the access token is read from', () => {
   const keys = generateTestKeys();
-  const user = { id: randomUUID(), username: 'buyer-2', role: 'buyer' as const };
+  const user = { id: randomUUID(), username: 'buyer-2', role: 'buyer' as const, emailVerified: true };
   const token = signTestToken(keys, user);
   const appWith = (acceptPlainCookie: boolean) => {
     const verify = createTokenVerifier({

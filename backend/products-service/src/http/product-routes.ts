@@ -1,6 +1,14 @@
 import express, { type RequestHandler, type Router } from 'express';
 import { CATEGORIES, type MyProductsQuery } from '@market/contracts';
-import { authenticate, notFound, requireRole, validate, type AuthUser, type TokenVerifier } from '@market/kit';
+import {
+  assertEmailVerified,
+  authenticate,
+  notFound,
+  requireRole,
+  validate,
+  type AuthUser,
+  type TokenVerifier,
+} from '@market/kit';
 import type { Catalog, CatalogSearch, NewProductInput } from '../domain/catalog';
 import { openApiDocument } from './openapi';
 import { markPrivate, markShareable } from './shared-caching';
@@ -74,6 +82,7 @@ export function productRoutes(deps: ProductRouteDeps): Router {
   });
 
   router.post('/', ...seller, validate(validators.create), async (req, res) => {
+    assertEmailVerified(userOf(req), 'list a product');
     const product = await catalog.create(userOf(req), req.body as NewProductInput);
     res.status(201).location(`/api/products/${product.id}`).json(product);
   });

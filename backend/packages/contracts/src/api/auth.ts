@@ -15,7 +15,14 @@ import {
   type SecurityScheme,
 } from './common';
 
-export const User = z.strictObject({ id: id(), username: z.string(), email: z.string(), role: z.enum(ROLES) });
+export const User = z.strictObject({
+  id: id(),
+  username: z.string(),
+  email: z.string(),
+  role: z.enum(ROLES),
+  /** The user opened the verification link mailed to `email`; needed to place orders and list products. */
+  emailVerified: z.boolean(),
+});
 export type User = z.output<typeof User>;
 
 export const AdminUser = z.strictObject({ ...User.shape, disabled: z.boolean(), createdAt: timestamp() });
@@ -158,6 +165,29 @@ export const AccountExport = z.strictObject({
   ),
 });
 export type AccountExport = z.output<typeof AccountExport>;
+
+/** The token of a mailed link: 32 random bytes, base64url. */
+const mailedToken = withRules(z.string().regex(/^[A-Za-z0-9_-]{43}$/), {
+  messages: { 'string.pattern.base': 'this link is not complete; open it again from the mail' },
+});
+
+export const PasswordResetRequest = requestBody({ email });
+export type PasswordResetRequest = z.input<typeof PasswordResetRequest>;
+
+export const PasswordResetCompletion = requestBody({
+  token: mailedToken,
+  password: withRules(z.string().min(1), { kind: 'new-password' }).meta({
+    description: `${LIMITS.passwordMinBytes} to ${LIMITS.passwordMaxBytes} bytes of UTF-8`,
+  }),
+});
+export type PasswordResetCompletion = z.input<typeof PasswordResetCompletion>;
+
+export const EmailVerificationRequest = requestBody({ token: mailedToken });
+export type EmailVerificationRequest = z.input<typeof EmailVerificationRequest>;
+
+/** The answer that does not say whether a mail was sent (no account, rate limit of one address, …). */
+export const MailAccepted = z.strictObject({ message: z.string() });
+export type MailAccepted = z.output<typeof MailAccepted>;
 
 export const JwkSet = z.strictObject({
   keys: z.array(
@@ -347,6 +377,57 @@ export const authApi = {
       ...stateChanging,
       401: errorAnswer('UNAUTHENTICATED, or INVALID_CREDENTIALS: the current password is wrong'),
       429: limited('RATE_LIMITED: too many wrong current passwords'),
+    },
+  }),
+  requestPasswordReset: operation({
+    method: 'post',
+    path: '/api/auth/password-reset',
+    summary:
+      'Mail a password-reset link (valid 30 minutes, once) to the address if it has an account; the same answer either way',
+    security: csrf,
+    body: PasswordResetRequest,
+    responses: {
+      202: { description: 'Accepted; a mail follows when the address has an account', body: MailAccepted },
+      ...stateChanging,
+      429: limited('RATE_LIMITED: too many requests from this client address or for this email address'),
+    },
+  }),
+  completePasswordReset: operation({
+    method: 'post',
+    path: '/api/auth/password-reset/complete',
+    summary: 'Set a new password with the token of a reset link; every session of the account ends',
+    security: csrf,
+    body: PasswordResetCompletion,
+    responses: {
+      204: { description: 'Password set; sign in with it' },
+      ...stateChanging,
+      400: errorAnswer('INVALID_TOKEN: the link is unknown, used or expired; VALIDATION_FAILED'),
+      429: limited('RATE_LIMITED: too many attempts from this address'),
+    },
+  }),
+  verifyEmail: operation({
+    method: 'post',
+    path: '/api/auth/verify-email',
+    summary: 'Mark the address of the account verified with the token of a verification link',
+    security: csrf,
+    body: EmailVerificationRequest,
+    responses: {
+      204: { description: 'Verified; a session refreshes to carry it (POST /api/auth/refresh)' },
+      ...stateChanging,
+      400: errorAnswer('INVALID_TOKEN: the link is unknown, used or expired; VALIDATION_FAILED'),
+      429: limited('RATE_LIMITED: too many attempts from this address'),
+    },
+  }),
+  resendVerification: operation({
+    method: 'post',
+    path: '/api/auth/verify-email/resend',
+    summary: "Mail a new verification link to the caller's address",
+    security: [['accessCookie', 'csrfHeader']],
+    responses: {
+      202: { description: 'A mail follows (none when the address is already verified)', body: MailAccepted },
+      401: errorAnswer('UNAUTHENTICATED'),
+      403: stateChanging[403],
+      429: limited('RATE_LIMITED: too many mails for this account'),
     },
   }),
   exportAccount: operation({

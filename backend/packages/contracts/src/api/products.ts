@@ -274,7 +274,13 @@ export const productsApi = {
     summary: 'Create a product (seller or admin); the seller name is taken from the access token',
     security: sellerWrite,
     body: CreateProductRequest,
-    responses: { 201: { description: 'The new product', body: Product }, ...guarded },
+    responses: {
+      201: { description: 'The new product', body: Product },
+      ...guarded,
+      403: errorAnswer(
+        "FORBIDDEN (not a seller or an admin), EMAIL_NOT_VERIFIED (the seller's address is not verified yet) or CSRF_FAILED",
+      ),
+    },
   }),
   categories: operation({
     method: 'get',
