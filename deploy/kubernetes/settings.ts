@@ -65,6 +65,8 @@ export const SETTINGS: Record<string, Setting> = {
   ORDERS_STREAM: 'orders_stream',
   INVENTORY_STREAM: 'inventory_stream',
   USER_EVENTS_STREAM: 'user_events_stream',
+  ORDER_EVENTS_STREAM: 'order_events_stream',
+  ORDER_EVENTS_MAXLEN: '100000',
   // Replicas of a worker are members of one consumer group, each named after its pod.
   CONSUMER_NAME: { podField: 'metadata.name' },
   STREAM_MAXLEN: '1000000',

@@ -10,8 +10,9 @@
 #   REDIS_PRODUCTS_PASSWORD   user "products": consumes ORDERS_STREAM, writes INVENTORY_STREAM
 #   REDIS_ORDERS_PASSWORD     user "orders": writes ORDERS_STREAM, consumes INVENTORY_STREAM,
 #                             replays and deletes the dead letters of both (its admin pages and
-#                             dlq CLI), the order-status channel (PUBLISH, SUBSCRIBE)
-#   ORDERS_STREAM, INVENTORY_STREAM, USER_EVENTS_STREAM, RATE_LIMIT_PREFIX
+#                             dlq CLI), the order-status channel (PUBLISH, SUBSCRIBE), adds to
+#                             ORDER_EVENTS_STREAM (order.status_changed)
+#   ORDERS_STREAM, INVENTORY_STREAM, USER_EVENTS_STREAM, ORDER_EVENTS_STREAM, RATE_LIMIT_PREFIX
 #                             as the services have them (defaults below)
 #   REDIS_MAXMEMORY           512mb unless set
 # The threat this answers: one shared password let any service forge order.placed or
@@ -27,8 +28,9 @@ set -eu
 orders="${ORDERS_STREAM:-orders_stream}"
 inventory="${INVENTORY_STREAM:-inventory_stream}"
 users="${USER_EVENTS_STREAM:-user_events_stream}"
+events="${ORDER_EVENTS_STREAM:-order_events_stream}"
 rl="${RATE_LIMIT_PREFIX:-rl:}"
-for name in "$orders" "$inventory" "$users" "$rl"; do
+for name in "$orders" "$inventory" "$users" "$events" "$rl"; do
   case "$name" in
     '' | *[!0-9A-Za-z_:.-]*) echo "start-redis: key names are letters, digits and _ : . - only: '$name'" >&2; exit 1 ;;
   esac
@@ -66,5 +68,5 @@ maxmemory-policy noeviction
 user default on #$(digest "$REDIS_PASSWORD") ~* &* +@all
 user auth on #$(digest "$REDIS_AUTH_PASSWORD") resetchannels $auth ~${rl}* ~${valid_after} (~${users} +xadd)
 user products on #$(digest "$REDIS_PRODUCTS_PASSWORD") resetchannels $reads (~${orders} ~${orders}:failures:* $consumer) (~${inventory} ~${orders}:dead +xadd) $user_events
-user orders on #$(digest "$REDIS_ORDERS_PASSWORD") resetchannels $reads &${orders}:order-status +publish +subscribe +unsubscribe (~${inventory} ~${inventory}:failures:* $consumer) (~${orders} ~${inventory} ~${inventory}:dead +xadd) (~${orders} ~${inventory} ~${orders}:dead ~${inventory}:dead +eval +evalsha) (~${orders}:dead ~${inventory}:dead +xdel +xtrim) $user_events
+user orders on #$(digest "$REDIS_ORDERS_PASSWORD") resetchannels $reads &${orders}:order-status +publish +subscribe +unsubscribe (~${inventory} ~${inventory}:failures:* $consumer) (~${orders} ~${inventory} ~${inventory}:dead ~${events} +xadd) (~${orders} ~${inventory} ~${orders}:dead ~${inventory}:dead +eval +evalsha) (~${orders}:dead ~${inventory}:dead +xdel +xtrim) $user_events
 CONF

@@ -212,6 +212,7 @@ function serviceEnv(
     ORDERS_STREAM: `orders_stream${streamSuffix}`,
     INVENTORY_STREAM: `inventory_stream${streamSuffix}`,
     USER_EVENTS_STREAM: `user_events_stream${streamSuffix}`,
+    ORDER_EVENTS_STREAM: `order_events_stream${streamSuffix}`,
     CONSUMER_NAME: `${service.name}-${process.pid}`,
     ...(process.env.STREAM_BATCH_SIZE ? { STREAM_BATCH_SIZE: process.env.STREAM_BATCH_SIZE } : {}),
     ...(process.env.STREAM_BATCH_WAIT_MS ? { STREAM_BATCH_WAIT_MS: process.env.STREAM_BATCH_WAIT_MS } : {}),

@@ -145,6 +145,7 @@ describe('environment keys', () => {
     expect(read.redis).toEqual([
       'INVENTORY_STREAM',
       'ORDERS_STREAM',
+      'ORDER_EVENTS_STREAM',
       'RATE_LIMIT_PREFIX',
       'REDIS_AUTH_PASSWORD',
       'REDIS_MAXMEMORY',
