@@ -27,8 +27,10 @@ import { createPasswordHasher } from './domain/passwords';
 import { createChallenges } from './domain/second-step-challenges';
 import { createSessions } from './domain/sessions';
 import { createTwoFactor } from './domain/two-factor';
+import { createEmailPreferences } from './domain/email-preferences';
 import { accountRoutes } from './http/account-routes';
 import { adminRoutes } from './http/admin-routes';
+import { emailPreferenceRoutes } from './http/email-preference-routes';
 import { authRoutes } from './http/auth-routes';
 import { discoveryRoutes } from './http/discovery-routes';
 import { twoFactorRoutes } from './http/two-factor-routes';
@@ -130,6 +132,12 @@ export function buildApp(deps: AppDeps): Express {
     adminEmail: config.ADMIN_EMAIL,
     outboxWritten: deps.outboxWritten,
   });
+  const preferences = createEmailPreferences({
+    db,
+    logger,
+    unsubscribeSecret: config.UNSUBSCRIBE_SECRET,
+    outboxWritten: deps.outboxWritten,
+  });
   const { router: observabilityRouter, measure } = observabilityRoutes(observability);
   const cookies = {
     secure: config.COOKIE_SECURE,
@@ -157,6 +165,7 @@ export function buildApp(deps: AppDeps): Express {
     authRoutes({ accounts, sessions, accessTokens, cookies, limits, demoMode: config.DEMO_MODE }),
     twoFactorRoutes({ accounts, twoFactor, challenges, accessTokens, cookies }),
     accountRoutes({ settings, accessTokens, cookies }),
+    emailPreferenceRoutes({ preferences, accessTokens }),
     adminRoutes({ adminUsers, accessTokens }),
   );
   app.use(expressNotFound);

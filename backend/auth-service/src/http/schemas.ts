@@ -29,4 +29,6 @@ export const validators = {
   updateUser: validatorsOf('updateUser'),
   changePassword: validatorsOf('changePassword'),
   deleteAccount: validatorsOf('deleteAccount'),
+  updateEmailPreferences: validatorsOf('updateEmailPreferences'),
+  unsubscribe: validatorsOf('unsubscribe'),
 };
