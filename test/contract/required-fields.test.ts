@@ -16,6 +16,7 @@ const VALID_BODIES: Record<string, Record<string, unknown>> = {
   'POST /api/auth/two-factor/disable': { code: '123456' },
   'POST /api/auth/password': { currentPassword: auth.PASSWORD, newPassword: 'another horse battery' },
   'DELETE /api/auth/account': { password: auth.PASSWORD },
+  'POST /api/auth/unsubscribe': { token: 'a-token-from-a-mail' },
   'POST /api/products': { name: 'Lamp', description: 'A lamp', category: 'home', price: '19.99', stock: 3 },
   'PATCH /api/products/{id}': { version: 1, stock: 2 },
   'PUT /api/products/{id}/images': { images: [randomUUID()] },
