@@ -43,6 +43,12 @@ try {
       `  seller  ${seller.email}  ${seller.password}`,
       `  admin   ${admin.email}   ${admin.password}   (no second factor: the demo admin is exempt from TOTP)`,
       '',
+      ...(stack.mail
+        ? [
+            `Mail inbox: ${stack.mail.webUrl.replace('127.0.0.1', 'localhost')} (every mail the marketplace sends lands here)`,
+            '',
+          ]
+        : []),
       `Logs: .local/logs/<service>.log, nginx in ${rel(stack.nginx.prefix)}/logs/`,
       'A process that stops is restarted. Press Ctrl-C to stop.',
       '',

@@ -214,6 +214,8 @@ async function runE2e(infra: Infra, { buildOk }: { buildOk: boolean }): Promise<
     const env = {
       ...process.env,
       E2E_BASE_URL: e2eStack.url,
+      // The specs read the mail the services sent (verification and reset links) from MailDev's REST API.
+      ...(e2eStack.mail ? { E2E_MAIL_URL: e2eStack.mail.webUrl } : {}),
       CHROMIUM_PATH: chromium,
       PLAYWRIGHT_JSON_OUTPUT_NAME: report,
       DEMO_BUYER_PASSWORD: buyer.password,

@@ -7,7 +7,7 @@ import type { Network } from './workloads';
 /** The pod label making a pod a member of one of compose's networks. */
 export const networkLabel = (network: Network) => `marketplace-network/${network}`;
 
-const NETWORKS: Network[] = ['edge', 'api', 'auth-db', 'products-db', 'orders-db', 'redis'];
+const NETWORKS: Network[] = ['edge', 'mail', 'api', 'auth-db', 'products-db', 'orders-db', 'redis'];
 /** The networks whose far end runs outside these manifests (the databases, Redis). */
 const EXTERNAL: Partial<Record<Network, keyof Overlay['external']>> = {
   'auth-db': 'auth-db',
@@ -16,12 +16,13 @@ const EXTERNAL: Partial<Record<Network, keyof Overlay['external']>> = {
   redis: 'redis',
 };
 const PRIVATE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'];
+const SMTP_PORTS = [25, 465, 587, 1025, 2525];
 
 /**
  * compose's networks as NetworkPolicies: everything is denied, then each network lets its members
  * reach one another, as a compose network does. The database and Redis networks also reach their
- * external service; edge, compose's only non-internal network, reaches the internet (cloudflared's
- * way to Cloudflare). Every pod may ask the cluster's DNS.
+ * external service; edge, a non-internal network, reaches the internet (cloudflared's
+ * way to Cloudflare); mail reaches an SMTP relay on the submission ports. Every pod may ask the cluster's DNS.
  */
 export function networkPolicies(overlay: Overlay): NetworkPolicy[] {
   const metadata = (name: string) => ({ name, namespace: overlay.namespace });
@@ -61,6 +62,12 @@ export function networkPolicies(overlay: Overlay): NetworkPolicy[] {
       egress.push({ to: service.peers, ports: [{ protocol: 'TCP', port: service.port }] });
     }
     if (network === 'edge') egress.push({ to: [{ ipBlock: { cidr: '0.0.0.0/0', except: PRIVATE_RANGES } }] });
+    // The SMTP relay, wherever it runs: submission ports only.
+    if (network === 'mail')
+      egress.push({
+        to: [{ ipBlock: { cidr: '0.0.0.0/0' } }],
+        ports: SMTP_PORTS.map((port) => ({ protocol: 'TCP', port })),
+      });
     policies.push(
       new NetworkPolicy({
         metadata: metadata(`network-${network}`),

@@ -61,6 +61,11 @@ export const SETTINGS: Record<string, Setting> = {
   TOTP_REQUIRED_FOR_ADMINS: 'true',
   TOTP_EXEMPT_ADMIN_EMAIL: '',
   TOTP_ISSUER: 'Marketplace',
+  // The relay's URL holds its password.
+  SMTP_URL: secret('smtp-relay'),
+  SMTP_TLS_REJECT_UNAUTHORIZED: 'true',
+  MAIL_FROM: 'Marketplace <no-reply@shop.example>',
+  PUBLIC_BASE_URL: 'https://shop.example',
   // Every process of the saga must agree on these.
   ORDERS_STREAM: 'orders_stream',
   INVENTORY_STREAM: 'inventory_stream',

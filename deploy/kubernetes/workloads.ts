@@ -4,7 +4,7 @@
  */
 
 /** compose's networks; network-policies.ts gives each the same reach. */
-export type Network = 'edge' | 'api' | 'auth-db' | 'products-db' | 'orders-db' | 'redis';
+export type Network = 'edge' | 'mail' | 'api' | 'auth-db' | 'products-db' | 'orders-db' | 'redis';
 
 export interface Workload {
   /** The container's name in compose, and its section of .env.example. */
@@ -92,7 +92,8 @@ export const WORKLOADS: Workload[] = [
     tmp: true,
     gracePeriod: 30,
   },
-  api('auth-service', 3001, 'auth-db'),
+  // auth-service sends password-reset and verification mail through the SMTP relay.
+  { ...api('auth-service', 3001, 'auth-db'), networks: ['api', 'auth-db', 'redis', 'mail'] },
   { ...api('products-service', 3002, 'products-db'), productImages: 'read-write' },
   api('orders-service', 3003, 'orders-db'),
   worker('products-worker', 'products-service', 3004, 'products-db'),

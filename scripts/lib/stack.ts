@@ -6,6 +6,7 @@ import { dropDatabaseRoles, provisionDatabaseRoles, rolesOf, urlAs } from './db-
 import { deleteRedisKeys, ensureNginx, ensurePostgres, ensureRedis, sql } from './infra.js';
 import { type SigningKeys, ensureKeys } from './keys.js';
 import { findFreePort, httpGet, isPortFree, waitUntil } from './net.js';
+import { type MailCatcher, startMailCatcher } from './mail-catcher.js';
 import { type Nginx, startNginx } from './nginx.js';
 import {
   SetupError,
@@ -155,6 +156,8 @@ interface EnvInputs {
   /** products-service's IMAGE_DIR, served by nginx. */
   imageDir: string;
   authLimits: Partial<Record<AuthLimitKey, number>>;
+  /** The mail catcher's SMTP address, or none: the services' default SMTP_URL. */
+  smtpUrl: string | undefined;
 }
 
 type AuthLimitKey =
@@ -162,7 +165,8 @@ type AuthLimitKey =
 
 function serviceEnv(
   service: ServiceDef,
-  { port, adminUrl, redisUrl, dbs, keys, demo, streamSuffix, credentials, imageDir, authLimits }: EnvInputs,
+  { port, adminUrl, redisUrl, dbs, keys, demo, streamSuffix, credentials, imageDir, authLimits, smtpUrl }: EnvInputs,
+  frontPort: number,
 ): Record<string, string> {
   const common = {
     NODE_ENV: 'development',
@@ -200,6 +204,9 @@ function serviceEnv(
       TOTP_EXEMPT_ADMIN_EMAIL: demo ? credentials.admin.email : '',
       RATE_LIMIT_PREFIX: `rl${streamSuffix}:`,
       USER_EVENTS_STREAM: `user_events_stream${streamSuffix}`,
+      ...(smtpUrl ? { SMTP_URL: smtpUrl } : {}),
+      MAIL_FROM: 'Marketplace <no-reply@marketplace.local>',
+      PUBLIC_BASE_URL: `http://localhost:${frontPort}`,
       ...Object.fromEntries(Object.entries(authLimits).map(([key, value]) => [key, String(value)])),
     };
   }
@@ -238,7 +245,9 @@ async function stopLeftovers(port: number): Promise<void> {
   const file = runFileFor(port);
   if (!existsSync(file)) return;
   const { pids = [] } = JSON.parse(readFileSync(file, 'utf8')) as { pids?: number[] };
-  const alive = pids.filter((pid) => isAlive(pid) && /dist\/(worker-)?start\.js/.test(commandLineOf(pid)));
+  const alive = pids.filter(
+    (pid) => isAlive(pid) && /dist\/(worker-)?start\.js|maildev\/dist\/bin\/maildev\.js/.test(commandLineOf(pid)),
+  );
   for (const pid of alive) killGroup(pid, 'SIGTERM');
   if (alive.length) await waitUntil(async () => alive.every((pid) => !isAlive(pid)), { timeoutMs: 15_000 });
   rmSync(file, { force: true });
@@ -337,8 +346,9 @@ async function waitReady(svc: Started): Promise<{ detail: string }> {
  *   readyTimeoutMs (120000), onServiceExit(name, code) for a service that dies after start,
  *   cpuProfileDir (none: each service and worker writes a V8 CPU profile there when it stops),
  *   supervise (false: a crash is only reported, so a bench or test fails loudly; true or a backoff { initialMs, maxMs,
- *   resetAfterMs }: `npm start` restarts a service, worker or nginx that dies, see supervise.ts), logRestart(line).
- * Returns { url, adminUrl, redisUrl, databases, services, nginx, stop() }; stop() ends services and nginx, not PostgreSQL/Redis
+ *   resetAfterMs }: `npm start` restarts a service, worker or nginx that dies, see supervise.ts), logRestart(line),
+ *   mailCatcher (true: MailDev on loopback receives every mail the services send, see mail-catcher.ts).
+ * Returns { url, adminUrl, redisUrl, databases, services, nginx, mail, stop() }; stop() ends services and nginx, not PostgreSQL/Redis
  * (stopInfra() in infra.ts ends private ones).
  */
 export interface StackOptions {
@@ -362,6 +372,7 @@ export interface StackOptions {
   onServiceExit?: (name: string, code: number | NodeJS.Signals | null) => void;
   supervise?: boolean | Partial<Backoff>;
   logRestart?: (line: string) => void;
+  mailCatcher?: boolean;
 }
 
 export interface StackService {
@@ -383,6 +394,8 @@ export interface Stack {
   databases: Record<Api, string>;
   services: StackService[];
   nginx: { prefix: string; conf: string; spaBuilt: boolean };
+  /** The mail catcher: the services' SMTP server and its web inbox (REST API under /api/email). */
+  mail: { smtpUrl: string; webUrl: string } | undefined;
   stop: () => Promise<void>;
 }
 
@@ -408,6 +421,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       process.stderr.write(`\n! ${name} exited (${String(code)}); see ${rel(path.join(logDir, `${name}.log`))}\n`),
     supervise = false,
     logRestart = (line: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ↻ ${line}\n`),
+    mailCatcher = true,
   } = options;
   for (const [key, value] of Object.entries({ dbSuffix, streamSuffix })) {
     if (!/^[a-z0-9_]*$/.test(value)) throw new SetupError(`${key} may hold only a-z, 0-9 and _: ${value}`);
@@ -435,7 +449,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   let live = false; // before this, a service that dies is reported by waitReady with its log
   let nginx: (Nginx & { startedAt: number }) | undefined;
   let nginxSupervisor: Supervisor | undefined;
-  const recordPids = () => writeFileSync(runFileFor(port), JSON.stringify({ pids: started.map((s) => s.child.pid) }));
+  let mail: MailCatcher | undefined;
+  const recordPids = () =>
+    writeFileSync(
+      runFileFor(port),
+      JSON.stringify({ pids: [...started.map((s) => s.child.pid), ...(mail ? [mail.child.pid] : [])] }),
+    );
   // nginx first, so nothing new arrives while the services drain; a supervisor also cancels a pending restart.
   const stop = async () => {
     stopping = true;
@@ -443,10 +462,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     await Promise.all(
       started.map((svc) => (svc.supervisor ? svc.supervisor.stop() : waitForExit(svc.child, 15_000, 'SIGTERM'))),
     );
+    await mail?.stop();
     rmSync(runFileFor(port), { force: true });
   };
   const onExit = () => {
     for (const svc of started) if (svc.child.exitCode === null) killGroup(svc.child.pid, 'SIGTERM');
+    if (mail?.child.exitCode === null) killGroup(mail.child.pid, 'SIGTERM');
     nginx?.kill();
   };
   process.once('exit', onExit);
@@ -456,19 +477,32 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const credentials = demoCredentials();
     const ports: Partial<Record<Api, number>> = {};
     const nodeArgs = cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : [];
-    const launch = async (service: ServiceDef, envPort: number): Promise<Started> => {
-      const env = serviceEnv(service, {
-        port: envPort,
-        adminUrl: pg.url,
-        redisUrl: redis.url,
-        dbs,
-        keys,
-        demo,
-        streamSuffix,
-        credentials,
-        imageDir,
-        authLimits,
+    mkdirSync(path.dirname(runFileFor(port)), { recursive: true });
+    if (mailCatcher) {
+      mail = await step('starting the mail catcher (MailDev)', async () => {
+        const catcher = await startMailCatcher({ frontPort: port, logDir, name: String(port) });
+        return Object.assign(catcher, { detail: `inbox ${catcher.webUrl}, SMTP ${catcher.smtpUrl}` });
       });
+      recordPids();
+    }
+    const launch = async (service: ServiceDef, envPort: number): Promise<Started> => {
+      const env = serviceEnv(
+        service,
+        {
+          port: envPort,
+          adminUrl: pg.url,
+          redisUrl: redis.url,
+          dbs,
+          keys,
+          demo,
+          streamSuffix,
+          credentials,
+          imageDir,
+          authLimits,
+          smtpUrl: mail?.smtpUrl,
+        },
+        port,
+      );
       const svc = startService(service, env, logDir, readyTimeoutMs, nodeArgs);
       svc.respawn = () => startService(service, env, logDir, readyTimeoutMs, nodeArgs, { restart: true }).child;
       if (!supervise)
@@ -587,6 +621,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       };
     }),
     nginx: { prefix: front.prefix, conf: front.conf, spaBuilt: front.spaBuilt },
+    mail: mail ? { smtpUrl: mail.smtpUrl, webUrl: mail.webUrl } : undefined,
     stop: async () => {
       await stop();
       process.removeListener('exit', onExit);

@@ -252,6 +252,7 @@ describe('Kubernetes manifests', () => {
           JWT_PRIVATE_KEY: keys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
           JWT_PUBLIC_KEY: keys.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
         },
+        'smtp-relay': { SMTP_URL: 'smtps://mailer:pw@smtp.example.com:465' },
       };
       const environmentOfPod = (kind: string, name: string) => {
         const container = containerOf(objects, kind, name);

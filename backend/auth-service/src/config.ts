@@ -6,7 +6,9 @@ import {
   ConfigError,
   databaseTimeoutConfigShape,
   env,
+  mailConfigShape,
   parseConfig,
+  productionMailProblems,
   streamConfigShape,
 } from '@market/kit';
 import { passwordProblem } from './domain/passwords';
@@ -92,6 +94,8 @@ export const authConfigShape = {
   /** Where user.created / user.changed / user.deleted are published (through the outbox); the workers read it. */
   USER_EVENTS_STREAM: streamConfigShape.USER_EVENTS_STREAM,
   STREAM_MAXLEN: streamConfigShape.STREAM_MAXLEN,
+  /** Password-reset and verification mail leaves through this relay (the outbox's mail rows). */
+  ...mailConfigShape,
 };
 
 function keyThumbprint(privateKeyPem: string): string {
@@ -116,6 +120,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
   const problems = [
     ...checkBcryptCost(parsed.NODE_ENV, parsed.BCRYPT_COST),
     ...checkCookieSecure(parsed.NODE_ENV, parsed.COOKIE_SECURE),
+    ...productionMailProblems(parsed.NODE_ENV, source),
   ];
   if (parsed.NODE_ENV === 'production' && !parsed.UNSUBSCRIBE_SECRET)
     problems.push('UNSUBSCRIBE_SECRET: required in production (the unsubscribe links of notification emails)');

@@ -98,10 +98,28 @@ describe('session cookies and lifetime', () => {
       REDIS_URL: 'redis://127.0.0.1:6379',
       JWT_PRIVATE_KEY: ctx.keys.privateKey,
       BCRYPT_COST: '12',
+      SMTP_URL: 'smtps://mailer:pw@smtp.example.com:465',
+      PUBLIC_BASE_URL: 'https://shop.example',
     };
     expect(loadConfig(env).COOKIE_SECURE).toBe(true);
     expect(() => loadConfig({ ...env, COOKIE_SECURE: 'false' })).toThrow(
       /COOKIE_SECURE: must not be false in production/,
+    );
+  });
+
+  it('when production names no SMTP relay or public address, then the service refuses to start naming both', () => {
+    const env = {
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://auth@127.0.0.1:5432/auth',
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      JWT_PRIVATE_KEY: ctx.keys.privateKey,
+      BCRYPT_COST: '12',
+    };
+    expect(() => loadConfig(env)).toThrow(
+      /SMTP_URL: required in production[\s\S]*PUBLIC_BASE_URL: required in production/,
+    );
+    expect(() => loadConfig({ ...env, SMTP_URL: 'http://smtp.example.com' })).toThrow(
+      /SMTP_URL: must be a smtp or smtps URL/,
     );
   });
 });

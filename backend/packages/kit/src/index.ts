@@ -9,6 +9,7 @@ export * from './express';
 export * from './fastify';
 export * from './jwt';
 export * from './logger';
+export * from './mail';
 export * from './migrate-entry';
 export * from './observability';
 export * from './openapi';

@@ -180,3 +180,4 @@ export async function writeDeadLetter(
   };
   return (await redis.xadd(`${stream}:dead`, '*', ...Object.entries(fields).flat()))!;
 }
+export * from './test-smtp-server';

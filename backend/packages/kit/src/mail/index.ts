@@ -1,0 +1,3 @@
+export * from './mail-config';
+export * from './mailer';
+export * from './mail-templates';
