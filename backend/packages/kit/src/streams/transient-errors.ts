@@ -30,6 +30,10 @@ const TRANSIENT_NODE_CODES = new Set([
   'EAI_AGAIN',
   'EHOSTUNREACH',
   'ENETUNREACH',
+  // nodemailer's codes for an SMTP server that could not be reached (refused, reset, unresolvable):
+  // an outage the mailer waits out, never a reason to dead-letter a mail.
+  'ECONNECTION',
+  'EDNS',
 ]);
 
 const TRANSIENT_MESSAGES = [
