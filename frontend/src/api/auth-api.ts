@@ -4,10 +4,13 @@ import type {
   AdminUser,
   ChangePasswordRequest,
   DemoLoginRequest,
+  EmailPreferences,
   LoginRequest,
   Page,
   SecondStepRequired,
   SignupRequest,
+  Unsubscribed,
+  UpdateEmailPreferencesRequest,
   UpdateUserRequest,
   User,
 } from './contracts';
@@ -59,4 +62,17 @@ export async function exportAccount(): Promise<AccountExport> {
 
 export async function deleteAccount(password: string): Promise<void> {
   await api.delete('/auth/account', { data: { password } });
+}
+
+export async function fetchEmailPreferences(signal?: AbortSignal): Promise<EmailPreferences> {
+  return (await api.get<EmailPreferences>('/auth/account/email-preferences', { signal })).data;
+}
+
+export async function updateEmailPreferences(body: UpdateEmailPreferencesRequest): Promise<EmailPreferences> {
+  return (await api.put<EmailPreferences>('/auth/account/email-preferences', body)).data;
+}
+
+/** Follows an email's unsubscribe link: the signed token names the account and the kind; no session needed. */
+export async function unsubscribe(token: string): Promise<Unsubscribed> {
+  return (await api.post<Unsubscribed>('/auth/unsubscribe', { token })).data;
 }
