@@ -12,6 +12,8 @@
 #                             replays and deletes the dead letters of both (its admin pages and
 #                             dlq CLI), the order-status channel (PUBLISH, SUBSCRIBE), adds to
 #                             ORDER_EVENTS_STREAM (order.status_changed)
+#   REDIS_NOTIFICATIONS_PASSWORD user "notifications": consumes ORDER_EVENTS_STREAM and
+#                             USER_EVENTS_STREAM in its group, dead-letters its order events
 #   ORDERS_STREAM, INVENTORY_STREAM, USER_EVENTS_STREAM, ORDER_EVENTS_STREAM, RATE_LIMIT_PREFIX
 #                             as the services have them (defaults below)
 #   REDIS_MAXMEMORY           512mb unless set
@@ -25,6 +27,7 @@ set -eu
 : "${REDIS_AUTH_PASSWORD:?REDIS_AUTH_PASSWORD is not set}"
 : "${REDIS_PRODUCTS_PASSWORD:?REDIS_PRODUCTS_PASSWORD is not set}"
 : "${REDIS_ORDERS_PASSWORD:?REDIS_ORDERS_PASSWORD is not set}"
+: "${REDIS_NOTIFICATIONS_PASSWORD:?REDIS_NOTIFICATIONS_PASSWORD is not set}"
 orders="${ORDERS_STREAM:-orders_stream}"
 inventory="${INVENTORY_STREAM:-inventory_stream}"
 users="${USER_EVENTS_STREAM:-user_events_stream}"
@@ -69,4 +72,5 @@ user default on #$(digest "$REDIS_PASSWORD") ~* &* +@all
 user auth on #$(digest "$REDIS_AUTH_PASSWORD") resetchannels $auth ~${rl}* ~${valid_after} (~${users} +xadd)
 user products on #$(digest "$REDIS_PRODUCTS_PASSWORD") resetchannels $reads (~${orders} ~${orders}:failures:* $consumer) (~${inventory} ~${orders}:dead +xadd) $user_events
 user orders on #$(digest "$REDIS_ORDERS_PASSWORD") resetchannels $reads &${orders}:order-status +publish +subscribe +unsubscribe (~${inventory} ~${inventory}:failures:* $consumer) (~${orders} ~${inventory} ~${inventory}:dead ~${events} +xadd) (~${orders} ~${inventory} ~${orders}:dead ~${inventory}:dead +eval +evalsha) (~${orders}:dead ~${inventory}:dead +xdel +xtrim) $user_events
+user notifications on #$(digest "$REDIS_NOTIFICATIONS_PASSWORD") resetchannels -@all $connection +multi +exec +discard (~${events} ~${events}:failures:* $consumer) (~${events}:dead +xadd) $user_events
 CONF

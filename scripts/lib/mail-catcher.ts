@@ -1,8 +1,8 @@
 // The local mail catcher (MailDev): every service's SMTP_URL points at it, and its web inbox shows what they sent.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { findFreePort, httpGet, isPortFree, waitUntil } from './net.js';
 import { SetupError, rel, repoRoot, tailOf, waitForExit } from './proc.js';
 
@@ -15,10 +15,12 @@ export interface MailCatcher {
   stop: () => Promise<void>;
 }
 
-/** MailDev's entry script, found through its package.json (the package exports no bin path). */
+/**
+ * MailDev's entry script. The package exports neither its bin path nor its package.json (nor a
+ * require condition), so it is found next to the module entry that `import` resolves to.
+ */
 function maildevEntry(): string {
-  const require = createRequire(import.meta.url);
-  return path.join(path.dirname(require.resolve('maildev/package.json')), 'dist', 'bin', 'maildev.js');
+  return path.join(path.dirname(fileURLToPath(import.meta.resolve('maildev'))), 'bin', 'maildev.js');
 }
 
 const portOr = async (wanted: number) => ((await isPortFree(wanted)) ? wanted : findFreePort(wanted + 1000));
