@@ -66,6 +66,8 @@ export const SETTINGS: Record<string, Setting> = {
   SMTP_TLS_REJECT_UNAUTHORIZED: 'true',
   MAIL_FROM: 'Marketplace <no-reply@shop.example>',
   PUBLIC_BASE_URL: 'https://shop.example',
+  // auth-service checks, and notifications-worker signs, the mails' unsubscribe links with it.
+  UNSUBSCRIBE_SECRET: secret('unsubscribe-secret'),
   // Every process of the saga must agree on these.
   ORDERS_STREAM: 'orders_stream',
   INVENTORY_STREAM: 'inventory_stream',
@@ -122,6 +124,7 @@ export const SETTINGS: Record<string, Setting> = {
 const authRedis = secret('auth-redis');
 const productsRedis = secret('products-redis');
 const ordersRedis = secret('orders-redis');
+const notificationsRedis = secret('notifications-redis');
 const migrationOwner: Setting = { databaseSecret: true };
 
 export const CONTAINER_SETTINGS: Record<string, Record<string, Setting>> = {
@@ -131,7 +134,10 @@ export const CONTAINER_SETTINGS: Record<string, Record<string, Setting>> = {
   'orders-service': { PORT: '3003', RUN_ORDERS_WORKER: 'false', REDIS_URL: ordersRedis },
   'products-worker': { PORT: '3004', REDIS_URL: productsRedis },
   'orders-worker': { PORT: '3005', REDIS_URL: ordersRedis },
+  // Each mail is its own SMTP transaction: a small batch keeps a retry small.
+  'notifications-worker': { PORT: '3006', REDIS_URL: notificationsRedis, STREAM_BATCH_SIZE: '16' },
   'auth-migrate': { DATABASE_MIGRATION_URL: migrationOwner },
   'products-migrate': { DATABASE_MIGRATION_URL: migrationOwner },
   'orders-migrate': { DATABASE_MIGRATION_URL: migrationOwner },
+  'notifications-migrate': { DATABASE_MIGRATION_URL: migrationOwner },
 };

@@ -2,7 +2,7 @@ import type { FailureReason, OrderEventLine, OrderStatusChanged } from '@market/
 import { html, linkTo, renderMail, type MailTemplate, type RenderedMail } from '@market/kit';
 
 /** Why an order failed, in the words a buyer understands. */
-export const REASON_IN_WORDS: Record<FailureReason, string> = {
+const REASON_IN_WORDS: Record<FailureReason, string> = {
   OUT_OF_STOCK: 'one of the products no longer had enough stock for your quantity',
   PRICE_CHANGED: 'a price changed after you added it to your cart; check the new price and order again',
   PRODUCT_UNAVAILABLE: 'one of the products is no longer sold',

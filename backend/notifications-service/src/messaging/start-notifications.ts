@@ -15,7 +15,7 @@ import { keepRecipients } from '../domain/keep-recipients';
 import { mailOrderEvents } from '../domain/mail-order-events';
 
 /** The consumer group of this service on both streams it reads. */
-export const NOTIFICATIONS_GROUP = 'notifications';
+const NOTIFICATIONS_GROUP = 'notifications';
 
 export interface Notifications {
   orderEvents: StreamConsumer;

@@ -12,7 +12,7 @@ import type { ItemRecord, OrderRecord } from '../data/order-repository';
  * Each seller's lines, in the order the lines were placed: empty while a line has no catalog
  * snapshot yet (a PENDING order, or one that FAILED before it was priced).
  */
-export function sellersOf(items: ItemRecord[]): OrderEventSeller[] {
+function sellersOf(items: ItemRecord[]): OrderEventSeller[] {
   if (items.some((item) => item.sellerId === null || item.productName === null)) return [];
   const bySeller = new Map<string, OrderEventSeller>();
   for (const item of items) {
@@ -34,7 +34,7 @@ export function sellersOf(items: ItemRecord[]): OrderEventSeller[] {
  * the outbox row written in the same transaction is what carries it, so every copy the relay
  * publishes (or publishes twice) is the same event.
  */
-export function statusChangedMessage(order: OrderRecord, correlationId: string, at = new Date()): OrderStatusChanged {
+function statusChangedMessage(order: OrderRecord, correlationId: string, at = new Date()): OrderStatusChanged {
   return {
     type: 'order.status_changed',
     version: MESSAGE_VERSION,
