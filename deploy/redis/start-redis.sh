@@ -71,6 +71,6 @@ maxmemory-policy noeviction
 user default on #$(digest "$REDIS_PASSWORD") ~* &* +@all
 user auth on #$(digest "$REDIS_AUTH_PASSWORD") resetchannels $auth ~${rl}* ~${valid_after} (~${users} +xadd)
 user products on #$(digest "$REDIS_PRODUCTS_PASSWORD") resetchannels $reads (~${orders} ~${orders}:failures:* $consumer) (~${inventory} ~${orders}:dead +xadd) $user_events
-user orders on #$(digest "$REDIS_ORDERS_PASSWORD") resetchannels $reads &${orders}:order-status +publish +subscribe +unsubscribe (~${inventory} ~${inventory}:failures:* $consumer) (~${orders} ~${inventory} ~${inventory}:dead ~${events} +xadd) (~${orders} ~${inventory} ~${orders}:dead ~${inventory}:dead +eval +evalsha) (~${orders}:dead ~${inventory}:dead +xdel +xtrim) $user_events
+user orders on #$(digest "$REDIS_ORDERS_PASSWORD") resetchannels $reads &${orders}:order-status +publish +subscribe +unsubscribe (~${inventory} ~${inventory}:failures:* $consumer) (~${orders} ~${inventory} ~${inventory}:dead ~${events} +xadd) (~${orders} ~${inventory} ~${events} ~${orders}:dead ~${inventory}:dead ~${events}:dead +eval +evalsha) (~${orders}:dead ~${inventory}:dead ~${events}:dead +xdel +xtrim) %R~${events} %R~${events}:* $user_events
 user notifications on #$(digest "$REDIS_NOTIFICATIONS_PASSWORD") resetchannels -@all $connection +multi +exec +discard (~${events} ~${events}:failures:* $consumer) (~${events}:dead +xadd) $user_events
 CONF
