@@ -57,7 +57,8 @@ valid_after='auth:valid-after:*'
 auth="-@all $connection +evalsha +eval +get +set +del +pttl +expire +incrby +multi +exec +discard"
 # Both services read both streams and their dead letters (metrics, admin pages) and the valid-after.
 reads="-@all $connection $readings +get +multi +exec +discard %R~${orders} %R~${orders}:* %R~${inventory} %R~${inventory}:* %R~${users} %R~${users}:* %R~${valid_after}"
-# Both workers consume the account events in a group of their own; a bad entry goes to its dead letters.
+# The workers (the mailer too) consume the account events in a group of their own; a bad entry goes to its dead letters.
+# The mailer trims the streams it reads by what their groups consumed (XINFO GROUPS), as every consumer does.
 user_events="(~${users} ~${users}:failures:* $consumer) (~${users}:dead +xadd)"
 
 # Users may be given in the configuration itself, read here from stdin: no file holds them. Each
@@ -72,5 +73,5 @@ user default on #$(digest "$REDIS_PASSWORD") ~* &* +@all
 user auth on #$(digest "$REDIS_AUTH_PASSWORD") resetchannels $auth ~${rl}* ~${valid_after} (~${users} +xadd)
 user products on #$(digest "$REDIS_PRODUCTS_PASSWORD") resetchannels $reads (~${orders} ~${orders}:failures:* $consumer) (~${inventory} ~${orders}:dead +xadd) $user_events
 user orders on #$(digest "$REDIS_ORDERS_PASSWORD") resetchannels $reads &${orders}:order-status +publish +subscribe +unsubscribe (~${inventory} ~${inventory}:failures:* $consumer) (~${orders} ~${inventory} ~${inventory}:dead ~${events} +xadd) (~${orders} ~${inventory} ~${events} ~${orders}:dead ~${inventory}:dead ~${events}:dead +eval +evalsha) (~${orders}:dead ~${inventory}:dead ~${events}:dead +xdel +xtrim) %R~${events} %R~${events}:* $user_events
-user notifications on #$(digest "$REDIS_NOTIFICATIONS_PASSWORD") resetchannels -@all $connection +multi +exec +discard (~${events} ~${events}:failures:* $consumer) (~${events}:dead +xadd) $user_events
+user notifications on #$(digest "$REDIS_NOTIFICATIONS_PASSWORD") resetchannels -@all $connection +multi +exec +discard (~${events} ~${events}:failures:* $consumer) (~${events}:dead +xadd) (~${events} ~${users} +xinfo|groups) $user_events
 CONF
