@@ -65,8 +65,8 @@ export function isTransientError(error: unknown): boolean {
     (TRANSIENT_SQLSTATES.has(code) || code.startsWith('08') || TRANSIENT_NODE_CODES.has(code))
   )
     return true;
-  const message = String((error as { message?: unknown }).message ?? '');
-  if (TRANSIENT_MESSAGES.some((text) => message.includes(text))) return true;
+  const { message } = error as { message?: unknown };
+  if (typeof message === 'string' && TRANSIENT_MESSAGES.some((text) => message.includes(text))) return true;
   const cause = (error as { cause?: unknown }).cause;
   return cause !== undefined && cause !== error && isTransientError(cause);
 }
