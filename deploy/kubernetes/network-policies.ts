@@ -7,12 +7,23 @@ import type { Network } from './workloads';
 /** The pod label making a pod a member of one of compose's networks. */
 export const networkLabel = (network: Network) => `marketplace-network/${network}`;
 
-const NETWORKS: Network[] = ['edge', 'mail', 'api', 'auth-db', 'products-db', 'orders-db', 'redis', 'metrics'];
+const NETWORKS: Network[] = [
+  'edge',
+  'mail',
+  'api',
+  'auth-db',
+  'products-db',
+  'orders-db',
+  'notifications-db',
+  'redis',
+  'metrics',
+];
 /** The networks whose far end runs outside these manifests (the databases, Redis). */
 const EXTERNAL: Partial<Record<Network, keyof Overlay['external']>> = {
   'auth-db': 'auth-db',
   'products-db': 'products-db',
   'orders-db': 'orders-db',
+  'notifications-db': 'notifications-db',
   redis: 'redis',
 };
 const PRIVATE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'];

@@ -16,14 +16,19 @@ export interface Overlay {
   imagePullSecret?: string;
   /** HorizontalPodAutoscaler bounds of the APIs and the workers. */
   autoscale: Record<
-    'auth-service' | 'products-service' | 'orders-service' | 'products-worker' | 'orders-worker',
+    | 'auth-service'
+    | 'products-service'
+    | 'orders-service'
+    | 'products-worker'
+    | 'orders-worker'
+    | 'notifications-worker',
     { min: number; max: number }
   >;
   /** Fixed replicas of nginx (cloudflared always runs 2). */
   nginxReplicas: number;
   /** The product-images claim: ReadWriteMany, so every products-service and nginx pod mounts it. */
   productImages: { storageClassName?: string; size: string };
-  external: Record<'auth-db' | 'products-db' | 'orders-db' | 'redis', ExternalService>;
+  external: Record<'auth-db' | 'products-db' | 'orders-db' | 'notifications-db' | 'redis', ExternalService>;
   /** Values replacing those of settings.ts in every container that reads the key (never a secret). */
   settings?: Record<string, string>;
   /**
@@ -68,6 +73,11 @@ const dataServices = (namespace: string): Overlay['external'] => ({
     port: 5432,
     peers: inDataNamespace(namespace, { 'cnpg.io/cluster': 'orders-db' }),
   },
+  'notifications-db': {
+    host: `notifications-db-rw.${namespace}.svc.cluster.local`,
+    port: 5432,
+    peers: inDataNamespace(namespace, { 'cnpg.io/cluster': 'notifications-db' }),
+  },
   redis: {
     host: `redis.${namespace}.svc.cluster.local`,
     port: 6379,
@@ -86,6 +96,7 @@ export const OVERLAYS: Record<string, Overlay> = {
       'orders-service': { min: 2, max: 8 },
       'products-worker': { min: 2, max: 6 },
       'orders-worker': { min: 2, max: 6 },
+      'notifications-worker': { min: 1, max: 3 },
     },
     nginxReplicas: 2,
     productImages: { size: '20Gi' },
@@ -103,6 +114,7 @@ export const OVERLAYS: Record<string, Overlay> = {
       'orders-service': { min: 1, max: 2 },
       'products-worker': { min: 1, max: 2 },
       'orders-worker': { min: 1, max: 2 },
+      'notifications-worker': { min: 1, max: 1 },
     },
     nginxReplicas: 1,
     productImages: { size: '2Gi' },

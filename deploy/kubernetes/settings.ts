@@ -71,10 +71,14 @@ export const SETTINGS: Record<string, Setting> = {
   RESET_MAIL_RATE_LIMIT_PER_EMAIL: '3',
   VERIFICATION_MAIL_RATE_LIMIT_PER_ACCOUNT: '3',
   MAIL_RATE_LIMIT_WINDOW_SECONDS: '3600',
+  // auth-service checks, and notifications-worker signs, the mails' unsubscribe links with it.
+  UNSUBSCRIBE_SECRET: secret('unsubscribe-secret'),
   // Every process of the saga must agree on these.
   ORDERS_STREAM: 'orders_stream',
   INVENTORY_STREAM: 'inventory_stream',
   USER_EVENTS_STREAM: 'user_events_stream',
+  ORDER_EVENTS_STREAM: 'order_events_stream',
+  ORDER_EVENTS_MAXLEN: '100000',
   // Replicas of a worker are members of one consumer group, each named after its pod.
   CONSUMER_NAME: { podField: 'metadata.name' },
   STREAM_MAXLEN: '1000000',
@@ -125,6 +129,7 @@ export const SETTINGS: Record<string, Setting> = {
 const authRedis = secret('auth-redis');
 const productsRedis = secret('products-redis');
 const ordersRedis = secret('orders-redis');
+const notificationsRedis = secret('notifications-redis');
 const migrationOwner: Setting = { databaseSecret: true };
 
 export const CONTAINER_SETTINGS: Record<string, Record<string, Setting>> = {
@@ -134,7 +139,10 @@ export const CONTAINER_SETTINGS: Record<string, Record<string, Setting>> = {
   'orders-service': { PORT: '3003', RUN_ORDERS_WORKER: 'false', REDIS_URL: ordersRedis },
   'products-worker': { PORT: '3004', REDIS_URL: productsRedis },
   'orders-worker': { PORT: '3005', REDIS_URL: ordersRedis },
+  // Each mail is its own SMTP transaction: a small batch keeps a retry small.
+  'notifications-worker': { PORT: '3006', REDIS_URL: notificationsRedis, STREAM_BATCH_SIZE: '16' },
   'auth-migrate': { DATABASE_MIGRATION_URL: migrationOwner },
   'products-migrate': { DATABASE_MIGRATION_URL: migrationOwner },
   'orders-migrate': { DATABASE_MIGRATION_URL: migrationOwner },
+  'notifications-migrate': { DATABASE_MIGRATION_URL: migrationOwner },
 };

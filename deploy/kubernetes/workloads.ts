@@ -4,7 +4,8 @@
  */
 
 /** compose's networks; network-policies.ts gives each the same reach. */
-export type Network = 'edge' | 'mail' | 'api' | 'auth-db' | 'products-db' | 'orders-db' | 'redis' | 'metrics';
+export type Network =
+  'edge' | 'mail' | 'api' | 'auth-db' | 'products-db' | 'orders-db' | 'notifications-db' | 'redis' | 'metrics';
 
 export interface Workload {
   /** The container's name in compose, and its section of .env.example. */
@@ -101,9 +102,15 @@ export const WORKLOADS: Workload[] = [
   api('orders-service', 3003, 'orders-db'),
   worker('products-worker', 'products-service', 3004, 'products-db'),
   worker('orders-worker', 'orders-service', 3005, 'orders-db'),
+  // The mailer: its own image and database, and the SMTP relay.
+  {
+    ...worker('notifications-worker', 'notifications-service', 3006, 'notifications-db'),
+    networks: ['notifications-db', 'redis', 'mail'],
+  },
   migration('auth-migrate', 'auth-service', 'auth-db'),
   migration('products-migrate', 'products-service', 'products-db'),
   migration('orders-migrate', 'orders-service', 'orders-db'),
+  migration('notifications-migrate', 'notifications-service', 'notifications-db'),
   {
     name: 'cloudflared',
     component: 'tunnel',

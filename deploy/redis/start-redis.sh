@@ -10,8 +10,11 @@
 #   REDIS_PRODUCTS_PASSWORD   user "products": consumes ORDERS_STREAM, writes INVENTORY_STREAM
 #   REDIS_ORDERS_PASSWORD     user "orders": writes ORDERS_STREAM, consumes INVENTORY_STREAM,
 #                             replays and deletes the dead letters of both (its admin pages and
-#                             dlq CLI), the order-status channel (PUBLISH, SUBSCRIBE)
-#   ORDERS_STREAM, INVENTORY_STREAM, USER_EVENTS_STREAM, RATE_LIMIT_PREFIX
+#                             dlq CLI), the order-status channel (PUBLISH, SUBSCRIBE), adds to
+#                             ORDER_EVENTS_STREAM (order.status_changed)
+#   REDIS_NOTIFICATIONS_PASSWORD user "notifications": consumes ORDER_EVENTS_STREAM and
+#                             USER_EVENTS_STREAM in its group, dead-letters its order events
+#   ORDERS_STREAM, INVENTORY_STREAM, USER_EVENTS_STREAM, ORDER_EVENTS_STREAM, RATE_LIMIT_PREFIX
 #                             as the services have them (defaults below)
 #   REDIS_MAXMEMORY           512mb unless set
 # The threat this answers: one shared password let any service forge order.placed or
@@ -24,11 +27,13 @@ set -eu
 : "${REDIS_AUTH_PASSWORD:?REDIS_AUTH_PASSWORD is not set}"
 : "${REDIS_PRODUCTS_PASSWORD:?REDIS_PRODUCTS_PASSWORD is not set}"
 : "${REDIS_ORDERS_PASSWORD:?REDIS_ORDERS_PASSWORD is not set}"
+: "${REDIS_NOTIFICATIONS_PASSWORD:?REDIS_NOTIFICATIONS_PASSWORD is not set}"
 orders="${ORDERS_STREAM:-orders_stream}"
 inventory="${INVENTORY_STREAM:-inventory_stream}"
 users="${USER_EVENTS_STREAM:-user_events_stream}"
+events="${ORDER_EVENTS_STREAM:-order_events_stream}"
 rl="${RATE_LIMIT_PREFIX:-rl:}"
-for name in "$orders" "$inventory" "$users" "$rl"; do
+for name in "$orders" "$inventory" "$users" "$events" "$rl"; do
   case "$name" in
     '' | *[!0-9A-Za-z_:.-]*) echo "start-redis: key names are letters, digits and _ : . - only: '$name'" >&2; exit 1 ;;
   esac
@@ -54,7 +59,8 @@ second_step='auth:second-step:*'
 auth="-@all $connection +evalsha +eval +get +set +del +pttl +expire +incrby +multi +exec +discard"
 # Both services read both streams and their dead letters (metrics, admin pages) and the valid-after.
 reads="-@all $connection $readings +get +multi +exec +discard %R~${orders} %R~${orders}:* %R~${inventory} %R~${inventory}:* %R~${users} %R~${users}:* %R~${valid_after}"
-# Both workers consume the account events in a group of their own; a bad entry goes to its dead letters.
+# The workers (the mailer too) consume the account events in a group of their own; a bad entry goes to its dead letters.
+# The mailer trims the streams it reads by what their groups consumed (XINFO GROUPS), as every consumer does.
 user_events="(~${users} ~${users}:failures:* $consumer) (~${users}:dead +xadd)"
 
 # Users may be given in the configuration itself, read here from stdin: no file holds them. Each
@@ -68,5 +74,6 @@ maxmemory-policy noeviction
 user default on #$(digest "$REDIS_PASSWORD") ~* &* +@all
 user auth on #$(digest "$REDIS_AUTH_PASSWORD") resetchannels $auth ~${rl}* ~${valid_after} ~${second_step} (~${users} +xadd)
 user products on #$(digest "$REDIS_PRODUCTS_PASSWORD") resetchannels $reads (~${orders} ~${orders}:failures:* $consumer) (~${inventory} ~${orders}:dead +xadd) $user_events
-user orders on #$(digest "$REDIS_ORDERS_PASSWORD") resetchannels $reads &${orders}:order-status +publish +subscribe +unsubscribe (~${inventory} ~${inventory}:failures:* $consumer) (~${orders} ~${inventory} ~${inventory}:dead +xadd) (~${orders} ~${inventory} ~${orders}:dead ~${inventory}:dead +eval +evalsha) (~${orders}:dead ~${inventory}:dead +xdel +xtrim) $user_events
+user orders on #$(digest "$REDIS_ORDERS_PASSWORD") resetchannels $reads &${orders}:order-status +publish +subscribe +unsubscribe (~${inventory} ~${inventory}:failures:* $consumer) (~${orders} ~${inventory} ~${inventory}:dead ~${events} +xadd) (~${orders} ~${inventory} ~${events} ~${orders}:dead ~${inventory}:dead ~${events}:dead +eval +evalsha) (~${orders}:dead ~${inventory}:dead ~${events}:dead +xdel +xtrim) %R~${events} %R~${events}:* $user_events
+user notifications on #$(digest "$REDIS_NOTIFICATIONS_PASSWORD") resetchannels -@all $connection +multi +exec +discard (~${events} ~${events}:failures:* $consumer) (~${events}:dead +xadd) (~${events} ~${users} +xinfo|groups) $user_events
 CONF

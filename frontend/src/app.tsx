@@ -18,6 +18,7 @@ const AccountAddressesPage = lazy(() => import('./pages/account-addresses-page')
 const OrdersPage = lazy(() => import('./pages/orders-page'));
 const OrderPage = lazy(() => import('./pages/order-page'));
 const AccountPage = lazy(() => import('./pages/account-page'));
+const UnsubscribePage = lazy(() => import('./pages/unsubscribe-page'));
 const SellerLayout = lazy(() => import('./pages/seller/seller-layout'));
 const SellerProductsPage = lazy(() => import('./pages/seller/seller-products-page'));
 const ProductFormPage = lazy(() => import('./pages/seller/product-form-page'));
@@ -42,6 +43,7 @@ export function AppRoutes() {
         {/* The pages the mailed links open; the token is in the query. */}
         <Route path="reset-password" element={<ResetPasswordPage />} />
         <Route path="verify-email" element={<VerifyEmailPage />} />
+        <Route path="unsubscribe" element={<UnsubscribePage />} />
         {/* Open to visitors too: their cart lives in the browser until they sign in to order. */}
         <Route path="cart" element={<CartPage />} />
         <Route

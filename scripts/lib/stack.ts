@@ -24,6 +24,8 @@ import {
 import { type Backoff, type Supervisor, supervise as superviseChild } from './supervise.js';
 
 type Api = 'auth' | 'products' | 'orders';
+/** The owners of a database: the three APIs and the notifications worker. */
+type DbOwner = Api | 'notifications';
 
 interface ServiceDef {
   name: string;
@@ -33,6 +35,8 @@ interface ServiceDef {
   service?: string;
   worker?: boolean;
   runFlag?: string;
+  /** Its database, when not its API's. */
+  db?: DbOwner;
 }
 
 const SERVICES: readonly ServiceDef[] = [
@@ -49,6 +53,25 @@ const WORKERS: readonly (ServiceDef & { service: string; runFlag: string })[] = 
   { name: 'products-worker', service: 'products-service', api: 'products', offset: 4, runFlag: 'RUN_INVENTORY_WORKER' },
   { name: 'orders-worker', service: 'orders-service', api: 'orders', offset: 5, runFlag: 'RUN_ORDERS_WORKER' },
 ];
+
+/**
+ * The mailer: keeps its copy of the accounts from auth's user events and mails order outcomes and
+ * sales from orders' order events, from its own database; started once auth and orders are up.
+ */
+const NOTIFIER = {
+  name: 'notifications-worker',
+  service: 'notifications-service',
+  api: 'orders',
+  offset: 6,
+  worker: true,
+  db: 'notifications',
+} as const satisfies ServiceDef;
+
+/**
+ * Signs the unsubscribe links of the local stack's mails (auth checks them, the mailer writes them).
+ * A fixed development value: production refuses to start without its own (UNSUBSCRIBE_SECRET).
+ */
+const LOCAL_UNSUBSCRIBE_SECRET = 'marketplace-local-unsubscribe-secret-not-for-production';
 
 /** The demo accounts the services seed when DEMO_MODE=true; passwords may come from the environment. */
 export interface Credentials {
@@ -70,6 +93,7 @@ function servicePortsFor(port: number): Record<string, number> {
   return Object.fromEntries([
     ...SERVICES.map((s) => [s.api, band + s.offset]),
     ...WORKERS.map((w) => [w.name, band + w.offset]),
+    [NOTIFIER.name, band + NOTIFIER.offset],
   ] as [string, number][]);
 }
 
@@ -78,8 +102,10 @@ const ROLES_SQL = path.join(repoRoot, 'deploy', 'postgres', 'roles.sql');
 /** Local roles' password: ignored by a cluster that trusts local connections, needed by one that does not. */
 const LOCAL_ROLE_PASSWORD = 'marketplace-local';
 
-export const databaseNames = (suffix = ''): Record<Api, string> =>
-  Object.fromEntries(SERVICES.map((s) => [s.api, `${s.api}${suffix}`])) as Record<Api, string>;
+export const databaseNames = (suffix = ''): Record<DbOwner, string> =>
+  Object.fromEntries(
+    [...SERVICES.map((s) => s.api), NOTIFIER.db].map((owner) => [owner, `${owner}${suffix}`]),
+  ) as Record<DbOwner, string>;
 
 export function databaseUrl(adminUrl: string, db: string): string {
   const url = new URL(adminUrl);
@@ -139,7 +165,13 @@ export async function dropStackData(
   await dropDatabases(pgUrl, Object.values(databaseNames(dbSuffix)));
   for (const db of Object.values(databaseNames(dbSuffix))) await dropDatabaseRoles(pgUrl, rolesOf(db)).catch(() => {});
   await deleteRedisKeys(redisUrl, {
-    patterns: [`orders_stream${streamSuffix}*`, `inventory_stream${streamSuffix}*`, `rl${streamSuffix}:*`],
+    patterns: [
+      `orders_stream${streamSuffix}*`,
+      `inventory_stream${streamSuffix}*`,
+      `order_events_stream${streamSuffix}*`,
+      `user_events_stream${streamSuffix}*`,
+      `rl${streamSuffix}:*`,
+    ],
   });
   if (dbSuffix) rmSync(path.join(repoRoot, '.local', `images${dbSuffix}`), { recursive: true, force: true });
 }
@@ -148,7 +180,7 @@ interface EnvInputs {
   port: number;
   adminUrl: string;
   redisUrl: string;
-  dbs: Record<Api, string>;
+  dbs: Record<DbOwner, string>;
   keys: SigningKeys;
   demo: boolean;
   streamSuffix: string;
@@ -168,22 +200,15 @@ function serviceEnv(
   { port, adminUrl, redisUrl, dbs, keys, demo, streamSuffix, credentials, imageDir, authLimits, smtpUrl }: EnvInputs,
   frontPort: number,
 ): Record<string, string> {
+  const db = dbs[service.db ?? service.api];
   const common = {
     NODE_ENV: 'development',
     LOG_LEVEL: process.env.LOG_LEVEL || 'info',
     HOST: '127.0.0.1',
     PORT: String(port),
     // The service reads and writes rows; only the migrations it applies at start may change tables.
-    DATABASE_URL: urlAs(
-      databaseUrl(adminUrl, dbs[service.api]),
-      rolesOf(dbs[service.api]).runtime,
-      LOCAL_ROLE_PASSWORD,
-    ),
-    DATABASE_MIGRATION_URL: urlAs(
-      databaseUrl(adminUrl, dbs[service.api]),
-      rolesOf(dbs[service.api]).owner,
-      LOCAL_ROLE_PASSWORD,
-    ),
+    DATABASE_URL: urlAs(databaseUrl(adminUrl, db), rolesOf(db).runtime, LOCAL_ROLE_PASSWORD),
+    DATABASE_MIGRATION_URL: urlAs(databaseUrl(adminUrl, db), rolesOf(db).owner, LOCAL_ROLE_PASSWORD),
     REDIS_URL: redisUrl,
     JWT_ISSUER: 'marketplace-auth',
     JWT_AUDIENCE: 'marketplace',
@@ -208,7 +233,20 @@ function serviceEnv(
       ...(smtpUrl ? { SMTP_URL: smtpUrl } : {}),
       MAIL_FROM: 'Marketplace <no-reply@marketplace.local>',
       PUBLIC_BASE_URL: `http://localhost:${frontPort}`,
+      UNSUBSCRIBE_SECRET: LOCAL_UNSUBSCRIBE_SECRET,
       ...Object.fromEntries(Object.entries(authLimits).map(([key, value]) => [key, String(value)])),
+    };
+  }
+  if (service.name === NOTIFIER.name) {
+    return {
+      ...common,
+      USER_EVENTS_STREAM: `user_events_stream${streamSuffix}`,
+      ORDER_EVENTS_STREAM: `order_events_stream${streamSuffix}`,
+      CONSUMER_NAME: `${service.name}-${process.pid}`,
+      ...(smtpUrl ? { SMTP_URL: smtpUrl } : {}),
+      MAIL_FROM: 'Marketplace <no-reply@marketplace.local>',
+      PUBLIC_BASE_URL: `http://localhost:${frontPort}`,
+      UNSUBSCRIBE_SECRET: LOCAL_UNSUBSCRIBE_SECRET,
     };
   }
   return {
@@ -220,6 +258,7 @@ function serviceEnv(
     ORDERS_STREAM: `orders_stream${streamSuffix}`,
     INVENTORY_STREAM: `inventory_stream${streamSuffix}`,
     USER_EVENTS_STREAM: `user_events_stream${streamSuffix}`,
+    ORDER_EVENTS_STREAM: `order_events_stream${streamSuffix}`,
     CONSUMER_NAME: `${service.name}-${process.pid}`,
     ...(process.env.STREAM_BATCH_SIZE ? { STREAM_BATCH_SIZE: process.env.STREAM_BATCH_SIZE } : {}),
     ...(process.env.STREAM_BATCH_WAIT_MS ? { STREAM_BATCH_WAIT_MS: process.env.STREAM_BATCH_WAIT_MS } : {}),
@@ -534,6 +573,17 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       const wanted = preferred[worker.name] ?? servicePortsFor(port)[worker.name] ?? 3000 + worker.offset;
       const workerPort = (await isPortFree(wanted)) ? wanted : await findFreePort(wanted + 1000);
       const svc = await launch({ ...worker, worker: true }, workerPort);
+      await step(`starting ${svc.name}`, () => waitReady(svc));
+    }
+    // The mailer reads the streams auth and orders write; it migrates its own database.
+    if (
+      apis.some((svc) => svc.api === 'auth') &&
+      apis.some((svc) => svc.api === 'orders') &&
+      existsSync(entryOf(NOTIFIER))
+    ) {
+      const wanted = preferred[NOTIFIER.name] ?? servicePortsFor(port)[NOTIFIER.name] ?? 3000 + NOTIFIER.offset;
+      const notifierPort = (await isPortFree(wanted)) ? wanted : await findFreePort(wanted + 1000);
+      const svc = await launch(NOTIFIER, notifierPort);
       await step(`starting ${svc.name}`, () => waitReady(svc));
     }
 

@@ -19,6 +19,7 @@ const VALID_BODIES: Record<string, Record<string, unknown>> = {
   'POST /api/auth/password-reset': { email: 'walker@example.org' },
   'POST /api/auth/password-reset/complete': { token: 'A'.repeat(43), password: auth.PASSWORD },
   'POST /api/auth/verify-email': { token: 'A'.repeat(43) },
+  'POST /api/auth/unsubscribe': { token: 'a-token-from-a-mail' },
   'POST /api/products': { name: 'Lamp', description: 'A lamp', category: 'home', price: '19.99', stock: 3 },
   'PATCH /api/products/{id}': { version: 1, stock: 2 },
   'PUT /api/products/{id}/images': { images: [randomUUID()] },

@@ -41,7 +41,7 @@ function composeValidator() {
 }
 
 const production = readYaml<ComposeFile>('docker-compose.yml');
-const databases = ['auth-db', 'products-db', 'orders-db'];
+const databases = ['auth-db', 'products-db', 'orders-db', 'notifications-db'];
 const nodeServices = ['auth-service', 'products-service', 'orders-service'];
 /** The saga's workers: dist/worker-start.js in their service's image, its port, the flag that keeps the service from consuming too. */
 const workers = [
@@ -49,9 +49,11 @@ const workers = [
   { name: 'orders-worker', service: 'orders-service', port: '3005', runFlag: 'RUN_ORDERS_WORKER' },
 ];
 /** The one-shots applying each service's migrations (dist/migrate.js in its image) before it and its worker start. */
-const migrateOf = (service: string) => service.replace('-service', '-migrate');
+const migrateOf = (service: string) => service.replace(/-(service|worker)$/, '-migrate');
 /** Containers that connect to each database: its service, that service's migrate one-shot and its worker, if any. */
 const clientsOf = (db: string) => {
+  // The mailer is a worker with no API: its database has the worker and its migrate one-shot.
+  if (db === 'notifications-db') return ['notifications-worker', 'notifications-migrate'];
   const service = db.replace('-db', '-service');
   return [service, migrateOf(service), ...workers.filter((w) => w.service === service).map((w) => w.name)];
 };
@@ -156,7 +158,7 @@ describe('compose files', () => {
   });
 
   it('when the production services are read, then each restarts by itself (the one-shots excepted) and the app waits on healthy dependencies and applied migrations', () => {
-    const oneShots = nodeServices.map(migrateOf);
+    const oneShots = [...nodeServices, 'notifications-worker'].map(migrateOf);
     for (const [name, service] of Object.entries(production.services)) {
       expect([name, service.restart]).toEqual([name, oneShots.includes(name) ? 'no' : 'unless-stopped']);
     }
@@ -258,6 +260,7 @@ describe('compose files', () => {
       ['auth', 'REDIS_AUTH_PASSWORD'],
       ['products', 'REDIS_PRODUCTS_PASSWORD'],
       ['orders', 'REDIS_ORDERS_PASSWORD'],
+      ['notifications', 'REDIS_NOTIFICATIONS_PASSWORD'],
     ]);
   });
 

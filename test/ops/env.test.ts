@@ -3,6 +3,7 @@ import path from 'node:path';
 import YAML from 'yaml';
 import { migrateConfigShape } from '@market/kit';
 import { authConfigShape } from '../../backend/auth-service/src/config';
+import { notificationsConfigShape } from '../../backend/notifications-service/src/config';
 import { ordersConfigShape, ordersWorkerConfigShape } from '../../backend/orders-service/src/config';
 import {
   productsConfigShape,
@@ -37,6 +38,7 @@ const IMAGE_KEYS: Record<string, string[]> = {
   'auth-db': ['POSTGRES_DB', 'POSTGRES_PASSWORD', 'POSTGRES_USER', ...dbRoleKeys()].sort(),
   'products-db': ['POSTGRES_DB', 'POSTGRES_PASSWORD', 'POSTGRES_USER', ...dbRoleKeys()].sort(),
   'orders-db': ['POSTGRES_DB', 'POSTGRES_PASSWORD', 'POSTGRES_USER', ...dbRoleKeys()].sort(),
+  'notifications-db': ['POSTGRES_DB', 'POSTGRES_PASSWORD', 'POSTGRES_USER', ...dbRoleKeys()].sort(),
   cloudflared: ['TUNNEL_TOKEN'],
   // The compose environment (sign-up and anonymous access off) and the admin account of grafana.env.
   grafana: [
@@ -66,6 +68,9 @@ function keysRead(): Record<string, string[]> {
     'auth-migrate': Object.keys(migrateConfigShape).sort(),
     'products-migrate': Object.keys(migrateConfigShape).sort(),
     'orders-migrate': Object.keys(migrateConfigShape).sort(),
+    // The mailer: a worker-only service with its own database.
+    'notifications-worker': Object.keys(notificationsConfigShape).sort(),
+    'notifications-migrate': Object.keys(migrateConfigShape).sort(),
     nginx: matches(readRepoFile('deploy/nginx/docker-entrypoint.sh'), /\$\{(NGINX_[A-Z0-9_]+)/g),
     // deploy/redis/start-redis.sh (its command) and the health check.
     redis: matches(
@@ -166,9 +171,11 @@ describe('environment keys', () => {
     expect(read.redis).toEqual([
       'INVENTORY_STREAM',
       'ORDERS_STREAM',
+      'ORDER_EVENTS_STREAM',
       'RATE_LIMIT_PREFIX',
       'REDIS_AUTH_PASSWORD',
       'REDIS_MAXMEMORY',
+      'REDIS_NOTIFICATIONS_PASSWORD',
       'REDIS_ORDERS_PASSWORD',
       'REDIS_PASSWORD',
       'REDIS_PRODUCTS_PASSWORD',

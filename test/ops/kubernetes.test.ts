@@ -13,6 +13,7 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import YAML from 'yaml';
 import { migrateConfigShape, parseConfig } from '@market/kit';
 import { loadConfig as loadAuthConfig } from '../../backend/auth-service/src/config';
+import { loadConfig as loadNotificationsConfig } from '../../backend/notifications-service/src/config';
 import {
   loadConfig as loadOrdersConfig,
   loadWorkerConfig as loadOrdersWorkerConfig,
@@ -57,7 +58,16 @@ const MODELS: Record<string, { validate(data: unknown): void }> = Object.fromEnt
 const sections = readEnvExample();
 /** Sections of .env.example that are no container of the manifests: compose's own, the local tools', and the data services run outside. */
 // Grafana in a cluster is the operator's own; the render ships its dashboard and datasource (monitoring.ts).
-const NOT_IN_KUBERNETES = ['compose', 'local', 'auth-db', 'products-db', 'orders-db', 'redis', 'grafana'];
+const NOT_IN_KUBERNETES = [
+  'compose',
+  'local',
+  'auth-db',
+  'products-db',
+  'orders-db',
+  'notifications-db',
+  'redis',
+  'grafana',
+];
 const overlays = Object.keys(OVERLAYS).sort();
 const cache = new Map<string, RenderedObject[]>();
 const objectsOf = (overlay: string) => cache.get(overlay) ?? cache.set(overlay, rendered(overlay)).get(overlay)!;
@@ -247,7 +257,7 @@ describe('Kubernetes manifests', () => {
       const keys = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
       const secrets: Record<string, Record<string, string>> = {
         ...Object.fromEntries(
-          ['auth', 'products', 'orders'].flatMap((name) => [
+          ['auth', 'products', 'orders', 'notifications'].flatMap((name) => [
             [
               `${name}-database`,
               {
@@ -264,6 +274,7 @@ describe('Kubernetes manifests', () => {
         },
         'totp-keys': { TOTP_ENCRYPTION_KEYS: randomBytes(32).toString('base64') },
         'smtp-relay': { SMTP_URL: 'smtps://mailer:pw@smtp.example.com:465' },
+        'unsubscribe-secret': { UNSUBSCRIBE_SECRET: 'a-stand-in-secret-of-at-least-32-characters' },
       };
       const environmentOfPod = (kind: string, name: string) => {
         const container = containerOf(objects, kind, name);
@@ -282,7 +293,8 @@ describe('Kubernetes manifests', () => {
         ['Deployment', 'orders-service', loadOrdersConfig],
         ['Deployment', 'products-worker', loadProductsWorkerConfig],
         ['Deployment', 'orders-worker', loadOrdersWorkerConfig],
-        ...['auth-migrate', 'products-migrate', 'orders-migrate'].map(
+        ['Deployment', 'notifications-worker', loadNotificationsConfig],
+        ...['auth-migrate', 'products-migrate', 'orders-migrate', 'notifications-migrate'].map(
           (name): [string, string, (env: NodeJS.ProcessEnv) => unknown] => [
             'Job',
             name,

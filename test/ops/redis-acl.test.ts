@@ -24,7 +24,8 @@ import { repoRoot } from './support';
 const ORDERS = 'orders_stream';
 const INVENTORY = 'inventory_stream';
 const USER_EVENTS = 'user_events_stream';
-const users = ['default', 'auth', 'products', 'orders'] as const;
+const ORDER_EVENTS = 'order_events_stream';
+const users = ['default', 'auth', 'products', 'orders', 'notifications'] as const;
 type User = (typeof users)[number];
 const passwords = Object.fromEntries(users.map((u) => [u, randomBytes(16).toString('hex')])) as Record<User, string>;
 
@@ -105,6 +106,7 @@ beforeAll(async () => {
         REDIS_AUTH_PASSWORD: passwords.auth,
         REDIS_PRODUCTS_PASSWORD: passwords.products,
         REDIS_ORDERS_PASSWORD: passwords.orders,
+        REDIS_NOTIFICATIONS_PASSWORD: passwords.notifications,
       },
       stdio: ['ignore', 'ignore', 'pipe'],
     },
@@ -287,6 +289,53 @@ describe('the Redis users of each service (deploy/redis/start-redis.sh)', () => 
     );
     expect([seen.products, seen.orders].map((entries) => entries.map((e) => e.id))).toEqual([[announced], [announced]]);
     await expect(connect('auth').xrange(USER_EVENTS, '-', '+')).rejects.toThrow(/NOPERM/);
+  });
+
+  it('when orders announces a status change, then the mailer consumes and dead-letters it with its own user, and may write nowhere else', async () => {
+    const seen: StreamEntry[] = [];
+    consume(
+      'notifications',
+      ORDER_EVENTS,
+      'notifications',
+      async (entries) => {
+        seen.push(...entries);
+        return new Map(
+          entries.filter((e) => e.fields.order_id === 'o-refused').map((e) => [e.id, new Error('refused')]),
+        );
+      },
+      100,
+    );
+    const orders = connect('orders');
+    const sent = await orders.xadd(
+      ORDER_EVENTS,
+      'MAXLEN',
+      '~',
+      1000,
+      '*',
+      'type',
+      'order.status_changed',
+      'order_id',
+      'o-1',
+    );
+    const refused = await orders.xadd(ORDER_EVENTS, '*', 'type', 'order.status_changed', 'order_id', 'o-refused');
+
+    await eventually('the mailer to read it', async () => (seen.some((e) => e.id === sent) ? true : undefined));
+    // Its dead letters are orders' to list, replay and drop, as the saga's are.
+    const deadLetters = createDeadLetters(orders, [ORDER_EVENTS]);
+    const dead = await eventually('the dead order event', async () =>
+      (await deadLetters.list(ORDER_EVENTS)).entries.find((e) => e.originalId === refused),
+    );
+    await expect(deadLetters.drop(ORDER_EVENTS, dead.id)).resolves.toBe(true);
+
+    const mailer = connect('notifications');
+    // A taken-over mailer forges no order event, no saga message, no account event, and reads no rate limit.
+    await expect(mailer.xadd(ORDER_EVENTS, '*', 'type', 'order.status_changed')).rejects.toThrow(/NOPERM/);
+    await expect(mailer.xadd(ORDERS, '*', 'type', 'order.placed')).rejects.toThrow(/NOPERM/);
+    await expect(mailer.xadd(USER_EVENTS, '*', 'type', 'user.deleted')).rejects.toThrow(/NOPERM/);
+    await expect(mailer.get('rl:login:x')).rejects.toThrow(/NOPERM/);
+    await expect(mailer.xack(INVENTORY, 'orders', '0-1')).rejects.toThrow(/NOPERM/);
+    // Only orders adds to the order events.
+    await expect(connect('products').xadd(ORDER_EVENTS, '*', 'a', 'b')).rejects.toThrow(/NOPERM/);
   });
 
   it('when the order-status note is published, then orders replicas hear it on their channel', async () => {

@@ -30,8 +30,10 @@ import { createChallenges } from './domain/second-step-challenges';
 import { createSecretBox } from './domain/secret-box';
 import { createSessions } from './domain/sessions';
 import { createTwoFactor } from './domain/two-factor';
+import { createEmailPreferences } from './domain/email-preferences';
 import { accountRoutes } from './http/account-routes';
 import { adminRoutes } from './http/admin-routes';
+import { emailPreferenceRoutes } from './http/email-preference-routes';
 import { authRoutes } from './http/auth-routes';
 import { discoveryRoutes } from './http/discovery-routes';
 import { mailRoutes } from './http/mail-routes';
@@ -159,6 +161,12 @@ export function buildApp(deps: AppDeps): Express {
     adminEmail: config.ADMIN_EMAIL,
     outboxWritten: deps.outboxWritten,
   });
+  const preferences = createEmailPreferences({
+    db,
+    logger,
+    unsubscribeSecret: config.UNSUBSCRIBE_SECRET,
+    outboxWritten: deps.outboxWritten,
+  });
   const { router: observabilityRouter, measure } = observabilityRoutes(observability);
   const cookies = {
     secure: config.COOKIE_SECURE,
@@ -187,6 +195,7 @@ export function buildApp(deps: AppDeps): Express {
     twoFactorRoutes({ accounts, twoFactor, challenges, accessTokens, cookies }),
     accountRoutes({ settings, accessTokens, cookies }),
     mailRoutes({ passwordReset, verification, accessTokens }),
+    emailPreferenceRoutes({ preferences, accessTokens }),
     adminRoutes({ adminUsers, accessTokens }),
   );
   app.use(expressNotFound);

@@ -100,7 +100,12 @@ export const authConfigShape = {
       'each key must be base64 of 32 random bytes (openssl rand -base64 32)',
     )
     .transform((keys) => keys.map((key) => Buffer.from(key, 'base64'))),
-  /** Where user.deleted is published (through the outbox); orders workers read it. */
+  /**
+   * Signs the unsubscribe links of notification emails (HMAC-SHA256); the notifications worker
+   * holds the same secret. At least 32 characters; required in production, empty turns the links off.
+   */
+  UNSUBSCRIBE_SECRET: z.union([z.literal(''), z.string().min(32).max(512)]).default(''),
+  /** Where user.created / user.changed / user.deleted are published (through the outbox); the workers read it. */
   USER_EVENTS_STREAM: streamConfigShape.USER_EVENTS_STREAM,
   STREAM_MAXLEN: streamConfigShape.STREAM_MAXLEN,
   /** Password-reset and verification mail leaves through this relay (the outbox's mail rows). */
@@ -138,6 +143,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
     ...checkCookieSecure(parsed.NODE_ENV, parsed.COOKIE_SECURE),
     ...productionMailProblems(parsed.NODE_ENV, source),
   ];
+  if (parsed.NODE_ENV === 'production' && !parsed.UNSUBSCRIBE_SECRET)
+    problems.push('UNSUBSCRIBE_SECRET: required in production (the unsubscribe links of notification emails)');
   if (parsed.TOTP_EXEMPT_ADMIN_EMAIL && !parsed.DEMO_MODE)
     problems.push('TOTP_EXEMPT_ADMIN_EMAIL: only the demo admin may be exempt, so it needs DEMO_MODE=true');
   if (problems.length > 0) throw new ConfigError(problems);

@@ -12,6 +12,7 @@ import {
 import { buildApp } from './app';
 import { loadConfig, type AuthConfig } from './config';
 import { createDb, MIGRATIONS_FOLDER } from './data/db';
+import { registerUserEventsStream } from './data/event-streams';
 import { startSessionPruner } from './data/session-pruner';
 import { seedConfiguredAdmin } from './domain/admin-accounts';
 import { demoAccounts, seedDemoAccounts } from './domain/demo-accounts';
@@ -24,6 +25,8 @@ async function start(config: AuthConfig, logger: Logger): Promise<void> {
   const pool = createPool(config);
   await runMigrations(config.DATABASE_MIGRATION_URL ?? pool, MIGRATIONS_FOLDER, { logger });
   const db = createDb(pool);
+  // Before the seeds: every user change from here on goes to the configured stream.
+  await registerUserEventsStream(config.USER_EVENTS_STREAM, db);
   const passwords = createPasswordHasher(config.BCRYPT_COST);
   await resealSecrets(db, createSecretBox(config.TOTP_ENCRYPTION_KEYS), logger);
   await seedConfiguredAdmin({ db, passwords, logger }, config);
@@ -34,7 +37,7 @@ async function start(config: AuthConfig, logger: Logger): Promise<void> {
   const redis = new Redis(config.REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
   redis.on('error', (err) => logger.warn({ err }, 'redis connection problem'));
 
-  // Publishes user.deleted from the outbox to USER_EVENTS_STREAM (one relay per replica is safe:
+  // Publishes user.created / user.changed / user.deleted from the outbox to USER_EVENTS_STREAM (one relay per replica is safe:
   // rows are claimed with SKIP LOCKED and consumers dedupe).
   const relay = startOutboxRelay({ pool, logger, redisUrl: config.REDIS_URL, maxLen: config.STREAM_MAXLEN });
 

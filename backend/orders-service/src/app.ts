@@ -38,6 +38,7 @@ export interface AppDeps {
     | 'SSE_HEARTBEAT_SECONDS'
     | 'ORDERS_STREAM'
     | 'INVENTORY_STREAM'
+    | 'ORDER_EVENTS_STREAM'
     | 'CART_TTL_DAYS'
     | 'SELLER_ADDRESS_RETENTION_DAYS'
   >;
@@ -97,7 +98,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         await secured.register(ordersRoutes(context, { addressRetentionDays: config.SELLER_ADDRESS_RETENTION_DAYS }));
         await secured.register(salesReportRoutes(context));
         await secured.register(
-          deadLetterRoutes(createDeadLetters(deps.redis, [config.ORDERS_STREAM, config.INVENTORY_STREAM])),
+          deadLetterRoutes(
+            createDeadLetters(deps.redis, [config.ORDERS_STREAM, config.INVENTORY_STREAM, config.ORDER_EVENTS_STREAM]),
+          ),
         );
         await secured.register(
           eventsRoute(context, { notifier: deps.notifier, heartbeatMs: config.SSE_HEARTBEAT_SECONDS * 1000 }),

@@ -26,6 +26,13 @@ export const ordersWorkerConfigShape = {
    * its stock is given back: for real outages, far longer than a restart or a Redis failover.
    */
   ORDER_DEADLINE_SECONDS: env.int(900, 10, 604_800),
+  /** Where orders publishes every status change of an order (order.status_changed), through its outbox; the notifications worker reads it. */
+  ORDER_EVENTS_STREAM: env.text().default('order_events_stream'),
+  /**
+   * The cap (XADD MAXLEN ~) of ORDER_EVENTS_STREAM alone: its reader (the mailer) trims it as it
+   * consumes; this bounds it while the mailer is down, without touching the saga's streams.
+   */
+  ORDER_EVENTS_MAXLEN: env.int(100_000, 1000, 100_000_000),
   /** A buyer's cart not saved for this many days reads as empty; the worker deletes it. */
   CART_TTL_DAYS: env.int(30, 1, 365),
 };

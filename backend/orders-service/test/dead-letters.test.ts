@@ -128,6 +128,8 @@ describe('dead letters (admin)', () => {
     expect(streams.body.data).toEqual([
       { stream: ctx.config.ORDERS_STREAM, count: 0 },
       { stream: ctx.config.INVENTORY_STREAM, count: page.pagination.total },
+      // The mailer's dead letters are listed too.
+      { stream: ctx.config.ORDER_EVENTS_STREAM, count: 0 },
     ]);
   });
 

@@ -74,7 +74,7 @@ describe('the status-changing statements', () => {
         correlationId: `corr-${order.id}`,
         items: [{ productId: order.productId, quantity: 2, unitPrice: '5.00' }],
       },
-      { stream: 'test:orders:unused', fields: { type: 'order.placed' } },
+      [{ stream: 'test:orders:unused', fields: { type: 'order.placed' } }],
     );
     await pool.query(
       `UPDATE orders SET status = $2, reason = CASE WHEN $2 = 'FAILED' THEN 'OUT_OF_STOCK' END WHERE id = $1`,

@@ -84,6 +84,34 @@ describe('user.deleted on USER_EVENTS_STREAM', () => {
     expect(await cartOf(staying)).toMatchObject({ lines: [line], version: 1 });
   });
 
+  it('when a user.changed arrives (the mailer’s copy of an account), then nothing of the user is erased', async () => {
+    const changed = ctx.user();
+    await savedCart(changed);
+    const fields = encodeUserEventsMessage({
+      version: MESSAGE_VERSION,
+      event_id: randomUUID(),
+      type: 'user.changed',
+      user_id: changed.id,
+      email: 'someone@example.com',
+      username: changed.username,
+      role: 'buyer',
+      sale_emails: 'true',
+      order_emails: 'false',
+      occurred_at: new Date().toISOString(),
+    });
+    await ctx.redis.xadd(ctx.config.USER_EVENTS_STREAM, '*', ...Object.entries(fields).flat());
+    // A user.deleted of someone else after it: once that applied, the user.changed was read too.
+    const marker = ctx.user();
+    await savedCart(marker);
+    await announce(marker.id);
+    await eventually(async () => {
+      expect(await cartOf(marker)).toEqual({ lines: [], version: 0, updatedAt: null });
+      return true;
+    });
+
+    expect(await cartOf(changed)).toMatchObject({ lines: [line], version: 1 });
+  });
+
   it('when the same event arrives twice and a malformed entry beside it, then the copy does no harm and the bad one is dead-lettered', async () => {
     const leaving = ctx.user();
     await savedCart(leaving);

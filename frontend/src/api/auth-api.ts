@@ -4,11 +4,14 @@ import type {
   AdminUser,
   ChangePasswordRequest,
   DemoLoginRequest,
+  EmailPreferences,
   LoginRequest,
   MailAccepted,
   Page,
   SecondStepRequired,
   SignupRequest,
+  Unsubscribed,
+  UpdateEmailPreferencesRequest,
   UpdateUserRequest,
   User,
 } from './contracts';
@@ -82,4 +85,17 @@ export async function resendVerification(): Promise<MailAccepted> {
 /** A new access token, carrying what changed on the account (its verified address). */
 export async function renewSession(): Promise<User> {
   return (await api.post<User>('/auth/refresh')).data;
+}
+
+export async function fetchEmailPreferences(signal?: AbortSignal): Promise<EmailPreferences> {
+  return (await api.get<EmailPreferences>('/auth/account/email-preferences', { signal })).data;
+}
+
+export async function updateEmailPreferences(body: UpdateEmailPreferencesRequest): Promise<EmailPreferences> {
+  return (await api.put<EmailPreferences>('/auth/account/email-preferences', body)).data;
+}
+
+/** Follows an email's unsubscribe link: the signed token names the account and the kind; no session needed. */
+export async function unsubscribe(token: string): Promise<Unsubscribed> {
+  return (await api.post<Unsubscribed>('/auth/unsubscribe', { token })).data;
 }

@@ -17,6 +17,7 @@ export const queryKeys = {
   allOrders: (query: object) => ['orders', 'all', query] as const,
   twoFactor: ['two-factor'] as const,
   addresses: ['addresses'] as const,
+  emailPreferences: ['email-preferences'] as const,
   users: ['users'] as const,
   userList: (query: { page: number; q: string }) => ['users', 'list', query] as const,
   deadLetters: ['dead-letters'] as const,

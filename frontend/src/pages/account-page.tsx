@@ -9,6 +9,7 @@ import { usePageTitle } from '../lib/use-page-title';
 import { checkNewPassword, collectErrors, resolverFrom, showServerErrors } from '../lib/validation';
 import { useSession } from '../session/session-context';
 import { collectAccountData } from './account-export';
+import { EmailPreferences } from './email-preferences';
 
 interface PasswordForm {
   currentPassword: string;
@@ -60,6 +61,7 @@ export default function AccountPage() {
           </li>
         </ul>
       </section>
+      <EmailPreferences />
       <SignOutEverywhere />
       <ChangePassword />
       <ExportData />

@@ -30,6 +30,10 @@ export const users = pgTable(
     deletedAt: timestamp('deleted_at', { withTimezone: true }),
     /** The user opened the link mailed to this address; until then the account cannot order or list products. */
     emailVerified: boolean('email_verified').notNull().default(false),
+    /** Emails about sales of the user's products; security emails are not optional. */
+    saleEmails: boolean('sale_emails').notNull().default(true),
+    /** Emails about the outcome of the user's orders (completed, failed, cancelled). */
+    orderEmails: boolean('order_emails').notNull().default(true),
   },
   (t) => [
     check('users_deleted_are_disabled', sql`${t.deletedAt} IS NULL OR ${t.disabled}`),
@@ -75,8 +79,17 @@ export const refreshTokens = pgTable(
   (t) => [uniqueIndex('refresh_tokens_hash_unique').on(t.tokenHash), index('refresh_tokens_family_idx').on(t.familyId)],
 );
 
-/** user.deleted (and later account events) for the relay to publish to USER_EVENTS_STREAM. */
+/** user.created, user.changed, user.deleted for the relay to publish to USER_EVENTS_STREAM. */
 export const outbox = outboxTable();
+
+/**
+ * The stream each kind of event goes to, as this service's config names it (written at start):
+ * the trigger that publishes user.created / user.changed in the transaction of the change reads it.
+ */
+export const eventStreams = pgTable('event_streams', {
+  kind: text('kind').primaryKey(),
+  stream: text('stream').notNull(),
+});
 
 export type UserRow = typeof users.$inferSelect;
 export type NewUserRow = typeof users.$inferInsert;

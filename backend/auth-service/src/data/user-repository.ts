@@ -34,6 +34,23 @@ export async function updateUser(
   return row;
 }
 
+/** Sets the email preferences named (the others stay); undefined when there is no such user. */
+export async function updateEmailPreferences(
+  id: string,
+  patch: { saleEmails?: boolean | undefined; orderEmails?: boolean | undefined },
+  tx: Tx,
+): Promise<UserRow | undefined> {
+  const set: Partial<Pick<UserRow, 'saleEmails' | 'orderEmails'>> = {};
+  if (patch.saleEmails !== undefined) set.saleEmails = patch.saleEmails;
+  if (patch.orderEmails !== undefined) set.orderEmails = patch.orderEmails;
+  const [row] = await tx
+    .update(users)
+    .set({ ...set, updatedAt: sql`now()` })
+    .where(eq(users.id, id))
+    .returning();
+  return row;
+}
+
 /**
  * Erases what identifies a person: the email and username become placeholders derived from the id
  * (unique, never shown as anyone's), the password can no longer match, the account is disabled.

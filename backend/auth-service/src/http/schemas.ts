@@ -32,4 +32,6 @@ export const validators = {
   requestPasswordReset: validatorsOf('requestPasswordReset'),
   completePasswordReset: validatorsOf('completePasswordReset'),
   verifyEmail: validatorsOf('verifyEmail'),
+  updateEmailPreferences: validatorsOf('updateEmailPreferences'),
+  unsubscribe: validatorsOf('unsubscribe'),
 };

@@ -14,6 +14,7 @@ import {
 import { buildApp } from '../../src/app';
 import { loadConfig, type AuthConfig } from '../../src/config';
 import { createDb, MIGRATIONS_FOLDER, type Db } from '../../src/data/db';
+import { registerUserEventsStream } from '../../src/data/event-streams';
 import { upsertAdmin } from '../../src/domain/admin-accounts';
 import { createPasswordHasher } from '../../src/domain/passwords';
 
@@ -21,6 +22,7 @@ export const CSRF = { 'X-Requested-With': 'marketplace' } as const;
 /** TOTP_ENCRYPTION_KEYS for the tests' configurations: one fresh key per test file. */
 export const TEST_TOTP_KEYS = randomBytes(32).toString('base64');
 export const PASSWORD = 'correct horse battery';
+export const TEST_UNSUBSCRIBE_SECRET = 'test-unsubscribe-secret-0123456789abcdef';
 
 export interface TestApp {
   app: Express;
@@ -49,9 +51,13 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     REFRESH_RATE_LIMIT_PER_IP: '100000',
     // Admin tests sign in with a password alone; the two-factor tests turn the admin rule back on.
     TOTP_REQUIRED_FOR_ADMINS: 'false',
+    // User events of this file's own: the users table's trigger writes them to the outbox.
+    USER_EVENTS_STREAM: `test:${uniqueSuffix()}:user_events_stream`,
+    UNSUBSCRIBE_SECRET: TEST_UNSUBSCRIBE_SECRET,
     ...env,
   });
   const db = createDb(pool);
+  await registerUserEventsStream(config.USER_EVENTS_STREAM, db);
   const redis = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
   await redis.connect();
   const { logger, lines } = captureLogs('auth-service');

@@ -12,6 +12,8 @@ const dlqConfigShape = {
   REDIS_URL: env.url(['redis', 'rediss']).default('redis://127.0.0.1:6379'),
   ORDERS_STREAM: streamConfigShape.ORDERS_STREAM,
   INVENTORY_STREAM: streamConfigShape.INVENTORY_STREAM,
+  /** The mailer's dead letters (order events it could not send) are handled here too. */
+  ORDER_EVENTS_STREAM: env.text().default('order_events_stream'),
 };
 
 const withoutPassword = (url: string) => url.replace(/\/\/[^@/]*@/, '//***@');
@@ -60,7 +62,11 @@ async function main(argv: string[]): Promise<number> {
     return EXIT.failed;
   }
   try {
-    return await runDlq(argv, createDeadLetters(redis, [config.ORDERS_STREAM, config.INVENTORY_STREAM]), io);
+    return await runDlq(
+      argv,
+      createDeadLetters(redis, [config.ORDERS_STREAM, config.INVENTORY_STREAM, config.ORDER_EVENTS_STREAM]),
+      io,
+    );
   } finally {
     redis.disconnect();
   }

@@ -84,17 +84,17 @@ const mayBecome = (to: OrderStatus, table?: string) =>
   sql`${sql.raw(table ? `${table}.status` : 'status')} = ANY(${sql.param(sourcesOf(to))}::text[])`;
 
 /**
- * Inserts the order, its lines, its pending_orders row and its order.placed outbox row in ONE statement (atomic without
+ * Inserts the order, its lines, its pending_orders row and its outbox rows (order.placed, order.status_changed) in ONE statement (atomic without
  * a transaction: one round trip), unless the buyer already used the key or named an address that is not theirs. The
  * order copies the address in the same statement, so a later edit of the address never reaches it. A concurrent
  * request with the same key waits for the first insert, then inserts nothing.
- * Returns the outbox row's id and the address copied, when inserted.
+ * Returns the outbox rows' ids (in the order given) and the address copied, when inserted.
  */
 export async function insertOrderIfNew(
   db: Db,
   order: NewOrder,
-  outbox: { stream: string; fields: StreamFields },
-): Promise<{ outboxId: string; shippingAddress: ShippingAddress | null } | undefined> {
+  outbox: { stream: string; fields: StreamFields }[],
+): Promise<{ outboxIds: string[]; shippingAddress: ShippingAddress | null } | undefined> {
   const lines = order.items.map((item, line) => ({
     line,
     product_id: item.productId,
@@ -103,18 +103,18 @@ export async function insertOrderIfNew(
   }));
   const at = order.createdAt.toISOString();
   // A named statement: parsed and planned once per connection, however many orders follow.
-  const { rows } = await db.$client.query<{ id: string; shipping_address: ShippingAddress | null }>({
+  const { rows } = await db.$client.query<{ ids: string[]; shipping_address: ShippingAddress | null }>({
     name: 'orders_place_order',
     text: `
       WITH address AS (
-        SELECT NULL::jsonb AS snapshot WHERE $11::uuid IS NULL
+        SELECT NULL::jsonb AS snapshot WHERE $10::uuid IS NULL
         UNION ALL
         SELECT jsonb_build_object('name', a.name, 'line1', a.line1, 'line2', a.line2, 'city', a.city,
           'postalCode', a.postal_code, 'region', a.region, 'country', a.country, 'phone', a.phone)
-        FROM addresses AS a WHERE a.id = $11::uuid AND a.user_id = $2::uuid
+        FROM addresses AS a WHERE a.id = $10::uuid AND a.user_id = $2::uuid
       ), new_order AS (
         INSERT INTO orders (id, buyer_id, buyer_name, idempotency_key, request_hash, placed_event_id, correlation_id, created_at, updated_at, last_published_at, shipping_address)
-        SELECT $1::uuid, $2::uuid, $12, $3, $4, $5::uuid, $6, $7::timestamptz, $7::timestamptz, $7::timestamptz, address.snapshot FROM address
+        SELECT $1::uuid, $2::uuid, $11, $3, $4, $5::uuid, $6, $7::timestamptz, $7::timestamptz, $7::timestamptz, address.snapshot FROM address
         ON CONFLICT (buyer_id, idempotency_key) DO NOTHING
         RETURNING id, shipping_address
       ), new_lines AS (
@@ -124,9 +124,11 @@ export async function insertOrderIfNew(
       ), new_pending AS (
         INSERT INTO pending_orders (order_id, created_at, last_published_at) SELECT id, $7, $7 FROM new_order
       ), new_message AS (
-        INSERT INTO outbox (stream, fields) SELECT $9, $10::jsonb FROM new_order RETURNING id
+        INSERT INTO outbox (stream, fields)
+        SELECT m.message->>'stream', m.message->'fields' FROM new_order, jsonb_array_elements($9::jsonb) WITH ORDINALITY AS m(message, n)
+        ORDER BY m.n RETURNING id
       )
-      SELECT m.id::text AS id, n.shipping_address FROM new_message AS m, new_order AS n`,
+      SELECT (SELECT array_agg(m.id::text ORDER BY m.id) FROM new_message AS m) AS ids, n.shipping_address FROM new_order AS n`,
     values: [
       order.id,
       order.buyerId,
@@ -136,13 +138,12 @@ export async function insertOrderIfNew(
       order.correlationId,
       at,
       JSON.stringify(lines),
-      outbox.stream,
-      JSON.stringify(outbox.fields),
+      JSON.stringify(outbox),
       order.shippingAddressId ?? null,
       order.buyerName ?? null,
     ],
   });
-  return rows[0] ? { outboxId: rows[0].id, shippingAddress: rows[0].shipping_address } : undefined;
+  return rows[0] ? { outboxIds: rows[0].ids, shippingAddress: rows[0].shipping_address } : undefined;
 }
 
 /** PENDING orders, counted up to `cap`: accepted but not yet settled by the pipeline. */

@@ -1,2 +1,8 @@
 // The outbox and inbox rows live in the tables every saga participant shares (kit/streams).
-export { enqueueOutboxRow as enqueue, forgetProcessed, isAwaitingRelay, recordProcessedBatch } from '@market/kit';
+export {
+  enqueueOutboxRow as enqueue,
+  enqueueOutboxRows as enqueueMany,
+  forgetProcessed,
+  isAwaitingRelay,
+  recordProcessedBatch,
+} from '@market/kit';

@@ -9,7 +9,7 @@ import {
   type OrderStatus,
   type StreamFields,
 } from '@market/contracts';
-import { decodeBatch, type BatchFailures, type StreamEntry, newId } from '@market/kit';
+import { decodeBatch, type BatchFailures, type CommittedRow, type StreamEntry, newId } from '@market/kit';
 import {
   confirmGiveBacks,
   findOrder,
@@ -23,7 +23,8 @@ import {
   type SettledRow,
 } from '../data/order-repository';
 import { toOrder } from './order-shapes';
-import { enqueue, forgetProcessed, recordProcessedBatch } from '../data/outbox-repository';
+import { enqueue, enqueueMany, forgetProcessed, recordProcessedBatch } from '../data/outbox-repository';
+import { statusChangedRow } from './order-events';
 import type { Tx } from '../data/db';
 import type { OrdersContext } from './context';
 import { cancelledMessage } from './order-messages';
@@ -78,17 +79,17 @@ const pricedLines = (result: InventoryResult): ItemRecord[] =>
     unitPrice: item.unit_price,
   }));
 
-/** The order as a read after the commit returns it: what the live views are sent without reading it again. */
-function settledOrder(before: OrderRecord, settlement: Settlement, row: SettledRow): Order {
+/** The order as a read after the commit returns it: what the live views and the order event are given without reading it again. */
+function settledRecord(before: OrderRecord, settlement: Settlement, row: SettledRow): OrderRecord {
   const priced = new Map(settlement.priced.map((item) => [item.productId, item]));
-  return toOrder({
+  return {
     ...before,
     status: settlement.status,
     reason: settlement.reason,
     total: row.total,
     updatedAt: row.updatedAt,
     items: before.items.map((item) => priced.get(item.productId) ?? item),
-  });
+  };
 }
 
 interface Decided {
@@ -97,6 +98,8 @@ interface Decided {
   outcomes: ResultOutcome[];
   /** Replies that passed decoding but can never apply to their order (dead-lettered). */
   refused: Map<number, InvalidMessageError>;
+  /** The order.status_changed rows of the settled orders, for a direct publish after the commit. */
+  events: CommittedRow[];
 }
 
 /**
@@ -166,7 +169,17 @@ async function applyAll(
       outcomes.push('stale');
     }
   }
-  const settled = await settleOrders(tx, [...settlements.values()]);
+  const settled = (await settleOrders(tx, [...settlements.values()])).map((row) => ({
+    record: settledRecord(orders.get(row.id)!, settlements.get(row.id)!, row),
+    from: committed.get(row.id)!,
+  }));
+  // One statement for the batch's order events, in the transaction that settled the orders.
+  const events = await enqueueMany(
+    tx,
+    settled.map(({ record }) =>
+      statusChangedRow(ctx.orderEventsStream, record, record.correlationId, record.updatedAt),
+    ),
+  );
   await confirmGiveBacks(
     tx,
     released.map((r) => ({ orderId: r.order_id, cancelEventId: r.cancel_event_id.toLowerCase() })),
@@ -176,10 +189,8 @@ async function applyAll(
   return {
     outcomes,
     refused,
-    orders: settled.map((row) => ({
-      order: settledOrder(orders.get(row.id)!, settlements.get(row.id)!, row),
-      from: committed.get(row.id)!,
-    })),
+    orders: settled.map(({ record, from }) => ({ order: toOrder(record), from })),
+    events,
   };
 }
 
@@ -219,6 +230,7 @@ export async function applyInventoryResults(
     }
     outcomes.set(entryId, decided.outcomes[i]!);
   }
+  ctx.outboxCommitted(decided.events);
   for (const { order, from } of decided.orders) {
     ctx.statusChanged(order.id, order);
     ctx.finalized(order, from);

@@ -1,7 +1,8 @@
 import { encodeOrdersMessage, type Order } from '@market/contracts';
 import { AppError, notFound, type AuthUser, newId } from '@market/kit';
 import { findOrder, markCancelled } from '../data/order-repository';
-import { enqueue } from '../data/outbox-repository';
+import { enqueueMany } from '../data/outbox-repository';
+import { statusChangedRow } from './order-events';
 import type { OrdersContext } from './context';
 import { cancelledMessage } from './order-messages';
 import { toOrder } from './order-shapes';
@@ -27,10 +28,13 @@ export async function cancelOrder(
       throw new AppError('CONFLICT', `an order that is ${latest.status} cannot be cancelled`);
     }
     const cancelled = (await findOrder(tx, orderId))!;
-    const row = await enqueue(tx, ctx.ordersStream, encodeOrdersMessage(cancelledMessage(cancelled)));
-    return { ...cancelled, row, from: current.status };
+    const rows = await enqueueMany(tx, [
+      { stream: ctx.ordersStream, fields: encodeOrdersMessage(cancelledMessage(cancelled)) },
+      statusChangedRow(ctx.orderEventsStream, cancelled, correlationId),
+    ]);
+    return { ...cancelled, rows, from: current.status };
   });
-  ctx.outboxCommitted([order.row]);
+  ctx.outboxCommitted(order.rows);
   const result = toOrder(order);
   ctx.statusChanged(orderId, result);
   ctx.finalized(result, order.from);

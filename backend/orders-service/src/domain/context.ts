@@ -7,6 +7,8 @@ import type { BacklogGate } from '../messaging/backlog-gate';
 export interface OrdersContext {
   db: Db;
   ordersStream: string;
+  /** Where every status change of an order is published (order.status_changed), from the outbox. */
+  orderEventsStream: string;
   /** Called after a commit that wrote an outbox row, so the relay publishes it without waiting. */
   outboxWritten(): void;
   /** Called with the outbox rows a commit wrote, to publish them at once (the relay is the safety net). */

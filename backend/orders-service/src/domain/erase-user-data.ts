@@ -13,7 +13,10 @@ import { addresses, carts } from '../data/schema';
  */
 export async function applyUserEvents(db: Db, entries: StreamEntry[]): Promise<BatchFailures> {
   const { valid, failures } = decodeBatch(entries, decodeUserEventsMessage);
-  const deleted = [...new Set(valid.map(({ message }) => message.user_id))];
+  // user.created / user.changed are another reader's business (the mailer's copy of recipients).
+  const deleted = [
+    ...new Set(valid.filter(({ message }) => message.type === 'user.deleted').map(({ message }) => message.user_id)),
+  ];
   if (deleted.length === 0) return failures;
   await db.transaction(async (tx) => {
     await tx.delete(carts).where(inArray(carts.userId, deleted));

@@ -4,6 +4,7 @@ import { AppError, newId } from '@market/kit';
 import { findByIdempotencyKey, findOrder, insertOrderIfNew, type OrderRecord } from '../data/order-repository';
 import type { OrdersContext } from './context';
 import { assertDistinctProducts } from './distinct-lines';
+import { statusChangedRow } from './order-events';
 import { placedMessage } from './order-messages';
 import { toOrder } from './order-shapes';
 
@@ -79,7 +80,8 @@ async function replayed(ctx: OrdersContext, input: PlaceOrderInput, hash: string
 }
 
 /**
- * Writes the PENDING order, its lines and its order.placed outbox row in one statement. The
+ * Writes the PENDING order, its lines and its outbox rows (order.placed for products,
+ * order.status_changed for the order-events stream) in one statement. The
  * unique (buyer, key) index makes a replay — even a concurrent one, which waits on the first
  * insert and then does nothing — return the first order; another body is refused. While the
  * pipeline is behind by more than its bound, a new order is refused with 503 OVERLOADED (a
@@ -97,7 +99,10 @@ export async function placeOrder(
     throw ctx.backlog.refusal();
   }
   const record = newRecord(input);
-  const outbox = { stream: ctx.ordersStream, fields: encodeOrdersMessage(placedMessage(record)) };
+  const outbox = [
+    { stream: ctx.ordersStream, fields: encodeOrdersMessage(placedMessage(record)) },
+    statusChangedRow(ctx.orderEventsStream, record, record.correlationId, record.createdAt),
+  ];
   const inserted = await insertOrderIfNew(
     ctx.db,
     {
@@ -109,7 +114,7 @@ export async function placeOrder(
     outbox,
   );
   if (inserted) {
-    ctx.outboxCommitted([{ id: inserted.outboxId, ...outbox }]);
+    ctx.outboxCommitted(outbox.map((row, i) => ({ id: inserted.outboxIds[i]!, ...row })));
     const order = toOrder({ ...record, shippingAddress: inserted.shippingAddress });
     ctx.orderAccepted(order, record.buyerId);
     return { order, created: true };

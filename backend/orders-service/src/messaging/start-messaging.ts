@@ -35,6 +35,8 @@ export type MessagingConfig = StreamConnectionConfig &
     | 'ORDER_DEADLINE_SECONDS'
     | 'CART_TTL_DAYS'
     | 'USER_EVENTS_STREAM'
+    | 'ORDER_EVENTS_STREAM'
+    | 'ORDER_EVENTS_MAXLEN'
   >;
 
 export interface MessagingDeps {
@@ -79,7 +81,7 @@ export interface Messaging {
 
 /**
  * The orders side of the saga: the outbox relay (order.placed / order.cancelled →
- * ORDERS_STREAM), the inventory.result consumer (group "orders" on INVENTORY_STREAM) and
+ * ORDERS_STREAM, order.status_changed → ORDER_EVENTS_STREAM), the inventory.result consumer (group "orders" on INVENTORY_STREAM) and
  * the republisher (PENDING orders time out after ORDER_DEADLINE_SECONDS; order.placed of orders
  * still PENDING and unanswered give-backs are sent again with capped backoff); and the pruners of old inbox rows (safe: replies apply
  * through guarded transitions; see kit's inbox-pruner) and of expired carts.
@@ -88,11 +90,17 @@ export function startMessaging(deps: MessagingDeps): Messaging {
   const { config, logger } = deps;
   const metrics = orderMetrics(deps.registry);
   const relay = startOutboxRelay(
-    relayOptions(config, { pool: deps.pool, logger, directGraceMs: deps.directGraceMs ?? DIRECT_GRACE_MS }),
+    relayOptions(config, {
+      pool: deps.pool,
+      logger,
+      directGraceMs: deps.directGraceMs ?? DIRECT_GRACE_MS,
+      maxLenOf: { [config.ORDER_EVENTS_STREAM]: config.ORDER_EVENTS_MAXLEN },
+    }),
   );
   const context: OrdersContext = {
     db: deps.db,
     ordersStream: config.ORDERS_STREAM,
+    orderEventsStream: config.ORDER_EVENTS_STREAM,
     outboxWritten: () => relay.notify(),
     outboxCommitted: (rows) => relay.publishCommitted(rows),
     orderAccepted: (order, buyerId) => deps.notifier.remember(order, buyerId),

@@ -94,6 +94,7 @@ async function startReplica(
   const context = messaging?.context ?? {
     db,
     ordersStream: config.ORDERS_STREAM,
+    orderEventsStream: config.ORDER_EVENTS_STREAM,
     outboxWritten: () => undefined,
     outboxCommitted: () => undefined,
     orderAccepted: (order: Order, buyerId: string) => notifier.remember(order, buyerId),
@@ -130,6 +131,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     ORDERS_STREAM: `test:${suffix}:orders_stream`,
     INVENTORY_STREAM: `test:${suffix}:inventory_stream`,
     USER_EVENTS_STREAM: `test:${suffix}:user_events_stream`,
+    ORDER_EVENTS_STREAM: `test:${suffix}:order_events_stream`,
     CONSUMER_NAME: `orders-test-${suffix}`,
     STREAM_BLOCK_MS: '200',
     STREAM_CLAIM_IDLE_MS: '5000',
@@ -179,6 +181,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
         `${config.INVENTORY_STREAM}:dead`,
         config.USER_EVENTS_STREAM,
         `${config.USER_EVENTS_STREAM}:dead`,
+        config.ORDER_EVENTS_STREAM,
       );
       redis.disconnect();
       await pool.end();

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LIMITS, MONEY_PATTERN, STOCK_FAILURE_REASONS } from './http';
+import { FAILURE_REASONS, LIMITS, MONEY_PATTERN, ORDER_STATUSES, STOCK_FAILURE_REASONS } from './http';
 
 /**
  * Redis stream messages (DESIGN section 4). Entries are flat string maps in snake_case;
@@ -13,6 +13,8 @@ export const PRODUCTS_GROUP = 'products';
 export const ORDERS_GROUP = 'orders';
 /** auth-service's account events (user.deleted), read by every service that keeps data about a user. */
 export const USER_EVENTS_STREAM = 'user_events_stream';
+/** orders-service's order status changes, from its outbox; read by the notifications worker. */
+export const ORDER_EVENTS_STREAM = 'order_events_stream';
 export const MESSAGE_VERSION = '1';
 
 const uuid = z.uuid();
@@ -121,8 +123,79 @@ export const UserDeleted = z.object({
 });
 export type UserDeleted = z.infer<typeof UserDeleted>;
 
-export const UserEventsStreamMessage = z.discriminatedUnion('type', [UserDeleted]);
+const flag = z.enum(['true', 'false']);
+
+const userSnapshot = {
+  version: z.literal(MESSAGE_VERSION),
+  event_id: uuid,
+  user_id: uuid,
+  email: z.string().min(3).max(LIMITS.emailMax),
+  username: z.string().min(1).max(LIMITS.usernameMax),
+  role: z.enum(['buyer', 'seller', 'admin']),
+  /** The user's email preferences (wire strings "true" / "false"): sale emails, order-outcome emails. */
+  sale_emails: flag,
+  order_emails: flag,
+  /** Whether the address is known to be the user's; absent from publishers that do not track it. */
+  email_verified: flag.optional(),
+  occurred_at: isoTime,
+};
+
+/**
+ * An account was created, or what other services keep a copy of changed (email, name, role,
+ * email preferences): each carries the whole copy, so a consumer keeps the latest it saw.
+ * auth-service writes them to its outbox in the transaction of the change (a database trigger).
+ */
+export const UserCreated = z.object({ ...userSnapshot, type: z.literal('user.created') });
+export type UserCreated = z.infer<typeof UserCreated>;
+export const UserChanged = z.object({ ...userSnapshot, type: z.literal('user.changed') });
+export type UserChanged = z.infer<typeof UserChanged>;
+
+export const UserEventsStreamMessage = z.discriminatedUnion('type', [UserDeleted, UserCreated, UserChanged]);
 export type UserEventsStreamMessage = z.infer<typeof UserEventsStreamMessage>;
+
+/** One line of an order as the mailer shows it: what was bought, how many, at what price. */
+export const OrderEventLine = z.object({
+  product_id: uuid,
+  product_name: z.string().max(LIMITS.productNameMax),
+  quantity,
+  unit_price: money,
+});
+export type OrderEventLine = z.infer<typeof OrderEventLine>;
+
+/** The lines of one seller in an order: a sale of theirs. */
+export const OrderEventSeller = z.object({
+  seller_id: uuid,
+  lines: z.array(OrderEventLine).min(1).max(LIMITS.orderLinesMax),
+});
+export type OrderEventSeller = z.infer<typeof OrderEventSeller>;
+
+const orderEventSellers = z.array(OrderEventSeller).max(LIMITS.orderLinesMax);
+
+/**
+ * An order changed status (placed as PENDING, COMPLETED, FAILED with a reason, CANCELLED), written
+ * to orders' outbox in the transaction that changed it. It carries what a mailer needs without
+ * reading orders' database: the buyer, the total, and each seller's lines (empty while the order
+ * is not priced: PENDING, or FAILED before the catalog answered).
+ */
+export const OrderStatusChanged = z.object({
+  ...envelope,
+  type: z.literal('order.status_changed'),
+  buyer_id: uuid,
+  status: z.enum(ORDER_STATUSES),
+  /** A FailureReason when FAILED, else empty. */
+  reason: z.union([z.enum(FAILURE_REASONS), z.literal('')]),
+  /** Empty while the order is not priced. */
+  total: z.union([money, z.literal('')]),
+  sellers: orderEventSellers,
+});
+export type OrderStatusChanged = z.infer<typeof OrderStatusChanged>;
+
+export const OrderEventsStreamMessage = z.discriminatedUnion('type', [OrderStatusChanged]);
+export type OrderEventsStreamMessage = z.infer<typeof OrderEventsStreamMessage>;
+
+const OrderEventsWire = z.discriminatedUnion('type', [
+  OrderStatusChanged.extend({ sellers: jsonField(orderEventSellers) }),
+]);
 
 /** Wire form (flat string fields) of the orders_stream messages. */
 const OrdersStreamWire = z.discriminatedUnion('type', [
@@ -192,6 +265,18 @@ export function encodeUserEventsMessage(message: UserEventsStreamMessage): Strea
 export function decodeUserEventsMessage(fields: StreamFields): UserEventsStreamMessage {
   const parsed = UserEventsStreamMessage.safeParse(fields);
   if (!parsed.success) throw new InvalidMessageError('invalid user_events_stream entry', describe(parsed.error));
+  return parsed.data;
+}
+
+export function encodeOrderEventsMessage(message: OrderEventsStreamMessage): StreamFields {
+  const checked = OrderEventsStreamMessage.safeParse(message);
+  if (!checked.success) throw new InvalidMessageError('invalid order_events_stream message', describe(checked.error));
+  return toFields(checked.data);
+}
+
+export function decodeOrderEventsMessage(fields: StreamFields): OrderEventsStreamMessage {
+  const parsed = OrderEventsWire.safeParse(fields);
+  if (!parsed.success) throw new InvalidMessageError('invalid order_events_stream entry', describe(parsed.error));
   return parsed.data;
 }
 

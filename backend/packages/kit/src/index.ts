@@ -16,6 +16,7 @@ export * from './openapi';
 export * from './run-service';
 export * from './session-revocation';
 export * from './shutdown';
+export * from './unsubscribe-tokens';
 export * from './validation';
 export * from './streams';
 export * from './worker-endpoints';

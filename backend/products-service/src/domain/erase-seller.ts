@@ -13,7 +13,10 @@ export const DELETED_SELLER_NAME = 'former seller';
  */
 export async function applyUserEvents(db: Db, entries: StreamEntry[]): Promise<BatchFailures> {
   const { valid, failures } = decodeBatch(entries, decodeUserEventsMessage);
-  const deleted = [...new Set(valid.map(({ message }) => message.user_id))];
+  // user.created / user.changed are another reader's business (the mailer's copy of recipients).
+  const deleted = [
+    ...new Set(valid.filter(({ message }) => message.type === 'user.deleted').map(({ message }) => message.user_id)),
+  ];
   if (deleted.length > 0) {
     await db
       .update(products)

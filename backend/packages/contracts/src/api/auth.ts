@@ -152,6 +152,28 @@ export type ChangePasswordRequest = z.input<typeof ChangePasswordRequest>;
 export const DeleteAccountRequest = requestBody({ password: z.string().min(1).max(1024) });
 export type DeleteAccountRequest = z.input<typeof DeleteAccountRequest>;
 
+/** Which notification emails the user gets; security emails (reset, verification) cannot be turned off. */
+export const EmailPreferences = z.strictObject({
+  /** A sale of one of the user's products. */
+  saleEmails: z.boolean(),
+  /** The outcome of one of the user's orders (completed, failed, cancelled). */
+  orderEmails: z.boolean(),
+});
+export type EmailPreferences = z.output<typeof EmailPreferences>;
+
+export const UpdateEmailPreferencesRequest = requestBody(
+  { saleEmails: z.boolean().optional(), orderEmails: z.boolean().optional() },
+  { minKeys: 1, messages: { 'object.min': 'send saleEmails, orderEmails or both' } },
+);
+export type UpdateEmailPreferencesRequest = z.input<typeof UpdateEmailPreferencesRequest>;
+
+/** The token of an email's unsubscribe link (signed user id and kind); no session needed. */
+export const UnsubscribeRequest = requestBody({ token: text().min(10).max(200) });
+export type UnsubscribeRequest = z.input<typeof UnsubscribeRequest>;
+
+export const Unsubscribed = z.strictObject({ kind: z.enum(['sale', 'order']) });
+export type Unsubscribed = z.output<typeof Unsubscribed>;
+
 /** Everything auth-service keeps about the caller (never a password hash or a token). */
 export const AccountExport = z.strictObject({
   exportedAt: timestamp(),
@@ -450,6 +472,40 @@ export const authApi = {
       401: errorAnswer('UNAUTHENTICATED, or INVALID_CREDENTIALS: the password is wrong'),
       409: errorAnswer('CONFLICT: the configured administrator account cannot delete itself'),
       429: limited('RATE_LIMITED: too many wrong passwords'),
+    },
+  }),
+  getEmailPreferences: operation({
+    method: 'get',
+    path: '/api/auth/account/email-preferences',
+    summary: 'Which notification emails the caller gets (sales, order outcomes)',
+    security: session,
+    responses: {
+      200: { description: 'The preferences', body: EmailPreferences },
+      401: errorAnswer('UNAUTHENTICATED'),
+    },
+  }),
+  updateEmailPreferences: operation({
+    method: 'put',
+    path: '/api/auth/account/email-preferences',
+    summary: 'Turn sale or order-outcome emails on or off; the mailer learns it from user.changed',
+    security: [['accessCookie', 'csrfHeader']],
+    body: UpdateEmailPreferencesRequest,
+    responses: {
+      200: { description: 'The preferences now', body: EmailPreferences },
+      ...stateChanging,
+      401: errorAnswer('UNAUTHENTICATED'),
+    },
+  }),
+  unsubscribe: operation({
+    method: 'post',
+    path: '/api/auth/unsubscribe',
+    summary: 'Turn off one kind of email from the link in such an email (signed token; no session needed)',
+    security: csrf,
+    body: UnsubscribeRequest,
+    responses: {
+      200: { description: 'That kind of email is off for the account the link names', body: Unsubscribed },
+      ...stateChanging,
+      404: errorAnswer('NOT_FOUND: the link is not valid (altered, or its account is gone)'),
     },
   }),
   jwks: operation({

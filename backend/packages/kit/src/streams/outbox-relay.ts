@@ -8,6 +8,11 @@ export interface OutboxRelayOptions {
   logger: Logger;
   /** XADD MAXLEN ~ for every stream written: far above the consumers' lag. */
   maxLen: number;
+  /**
+   * A stream's own cap, in place of `maxLen`: a stream read by a slower consumer (the mailer's
+   * order events) is bounded apart from the saga's, and its cap never holds theirs back.
+   */
+  maxLenOf?: Record<string, number>;
   table?: string;
   batchSize?: number;
   /** Poll interval when idle; `notify()` wakes the relay sooner after a local commit. */
@@ -92,15 +97,16 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   });
   redis.on('error', () => undefined); // failures surface through the commands and are logged there
   // The last-resort cap: a stream may never hold more than its share of Redis's memory.
-  let maxLen = options.maxLen;
+  let maxMemory = 0;
   redis.on('ready', () => {
     redis
       .info('memory')
       .then((info) => {
-        maxLen = streamCap(Number(/maxmemory:(\d+)/.exec(info)?.[1] ?? 0), options.maxLen);
+        maxMemory = Number(/maxmemory:(\d+)/.exec(info)?.[1] ?? 0);
       })
       .catch(() => undefined);
   });
+  const maxLenOf = (stream: string) => streamCap(maxMemory, options.maxLenOf?.[stream] ?? options.maxLen);
 
   let running = true;
   let wake: (() => void) | undefined;
@@ -138,7 +144,7 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       }
       const pipeline = redis.pipeline();
       for (const row of rows) {
-        pipeline.xadd(row.stream, 'MAXLEN', '~', maxLen, '*', ...Object.entries(row.fields).flat());
+        pipeline.xadd(row.stream, 'MAXLEN', '~', maxLenOf(row.stream), '*', ...Object.entries(row.fields).flat());
       }
       const published = (await pipeline.exec()) ?? [];
       // An entry Redis refused keeps every row for the next pass (the catch rolls the delete back);
@@ -186,7 +192,7 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     for (const row of rows) {
       const id = String(row.id);
       direct.add(id);
-      redis.xadd(row.stream, 'MAXLEN', '~', maxLen, '*', ...Object.entries(row.fields).flat()).then(
+      redis.xadd(row.stream, 'MAXLEN', '~', maxLenOf(row.stream), '*', ...Object.entries(row.fields).flat()).then(
         () => {
           toDelete.push(id);
           deleteTimer ??= setTimeout(() => void deletePublished(), 20);

@@ -21,6 +21,18 @@ export async function enqueueOutboxRow(
   return { id: row!.id, stream, fields };
 }
 
+/** Adds several messages in one statement (a batch's events); returns the rows in the order given. */
+export async function enqueueOutboxRows(
+  tx: OutboxTx,
+  rows: { stream: string; fields: StreamFields }[],
+): Promise<{ id: number; stream: string; fields: StreamFields }[]> {
+  if (rows.length === 0) return [];
+  const inserted = await tx.insert(outbox).values(rows).returning({ id: outbox.id });
+  // Ids come from one sequence in the order of the VALUES list.
+  const ids = inserted.map((r) => r.id).sort((a, b) => a - b);
+  return rows.map((row, i) => ({ id: ids[i]!, ...row }));
+}
+
 /** True while an outbox row carrying this event still waits for the relay (no need to add another). */
 export async function isAwaitingRelay(tx: OutboxTx, eventId: string): Promise<boolean> {
   const { rows } = await tx.execute(sql`

@@ -28,7 +28,7 @@ export function relayOptions(
 
 /** Consumer options: Redis, this process's consumer name and the delivery timings from the config. */
 export function consumerOptions(
-  config: StreamConnectionConfig,
+  config: Omit<StreamConnectionConfig, 'STREAM_MAXLEN'>,
   options: Omit<
     StreamConsumerOptions,
     | 'redisUrl'

@@ -30,6 +30,11 @@ const TRANSIENT_NODE_CODES = new Set([
   'EAI_AGAIN',
   'EHOSTUNREACH',
   'ENETUNREACH',
+  // nodemailer's codes for an SMTP server that could not be reached (refused, reset, closed,
+  // unresolvable): an outage the mailer waits out, never a reason to dead-letter a mail.
+  'ESOCKET',
+  'ECONNECTION',
+  'EDNS',
 ]);
 
 const TRANSIENT_MESSAGES = [
@@ -50,7 +55,9 @@ export class HandlerTimeoutError extends Error {
 }
 
 export function isTransientError(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
+  // Not `instanceof Error`: an error Node's core made (a refused connection a library passes on
+  // with its own code) may come from another realm, as under Jest, and is an outage all the same.
+  if (typeof error !== 'object' || error === null) return false;
   if (error instanceof HandlerTimeoutError) return true;
   const code = (error as { code?: unknown }).code;
   if (
@@ -58,7 +65,8 @@ export function isTransientError(error: unknown): boolean {
     (TRANSIENT_SQLSTATES.has(code) || code.startsWith('08') || TRANSIENT_NODE_CODES.has(code))
   )
     return true;
-  if (TRANSIENT_MESSAGES.some((text) => error.message.includes(text))) return true;
+  const { message } = error as { message?: unknown };
+  if (typeof message === 'string' && TRANSIENT_MESSAGES.some((text) => message.includes(text))) return true;
   const cause = (error as { cause?: unknown }).cause;
   return cause !== undefined && cause !== error && isTransientError(cause);
 }

@@ -1,0 +1,3 @@
+const { serviceJestConfig } = require('../jest.preset');
+
+module.exports = serviceJestConfig('notifications-service');
