@@ -17,7 +17,7 @@ import { describeError, SetupError } from './lib/errors.js';
 import { BACKUP_DATABASES, dumpsOf, pickBackupSet, restoreDump, type BackupDatabase } from './lib/backup-set.js';
 import { ensurePostgres, ensureRedis } from './lib/infra.js';
 import { findFreePort } from './lib/net.js';
-import { probeOrder } from './lib/order-probe.js';
+import { mailUrlOf, probeOrder } from './lib/order-probe.js';
 import { findPgBinDir } from './lib/postgres.js';
 import { repoRoot, which } from './lib/proc.js';
 import { type Stack, createDatabases, databaseNames, databaseUrl, dropStackData, startStack } from './lib/stack.js';
@@ -73,7 +73,7 @@ async function drill(): Promise<boolean> {
       build: false,
       logDir: path.join(repoRoot, '.local', 'logs', `drill${names.dbSuffix}`),
     });
-    const order = await probeOrder(stack.url);
+    const order = await probeOrder(stack.url, { mailUrl: mailUrlOf(stack) });
     say(`• order ${order.orderId} COMPLETED through ${stack.url} in ${order.ms} ms; stock taken`);
     const report = await checkStockConsistency({
       productsUrl: databaseUrl(pg.url, scratch.products),

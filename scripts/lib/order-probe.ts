@@ -1,9 +1,9 @@
 // One order end to end through the public API (nginx in front): a fresh seller lists a product, a fresh
 // buyer orders one unit, the saga completes it and the stock reads back one lower. Used by the restore
 // drill and the monitoring test, against any stack whatever data it holds.
-import { randomBytes, randomUUID } from 'node:crypto';
-import { type HttpClient, type Reply, cookieHeader, cookiesFrom, createClient } from '../bench/http-client.js';
-import { CSRF } from '../bench/seed.js';
+import { randomUUID } from 'node:crypto';
+import { type Reply, createClient } from '../bench/http-client.js';
+import { CSRF, seedMarket } from '../bench/seed.js';
 import { SetupError } from './errors.js';
 
 export interface ProbedOrder {
@@ -22,34 +22,25 @@ function expectStatus(res: Reply, status: number, what: string): string {
   return res.body ?? '';
 }
 
-async function signUp(client: HttpClient, role: 'buyer' | 'seller', run: string) {
-  const username = `probe-${role}-${run}`;
-  const res = await client.request('POST', '/api/auth/signup', {
-    headers: CSRF,
-    body: { username, email: `${username}@probe.example`, password: `probe-password-${run}`, role },
-  });
-  const user = JSON.parse(expectStatus(res, 201, `signing up ${username}`)) as { id: string };
-  return { id: user.id, cookie: cookieHeader(cookiesFrom(res.headers ?? {})) };
+/** The web address of a stack's mail catcher, where the probe's accounts find their verification links. */
+export function mailUrlOf(stack: { mail: { webUrl: string } | undefined }): string {
+  if (!stack.mail) throw new SetupError('the stack runs no mail catcher, so the probe cannot verify its accounts');
+  return stack.mail.webUrl;
 }
 
-/** Places one order through `baseUrl` and waits (up to `timeoutMs`) until it is COMPLETED and the stock shows it. */
-export async function probeOrder(baseUrl: string, { timeoutMs = 30_000 } = {}): Promise<ProbedOrder> {
+/**
+ * Places one order through `baseUrl` and waits (up to `timeoutMs`) until it is COMPLETED and the stock shows it.
+ * The seller and the buyer verify their addresses through the stack's mail catcher (`mailUrl`), as users do.
+ */
+export async function probeOrder(
+  baseUrl: string,
+  { mailUrl, timeoutMs = 30_000 }: { mailUrl: string; timeoutMs?: number },
+): Promise<ProbedOrder> {
   const client = createClient(baseUrl, { maxSockets: 4, timeoutMs: 10_000 });
-  const run = randomBytes(4).toString('hex');
   try {
-    const seller = await signUp(client, 'seller', run);
-    const buyer = await signUp(client, 'buyer', run);
-    const created = await client.request('POST', '/api/products', {
-      headers: { ...CSRF, cookie: seller.cookie },
-      body: {
-        name: `Probe lamp ${run}`,
-        description: 'an order end to end',
-        category: 'other',
-        price: '12.50',
-        stock: 3,
-      },
-    });
-    const product = JSON.parse(expectStatus(created, 201, 'creating the product')) as { id: string; price: string };
+    const market = await seedMarket(client, { buyers: 1, products: 1, stock: 3, concurrency: 1, mailUrl });
+    const [buyer, product] = [market.buyers[0], market.products[0]];
+    if (!buyer || !product) throw new SetupError('the probe market has no buyer or no product');
     const placedAt = Date.now();
     const placed = await client.request('POST', '/api/orders', {
       headers: { ...CSRF, cookie: buyer.cookie, 'idempotency-key': randomUUID() },

@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:
 import os from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
-import { probeOrder } from '../../scripts/lib/order-probe';
+import { mailUrlOf, probeOrder } from '../../scripts/lib/order-probe';
 import { requireTool } from '../ops/support';
 import { startLocalStack, type LocalStack } from './support/local-stack';
 import {
@@ -116,7 +116,7 @@ describe('Prometheus with the shipped config against a local stack', () => {
   });
 
   it("when an order completes, then every dashboard panel's query evaluates without error and shows a series", async () => {
-    const order = await probeOrder(stack.url);
+    const order = await probeOrder(stack.url, { mailUrl: mailUrlOf(stack) });
     await eventually(
       async () => {
         const res = await query(

@@ -4,7 +4,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { probeOrder, type ProbedOrder } from '../../scripts/lib/order-probe';
+import { mailUrlOf, probeOrder, type ProbedOrder } from '../../scripts/lib/order-probe';
 import { requireTool, run } from '../ops/support';
 import { repoRoot, startLocalStack, type LocalStack } from './support/local-stack';
 
@@ -83,11 +83,11 @@ beforeAll(async () => {
   const keygen = run(requireTool('age-keygen', 'age'), ['-o', identity]);
   if (keygen.code !== 0) throw new Error(`age-keygen: ${keygen.output}`);
   stack = await startLocalStack(STACK_PORT, 'bk');
-  sold = await probeOrder(stack.url);
+  sold = await probeOrder(stack.url, { mailUrl: mailUrlOf(stack) });
   // An old set whose products dump was taken before an order the orders dump holds as COMPLETED:
   // the databases restored one at a time, products forgets stock that order took.
   dump('products', OLD_STAMP);
-  soldAfterProductsDump = await probeOrder(stack.url);
+  soldAfterProductsDump = await probeOrder(stack.url, { mailUrl: mailUrlOf(stack) });
   dump('auth', OLD_STAMP);
   dump('orders', OLD_STAMP);
   // The newest set, taken at rest and encrypted.

@@ -22,6 +22,7 @@ const ready = {
   adminUrl: stack.adminUrl,
   redisUrl: stack.redisUrl,
   databases: stack.databases,
+  mail: stack.mail,
   services: stack.services.map(({ group, port: servicePort, url, pid }) => ({ group, port: servicePort, url, pid })),
 };
 process.stdout.write(`STACK_READY ${JSON.stringify(ready)}\n`);

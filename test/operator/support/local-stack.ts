@@ -10,6 +10,8 @@ export interface LocalStack {
   adminUrl: string;
   redisUrl: string;
   databases: Record<'auth' | 'products' | 'orders', string>;
+  /** The stack's mail catcher (MailDev): where its accounts' verification links arrive. */
+  mail: { smtpUrl: string; webUrl: string } | undefined;
   /** Each API and worker; `pid` lets a test stop one (it is this test's child's child). */
   services: { group: string; port: number; url: string; pid: number }[];
   /** The suffixes its databases and streams carry. */
