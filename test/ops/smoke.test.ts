@@ -50,7 +50,7 @@ describe('smoke script', () => {
     const result = smoke(stack.ready.flatMap((url) => ['--ready', url]));
 
     expect(result.code === 0 ? '' : result.output).toBe('');
-    expect(stack.ready).toHaveLength(5);
+    expect(stack.ready).toHaveLength(6);
     for (const url of stack.ready) expect(result.stdout).toContain(`✓ ready ${url}`);
     expect(result.stdout).toMatch(/✓ one order end to end through nginx: order [0-9a-f-]{36}/);
     expect(result.stdout).toContain('smoke: all checks passed');
