@@ -118,6 +118,7 @@ describe('session cookies and lifetime', () => {
       BCRYPT_COST: '12',
       SMTP_URL: 'smtps://mailer:pw@smtp.example.com:465',
       PUBLIC_BASE_URL: 'https://shop.example',
+      UNSUBSCRIBE_SECRET: 'a-secret-of-at-least-thirty-two-characters',
     };
     expect(loadConfig(env).COOKIE_SECURE).toBe(true);
     expect(() => loadConfig({ ...env, COOKIE_SECURE: 'false' })).toThrow(
